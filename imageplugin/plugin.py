@@ -1,0 +1,45 @@
+"""OpenStackClient plugin for the Image v2 tasks API.
+
+``openstack`` imports this module on every run, so it imports nothing but
+the standard library; the client is built only when a command needs it.
+"""
+
+import logging
+import os
+
+DEFAULT_API_VERSION = '2'
+API_VERSION_OPTION = 'os_image_tasks_api_version'
+API_NAME = 'image_tasks'
+API_VERSIONS = ('2',)
+
+
+class _OwnOverrides(logging.Filter):
+    """Silence cliff's duplicate warning for commands we replace on purpose.
+
+    Our ``image task show`` and ``image task list`` supersede core OSC's.
+    """
+
+    def filter(self, record):
+        return 'imageplugin.' not in record.getMessage()
+
+
+logging.getLogger('cliff.commandmanager').addFilter(_OwnOverrides())
+
+
+def make_client(instance):
+    """Return the tasks API client for osc-lib's ClientManager."""
+    from imageplugin import api
+
+    return api.TaskAPI.from_client_manager(instance)
+
+
+def build_option_parser(parser):
+    """Add the global option that selects our API version."""
+    parser.add_argument(
+        '--os-image-tasks-api-version',
+        metavar='<image-tasks-api-version>',
+        default=os.environ.get('OS_IMAGE_TASKS_API_VERSION'),
+        help=f'Image tasks API version, default={DEFAULT_API_VERSION} '
+        '(Env: OS_IMAGE_TASKS_API_VERSION)',
+    )
+    return parser

@@ -1,0 +1,227 @@
+from keystoneauth1 import fixture as ks_fixture
+import requests
+import testtools
+
+from imageplugin import api
+from tests.unit import base
+from tests.unit import fakes
+
+SHOW_URL = base.TASKS_URL + '/' + base.TASK_ID
+KEYSTONE = 'http://127.0.0.1:5000/v3'
+PASSWORD = 'unit-test-password-7c9b'
+
+
+class TestVersioned(testtools.TestCase):
+
+    def test_versioned(self):
+        for endpoint, expected in [
+                ('http://127.0.0.1:9292', 'http://127.0.0.1:9292/v2'),
+                ('http://127.0.0.1:9292/', 'http://127.0.0.1:9292/v2'),
+                ('http://127.0.0.1/image', 'http://127.0.0.1/image/v2'),
+                ('https://iad.images.api.rackspacecloud.com/v2',
+                 'https://iad.images.api.rackspacecloud.com/v2'),
+                ('http://127.0.0.1:9292/v2/', 'http://127.0.0.1:9292/v2'),
+                ('http://127.0.0.1:9292/v2.1', 'http://127.0.0.1:9292/v2.1'),
+                ('http://127.0.0.1/v2x', 'http://127.0.0.1/v2x/v2')]:
+            self.assertEqual(expected, api.versioned(endpoint), endpoint)
+
+
+class TestErrors(base.ShellTestCase):
+    """Every failure is one line on stderr, exit 1, no traceback."""
+
+    def show(self):
+        return self.openstack('image', 'task', 'show', base.TASK_ID)
+
+    def test_forbidden_by_glance_policy(self):
+        self.requests.get(SHOW_URL, status_code=403, json={
+            'message': 'You are not authorized to complete '
+                       'tasks_api_access action.<br /><br />\n',
+            'code': '403 Forbidden', 'title': 'Forbidden'})
+        self.assertFailsWith(
+            self.show(),
+            f'Cannot show task {base.TASK_ID}: You are not authorized to '
+            'complete tasks_api_access action. The tasks API of this Glance '
+            'is admin-only (policy tasks_api_access): use a profile with the '
+            'admin role. (HTTP 403)')
+
+    def test_html_error_body(self):
+        self.requests.get(SHOW_URL, status_code=400, headers={
+            'Content-Type': 'text/html'}, text=(
+            '<html>\n <head>\n  <title>400 Bad Request</title>\n </head>\n'
+            ' <body>\n  <h1>400 Bad Request</h1>\n  Invalid status value'
+            '<br /><br />\n\n\n\n </body>\n</html>'))
+        self.assertFailsWith(
+            self.show(),
+            f'Cannot show task {base.TASK_ID}: Invalid status value '
+            '(HTTP 400)')
+
+    def test_schema_dump_is_cut(self):
+        self.requests.post(base.TASKS_URL, status_code=400, json={
+            'message': "Provided object does not match schema 'task': "
+                       "'bogus' is not one of ['import']\n\nFailed "
+                       "validating 'enum' in schema['properties']: {...}"})
+        result = self.openstack('image', 'task', 'import',
+                                '--import-from', 'exports/a.vhd')
+        self.assertFailsWith(
+            result, "Cannot create the import task: Provided object does not"
+            " match schema 'task': 'bogus' is not one of ['import'] "
+            "(HTTP 400)")
+
+    def test_server_error_without_body(self):
+        self.requests.get(SHOW_URL, status_code=503, reason='Service '
+                          'Unavailable', text='')
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: Service '
+            'Unavailable (HTTP 503)')
+
+    def test_long_message_is_shortened(self):
+        self.requests.get(SHOW_URL, status_code=500, text='x' * 1000)
+        result = self.show()
+        self.assertEqual(1, result.exit_code)
+        self.assertEqual(1, result.stderr.count('\n'))
+        self.assertIn('x...', result.stderr)
+
+    def test_rejected_token(self):
+        self.requests.get(SHOW_URL, status_code=401, json={
+            'message': 'This server could not verify that you are '
+                       'authorized to access the document you requested.'})
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: This server '
+            'could not verify that you are authorized to access the document'
+            ' you requested. (HTTP 401)')
+
+    def test_connection_refused(self):
+        self.requests.get(SHOW_URL, exc=requests.exceptions.ConnectionError(
+            'Max retries exceeded: Connection refused'))
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: cannot reach the '
+            f'image service at {SHOW_URL}: connection refused')
+
+    def test_timeout(self):
+        self.requests.get(SHOW_URL, exc=requests.exceptions.ReadTimeout)
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: cannot reach the '
+            f'image service at {SHOW_URL}: timed out')
+
+    def test_tls_verification(self):
+        self.requests.get(SHOW_URL, exc=requests.exceptions.SSLError(
+            '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed'))
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: cannot reach the '
+            f'image service at {SHOW_URL}: TLS certificate verification '
+            'failed (give the CA bundle with --os-cacert, or use --insecure)')
+
+    def test_success_without_json(self):
+        self.requests.get(SHOW_URL, text='<html>maintenance</html>')
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: the image '
+            f'service at {base.ENDPOINT}/v2 answered HTTP 200 with a body '
+            'that is not JSON')
+
+    def test_truncated_json(self):
+        self.requests.get(SHOW_URL, text='{"id": "fc29a67c-ad76')
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: the image '
+            f'service at {base.ENDPOINT}/v2 answered HTTP 200 with a body '
+            'that is not JSON')
+
+
+class TestCatalog(base.ShellTestCase):
+    """Password profiles find the image endpoint in the catalog."""
+
+    secrets = (base.TOKEN, PASSWORD)
+
+    def setUp(self):
+        super().setUp()
+        with open(self.clouds_yaml, 'w') as clouds:
+            clouds.write(f'''
+clouds:
+  test:
+    auth:
+      auth_url: {KEYSTONE}
+      username: alice
+      password: {PASSWORD}
+      project_name: demo
+      user_domain_name: Default
+      project_domain_name: Default
+    identity_api_version: 3
+    regions: [RegionOne, RegionTwo, RegionThree]
+  override:
+    auth:
+      auth_url: {KEYSTONE}
+      username: alice
+      password: {PASSWORD}
+      project_name: demo
+      user_domain_name: Default
+      project_domain_name: Default
+    image_endpoint_override: http://127.0.0.4:9292/
+''')
+        token = ks_fixture.V3Token(project_name='demo')
+        image = token.add_service('image')
+        image.add_endpoint('public', 'http://127.0.0.1:9292', 'RegionOne')
+        image.add_endpoint('internal', 'http://127.0.0.2:9292', 'RegionOne')
+        image.add_endpoint('public', 'http://127.0.0.3:9292/v2/',
+                           'RegionTwo')
+        self.catalog_token = token
+        self.requests.get(KEYSTONE, json=ks_fixture.V3Discovery(KEYSTONE))
+        self.requests.post(KEYSTONE + '/auth/tokens', json=token,
+                           headers={'X-Subject-Token': base.TOKEN},
+                           status_code=201)
+
+    def show(self, *args, cloud='test'):
+        return self.openstack('--os-cloud', cloud, *args, 'image', 'task',
+                              'show', base.TASK_ID, '-f', 'value', '-c',
+                              'status', auth=())
+
+    def assertShownFrom(self, endpoint, *args, cloud='test'):
+        self.requests.get(endpoint + '/v2/tasks/' + base.TASK_ID,
+                          json=fakes.GLANCE_SUCCESS)
+        self.assertEqual('success\n',
+                         self.assertSucceeds(self.show(*args, cloud=cloud)))
+        sent = self.requests.last_request
+        self.assertEqual(base.TOKEN, sent.headers['X-Auth-Token'])
+
+    def test_public_endpoint_of_the_region(self):
+        self.assertShownFrom('http://127.0.0.1:9292')
+
+    def test_interface(self):
+        self.assertShownFrom('http://127.0.0.2:9292',
+                             '--os-interface', 'internal')
+
+    def test_region_whose_endpoint_ends_in_v2(self):
+        self.assertShownFrom('http://127.0.0.3:9292',
+                             '--os-region-name', 'RegionTwo')
+
+    def test_override_in_clouds_yaml_wins(self):
+        self.assertShownFrom('http://127.0.0.4:9292', cloud='override')
+
+    def test_no_image_endpoint(self):
+        self.assertFailsWith(
+            self.show('--os-region-name', 'RegionThree'),
+            'Cannot find the image service: the catalog has no public image '
+            'endpoint in region RegionThree; choose another with '
+            '--os-region-name or --os-interface, or set '
+            'image_endpoint_override in clouds.yaml')
+        self.assertFailsWith(
+            self.show('--os-interface', 'admin'),
+            'Cannot find the image service: the catalog has no admin image '
+            'endpoint in region RegionOne; choose another with '
+            '--os-region-name or --os-interface, or set '
+            'image_endpoint_override in clouds.yaml')
+
+    # Authentication happens in osc-lib before any command of ours runs:
+    # these messages are core's, checked here to stay one line.
+    def test_wrong_password(self):
+        self.requests.post(KEYSTONE + '/auth/tokens', status_code=401, json={
+            'error': {'code': 401, 'title': 'Unauthorized',
+                      'message': 'The request you have made requires '
+                                 'authentication.'}})
+        self.assertFailsWith(self.show(), 'Unauthorized (HTTP 401)')
+
+    def test_keystone_unreachable(self):
+        self.requests.post(KEYSTONE + '/auth/tokens',
+                           exc=requests.exceptions.ConnectionError(
+                               'Connection refused'))
+        self.assertFailsWith(
+            self.show(), 'Unable to establish connection to '
+            f'{KEYSTONE}/auth/tokens: Connection refused')
