@@ -62,15 +62,16 @@ def parsed_json_object(text, option):
 class ImportTask(command.ShowOne):
     """Create a task that imports an image into the image service.
 
-    From Rackspace Cloud Files give --import-from <container>/<object> and
-    --name; from an http(s) URL (upstream Glance) the formats are told by
-    the file extension unless given.
+    Rackspace Cloud Images imports an object of Cloud Files, named as
+    container/object, and accepts only a name for the image. Upstream
+    Glance imports an http(s) URL; the formats follow from its file
+    extension unless given.
     """
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument(
-            '--import-from', metavar='<container/object | URL>',
+            '--import-from', metavar='<container/object|URL>',
             required=True,
             help='Image to import: <container>/<object> in the cloud\'s '
                  'object storage (Rackspace) or an http(s) URL (Glance)')
