@@ -5,9 +5,13 @@ whose text is one line: what failed, where, and what the server said.
 """
 
 import contextlib
+import email.utils
 import html
+import http.client
 import re
+import time
 import urllib.parse
+import uuid
 
 from keystoneauth1 import exceptions as ks_exc
 from osc_lib import exceptions
@@ -24,9 +28,26 @@ _MAX_DETAIL = 300
 class HTTPError(exceptions.CommandError):
     """The image service answered with an error status."""
 
-    def __init__(self, message, http_status):
+    def __init__(self, message, http_status, retry_after=None):
         super().__init__(message)
         self.http_status = http_status
+        self.retry_after = retry_after
+
+
+class Unreachable(exceptions.CommandError):
+    """No answer: connection refused or reset, timeout, TLS failure."""
+
+
+def retry_after(response):
+    """Seconds the ``Retry-After`` header asks us to wait, or None."""
+    value = response.headers.get('Retry-After', '').strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def versioned(endpoint):
@@ -55,7 +76,8 @@ def server_message(response):
     text = ' '.join(text.split())
     if len(text) > _MAX_DETAIL:
         text = text[:_MAX_DETAIL - 3] + '...'
-    return text or response.reason or 'no explanation given'
+    return (text or response.reason
+            or http.client.responses.get(response.status_code, 'no reason'))
 
 
 def _without_query(url):
@@ -100,7 +122,7 @@ def translated_errors(action, service='the image service', endpoint=None):
         if url and endpoint and not url.startswith(endpoint):
             who = 'the identity service'
         where = f' at {url}' if url else ''
-        raise exceptions.CommandError(
+        raise Unreachable(
             f'{action}: cannot reach {who}{where}: '
             f'{_connection_problem(exc)}') from None
     except ks_exc.Unauthorized as exc:
@@ -164,7 +186,7 @@ class TaskAPI:
                 raise_exc=False, **kwargs)
         if response.status_code >= 400:
             raise HTTPError(self._error_text(action, response),
-                            response.status_code)
+                            response.status_code, retry_after(response))
         return response
 
     def _error_text(self, action, response):
@@ -204,3 +226,73 @@ class TaskAPI:
                     f'No task with ID {task_id} at {self.endpoint} '
                     '(HTTP 404)') from None
             raise
+
+    def list_tasks(self, filters, page_size=None, max_items=None):
+        """Yield tasks, fetching each page only when the last is used up.
+
+        ``page_size`` is the server's ``limit``; ``max_items`` stops the
+        listing, and no page asks for more than is still wanted.
+        """
+        params = {k: v for k, v in filters.items() if v is not None}
+        remaining = max_items
+        while remaining is None or remaining > 0:
+            wanted = [n for n in (page_size, remaining) if n]
+            if wanted:
+                params['limit'] = min(wanted)
+            page = self.request_json('GET', '/tasks', 'Cannot list tasks',
+                                     params=params)
+            tasks = page.get('tasks') or []
+            yield from tasks[:remaining]
+            if remaining is not None:
+                remaining -= len(tasks)
+            marker = _query_value(page.get('next'), 'marker')
+            if not tasks or not marker:
+                return
+            params['marker'] = marker
+
+    def get_schema(self, name):
+        return self.request_json('GET', '/schemas/' + name,
+                                 f'Cannot read the {name} schema')
+
+    def task_types(self):
+        """The task types the cloud's schema names, or None if it won't say."""
+        try:
+            schema = self.get_schema('task')
+        except HTTPError as exc:
+            if exc.http_status in (403, 404):
+                return None
+            raise
+        type_schema = schema.get('properties', {}).get('type', {})
+        return type_schema.get('enum')
+
+    def find_image_id(self, name_or_id):
+        """The ID of the image with this ID or name."""
+        if is_uuid(name_or_id):
+            return name_or_id
+        action = f'Cannot find image {name_or_id!r}'
+        images = self.request_json('GET', '/images', action,
+                                   params={'name': name_or_id})
+        ids = [image['id'] for image in images.get('images', [])]
+        if not ids:
+            raise exceptions.CommandError(
+                f'{action}: no image has this name or ID')
+        if len(ids) > 1:
+            raise exceptions.CommandError(
+                f'{action}: {len(ids)} images have this name; give the ID')
+        return ids[0]
+
+
+def is_uuid(text):
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _query_value(link, key):
+    if not link:
+        return None
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)
+    values = query.get(key)
+    return values[0] if values else None

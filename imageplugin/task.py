@@ -1,16 +1,30 @@
 """``openstack image task`` commands.
 
 OSC imports this module on every run while it registers commands: keep its
-module-level imports to what OSC has already loaded.
+module-level imports to our small modules and what OSC has already loaded.
 """
 
+import argparse
 import json
-import uuid
+import shlex
+import time
 
 from osc_lib import exceptions
 from osc_lib.cli import format_columns
 from osc_lib.cli import parseractions
 from osc_lib.command import command
+
+from imageplugin import api
+from imageplugin import failures
+from imageplugin import importing
+from imageplugin import waiting
+
+# Exit codes of a command that waits (0: the task succeeded).
+EXIT_TASK_FAILED = 1
+EXIT_TIMEOUT = 124  # as timeout(1)
+# How many times a task hit by Rackspace's intermittent 396 is re-created.
+INTERMITTENT_RETRIES = 2
+TASK_STATUSES = ('pending', 'processing', 'success', 'failure')
 
 # Core OSC's `image task show` columns: scripts already use these names.
 CORE_COLUMNS = ('created_at', 'expires_at', 'id', 'input', 'message',
@@ -38,13 +52,29 @@ def task_columns(task):
 
 
 def checked_task_id(task_id):
-    try:
-        uuid.UUID(task_id)
-    except ValueError:
+    if not api.is_uuid(task_id):
         raise exceptions.CommandError(
             f'{task_id!r} is not a task ID: task IDs are UUIDs such as '
-            'fc29a67c-ad76-49bc-a317-a5f38dcb44c0') from None
+            'fc29a67c-ad76-49bc-a317-a5f38dcb44c0')
     return task_id
+
+
+def positive_number(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not a positive number')
+    return value
+
+
+def positive_integer(text):
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not a positive whole number')
+    return int(text)
 
 
 def parsed_json_object(text, option):
@@ -59,7 +89,116 @@ def parsed_json_object(text, option):
     return value
 
 
-class ImportTask(command.ShowOne):
+class TaskCommand(command.ShowOne):
+    """A command that shows one task and can wait for it to end."""
+
+    exit_code = 0
+
+    def run(self, parsed_args):
+        super().run(parsed_args)
+        return self.exit_code
+
+    @staticmethod
+    def add_wait_options(parser):
+        parser.add_argument(
+            '--wait', action='store_true',
+            help='Wait for the task to end, then show it. Exit code 0 if '
+                 f'it succeeded, {EXIT_TASK_FAILED} if it failed, '
+                 f'{EXIT_TIMEOUT} on timeout')
+        parser.add_argument(
+            '--timeout', metavar='<seconds>', type=positive_number,
+            help='With --wait, give up waiting after this many seconds '
+                 '(default: no limit)')
+        parser.add_argument(
+            '--max-poll-interval', metavar='<seconds>',
+            type=positive_number, default=waiting.DEFAULT_MAX_INTERVAL,
+            help='With --wait, the longest time between two looks at the '
+                 'task; shorter at first (default: %(default)s)')
+
+    def shown(self, task, parsed_args, recreate=None):
+        """The task's columns, after waiting for its end if asked.
+
+        ``recreate()`` creates the task again, for Rackspace's
+        intermittent failure.
+        """
+        if parsed_args.timeout is not None and not parsed_args.wait:
+            raise exceptions.CommandError('--timeout needs --wait')
+        if parsed_args.wait:
+            task = self.waited(task, parsed_args, recreate)
+        return task_columns(task)
+
+    def waited(self, task, parsed_args, recreate):
+        client = self.app.client_manager.image_tasks
+        deadline = (None if parsed_args.timeout is None
+                    else time.monotonic() + parsed_args.timeout)
+        for attempt in range(INTERMITTENT_RETRIES + 1):
+            timeout = (None if deadline is None
+                       else max(0.0, deadline - time.monotonic()))
+            try:
+                task = waiting.wait_for_task(
+                    client.get_task, task, timeout=timeout,
+                    max_interval=parsed_args.max_poll_interval,
+                    note=self.say, progress=self.progress)
+            except waiting.WaitTimeout as exc:
+                self.exit_code = EXIT_TIMEOUT
+                self.say(f'Gave up waiting for task {exc.task["id"]} after '
+                         f'{parsed_args.timeout:g} s: it is still '
+                         f'{exc.task.get("status")}. Wait again with: '
+                         f'{self.resume_command(exc.task["id"])}')
+                return exc.task
+            except KeyboardInterrupt:
+                self.say(f'Stopped waiting for task {task["id"]}; it goes '
+                         'on in the cloud. Wait again with: '
+                         f'{self.resume_command(task["id"])}')
+                raise
+            if not (recreate and failures.is_intermittent(task)
+                    and attempt < INTERMITTENT_RETRIES):
+                break
+            failed_id = task['id']
+            task = recreate()
+            self.say(f'Task {failed_id} failed with Rackspace\'s '
+                     'intermittent error 396; created it again as task '
+                     f'{task["id"]} (retry {attempt + 1} of '
+                     f'{INTERMITTENT_RETRIES})')
+        if task.get('status') == 'failure':
+            self.exit_code = EXIT_TASK_FAILED
+            self.say(f'Task {task["id"]} failed: '
+                     f'{failures.explained(task.get("message"))}')
+        return task
+
+    def resume_command(self, task_id):
+        words = ['openstack']
+        cloud = getattr(self.app.options, 'cloud', None)
+        if cloud:
+            words += ['--os-cloud', cloud]
+        words += ['image', 'task', 'show', task_id, '--wait']
+        return ' '.join(shlex.quote(word) for word in words)
+
+    def say(self, text):
+        """A line for the user on stderr, never on stdout."""
+        self._clear_progress()
+        self.app.stderr.write(text + '\n')
+        self.app.stderr.flush()
+
+    def progress(self, task, waited):
+        if not self.app.stderr.isatty():
+            return
+        self.app.stderr.write(f'\r\033[KTask {task["id"]}: '
+                              f'{task.get("status")}, {waited:.0f} s')
+        self.app.stderr.flush()
+        self._progress_shown = True
+
+    def _clear_progress(self):
+        if getattr(self, '_progress_shown', False):
+            self.app.stderr.write('\r\033[K')
+            self._progress_shown = False
+
+    def produce_output(self, parsed_args, column_names, data):
+        self._clear_progress()
+        return super().produce_output(parsed_args, column_names, data)
+
+
+class ImportTask(TaskCommand):
     """Create a task that imports an image into the image service.
 
     Rackspace Cloud Images imports an object of Cloud Files, named as
@@ -96,11 +235,10 @@ class ImportTask(command.ShowOne):
             '--input', metavar='<json>', dest='extra_input',
             help='JSON object of further task input keys; the options '
                  'above take precedence over it')
+        self.add_wait_options(parser)
         return parser
 
     def take_action(self, parsed_args):
-        from imageplugin import importing
-
         extra = None
         if parsed_args.extra_input is not None:
             extra = parsed_json_object(parsed_args.extra_input, '--input')
@@ -113,19 +251,120 @@ class ImportTask(command.ShowOne):
             properties=parsed_args.properties,
             extra=extra)
         client = self.app.client_manager.image_tasks
-        return task_columns(client.create_task('import', task_input))
+        return self.shown(
+            client.create_task('import', task_input), parsed_args,
+            recreate=lambda: client.create_task('import', task_input))
 
 
-class ShowTask(command.ShowOne):
+class ShowTask(TaskCommand):
     """Display the details of a task."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument('task', metavar='<task-id>',
                             help='Task to display (ID)')
+        self.add_wait_options(parser)
         return parser
 
     def take_action(self, parsed_args):
         task_id = checked_task_id(parsed_args.task)
         client = self.app.client_manager.image_tasks
-        return task_columns(client.get_task(task_id))
+        return self.shown(client.get_task(task_id), parsed_args)
+
+
+class ListTask(command.Lister):
+    """List tasks, page by page."""
+
+    COLUMNS = (('id', 'ID'), ('type', 'Type'), ('status', 'Status'),
+               ('owner', 'Owner'))
+    LONG_COLUMNS = (('created_at', 'Created At'),
+                    ('updated_at', 'Updated At'),
+                    ('expires_at', 'Expires At'), ('message', 'Message'))
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('--status', metavar='<status>',
+                            choices=TASK_STATUSES,
+                            help='Only tasks in this status: '
+                                 + ', '.join(TASK_STATUSES))
+        parser.add_argument('--type', metavar='<type>',
+                            help='Only tasks of this type (e.g. import, '
+                                 'export, api_image_import)')
+        parser.add_argument('--sort-key', metavar='<key>',
+                            help='Sort by this field, e.g. created_at, '
+                                 'updated_at, status, type, id '
+                                 '(default: created_at)')
+        parser.add_argument('--sort-dir', metavar='<asc|desc>',
+                            choices=('asc', 'desc'),
+                            help='Sort direction (default: desc)')
+        parser.add_argument('--limit', metavar='<page-size>',
+                            type=positive_integer,
+                            help='Tasks asked for per request (the '
+                                 'server caps it)')
+        parser.add_argument('--marker', metavar='<task-id>',
+                            help='Start after this task')
+        parser.add_argument('--max-items', metavar='<count>',
+                            type=positive_integer,
+                            help='List at most this many tasks')
+        parser.add_argument('--long', action='store_true',
+                            help='Also list the times and the message')
+        return parser
+
+    def take_action(self, parsed_args):
+        columns = self.COLUMNS + (self.LONG_COLUMNS if parsed_args.long
+                                  else ())
+        client = self.app.client_manager.image_tasks
+        tasks = client.list_tasks(
+            {'status': parsed_args.status, 'type': parsed_args.type,
+             'sort_key': parsed_args.sort_key,
+             'sort_dir': parsed_args.sort_dir,
+             'marker': parsed_args.marker},
+            page_size=parsed_args.limit, max_items=parsed_args.max_items)
+        rows = (tuple(_listed(task, field) for field, _ in columns)
+                for task in tasks)
+        return tuple(header for _, header in columns), rows
+
+
+def _listed(task, field):
+    value = task.get(field)
+    if field == 'message' and value == 'None':
+        return ''
+    return value
+
+
+class ExportTask(TaskCommand):
+    """Create a task that exports an image to object storage (Rackspace).
+
+    On success the task's result holds export_location, the
+    container/object of the exported VHD.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('image', metavar='<image>',
+                            help='Image to export (name or ID)')
+        parser.add_argument('--container', metavar='<container>',
+                            required=True,
+                            help='Existing container of the object storage '
+                                 'to export into')
+        self.add_wait_options(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        container = parsed_args.container
+        if not container or set(container) & set('/?.'):
+            raise exceptions.CommandError(
+                f'Invalid container name {container!r}: an export '
+                "container's name may not be empty or hold '/', '?' or "
+                "'.'")
+        client = self.app.client_manager.image_tasks
+        types = client.task_types()
+        if types is not None and 'export' not in types:
+            raise exceptions.CommandError(
+                'This cloud offers no export task (its task types: '
+                f'{", ".join(types)}); exporting is a Rackspace Cloud '
+                'Images feature')
+        task_input = {'image_uuid': client.find_image_id(parsed_args.image),
+                      'receiving_swift_container': container}
+        return self.shown(client.create_task('export', task_input),
+                          parsed_args)

@@ -26,6 +26,13 @@ class Result:
                 f'stdout={self.stdout!r}, stderr={self.stderr!r})')
 
 
+class TerminalIO(io.StringIO):
+    """A captured stream that says it is a terminal."""
+
+    def isatty(self):
+        return True
+
+
 class ShellTestCase(testtools.TestCase):
     """Each test runs ``openstack ...`` as a user would, minus the process.
 
@@ -51,11 +58,13 @@ class ShellTestCase(testtools.TestCase):
             lambda cache, instance, owner: cache.factory(instance)))
 
     def openstack(self, *args, auth=('--os-token', TOKEN,
-                                     '--os-endpoint', ENDPOINT)):
+                                     '--os-endpoint', ENDPOINT),
+                  tty=False):
         """Run the shell; return its exit code, stdout and stderr."""
         from openstackclient import shell
 
-        stdout, stderr = io.StringIO(), io.StringIO()
+        stdout = io.StringIO()
+        stderr = TerminalIO() if tty else io.StringIO()
         root = logging.getLogger()
         handlers, level = root.handlers[:], root.level
         saved_streams = sys.stdout, sys.stderr
@@ -85,3 +94,20 @@ class ShellTestCase(testtools.TestCase):
 
     def sent_json(self, index=-1):
         return self.requests.request_history[index].json()
+
+
+class FakeClock(fixtures.Fixture):
+    """Time that passes only when the code under test sleeps."""
+
+    def _setUp(self):
+        self.now = 0.0
+        self.sleeps = []
+        for module in ('imageplugin.waiting', 'imageplugin.task'):
+            self.useFixture(fixtures.MockPatch(module + '.time', self))
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds

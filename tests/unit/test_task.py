@@ -1,4 +1,5 @@
 import json
+from unittest import mock
 
 import yaml
 
@@ -283,3 +284,322 @@ class TestShow(base.ShellTestCase):
         # Only ours shows image_id; core's would call openstacksdk.
         out = self.assertSucceeds(self.show('-f', 'value', '-c', 'image_id'))
         self.assertEqual('7d1b6f4e-0c3a-4f7e-9a51-2b8e6c0d4f11\n', out)
+
+
+def task_in(status, **fields):
+    return dict(fakes.GLANCE_SUCCESS, status=status, **fields)
+
+
+class TestWait(base.ShellTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.clock = self.useFixture(base.FakeClock())
+        self.show_url = base.TASKS_URL + '/' + base.TASK_ID
+
+    def test_show_wait_to_success(self):
+        self.requests.get(self.show_url, [
+            {'json': task_in('pending')}, {'json': task_in('processing')},
+            {'json': task_in('success')}])
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'show', base.TASK_ID, '--wait', '-f', 'json'))
+        self.assertEqual('success', json.loads(out)['status'])
+        self.assertEqual(3, self.requests.call_count)
+        self.assertEqual([0.5, 0.5], self.clock.sleeps)
+
+    def test_failure_exits_1_with_the_task_on_stdout(self):
+        failed = task_in('failure', message="Image cannot be imported. "
+                         "Error code: '721'")
+        self.requests.get(self.show_url, [
+            {'json': task_in('processing')}, {'json': failed}])
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait', '-f', 'json')
+        self.assertEqual(1, result.exit_code)
+        self.assertEqual('failure', json.loads(result.stdout)['status'])
+        self.assertEqual(
+            f"Task {base.TASK_ID} failed: Image cannot be imported. Error "
+            "code: '721' (the VHD has a parent: flatten it into a "
+            "standalone VHD, e.g. with \"qemu-img convert -O vpc\")\n",
+            result.stderr)
+
+    def test_timeout_exits_124_and_says_how_to_resume(self):
+        self.requests.get(self.show_url, json=task_in('processing'))
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait', '--timeout', '90', '-f', 'value',
+                                '-c', 'status')
+        self.assertEqual(
+            (124, 'processing\n',
+             f'Gave up waiting for task {base.TASK_ID} after 90 s: it is '
+             'still processing. Wait again with: openstack image task show '
+             f'{base.TASK_ID} --wait\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual(90, self.clock.now)
+
+    def test_resume_command_names_the_profile(self):
+        with open(self.clouds_yaml, 'w') as clouds:
+            clouds.write('clouds:\n  my cloud:\n    auth_type: none\n'
+                         f'    auth:\n      endpoint: {base.ENDPOINT}\n')
+        self.requests.get(self.show_url, json=task_in('processing'))
+        result = self.openstack('--os-cloud', 'my cloud', 'image', 'task',
+                                'show', base.TASK_ID, '--wait',
+                                '--timeout', '1', auth=())
+        self.assertEqual(124, result.exit_code)
+        self.assertTrue(result.stderr.endswith(
+            "Wait again with: openstack --os-cloud 'my cloud' image task "
+            f"show {base.TASK_ID} --wait\n"), result.stderr)
+
+    def test_transient_errors_while_waiting(self):
+        self.requests.get(self.show_url, [
+            {'json': task_in('processing')},
+            {'status_code': 503, 'headers': {'Retry-After': '7'},
+             'text': ''},
+            {'json': task_in('success')}])
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait', '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (0, 'success\n',
+             f'Cannot show task {base.TASK_ID}: Service Unavailable (HTTP '
+             '503); still waiting (the server asks for 7 s)\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertIn(7, self.clock.sleeps)
+
+    def test_ctrl_c_exits_130_and_says_how_to_resume(self):
+        self.requests.get(self.show_url, json=task_in('processing'))
+        self.clock.sleep = mock.Mock(side_effect=KeyboardInterrupt)
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait')
+        self.assertEqual(
+            (130, '', f'Stopped waiting for task {base.TASK_ID}; it goes on '
+             'in the cloud. Wait again with: openstack image task show '
+             f'{base.TASK_ID} --wait\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
+    def test_timeout_needs_wait(self):
+        self.requests.get(self.show_url, json=task_in('processing'))
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'show', base.TASK_ID,
+                           '--timeout', '5'), '--timeout needs --wait')
+
+    def test_timeout_must_be_positive(self):
+        for value in ('0', '-3', 'soon'):
+            result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                    '--wait', '--timeout', value)
+            self.assertEqual(2, result.exit_code)
+            self.assertIn(f"argument --timeout: {value!r} is not a positive "
+                          "number", result.stderr)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_import_retries_rackspaces_intermittent_failure(self):
+        other_id = '0b9d3c52-8f0e-4f55-8a6b-0c1d2e3f4a5b'
+        intermittent = dict(fakes.RACKSPACE_PENDING, status='failure',
+                            message="Image cannot be imported. Error code: "
+                                    "'396'")
+        self.requests.post(base.TASKS_URL, [
+            {'status_code': 201, 'json': fakes.RACKSPACE_PENDING},
+            {'status_code': 201,
+             'json': dict(fakes.RACKSPACE_PENDING, id=other_id)}])
+        self.requests.get(self.show_url, json=intermittent)
+        self.requests.get(base.TASKS_URL + '/' + other_id, json=dict(
+            fakes.RACKSPACE_PENDING, id=other_id, status='success',
+            result={'image_id': 'a1b2'}))
+        result = self.openstack(
+            'image', 'task', 'import', '--import-from',
+            'exports/my-excellent-image.vhd', '--name',
+            'My excellent custom image', '--wait', '-f', 'value', '-c', 'id',
+            '-c', 'status')
+        self.assertEqual(
+            (0, f'{other_id}\nsuccess\n',
+             f"Task {base.TASK_ID} failed with Rackspace's intermittent "
+             f"error 396; created it again as task {other_id} (retry 1 of "
+             "2)\n"),
+            (result.exit_code, result.stdout, result.stderr))
+        posts = [r for r in self.requests.request_history
+                 if r.method == 'POST']
+        self.assertEqual([SEED_BODY, SEED_BODY], [r.json() for r in posts])
+
+    def test_import_gives_up_after_the_retries(self):
+        intermittent = dict(fakes.RACKSPACE_PENDING, status='failure',
+                            message="Image cannot be imported. Error code: "
+                                    "'396'")
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_PENDING)
+        self.requests.get(self.show_url, json=intermittent)
+        result = self.openstack('image', 'task', 'import', '--import-from',
+                                'exports/a.vhd', '--wait', '-f', 'value',
+                                '-c', 'status')
+        self.assertEqual(1, result.exit_code)
+        self.assertEqual('failure\n', result.stdout)
+        self.assertEqual(3, len([r for r in self.requests.request_history
+                                 if r.method == 'POST']))
+        self.assertTrue(result.stderr.endswith(
+            f"Task {base.TASK_ID} failed: Image cannot be imported. Error "
+            "code: '396' (the file is not a valid VHD; Rackspace also "
+            "returns this code intermittently, so retrying can help)\n"))
+
+    def test_no_progress_unless_stderr_is_a_terminal(self):
+        self.requests.get(self.show_url, [
+            {'json': task_in('processing')}, {'json': task_in('success')}])
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait', '-f', 'value', '-c', 'status')
+        self.assertEqual((0, 'success\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+
+    def test_progress_on_a_terminal_is_one_line_then_cleared(self):
+        self.requests.get(self.show_url, [
+            {'json': task_in('pending')}, {'json': task_in('processing')},
+            {'json': task_in('success')}])
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait', '-f', 'value', '-c', 'status',
+                                tty=True)
+        self.assertEqual((0, 'success\n'),
+                         (result.exit_code, result.stdout))
+        self.assertEqual(
+            f'\r\x1b[KTask {base.TASK_ID}: pending, 0 s'
+            f'\r\x1b[KTask {base.TASK_ID}: processing, 0 s\r\x1b[K',
+            result.stderr)
+
+
+class TestList(base.ShellTestCase):
+
+    def page(self, count, start=0, next_marker=None):
+        body = {'tasks': [
+            {'id': f'00000000-0000-0000-0000-{n:012d}', 'type': 'import',
+             'status': 'success', 'owner': 'o',
+             'created_at': '2026-11-27T10:00:00Z',
+             'updated_at': '2026-11-27T10:00:01Z',
+             'expires_at': '2026-11-29T10:00:01Z'}
+            for n in range(start, start + count)],
+            'first': '/v2/tasks', 'schema': '/v2/schemas/tasks'}
+        if next_marker:
+            body['next'] = f'/v2/tasks?marker={next_marker}&limit={count}'
+        return {'json': body}
+
+    def test_follows_pages_with_filters(self):
+        self.requests.get(base.TASKS_URL, [
+            self.page(2, 0, next_marker='m1'), self.page(2, 2,
+                                                        next_marker='m2'),
+            self.page(1, 4)])
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'list', '--status', 'success', '--type',
+            'api_image_import', '--sort-key', 'updated_at', '--sort-dir',
+            'asc', '--limit', '2', '-f', 'json'))
+        listed = json.loads(out)
+        self.assertEqual(5, len(listed))
+        self.assertEqual({'ID': '00000000-0000-0000-0000-000000000000',
+                          'Type': 'import', 'Status': 'success',
+                          'Owner': 'o'}, listed[0])
+        queries = [r.qs for r in self.requests.request_history]
+        common = {'status': ['success'], 'type': ['api_image_import'],
+                  'sort_key': ['updated_at'], 'sort_dir': ['asc'],
+                  'limit': ['2']}
+        self.assertEqual([common, dict(common, marker=['m1']),
+                          dict(common, marker=['m2'])], queries)
+
+    def test_max_items_really_stops(self):
+        self.requests.get(base.TASKS_URL, [
+            self.page(3, 0, next_marker='m1'), self.page(3, 3,
+                                                        next_marker='m2')])
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'list', '--max-items', '4', '--limit', '3',
+            '-f', 'value', '-c', 'ID'))
+        self.assertEqual([f'00000000-0000-0000-0000-{n:012d}'
+                          for n in range(4)], out.split())
+        self.assertEqual([['3'], ['1']], [r.qs['limit'] for r in
+                                          self.requests.request_history])
+
+    def test_long(self):
+        self.requests.get(base.TASKS_URL, [self.page(1)])
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'list', '--long', '-f', 'json'))
+        self.assertEqual(['ID', 'Type', 'Status', 'Owner', 'Created At',
+                          'Updated At', 'Expires At', 'Message'],
+                         list(json.loads(out)[0]))
+
+    def test_bad_status(self):
+        result = self.openstack('image', 'task', 'list', '--status', 'done')
+        self.assertEqual(2, result.exit_code)
+        self.assertIn("argument --status: invalid choice: 'done'",
+                      result.stderr)
+
+    def test_bad_sort_key_from_the_server(self):
+        self.requests.get(base.TASKS_URL, status_code=400, json={
+            'message': 'Sort key supplied was not valid.<br /><br />\n'})
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'list', '--sort-key', 'name'),
+            'Cannot list tasks: Sort key supplied was not valid. (HTTP 400)')
+
+    def test_zero_limit(self):
+        result = self.openstack('image', 'task', 'list', '--limit', '0')
+        self.assertEqual(2, result.exit_code)
+        self.assertIn("argument --limit: '0' is not a positive whole number",
+                      result.stderr)
+
+
+IMAGE_ID = '7d1b6f4e-0c3a-4f7e-9a51-2b8e6c0d4f11'
+
+
+class TestExport(base.ShellTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.requests.get(base.ENDPOINT + '/v2/schemas/task', json={
+            'properties': {'type': {'enum': ['import', 'export']}}})
+
+    def test_export(self):
+        exported = dict(fakes.RACKSPACE_PENDING, type='export',
+                        status='success', input={
+                            'image_uuid': IMAGE_ID,
+                            'receiving_swift_container': 'exports'},
+                        result={'export_location':
+                                f'exports/{IMAGE_ID}.vhd'})
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_PENDING)
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID, json=exported)
+        self.useFixture(base.FakeClock())
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'export', IMAGE_ID, '--container', 'exports',
+            '--wait', '-f', 'json'))
+        self.assertEqual({'type': 'export', 'input': {
+            'image_uuid': IMAGE_ID, 'receiving_swift_container': 'exports'}},
+            self.sent_json(1))
+        self.assertEqual({'export_location': f'exports/{IMAGE_ID}.vhd'},
+                         json.loads(out)['result'])
+
+    def test_image_by_name(self):
+        self.requests.get(base.ENDPOINT + '/v2/images?name=web',
+                          json={'images': [{'id': IMAGE_ID}]})
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_PENDING)
+        self.assertSucceeds(self.openstack(
+            'image', 'task', 'export', 'web', '--container', 'exports'))
+        self.assertEqual(IMAGE_ID, self.sent_json()['input']['image_uuid'])
+
+    def test_unknown_image_name(self):
+        self.requests.get(base.ENDPOINT + '/v2/images?name=web',
+                          json={'images': []})
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'export', 'web', '--container',
+                           'exports'),
+            "Cannot find image 'web': no image has this name or ID")
+
+    def test_invalid_container_names(self):
+        for name in ('a/b', 'a.b', 'what?', ''):
+            self.assertFailsWith(
+                self.openstack('image', 'task', 'export', IMAGE_ID,
+                               '--container', name),
+                f"Invalid container name {name!r}: an export container's "
+                "name may not be empty or hold '/', '?' or '.'")
+        self.assertEqual([], self.requests.request_history)
+
+    def test_cloud_without_export(self):
+        self.requests.get(base.ENDPOINT + '/v2/schemas/task', json={
+            'properties': {'type': {'enum': [
+                'import', 'api_image_import', 'location_import']}}})
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'export', IMAGE_ID,
+                           '--container', 'exports'),
+            'This cloud offers no export task (its task types: import, '
+            'api_image_import, location_import); exporting is a Rackspace '
+            'Cloud Images feature')
+        self.assertEqual(['GET'], [r.method for r in
+                                   self.requests.request_history])

@@ -1,0 +1,42 @@
+"""Why tasks fail: Rackspace's numbered error codes, and which to retry."""
+
+import re
+
+# Meanings of the codes Rackspace Cloud Images puts in a failed task's
+# message, with what the user can do about them.
+RACKSPACE_CODES = {
+    '111': 'the VHD failed validation: check it with '
+           '"qemu-img check -f vpc" and export it again',
+    '396': 'the file is not a valid VHD; Rackspace also returns this code '
+           'intermittently, so retrying can help',
+    '413': 'the image is larger than the size limit of the cloud',
+    '523': 'only fixed or dynamic VHDs can be imported, not differencing '
+           'ones',
+    '609': 'the image is larger than the size limit of the cloud',
+    '614': 'the VHD\'s UUID is all zeros: give it a UUID, e.g. by '
+           'converting it again with qemu-img',
+    '721': 'the VHD has a parent: flatten it into a standalone VHD, e.g. '
+           'with "qemu-img convert -O vpc"',
+}
+_CODE = re.compile(r"Error code: '?(\d+)'?")
+# The exact text on which Rackspace's intermittent failure is retried.
+INTERMITTENT = "Image cannot be imported. Error code: '396'"
+
+
+def explained(message):
+    """The task's failure message, with the meaning of a known code."""
+    message = (message or '').strip()
+    if message in ('', 'None'):
+        return 'the server gave no reason'
+    if 'Image not found for import' in message:
+        return (message + ' (check that the container/object exists in '
+                'the object storage of the same region)')
+    match = _CODE.search(message)
+    if match and match.group(1) in RACKSPACE_CODES:
+        return f'{message} ({RACKSPACE_CODES[match.group(1)]})'
+    return message
+
+
+def is_intermittent(task):
+    return task.get('status') == 'failure' and \
+        INTERMITTENT in (task.get('message') or '')

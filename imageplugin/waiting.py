@@ -1,0 +1,73 @@
+"""Following a task until it ends.
+
+The poll interval is a quarter of the time waited so far, between
+``MIN_INTERVAL`` and a ceiling (Rackspace asks for 30 s): a task that ends
+within seconds is seen within about half a second, a long one is asked
+about at most twice a minute.
+"""
+
+import time
+
+from imageplugin import api
+
+FINAL_STATUSES = ('success', 'failure')
+MIN_INTERVAL = 0.5
+DEFAULT_MAX_INTERVAL = 30.0
+
+
+class WaitTimeout(Exception):
+    """The task had not ended when the timeout came."""
+
+    def __init__(self, task, waited):
+        super().__init__(task['id'])
+        self.task = task
+        self.waited = waited
+
+
+def next_interval(waited, max_interval):
+    return min(max_interval, max(MIN_INTERVAL, waited / 4))
+
+
+def is_transient(exc):
+    """Whether a failure to read the task is worth another try."""
+    if isinstance(exc, api.Unreachable):
+        return True
+    return isinstance(exc, api.HTTPError) and (
+        exc.http_status == 429 or exc.http_status >= 500)
+
+
+def wait_for_task(get_task, task, timeout=None,
+                  max_interval=DEFAULT_MAX_INTERVAL, note=None,
+                  progress=None):
+    """Poll ``get_task(id)`` until the task ends; return the final task.
+
+    Transient failures are retried until the timeout, each told to
+    ``note(text)``; ``progress(task, waited)`` hears every status seen.
+    Raises ``WaitTimeout`` with the last task seen.
+    """
+    start = time.monotonic()
+    while task.get('status') not in FINAL_STATUSES:
+        waited = time.monotonic() - start
+        if progress:
+            progress(task, waited)
+        pause = next_interval(waited, max_interval)
+        if timeout is not None:
+            if waited >= timeout:
+                raise WaitTimeout(task, waited)
+            pause = min(pause, timeout - waited)
+        time.sleep(pause)
+        try:
+            task = get_task(task['id'])
+        except (api.HTTPError, api.Unreachable) as exc:
+            if not is_transient(exc):
+                raise
+            delay = getattr(exc, 'retry_after', None)
+            if note:
+                note(f'{exc}; still waiting'
+                     + (f' (the server asks for {delay:.0f} s)'
+                        if delay else ''))
+            if delay:
+                remaining = (timeout - (time.monotonic() - start)
+                             if timeout is not None else delay)
+                time.sleep(max(0.0, min(delay, remaining)))
+    return task
