@@ -1,53 +1,17 @@
-"""The Image v2 tasks API over osc-lib's keystoneauth session.
+"""The Image v2 tasks API of a cloud's image service."""
 
-Every failure leaves this module as an ``osc_lib.exceptions.CommandError``
-whose text is one line: what failed, where, and what the server said.
-"""
-
-import contextlib
-import email.utils
-import html
-import http.client
 import re
-import time
 import urllib.parse
 import uuid
 
 from keystoneauth1 import exceptions as ks_exc
 from osc_lib import exceptions
 
+from imageplugin import http
+
 # The last path segment of a versioned image endpoint: Rackspace catalogs
 # list ``.../v2``, upstream ones usually the bare host.
 _VERSION_SEGMENT = re.compile(r'/v2(\.\d+)?/?$')
-_URL = re.compile(r'https?://[^\s\'"<>?]+')
-_HTML_TITLE = re.compile(r'<(head|h1|title)\b.*?</\1>', re.S | re.I)
-_TAG = re.compile(r'<[^>]+>')
-_MAX_DETAIL = 300
-
-
-class HTTPError(exceptions.CommandError):
-    """The image service answered with an error status."""
-
-    def __init__(self, message, http_status, retry_after=None):
-        super().__init__(message)
-        self.http_status = http_status
-        self.retry_after = retry_after
-
-
-class Unreachable(exceptions.CommandError):
-    """No answer: connection refused or reset, timeout, TLS failure."""
-
-
-def retry_after(response):
-    """Seconds the ``Retry-After`` header asks us to wait, or None."""
-    value = response.headers.get('Retry-After', '').strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def versioned(endpoint):
@@ -58,98 +22,13 @@ def versioned(endpoint):
     return endpoint + '/v2'
 
 
-def server_message(response):
-    """The server's own explanation of an error, as one plain line."""
-    text = response.text or ''
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        # Glance: {"message": ...}; Keystone style: {"error": {"message"}}.
-        inner = body.get('error', body)
-        if isinstance(inner, dict) and inner.get('message'):
-            text = str(inner['message'])
-    text = _TAG.sub(' ', _HTML_TITLE.sub(' ', text))
-    # Glance appends a schema dump after a blank line: keep the sentence.
-    text = re.split(r'\n\s*\n', html.unescape(text).strip())[0]
-    text = ' '.join(text.split())
-    if len(text) > _MAX_DETAIL:
-        text = text[:_MAX_DETAIL - 3] + '...'
-    return (text or response.reason
-            or http.client.responses.get(response.status_code, 'no reason'))
-
-
-def _without_query(url):
-    # A query may hold a signature (TempURL): never show it.
-    return url.split('?', 1)[0]
-
-
-def _connection_problem(exc):
-    text = str(exc)
-    if isinstance(exc, ks_exc.SSLError):
-        if 'CERTIFICATE_VERIFY_FAILED' in text:
-            return ('TLS certificate verification failed (give the CA '
-                    'bundle with --os-cacert, or use --insecure)')
-        return 'TLS error'
-    if isinstance(exc, ks_exc.ConnectTimeout):
-        return 'timed out'
-    if 'refused' in text.lower():
-        return 'connection refused'
-    if 'Name or service not known' in text or 'NameResolution' in text:
-        return 'host name not resolved'
-    if 'reset' in text.lower():
-        return 'connection reset'
-    return 'connection failed'
-
-
-@contextlib.contextmanager
-def translated_errors(action, service='the image service', endpoint=None):
-    """Turn keystoneauth failures into one-line ``CommandError``s.
-
-    ``endpoint`` tells which URLs belong to ``service``; any other URL
-    met on the way is the identity service authenticating us.
-    """
-    try:
-        yield
-    except ks_exc.EndpointNotFound:
-        raise
-    except ks_exc.ConnectionError as exc:
-        match = _URL.search(str(exc))
-        url = (_without_query(match.group(0)).rstrip(':.,')
-               if match else endpoint)
-        who = service
-        if url and endpoint and not url.startswith(endpoint):
-            who = 'the identity service'
-        where = f' at {url}' if url else ''
-        raise Unreachable(
-            f'{action}: cannot reach {who}{where}: '
-            f'{_connection_problem(exc)}') from None
-    except ks_exc.Unauthorized as exc:
-        raise exceptions.CommandError(
-            f'{action}: authentication failed (HTTP 401): check the '
-            f'credentials of your cloud profile '
-            f'({_first_line(exc)})') from None
-    except ks_exc.HttpError as exc:
-        raise exceptions.CommandError(
-            f'{action}: the identity service answered HTTP '
-            f'{exc.http_status}: {_first_line(exc)}') from None
-    except ks_exc.ClientException as exc:
-        raise exceptions.CommandError(f'{action}: {_first_line(exc)}') \
-            from None
-
-
-def _first_line(exc):
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
-
-
-class TaskAPI:
+class TaskAPI(http.SessionClient):
     """The tasks resource of one cloud's image service."""
 
+    service = 'the image service'
+
     def __init__(self, session, endpoint):
-        self.session = session
-        self.endpoint = versioned(endpoint)
+        super().__init__(session, versioned(endpoint))
 
     @classmethod
     def from_client_manager(cls, instance):
@@ -160,7 +39,8 @@ class TaskAPI:
         """
         interface = instance.interface or 'public'
         try:
-            with translated_errors('Cannot find the image service'):
+            with http.translated_errors('Cannot find the image service',
+                                        cls.service):
                 endpoint = instance.get_endpoint_for_service_type(
                     'image', region_name=instance.region_name,
                     interface=interface)
@@ -177,36 +57,14 @@ class TaskAPI:
                 'clouds.yaml')
         return cls(instance.session, endpoint)
 
-    def request(self, method, path, action, **kwargs):
-        """Send one request; return the response of a 2xx answer."""
-        url = self.endpoint + path
-        with translated_errors(action, endpoint=self.endpoint):
-            response = self.session.request(
-                url, method, headers={'Accept': 'application/json'},
-                raise_exc=False, **kwargs)
-        if response.status_code >= 400:
-            raise HTTPError(self._error_text(action, response),
-                            response.status_code, retry_after(response))
-        return response
-
-    def _error_text(self, action, response):
-        status = response.status_code
-        detail = server_message(response)
-        if status == 403 and 'tasks_api_access' in (response.text or ''):
-            detail += (' The tasks API of this Glance is admin-only '
-                       '(policy tasks_api_access): use a profile with the '
-                       'admin role.')
-        return f'{action}: {detail} (HTTP {status})'
-
-    def request_json(self, method, path, action, **kwargs):
-        response = self.request(method, path, action, **kwargs)
-        try:
-            return response.json()
-        except ValueError:
-            raise exceptions.CommandError(
-                f'{action}: the image service at {self.endpoint} answered '
-                f'HTTP {response.status_code} with a body that is not JSON'
-            ) from None
+    def error_detail(self, response):
+        detail = super().error_detail(response)
+        if (response.status_code == 403
+                and 'tasks_api_access' in (response.text or '')):
+            detail += (' The tasks API of this Glance is admin-only (policy '
+                       'tasks_api_access): use a profile with the admin '
+                       'role.')
+        return detail
 
     def create_task(self, task_type, task_input):
         """Create a task; return it as the server describes it."""
@@ -220,7 +78,7 @@ class TaskAPI:
         path = '/tasks/' + urllib.parse.quote(task_id, safe='')
         try:
             return self.request_json('GET', path, action)
-        except HTTPError as exc:
+        except http.HTTPError as exc:
             if exc.http_status == 404:
                 raise exceptions.CommandError(
                     f'No task with ID {task_id} at {self.endpoint} '
@@ -258,7 +116,7 @@ class TaskAPI:
         """The task types the cloud's schema names, or None if it won't say."""
         try:
             schema = self.get_schema('task')
-        except HTTPError as exc:
+        except http.HTTPError as exc:
             if exc.http_status in (403, 404):
                 return None
             raise

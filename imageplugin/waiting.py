@@ -8,7 +8,7 @@ about at most twice a minute.
 
 import time
 
-from imageplugin import api
+from imageplugin import http
 
 FINAL_STATUSES = ('success', 'failure')
 MIN_INTERVAL = 0.5
@@ -30,9 +30,9 @@ def next_interval(waited, max_interval):
 
 def is_transient(exc):
     """Whether a failure to read the task is worth another try."""
-    if isinstance(exc, api.Unreachable):
+    if isinstance(exc, http.Unreachable):
         return True
-    return isinstance(exc, api.HTTPError) and (
+    return isinstance(exc, http.HTTPError) and (
         exc.http_status == 429 or exc.http_status >= 500)
 
 
@@ -58,7 +58,7 @@ def wait_for_task(get_task, task, timeout=None,
         time.sleep(pause)
         try:
             task = get_task(task['id'])
-        except (api.HTTPError, api.Unreachable) as exc:
+        except (http.HTTPError, http.Unreachable) as exc:
             if not is_transient(exc):
                 raise
             delay = getattr(exc, 'retry_after', None)

@@ -1,7 +1,7 @@
 from osc_lib import exceptions
 import testtools
 
-from imageplugin import api
+from imageplugin import http
 from imageplugin import waiting
 from tests.unit import base
 
@@ -73,9 +73,9 @@ class TestSchedule(testtools.TestCase):
     def test_transient_failures_are_retried_with_a_note(self):
         server = Server(
             self.clock,
-            api.Unreachable('Cannot show task X: cannot reach the image '
+            http.Unreachable('Cannot show task X: cannot reach the image '
                             'service at U: connection refused'),
-            api.HTTPError('Cannot show task X: Bad Gateway (HTTP 502)', 502),
+            http.HTTPError('Cannot show task X: Bad Gateway (HTTP 502)', 502),
             task('success'))
         self.assertEqual('success', self.wait(server)['status'])
         self.assertEqual([
@@ -87,7 +87,7 @@ class TestSchedule(testtools.TestCase):
     def test_retry_after_is_honoured(self):
         server = Server(
             self.clock,
-            api.HTTPError('Too many (HTTP 429)', 429, retry_after=20),
+            http.HTTPError('Too many (HTTP 429)', 429, retry_after=20),
             task('success'))
         self.wait(server)
         self.assertEqual([0.5, 20.5 + 5.125], server.asked_at)
@@ -97,13 +97,13 @@ class TestSchedule(testtools.TestCase):
     def test_retry_after_does_not_outlast_the_timeout(self):
         server = Server(
             self.clock,
-            api.HTTPError('Busy (HTTP 503)', 503, retry_after=3600),
+            http.HTTPError('Busy (HTTP 503)', 503, retry_after=3600),
             task('processing'))
         self.assertRaises(waiting.WaitTimeout, self.wait, server,
                           timeout=60)
         self.assertLessEqual(self.clock.now, 60)
 
     def test_other_errors_stop_the_wait(self):
-        server = Server(self.clock, api.HTTPError('gone (HTTP 404)', 404))
+        server = Server(self.clock, http.HTTPError('gone (HTTP 404)', 404))
         self.assertRaises(exceptions.CommandError, self.wait, server)
         self.assertEqual([], self.notes)

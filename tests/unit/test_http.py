@@ -1,0 +1,105 @@
+import requests
+
+from tests.unit import base
+
+SHOW_URL = base.TASKS_URL + '/' + base.TASK_ID
+
+
+class TestErrors(base.ShellTestCase):
+    """Every failure is one line on stderr, exit 1, no traceback."""
+
+    def show(self):
+        return self.openstack('image', 'task', 'show', base.TASK_ID)
+
+    def test_forbidden_by_glance_policy(self):
+        self.requests.get(SHOW_URL, status_code=403, json={
+            'message': 'You are not authorized to complete '
+                       'tasks_api_access action.<br /><br />\n',
+            'code': '403 Forbidden', 'title': 'Forbidden'})
+        self.assertFailsWith(
+            self.show(),
+            f'Cannot show task {base.TASK_ID}: You are not authorized to '
+            'complete tasks_api_access action. The tasks API of this Glance '
+            'is admin-only (policy tasks_api_access): use a profile with the '
+            'admin role. (HTTP 403)')
+
+    def test_html_error_body(self):
+        self.requests.get(SHOW_URL, status_code=400, headers={
+            'Content-Type': 'text/html'}, text=(
+            '<html>\n <head>\n  <title>400 Bad Request</title>\n </head>\n'
+            ' <body>\n  <h1>400 Bad Request</h1>\n  Invalid status value'
+            '<br /><br />\n\n\n\n </body>\n</html>'))
+        self.assertFailsWith(
+            self.show(),
+            f'Cannot show task {base.TASK_ID}: Invalid status value '
+            '(HTTP 400)')
+
+    def test_schema_dump_is_cut(self):
+        self.requests.post(base.TASKS_URL, status_code=400, json={
+            'message': "Provided object does not match schema 'task': "
+                       "'bogus' is not one of ['import']\n\nFailed "
+                       "validating 'enum' in schema['properties']: {...}"})
+        result = self.openstack('image', 'task', 'import',
+                                '--import-from', 'exports/a.vhd')
+        self.assertFailsWith(
+            result, "Cannot create the import task: Provided object does not"
+            " match schema 'task': 'bogus' is not one of ['import'] "
+            "(HTTP 400)")
+
+    def test_server_error_without_body(self):
+        self.requests.get(SHOW_URL, status_code=503, reason='Service '
+                          'Unavailable', text='')
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: Service '
+            'Unavailable (HTTP 503)')
+
+    def test_long_message_is_shortened(self):
+        self.requests.get(SHOW_URL, status_code=500, text='x' * 1000)
+        result = self.show()
+        self.assertEqual(1, result.exit_code)
+        self.assertEqual(1, result.stderr.count('\n'))
+        self.assertIn('x...', result.stderr)
+
+    def test_rejected_token(self):
+        self.requests.get(SHOW_URL, status_code=401, json={
+            'message': 'This server could not verify that you are '
+                       'authorized to access the document you requested.'})
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: This server '
+            'could not verify that you are authorized to access the document'
+            ' you requested. (HTTP 401)')
+
+    def test_connection_refused(self):
+        self.requests.get(SHOW_URL, exc=requests.exceptions.ConnectionError(
+            'Max retries exceeded: Connection refused'))
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: cannot reach the '
+            f'image service at {SHOW_URL}: connection refused')
+
+    def test_timeout(self):
+        self.requests.get(SHOW_URL, exc=requests.exceptions.ReadTimeout)
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: cannot reach the '
+            f'image service at {SHOW_URL}: timed out')
+
+    def test_tls_verification(self):
+        self.requests.get(SHOW_URL, exc=requests.exceptions.SSLError(
+            '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed'))
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: cannot reach the '
+            f'image service at {SHOW_URL}: TLS certificate verification '
+            'failed (give the CA bundle with --os-cacert, or use --insecure)')
+
+    def test_success_without_json(self):
+        self.requests.get(SHOW_URL, text='<html>maintenance</html>')
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: the image '
+            f'service at {base.ENDPOINT}/v2 answered HTTP 200 with a body '
+            'that is not JSON')
+
+    def test_truncated_json(self):
+        self.requests.get(SHOW_URL, text='{"id": "fc29a67c-ad76')
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: the image '
+            f'service at {base.ENDPOINT}/v2 answered HTTP 200 with a body '
+            'that is not JSON')
