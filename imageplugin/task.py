@@ -89,7 +89,21 @@ def parsed_json_object(text, option):
     return value
 
 
-class TaskCommand(command.ShowOne):
+class OneLineUsageErrors:
+    """Report a wrong command line in one line, without the usage dump."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+
+        def error(message):
+            parser.exit(2, f'{parser.prog}: error: {message} (see '
+                           f'{parser.prog} --help)\n')
+
+        parser.error = error
+        return parser
+
+
+class TaskCommand(OneLineUsageErrors, command.ShowOne):
     """A command that shows one task and can wait for it to end."""
 
     exit_code = 0
@@ -272,7 +286,7 @@ class ShowTask(TaskCommand):
         return self.shown(client.get_task(task_id), parsed_args)
 
 
-class ListTask(command.Lister):
+class ListTask(OneLineUsageErrors, command.Lister):
     """List tasks, page by page."""
 
     COLUMNS = (('id', 'ID'), ('type', 'Type'), ('status', 'Status'),

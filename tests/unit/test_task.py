@@ -175,9 +175,10 @@ class TestImportGlance(base.ShellTestCase):
 
     def test_import_from_is_required(self):
         result = self.openstack('image', 'task', 'import', '--name', 'x')
-        self.assertEqual(2, result.exit_code)
-        self.assertIn('the following arguments are required: --import-from',
-                      result.stderr)
+        self.assertFailsWith(
+            result, 'openstack image task import: error: the following '
+            'arguments are required: --import-from (see openstack image task '
+            'import --help)', exit_code=2)
 
     def test_server_refusal_is_one_line(self):
         self.requests.post(
