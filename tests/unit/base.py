@@ -69,8 +69,9 @@ class ShellTestCase(testtools.TestCase):
         handlers, level = root.handlers[:], root.level
         saved_streams = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = stdout, stderr
-        # argparse names the program after argv[0], as a real run would.
-        self.useFixture(fixtures.MonkeyPatch('sys.argv', ['openstack']))
+        # cliff names the program after argv[0] when it is first imported.
+        self.useFixture(fixtures.MonkeyPatch('cliff.app.App.NAME',
+                                             'openstack'))
         try:
             exit_code = shell.main(list(auth) + list(args))
         except SystemExit as exc:
