@@ -39,6 +39,9 @@ def task_columns(task):
     """Return (columns, values) of a task for a ShowOne command."""
     info = {name: task.get(name) for name in CORE_COLUMNS + EXTRA_COLUMNS}
     info['owner_id'] = task.get('owner')
+    if not info['image_id'] and isinstance(task.get('result'), dict):
+        # Glance's legacy import and Rackspace name the image in the result.
+        info['image_id'] = task['result'].get('image_id')
     if info['message'] == 'None':
         # Rackspace spells "no message" as the string "None".
         info['message'] = ''
