@@ -259,11 +259,12 @@ class TestShow(base.ShellTestCase):
         self.assertEqual('', shown['message'])
 
     def test_image_id_from_the_result(self):
+        image_id = 'b7a1c2d3-0000-4000-8000-000000000001'
         done = dict(fakes.RACKSPACE_PENDING, status='success',
-                    result={'image_id': 'b7a1c2d3-0000-4000-8000-000000000001'})
+                    result={'image_id': image_id})
         self.requests.get(base.TASKS_URL + '/' + base.TASK_ID, json=done)
         out = self.assertSucceeds(self.show('-f', 'value', '-c', 'image_id'))
-        self.assertEqual('b7a1c2d3-0000-4000-8000-000000000001\n', out)
+        self.assertEqual(image_id + '\n', out)
 
     def test_failure_message_is_shown(self):
         failed = dict(fakes.RACKSPACE_PENDING, status='failure',
