@@ -103,3 +103,31 @@ class TestErrors(base.ShellTestCase):
             self.show(), f'Cannot show task {base.TASK_ID}: the image '
             f'service at {base.ENDPOINT}/v2 answered HTTP 200 with a body '
             'that is not JSON')
+
+
+class TestVerification(base.ShellTestCase):
+
+    def setUp(self):
+        super().setUp()
+        # requests would take a bundle from these instead of True.
+        for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
+            self.useFixture(base.fixtures.EnvironmentVariable(name))
+        self.requests.get(SHOW_URL, json={'id': base.TASK_ID,
+                                          'status': 'success'})
+
+    def verify_sent(self, *args):
+        self.assertSucceeds(self.openstack(
+            *args, 'image', 'task', 'show', base.TASK_ID))
+        return self.requests.last_request.verify
+
+    def test_certificates_are_verified_by_default(self):
+        self.assertIs(True, self.verify_sent())
+
+    def test_insecure(self):
+        self.assertIs(False, self.verify_sent('--insecure'))
+
+    def test_cacert(self):
+        bundle = self.home + '/ca.pem'
+        with open(bundle, 'w') as pem:
+            pem.write('-----BEGIN CERTIFICATE-----\n')
+        self.assertEqual(bundle, self.verify_sent('--os-cacert', bundle))

@@ -1,0 +1,193 @@
+"""Bad input, table-driven: one line on stderr, the exit code, nothing made.
+
+Each case runs the real shell. Where the server must refuse something, the
+answer is one Glance (or Keystone) really gives; no case may leave a task
+behind, so a POST is allowed only where the server refuses it.
+"""
+
+import requests
+
+from tests.unit import base
+from tests.unit import fakes
+
+SHOW = ('image', 'task', 'show', base.TASK_ID)
+IMPORT_URL = ('image', 'task', 'import', '--import-from',
+              'http://127.0.0.1:8000/a.qcow2')
+EXPORT = ('image', 'task', 'export', '7d1b6f4e-0c3a-4f7e-9a51-2b8e6c0d4f11',
+          '--container')
+SHOW_URL = base.TASKS_URL + '/' + base.TASK_ID
+SCHEMA_URL = base.ENDPOINT + '/v2/schemas/task'
+USAGE = 2
+
+
+def glance_error(status, message):
+    return {'status_code': status, 'json': {
+        'message': message + '<br /><br />\n', 'code': str(status),
+        'title': 'Error'}}
+
+
+# (name, argv, mocks {(method, url): response}, exit code, stderr line)
+CASES = [
+    ('import without --import-from', ('image', 'task', 'import'), {}, USAGE,
+     'openstack image task import: error: the following arguments are '
+     'required: --import-from (see openstack image task import --help)'),
+    ('property without =', IMPORT_URL + ('--property', 'os_distro'), {},
+     USAGE, "openstack image task import: error: argument --property: "
+     "Expected 'key=value' type, but got: os_distro (see openstack image "
+     "task import --help)"),
+    ('property without key', IMPORT_URL + ('--property', '=x'), {}, USAGE,
+     'openstack image task import: error: argument --property: Property '
+     'key must be specified: =x (see openstack image task import --help)'),
+    ('invalid JSON input', IMPORT_URL + ('--input', '{x}'), {}, 1,
+     '--input is not valid JSON: Expecting property name enclosed in double'
+     ' quotes: line 1 column 2 (char 1)'),
+    ('input not an object', IMPORT_URL + ('--input', '"x"'), {}, 1,
+     '--input must be a JSON object such as \'{"key": "value"}\''),
+    ('file URL', ('image', 'task', 'import', '--import-from',
+                  'file:///etc/passwd'), {}, 1,
+     '--import-from must be <container>/<object> or an http(s) URL, not a '
+     'file:// address'),
+    ('object without container', ('image', 'task', 'import',
+                                  '--import-from', 'a.vhd'), {}, 1,
+     "--import-from 'a.vhd' must be <container>/<object> (an object in the "
+     "cloud's object storage) or an http(s) URL"),
+    ('URL without a format', ('image', 'task', 'import', '--import-from',
+                              'http://127.0.0.1:8000/get'), {}, 1,
+     "Cannot tell the image format from 'http://127.0.0.1:8000/get': give "
+     "--disk-format (and --import-from-format when the source is in "
+     "another format), e.g. --disk-format qcow2"),
+    ('property for Rackspace', ('image', 'task', 'import', '--import-from',
+                                'c/a.vhd', '--disk-format', 'vhd'), {}, 1,
+     'An import from <container>/<object> (Rackspace Cloud Images) accepts '
+     'no image property but --name; --disk-format would make the task '
+     'fail'),
+    ('task ID not a UUID', ('image', 'task', 'show', '42'), {}, 1,
+     "'42' is not a task ID: task IDs are UUIDs such as "
+     "fc29a67c-ad76-49bc-a317-a5f38dcb44c0"),
+    ('unknown task', SHOW, {('GET', SHOW_URL): glance_error(
+        404, f'Could not find task {base.TASK_ID}')}, 1,
+     f'No task with ID {base.TASK_ID} at {base.ENDPOINT}/v2 (HTTP 404)'),
+    ('bad status', ('image', 'task', 'list', '--status', 'ok'), {}, USAGE,
+     "openstack image task list: error: argument --status: invalid choice: "
+     "'ok' (choose from 'pending', 'processing', 'success', 'failure') "
+     "(see openstack image task list --help)"),
+    ('bad type', ('image', 'task', 'list', '--type', 'bogus'),
+     {('GET', base.TASKS_URL): glance_error(
+         400, "Invalid type value: bogus")}, 1,
+     'Cannot list tasks: Invalid type value: bogus (HTTP 400)'),
+    ('bad sort key', ('image', 'task', 'list', '--sort-key', 'name'),
+     {('GET', base.TASKS_URL): glance_error(
+         400, 'Sort key supplied was not valid.')}, 1,
+     'Cannot list tasks: Sort key supplied was not valid. (HTTP 400)'),
+    ('bad sort direction', ('image', 'task', 'list', '--sort-dir', 'up'), {},
+     USAGE, "openstack image task list: error: argument --sort-dir: invalid "
+     "choice: 'up' (choose from 'asc', 'desc') (see openstack image task "
+     "list --help)"),
+    ('bad marker', ('image', 'task', 'list', '--marker', 'nope'),
+     {('GET', base.TASKS_URL): glance_error(400, 'Invalid marker format')},
+     1, 'Cannot list tasks: Invalid marker format (HTTP 400)'),
+    ('zero limit', ('image', 'task', 'list', '--limit', '0'), {}, USAGE,
+     "openstack image task list: error: argument --limit: '0' is not a "
+     "positive whole number (see openstack image task list --help)"),
+    ('negative limit', ('image', 'task', 'list', '--limit', '-5'), {},
+     USAGE, "openstack image task list: error: argument --limit: '-5' is "
+     "not a positive whole number (see openstack image task list --help)"),
+    ('zero max items', ('image', 'task', 'list', '--max-items', '0'), {},
+     USAGE, "openstack image task list: error: argument --max-items: '0' is"
+     " not a positive whole number (see openstack image task list --help)"),
+    ('zero timeout', SHOW + ('--wait', '--timeout', '0'), {}, USAGE,
+     "openstack image task show: error: argument --timeout: '0' is not a "
+     "positive number (see openstack image task show --help)"),
+    ('negative timeout', SHOW + ('--wait', '--timeout', '-1'), {}, USAGE,
+     "openstack image task show: error: argument --timeout: '-1' is not a "
+     "positive number (see openstack image task show --help)"),
+    ('timeout without wait', SHOW + ('--timeout', '5'),
+     {('GET', SHOW_URL): {'json': fakes.GLANCE_SUCCESS}}, 1,
+     '--timeout needs --wait'),
+    ('container with a dot', EXPORT + ('a.b',), {}, 1,
+     "Invalid container name 'a.b': an export container's name may not be "
+     "empty or hold '/', '?' or '.'"),
+    ('container with a slash', EXPORT + ('a/b',), {}, 1,
+     "Invalid container name 'a/b': an export container's name may not be "
+     "empty or hold '/', '?' or '.'"),
+    ('export on upstream Glance', EXPORT + ('exports',),
+     {('GET', SCHEMA_URL): {'json': {'properties': {'type': {
+         'enum': ['import', 'api_image_import', 'location_import']}}}}},
+     1, 'This cloud offers no export task (its task types: import, '
+     'api_image_import, location_import); exporting is a Rackspace Cloud '
+     'Images feature'),
+    ('unknown profile', ('--os-cloud', 'nowhere') + SHOW, {}, 1,
+     'Cloud nowhere was not found.'),
+    ('glance unreachable', SHOW, {('GET', SHOW_URL): {
+        'exc': requests.exceptions.ConnectionError('Connection refused')}},
+     1, f'Cannot show task {base.TASK_ID}: cannot reach the image service '
+     f'at {SHOW_URL}: connection refused'),
+    ('server slower than the timeout', SHOW, {('GET', SHOW_URL): {
+        'exc': requests.exceptions.ReadTimeout('read timed out')}}, 1,
+     f'Cannot show task {base.TASK_ID}: cannot reach the image service at '
+     f'{SHOW_URL}: timed out'),
+    ('connection reset', SHOW, {('GET', SHOW_URL): {
+        'exc': requests.exceptions.ConnectionError(
+            'Connection aborted: Connection reset by peer')}}, 1,
+     f'Cannot show task {base.TASK_ID}: cannot reach the image service at '
+     f'{SHOW_URL}: connection reset'),
+    ('self-signed certificate', SHOW, {('GET', SHOW_URL): {
+        'exc': requests.exceptions.SSLError(
+            'certificate verify failed: self-signed certificate '
+            '(_ssl.c:1006) CERTIFICATE_VERIFY_FAILED')}}, 1,
+     f'Cannot show task {base.TASK_ID}: cannot reach the image service at '
+     f'{SHOW_URL}: TLS certificate verification failed (give the CA bundle '
+     'with --os-cacert, or use --insecure)'),
+    ('HTML error body', SHOW, {('GET', SHOW_URL): {
+        'status_code': 500, 'text': '<html><head><title>500 Internal '
+        'Server Error</title></head><body><h1>500 Internal Server Error'
+        '</h1>The server has either erred or is incapable of performing the '
+        'requested operation.<br /><br /></body></html>'}}, 1,
+     f'Cannot show task {base.TASK_ID}: The server has either erred or is '
+     'incapable of performing the requested operation. (HTTP 500)'),
+    ('200 with a body that is not JSON', SHOW, {('GET', SHOW_URL): {
+        'text': 'OK'}}, 1,
+     f'Cannot show task {base.TASK_ID}: the image service at '
+     f'{base.ENDPOINT}/v2 answered HTTP 200 with a body that is not JSON'),
+    ('200 with truncated JSON', SHOW, {('GET', SHOW_URL): {
+        'text': '{"id": "fc29a67c'}}, 1,
+     f'Cannot show task {base.TASK_ID}: the image service at '
+     f'{base.ENDPOINT}/v2 answered HTTP 200 with a body that is not JSON'),
+    ('413 answer', IMPORT_URL, {('POST', base.TASKS_URL): glance_error(
+        413, 'Request Entity Too Large')}, 1,
+     'Cannot create the import task: Request Entity Too Large (HTTP 413)'),
+    ('415 answer', IMPORT_URL, {('POST', base.TASKS_URL): glance_error(
+        415, 'Unsupported Content-Type')}, 1,
+     'Cannot create the import task: Unsupported Content-Type (HTTP 415)'),
+    ('host refused by Glance', IMPORT_URL, {('POST', base.TASKS_URL):
+                                            glance_error(
+        400, 'URI for legacy import task does not pass filtering: '
+        'http://127.0.0.1:8000/a.qcow2')}, 1,
+     'Cannot create the import task: URI for legacy import task does not '
+     'pass filtering: http://127.0.0.1:8000/a.qcow2 (HTTP 400)'),
+]
+
+
+class TestBadInput(base.ShellTestCase):
+
+    def test_there_are_enough_cases(self):
+        self.assertGreaterEqual(len(CASES), 30)
+
+
+def _case_test(argv, mocks, exit_code, message):
+    def test(self):
+        for (method, url), response in mocks.items():
+            self.requests.register_uri(method, url, **response)
+        result = self.openstack(*argv)
+        self.assertEqual((exit_code, '', message + '\n'),
+                         (result.exit_code, result.stdout, result.stderr))
+        posts = [r for r in self.requests.request_history
+                 if r.method == 'POST']
+        if ('POST', base.TASKS_URL) not in mocks:
+            self.assertEqual([], posts)
+    return test
+
+
+for _name, *_case in CASES:
+    setattr(TestBadInput, 'test_' + _name.replace(' ', '_').replace(
+        '-', '_'), _case_test(*_case))
