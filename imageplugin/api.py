@@ -66,6 +66,18 @@ class TaskAPI(http.SessionClient):
                        'role.')
         return detail
 
+    def dialect(self):
+        """'rackspace' or 'glance': which import task the cloud speaks.
+
+        Only Rackspace's task schema offers an export task; a cloud that
+        hides its schema is told by its endpoint.
+        """
+        types = self.task_types()
+        if types is None:
+            return ('rackspace' if 'rackspacecloud.com' in self.endpoint
+                    else 'glance')
+        return 'rackspace' if 'export' in types else 'glance'
+
     def create_task(self, task_type, task_input):
         """Create a task; return it as the server describes it."""
         body = {'type': task_type, 'input': task_input}

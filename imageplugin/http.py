@@ -8,6 +8,7 @@ import contextlib
 import email.utils
 import html
 import http.client
+import logging
 import re
 import time
 
@@ -15,9 +16,33 @@ from keystoneauth1 import exceptions as ks_exc
 from osc_lib import exceptions
 
 _URL = re.compile(r'https?://[^\s\'"<>?]+')
+_SIGNATURE = re.compile(r'(temp_url_sig=)[^&\s\'"\\]+')
 _HTML_TITLE = re.compile(r'<(head|h1|title)\b.*?</\1>', re.S | re.I)
 _TAG = re.compile(r'<[^>]+>')
 _MAX_DETAIL = 300
+
+
+def redacted(text):
+    """``text`` with any TempURL signature blotted out."""
+    return _SIGNATURE.sub(r'\1<redacted>', text)
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record):
+        message = record.getMessage()
+        if 'temp_url_sig' in message:
+            record.msg, record.args = redacted(message), ()
+        return True
+
+
+def redact_signatures_in_logs():
+    """Keep TempURL signatures out of keystoneauth's --debug logs.
+
+    Task requests and answers carry the TempURL a task imports from.
+    """
+    logger = logging.getLogger('keystoneauth.session')
+    if not any(isinstance(f, _RedactingFilter) for f in logger.filters):
+        logger.addFilter(_RedactingFilter())
 
 
 class HTTPError(exceptions.CommandError):
@@ -140,13 +165,17 @@ class SessionClient:
         self.session = session
         self.endpoint = endpoint.rstrip('/')
 
-    def request(self, method, path, action, **kwargs):
-        """Send one request; return the response of a 2xx answer."""
+    def request(self, method, path, action, headers=None, **kwargs):
+        """Send one request; return the response of a 2xx answer.
+
+        ``headers`` add to (or replace) our Accept header; other keyword
+        arguments, such as keystoneauth's ``log=False``, go to the session.
+        """
         url = self.endpoint + path
+        headers = {'Accept': 'application/json', **(headers or {})}
         with translated_errors(action, self.service, self.endpoint):
             response = self.session.request(
-                url, method, headers={'Accept': 'application/json'},
-                raise_exc=False, **kwargs)
+                url, method, headers=headers, raise_exc=False, **kwargs)
         if response.status_code >= 400:
             raise HTTPError(
                 f'{action}: {self.error_detail(response)} '

@@ -6,6 +6,7 @@ module-level imports to our small modules and what OSC has already loaded.
 
 import argparse
 import json
+import re
 import shlex
 import time
 
@@ -16,6 +17,7 @@ from osc_lib.command import command
 
 from imageplugin import api
 from imageplugin import failures
+from imageplugin import http
 from imageplugin import importing
 from imageplugin import waiting
 
@@ -25,6 +27,7 @@ EXIT_TIMEOUT = 124  # as timeout(1)
 # How many times a task hit by Rackspace's intermittent 396 is re-created.
 INTERMITTENT_RETRIES = 2
 TASK_STATUSES = ('pending', 'processing', 'success', 'failure')
+_BYTE_UNITS = {'': 1, 'K': 1024, 'M': 1024 ** 2, 'G': 1024 ** 3}
 
 # Core OSC's `image task show` columns: scripts already use these names.
 CORE_COLUMNS = ('created_at', 'expires_at', 'id', 'input', 'message',
@@ -47,6 +50,9 @@ def task_columns(task):
         info['message'] = ''
     known = set(info) | _NOT_SHOWN
     info['properties'] = {k: v for k, v in task.items() if k not in known}
+    if isinstance(info['input'], dict) and info['input'].get('import_from'):
+        info['input'] = dict(info['input'], import_from=http.redacted(
+            str(info['input']['import_from'])))
     for name in _DICT_COLUMNS:
         if isinstance(info[name], dict):
             info[name] = format_columns.DictColumn(info[name])
@@ -71,6 +77,15 @@ def positive_number(text):
         raise argparse.ArgumentTypeError(
             f'{text!r} is not a positive number')
     return value
+
+
+def byte_size(text):
+    """A size such as 104857600, 100M or 5G (binary units)."""
+    match = re.fullmatch(r'(\d+)([KMG]?)i?B?', text.strip(), re.I)
+    if not match or int(match.group(1)) == 0:
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not a size such as 100M or 2G')
+    return int(match.group(1)) * _BYTE_UNITS[match.group(2).upper()]
 
 
 def positive_integer(text):
@@ -142,6 +157,7 @@ class TaskCommand(OneLineUsageErrors, command.ShowOne):
             raise exceptions.CommandError('--timeout needs --wait')
         if parsed_args.wait:
             task = self.waited(task, parsed_args, recreate)
+        self.final_task = task
         return task_columns(task)
 
     def waited(self, task, parsed_args, recreate):
@@ -226,11 +242,15 @@ class ImportTask(TaskCommand):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument(
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument(
             '--import-from', metavar='<container/object|URL>',
-            required=True,
             help='Image to import: <container>/<object> in the cloud\'s '
                  'object storage (Rackspace) or an http(s) URL (Glance)')
+        source.add_argument(
+            '--file', metavar='<path>',
+            help='Local image file to upload to the cloud\'s object '
+                 'storage and import from there')
         parser.add_argument(
             '--import-from-format', metavar='<format>',
             help='Format of the source image (default: the disk format)')
@@ -252,6 +272,26 @@ class ImportTask(TaskCommand):
             '--input', metavar='<json>', dest='extra_input',
             help='JSON object of further task input keys; the options '
                  'above take precedence over it')
+        upload = parser.add_argument_group('upload of a --file')
+        upload.add_argument(
+            '--container', metavar='<container>', default='images',
+            help='Container to upload into, created if missing '
+                 '(default: %(default)s)')
+        upload.add_argument(
+            '--object-name', metavar='<name>',
+            help='Name of the uploaded object (default: the file name)')
+        upload.add_argument(
+            '--segment-size', metavar='<size>', type=byte_size,
+            help='Files larger than this are uploaded in segments of this '
+                 'size, and an interrupted upload resumes (default: 256M)')
+        upload.add_argument(
+            '--keep-upload', action='store_true',
+            help='Keep the uploaded object after the task has ended')
+        upload.add_argument(
+            '--dialect', choices=('rackspace', 'glance'),
+            help='Import as Rackspace Cloud Images does (container/object) '
+                 'or as Glance does (a TempURL); default: told by the '
+                 'cloud\'s task schema')
         self.add_wait_options(parser)
         return parser
 
@@ -259,6 +299,9 @@ class ImportTask(TaskCommand):
         extra = None
         if parsed_args.extra_input is not None:
             extra = parsed_json_object(parsed_args.extra_input, '--input')
+        client = self.app.client_manager.image_tasks
+        if parsed_args.file:
+            return self.import_file(client, parsed_args, extra)
         task_input = importing.import_input(
             parsed_args.import_from,
             name=parsed_args.name,
@@ -267,10 +310,46 @@ class ImportTask(TaskCommand):
             container_format=parsed_args.container_format,
             properties=parsed_args.properties,
             extra=extra)
-        client = self.app.client_manager.image_tasks
         return self.shown(
             client.create_task('import', task_input), parsed_args,
             recreate=lambda: client.create_task('import', task_input))
+
+    def import_file(self, client, parsed_args, extra):
+        from imageplugin import fileimport
+
+        upload = fileimport.FileImport(self.app.client_manager, client,
+                                       parsed_args)
+        task_input = upload.task_input(extra)
+        try:
+            upload.send(self.app.stderr)
+        except KeyboardInterrupt:
+            self.say(f'Upload interrupted. {upload.resume_note()}')
+            raise
+        keep = parsed_args.keep_upload
+        try:
+            task = client.create_task('import', task_input)
+        except exceptions.CommandError as exc:
+            problem = None if keep else upload.remove()
+            raise exceptions.CommandError(
+                f'{exc}. ' + (problem or (upload.left_note() if keep else
+                                          'The upload was deleted.'))
+            ) from None
+        try:
+            columns = self.shown(
+                task, parsed_args,
+                recreate=lambda: client.create_task('import', task_input))
+        except KeyboardInterrupt:
+            self.say(upload.left_note())
+            raise
+        if keep:
+            self.say(f'The uploaded image is kept at {upload.where}.')
+        elif self.final_task.get('status') in waiting.FINAL_STATUSES:
+            problem = upload.remove()
+            if problem:
+                self.say(problem)
+        else:
+            self.say(upload.left_note())
+        return columns
 
 
 class ShowTask(TaskCommand):

@@ -28,9 +28,14 @@ def glance_error(status, message):
 
 # (name, argv, mocks {(method, url): response}, exit code, stderr line)
 CASES = [
-    ('import without --import-from', ('image', 'task', 'import'), {}, USAGE,
-     'openstack image task import: error: the following arguments are '
-     'required: --import-from (see openstack image task import --help)'),
+    ('import without a source', ('image', 'task', 'import'), {}, USAGE,
+     'openstack image task import: error: one of the arguments '
+     '--import-from --file is required (see openstack image task import '
+     '--help)'),
+    ('import from a URL and a file', IMPORT_URL + ('--file', 'a.qcow2'), {},
+     USAGE, 'openstack image task import: error: argument --file: not '
+     'allowed with argument --import-from (see openstack image task import '
+     '--help)'),
     ('property without =', IMPORT_URL + ('--property', 'os_distro'), {},
      USAGE, "openstack image task import: error: argument --property: "
      "Expected 'key=value' type, but got: os_distro (see openstack image "

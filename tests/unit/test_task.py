@@ -176,9 +176,9 @@ class TestImportGlance(base.ShellTestCase):
     def test_import_from_is_required(self):
         result = self.openstack('image', 'task', 'import', '--name', 'x')
         self.assertFailsWith(
-            result, 'openstack image task import: error: the following '
-            'arguments are required: --import-from (see openstack image task '
-            'import --help)', exit_code=2)
+            result, 'openstack image task import: error: one of the '
+            'arguments --import-from --file is required (see openstack image '
+            'task import --help)', exit_code=2)
 
     def test_server_refusal_is_one_line(self):
         self.requests.post(

@@ -1,0 +1,155 @@
+"""A Swift account in memory, answering through requests-mock.
+
+It reads request bodies the way a server does (an iterable body is
+consumed), keeps objects, Static Large Objects and account metadata, and
+can be told to misbehave.
+"""
+
+import hashlib
+import json
+import re
+import urllib.parse
+
+import requests_mock
+
+ENDPOINT = 'http://127.0.0.1:8080/v1/AUTH_test'
+_ACCOUNT_PATH = urllib.parse.urlsplit(ENDPOINT).path
+
+
+def md5(data):
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+class FakeSwift:
+
+    def __init__(self, mocker):
+        self.containers = {}
+        self.account_meta = {}
+        # Objects stored with their bytes altered (an ETag mismatch).
+        self.damaged = set()
+        self.without_etag = False
+        self.slo = True
+        # What a failing multipart-manifest=delete reports.
+        self.slo_delete_errors = []
+        self.sent = []  # (method, container, object, body bytes, request)
+        self.mocker = mocker
+        mocker.register_uri(requests_mock.ANY,
+                            re.compile(re.escape(ENDPOINT) + r'(/|\?|$)'),
+                            content=self._answer)
+
+    def _answer(self, request, context):
+        path = urllib.parse.unquote(
+            urllib.parse.urlsplit(request.url).path)[len(_ACCOUNT_PATH):]
+        container, _, name = path.lstrip('/').partition('/')
+        body = request.body
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = b''.join(body)  # send the body as requests would
+        if isinstance(body, str):
+            body = body.encode()
+        self.sent.append((request.method, container, name, body, request))
+        if not container:
+            return self._account(request, context)
+        if not name:
+            return self._container(request, context, container)
+        return self._object(request, context, container, name, body)
+
+    def _account(self, request, context):
+        if request.method == 'POST':
+            for header, value in request.headers.items():
+                if header.lower().startswith('x-account-meta-'):
+                    self.account_meta[header] = value
+            context.status_code = 204
+        else:
+            context.status_code = 204
+            context.headers.update(self.account_meta)
+        return b''
+
+    def _container(self, request, context, container):
+        objects = self.containers.get(container)
+        if request.method == 'PUT':
+            self.containers.setdefault(container, {})
+            context.status_code = 201
+            return b''
+        if objects is None:
+            context.status_code = 404
+            return b''
+        if request.method == 'GET':
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(
+                request.url).query)
+            prefix = query.get('prefix', [''])[0]
+            marker = query.get('marker', [''])[0]
+            names = sorted(n for n in objects
+                           if n.startswith(prefix) and n > marker)[:2]
+            return json.dumps([{'name': n} for n in names]).encode()
+        context.status_code = 204
+        return b''
+
+    def _object(self, request, context, container, name, body):
+        objects = self.containers.get(container)
+        if objects is None:
+            context.status_code = 404
+            return b''
+        multipart = urllib.parse.parse_qs(urllib.parse.urlsplit(
+            request.url).query).get('multipart-manifest', [None])[0]
+        if request.method == 'PUT':
+            return self._put(context, objects, name, body, multipart)
+        stored = objects.get(name)
+        if stored is None:
+            context.status_code = 404
+            return b''
+        if request.method == 'DELETE':
+            del objects[name]
+            if multipart == 'delete' and self.slo_delete_errors:
+                objects[name] = stored
+                return json.dumps({
+                    'Number Deleted': 0, 'Number Not Found': 0,
+                    'Errors': self.slo_delete_errors,
+                    'Response Status': '400 Bad Request',
+                    'Response Body': ''}).encode()
+            if multipart == 'delete' and stored.get('manifest'):
+                for segment in stored['manifest']:
+                    seg_container, _, seg_name = segment['path'].partition(
+                        '/')
+                    self.containers[seg_container].pop(seg_name)
+                return json.dumps({
+                    'Number Deleted': 1 + len(stored['manifest']),
+                    'Number Not Found': 0, 'Errors': [],
+                    'Response Status': '200 OK', 'Response Body': ''
+                }).encode()
+            context.status_code = 204
+            return b''
+        context.headers['Content-Length'] = str(stored['size'])
+        context.headers['Etag'] = stored['etag']
+        if stored.get('manifest'):
+            context.headers['X-Static-Large-Object'] = 'True'
+        return b''
+
+    def _put(self, context, objects, name, body, multipart):
+        context.status_code = 201
+        if multipart == 'put' and self.slo:
+            manifest = json.loads(body)
+            for segment in manifest:
+                seg_container, _, seg_name = segment['path'].partition('/')
+                stored = self.containers[seg_container][seg_name]
+                assert stored['etag'] == segment['etag'], segment
+                assert stored['size'] == segment['size_bytes'], segment
+            etag = md5(''.join(s['etag'] for s in manifest).encode())
+            objects[name] = {
+                'size': sum(s['size_bytes'] for s in manifest),
+                'etag': f'"{etag}"', 'manifest': manifest}
+        else:
+            if name in self.damaged:
+                body = b'\0' + body[1:]
+            objects[name] = {'size': len(body), 'etag': md5(body),
+                             'data': body}
+        if not self.without_etag:
+            context.headers['Etag'] = objects[name]['etag']
+        return b''
+
+    def data(self, container, name):
+        return self.containers[container][name]['data']
+
+    def puts(self):
+        """(container, object, body, request) of each object PUT."""
+        return [(c, n, b, r) for m, c, n, b, r in self.sent
+                if m == 'PUT' and n]

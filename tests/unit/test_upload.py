@@ -1,0 +1,238 @@
+import io
+import os
+import pwd
+
+import fixtures
+from keystoneauth1 import session as ks_session
+from keystoneauth1 import token_endpoint
+from osc_lib import exceptions
+from requests_mock.contrib import fixture as requests_mock_fixture
+import testtools
+
+from imageplugin import objectstore
+from imageplugin import upload
+from tests.unit import base
+from tests.unit.fakeswift import ENDPOINT
+from tests.unit.fakeswift import FakeSwift
+
+# The first bytes of each format, as real images start.
+QCOW2 = b'QFI\xfb\x00\x00\x00\x03' + bytes(504)
+VMDK_SPARSE = b'KDMV\x01\x00\x00\x00' + bytes(504)
+VMDK_DESCRIPTOR = (b'# Disk DescriptorFile\nversion=1\nCID=fffffffe\n'
+                   b'createType="monolithicFlat"\n')
+VDI = (b'<<< Oracle VM VirtualBox Disk Image >>>\n'.ljust(64, b'\0')
+       + b'\x7f\x10\xda\xbe' + bytes(444))
+VHDX = b'vhdxfile' + 'qemu'.encode('utf-16-le') + bytes(496)
+ISO = bytes(0x8001) + b'CD001\x01' + bytes(2042)
+VHD_FOOTER = b'conectix\x00\x00\x00\x02' + bytes(500)
+VHD_FIXED = bytes(4096) + VHD_FOOTER
+VHD_DYNAMIC = VHD_FOOTER + bytes(4096) + VHD_FOOTER
+VHD_511 = bytes(4096) + VHD_FOOTER[:511]
+RAW = b'\xeb\x63\x90' + bytes(509) + bytes(4096)
+
+
+class FileTestCase(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.dir = self.useFixture(fixtures.TempDir()).path
+
+    def write(self, name, data):
+        path = os.path.join(self.dir, name)
+        with open(path, 'wb') as file:
+            file.write(data)
+        return path
+
+    def check(self, name, data, **kwargs):
+        return upload.checked_image_file(self.write(name, data), **kwargs)
+
+    def fails(self, path, **kwargs):
+        error = self.assertRaises(exceptions.CommandError,
+                                  upload.checked_image_file, path, **kwargs)
+        return str(error)
+
+
+class TestPreflight(FileTestCase):
+
+    def test_good_file(self):
+        path = self.write('disk.qcow2', QCOW2)
+        self.assertEqual(upload.ImageFile(path, 512, 'qcow2', 'bare'),
+                         upload.checked_image_file(path))
+
+    def test_missing(self):
+        path = os.path.join(self.dir, 'disk.qcow2')
+        self.assertEqual(f'Cannot upload {path}: no such file',
+                         self.fails(path))
+
+    def test_broken_link(self):
+        path = os.path.join(self.dir, 'link.qcow2')
+        os.symlink('gone.qcow2', path)
+        self.assertEqual(f'Cannot upload {path}: no such file',
+                         self.fails(path))
+
+    def test_directory(self):
+        self.assertEqual(
+            f'Cannot upload {self.dir}: it is a directory, not an image file',
+            self.fails(self.dir))
+
+    def test_not_a_regular_file(self):
+        path = os.path.join(self.dir, 'pipe.raw')
+        os.mkfifo(path)
+        self.assertEqual(f'Cannot upload {path}: it is not a regular file',
+                         self.fails(path))
+
+    def test_empty(self):
+        path = self.write('disk.raw', b'')
+        self.assertEqual(f'Cannot upload {path}: the file is empty',
+                         self.fails(path))
+
+    def test_unreadable(self):
+        path = self.write('disk.qcow2', QCOW2)
+        os.chmod(path, 0)
+        # Others may pass through the folder: the file's mode decides.
+        os.chmod(self.dir, 0o711)  # noqa: S103
+        self.assertEqual(
+            f'Cannot upload {path}: permission denied (the file is not '
+            'readable)', self.without_privileges(self.fails, path))
+
+    def without_privileges(self, func, *args):
+        """Run func(*args), as an unprivileged user if we are root.
+
+        Root reads any file whatever its mode: a child process that drops
+        to nobody meets the permissions a user would.
+        """
+        if os.geteuid() != 0:
+            return func(*args)
+        try:
+            nobody = pwd.getpwnam('nobody')
+            uid, gid = nobody.pw_uid, nobody.pw_gid
+        except KeyError:
+            uid = gid = 65534
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the child's coverage is lost)
+            try:
+                os.close(reader)
+                os.setgroups([])
+                os.setgid(gid)
+                os.setuid(uid)
+                os.write(writer, func(*args).encode())
+            except BaseException as exc:
+                os.write(writer, f'child failed: {exc!r}'.encode())
+            finally:
+                os._exit(0)
+        os.close(writer)
+        with os.fdopen(reader, 'rb') as pipe:
+            answer = pipe.read().decode()
+        os.waitpid(pid, 0)
+        return answer
+
+    def test_size_limit(self):
+        path = self.write('disk.vhd', VHD_FIXED)
+        self.assertEqual(
+            f'Cannot upload {path}: it is 4.5 KiB (4608 bytes), over the '
+            '4.0 KiB this cloud imports', self.fails(path, max_size=4096))
+        self.assertEqual(4608, upload.checked_image_file(
+            path, max_size=4608).size)
+
+    def test_rackspace_limit(self):
+        self.assertEqual(160 * 1024 ** 3, upload.RACKSPACE_MAX_SIZE)
+        path = self.write('disk.vhd', b'')
+        os.truncate(path, upload.RACKSPACE_MAX_SIZE + 1)
+        self.assertEqual(
+            f'Cannot upload {path}: it is 160.0 GiB (171798691841 bytes), '
+            'over the 160.0 GiB this cloud imports',
+            self.fails(path, max_size=upload.RACKSPACE_MAX_SIZE))
+
+
+class TestDiskFormat(FileTestCase):
+
+    def test_content(self):
+        for data, disk_format in [
+                (QCOW2, 'qcow2'), (VMDK_SPARSE, 'vmdk'),
+                (VMDK_DESCRIPTOR, 'vmdk'), (VDI, 'vdi'), (VHDX, 'vhdx'),
+                (ISO, 'iso'), (VHD_FIXED, 'vhd'), (VHD_DYNAMIC, 'vhd'),
+                (VHD_511, 'vhd')]:
+            self.assertEqual(disk_format, self.check('image', data)
+                             .disk_format, data[:30])
+            self.assertEqual(disk_format, self.check(
+                'image.' + disk_format, data).disk_format)
+
+    def test_vdi_needs_its_magic(self):
+        not_vdi = VDI[:64] + bytes(4) + VDI[68:]
+        self.assertIsNone(upload.sniffed_format(not_vdi))
+
+    def test_raw_by_name(self):
+        for name in ('disk.raw', 'disk.img', 'DISK.IMG'):
+            image = self.check(name, RAW)
+            self.assertEqual(('raw', 'bare'),
+                             (image.disk_format, image.container_format))
+
+    def test_raw_only_by_name(self):
+        path = self.write('disk', RAW)
+        self.assertEqual(
+            f'Cannot tell the disk format of {path} from its name or its '
+            'content: give --disk-format (e.g. raw, qcow2, vhd)',
+            self.fails(path))
+
+    def test_unsniffable_format_by_name(self):
+        image = self.check('kernel.aki', RAW)
+        self.assertEqual(('aki', 'aki'),
+                         (image.disk_format, image.container_format))
+
+    def test_name_and_content_disagree(self):
+        # Cloud images named .img are often qcow2.
+        path = self.write('cloud.img', QCOW2)
+        self.assertEqual(
+            f'Cannot tell the disk format of {path}: its name says raw but '
+            'its content is qcow2; give --disk-format to choose',
+            self.fails(path))
+
+    def test_name_claims_a_missing_header(self):
+        path = self.write('disk.qcow2', RAW)
+        self.assertEqual(
+            f'Cannot tell the disk format of {path}: its name says qcow2 but'
+            ' its content has no qcow2 header; give --disk-format to choose',
+            self.fails(path))
+
+    def test_given_format_wins(self):
+        image = self.check('cloud.img', QCOW2, disk_format='raw')
+        self.assertEqual(('raw', 'bare'),
+                         (image.disk_format, image.container_format))
+        image = self.check('disk', RAW, disk_format='ploop',
+                           container_format='ovf')
+        self.assertEqual(('ploop', 'ovf'),
+                         (image.disk_format, image.container_format))
+
+
+class TestSend(FileTestCase):
+
+    def setUp(self):
+        super().setUp()
+        mocker = self.useFixture(requests_mock_fixture.Fixture())
+        self.swift = FakeSwift(mocker)
+        session = ks_session.Session(
+            auth=token_endpoint.Token(ENDPOINT, base.TOKEN))
+        self.store = objectstore.ObjectStore(session, ENDPOINT)
+
+    def test_to_a_new_container(self):
+        data = os.urandom(objectstore.MiB + 10)
+        image = self.check('disk.raw', data)
+        stderr = base.TerminalIO()
+        result = upload.send(self.store, image, 'images', 'disk.raw',
+                             stderr, segment_size=objectstore.MiB)
+        self.assertEqual((2, 0), (result.segments, result.reused))
+        self.assertEqual(['HEAD', 'PUT'],
+                         [method for method, *_ in self.swift.sent[:2]])
+        self.assertIn('images', self.swift.containers)
+        output = stderr.getvalue()
+        self.assertIn('\r\033[KUploading disk.raw: 1.0 MiB of 1.0 MiB',
+                      output)
+        self.assertTrue(output.endswith('\r\033[K'), output)
+
+    def test_no_bar_off_a_terminal(self):
+        image = self.check('disk.raw', b'x')
+        stderr = io.StringIO()
+        upload.send(self.store, image, 'images', 'disk.raw', stderr)
+        self.assertEqual('', stderr.getvalue())
+        self.assertEqual(b'x', self.swift.data('images', 'disk.raw'))
