@@ -1,0 +1,231 @@
+import json
+import os
+import urllib.parse
+
+from keystoneauth1 import fixture as ks_fixture
+
+from tests.unit import base
+from tests.unit import fakes
+from tests.unit import fakeswift
+
+KEYSTONE = 'http://127.0.0.1:5000/v3'
+SCHEMA_URL = base.ENDPOINT + '/v2/schemas/task'
+QCOW2 = b'QFI\xfb\x00\x00\x00\x03' + b'\x00' * 4088
+VHD_FOOTER = b'conectix' + b'\x00' * 504
+
+
+class FileImportTestCase(base.ShellTestCase):
+    """A password profile whose catalog has an image and a Swift service."""
+
+    def setUp(self):
+        super().setUp()
+        with open(self.clouds_yaml, 'w') as clouds:
+            clouds.write(f'''
+clouds:
+  test:
+    auth:
+      auth_url: {KEYSTONE}
+      username: alice
+      password: secret-password-1f
+      project_name: demo
+      user_domain_name: Default
+      project_domain_name: Default
+    identity_api_version: 3
+    region_name: RegionOne
+''')
+        token = ks_fixture.V3Token(project_name='demo')
+        token.add_service('image').add_endpoint(
+            'public', base.ENDPOINT, 'RegionOne')
+        token.add_service('object-store').add_endpoint(
+            'public', fakeswift.ENDPOINT, 'RegionOne')
+        self.requests.get(KEYSTONE, json=ks_fixture.V3Discovery(KEYSTONE))
+        self.requests.post(KEYSTONE + '/auth/tokens', json=token,
+                           headers={'X-Subject-Token': base.TOKEN},
+                           status_code=201)
+        self.swift = fakeswift.FakeSwift(self.requests)
+        self.clock = self.useFixture(base.FakeClock())
+
+    def offer(self, *task_types):
+        self.requests.get(SCHEMA_URL, json={
+            'properties': {'type': {'enum': list(task_types)}}})
+
+    def file(self, name, content):
+        path = os.path.join(self.home, name)
+        with open(path, 'wb') as image:
+            image.write(content)
+        return path
+
+    def run_import(self, *args):
+        return self.openstack('--os-cloud', 'test', 'image', 'task',
+                              'import', *args, auth=())
+
+    def task_posts(self):
+        return [r.json() for r in self.requests.request_history
+                if r.method == 'POST' and r.url == base.TASKS_URL]
+
+
+class TestGlanceDialect(FileImportTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.offer('import', 'api_image_import', 'location_import')
+        self.path = self.file('disk.qcow2', QCOW2)
+
+    def test_upload_then_import_through_a_temp_url(self):
+        created = dict(fakes.GLANCE_SUCCESS, status='pending')
+        self.requests.post(base.TASKS_URL, status_code=201, json=created)
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
+                          json=fakes.GLANCE_SUCCESS)
+        result = self.run_import('--file', self.path, '--name', 'disk',
+                                 '--wait', '-f', 'json')
+        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
+        self.assertEqual('success', json.loads(result.stdout)['status'])
+        [sent] = self.task_posts()
+        url = sent['input']['import_from']
+        self.assertTrue(url.startswith(
+            fakeswift.ENDPOINT + '/images/disk.qcow2?'), url)
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+        self.assertEqual({'temp_url_sig', 'temp_url_expires'}, set(query))
+        self.assertEqual({'name': 'disk', 'disk_format': 'qcow2',
+                          'container_format': 'bare'},
+                         sent['input']['image_properties'])
+        self.assertEqual('qcow2', sent['input']['import_from_format'])
+        # The upload reached Swift, then was deleted once the task ended.
+        self.assertEqual([('images', 'disk.qcow2', QCOW2)],
+                         [(c, n, b) for c, n, b, _ in self.swift.puts()])
+        self.assertEqual({}, self.swift.containers['images'])
+
+    def test_signature_never_shown(self):
+        echoed = {}
+
+        def echo(request, context):
+            echoed.update(request.json())
+            context.status_code = 201
+            return dict(fakes.GLANCE_SUCCESS, status='pending',
+                        input=request.json()['input'])
+
+        self.requests.post(base.TASKS_URL, json=echo)
+        result = self.run_import('--file', self.path, '-f', 'json')
+        self.assertEqual(0, result.exit_code, result)
+        signature = urllib.parse.parse_qs(urllib.parse.urlsplit(
+            echoed['input']['import_from']).query)['temp_url_sig'][0]
+        self.assertNotIn(signature, result.stdout + result.stderr)
+        shown = json.loads(result.stdout)['input']['import_from']
+        self.assertIn('temp_url_sig=<redacted>', shown)
+        key = self.swift.account_meta['X-Account-Meta-Temp-URL-Key']
+        self.assertNotIn(key, result.stdout + result.stderr)
+
+    def test_without_wait_the_upload_stays_and_that_is_said(self):
+        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
+            fakes.GLANCE_SUCCESS, status='pending'))
+        result = self.run_import('--file', self.path, '-f', 'value',
+                                 '-c', 'status')
+        self.assertEqual(
+            (0, 'pending\n', 'The uploaded image stays at images/disk.qcow2'
+             ' in the object storage until you delete it, once the task has'
+             ' ended.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertIn('disk.qcow2', self.swift.containers['images'])
+
+    def test_refused_task_deletes_the_upload(self):
+        self.requests.post(base.TASKS_URL, status_code=403, json={
+            'message': 'You are not authorized to complete '
+                       'tasks_api_access action.'})
+        result = self.run_import('--file', self.path)
+        self.assertEqual((1, ''), (result.exit_code, result.stdout))
+        self.assertTrue(result.stderr.endswith(
+            '(HTTP 403). The upload was deleted.\n'), result.stderr)
+        self.assertNotIn('disk.qcow2', self.swift.containers['images'])
+
+    def test_keep_upload(self):
+        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
+            fakes.GLANCE_SUCCESS, status='pending'))
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
+                          json=fakes.GLANCE_SUCCESS)
+        result = self.run_import('--file', self.path, '--keep-upload',
+                                 '--container', 'mine', '--object-name',
+                                 'x.qcow2', '--wait', '-f', 'value', '-c',
+                                 'status')
+        self.assertEqual(
+            (0, 'success\n', 'The uploaded image is kept at mine/x.qcow2.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual(QCOW2, self.swift.data('mine', 'x.qcow2'))
+
+    def test_segments_and_a_failed_task(self):
+        content = QCOW2 * 600  # 2.4 MiB in 1 MiB segments
+        path = self.file('big.qcow2', content)
+        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
+            fakes.GLANCE_SUCCESS, status='pending'))
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID, json=dict(
+            fakes.GLANCE_SUCCESS, status='failure',
+            message='Task failed due to Internal Error'))
+        result = self.run_import('--file', path, '--segment-size', '1M',
+                                 '--wait', '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (1, 'failure\n',
+             f'Task {base.TASK_ID} failed: Task failed due to Internal '
+             'Error\n'), (result.exit_code, result.stdout, result.stderr))
+        segments = [n for _, n, _, _ in self.swift.puts()
+                    if '.segments/' in n]
+        self.assertEqual(3, len(segments))
+        self.assertEqual({}, self.swift.containers['images'])
+
+    def test_content_must_match_the_name(self):
+        path = self.file('disk.vmdk', QCOW2)
+        result = self.run_import('--file', path)
+        self.assertFailsWith(
+            result, f'Cannot tell the disk format of {path}: its name says '
+            'vmdk but its content is qcow2; give --disk-format to choose')
+        self.assertEqual([], self.task_posts())
+        self.assertEqual([], self.swift.puts())
+
+    def test_missing_file(self):
+        path = os.path.join(self.home, 'nope.qcow2')
+        self.assertFailsWith(self.run_import('--file', path),
+                             f'Cannot upload {path}: no such file')
+        self.assertEqual([], self.swift.sent)
+
+    def test_bad_segment_size(self):
+        result = self.run_import('--file', self.path, '--segment-size',
+                                 'big')
+        self.assertFailsWith(
+            result, "openstack image task import: error: argument "
+            "--segment-size: 'big' is not a size such as 100M or 2G (see "
+            "openstack image task import --help)", exit_code=2)
+
+
+class TestRackspaceDialect(FileImportTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.offer('import', 'export')
+
+    def test_imports_container_object(self):
+        path = self.file('my-image.vhd', b'\x00' * 4096 + VHD_FOOTER)
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_PENDING)
+        result = self.run_import('--file', path, '--name', 'My image',
+                                 '--container', 'exports', '-f', 'value',
+                                 '-c', 'status')
+        self.assertEqual(0, result.exit_code, result)
+        self.assertEqual([{'type': 'import', 'input': {
+            'import_from': 'exports/my-image.vhd',
+            'image_properties': {'name': 'My image'}}}], self.task_posts())
+
+    def test_only_vhd(self):
+        path = self.file('disk.qcow2', QCOW2)
+        self.assertFailsWith(
+            self.run_import('--file', path),
+            f'Cannot import {path}: Rackspace Cloud Images imports VHD files '
+            'only and this one is qcow2 (convert it with "qemu-img convert '
+            '-O vpc")')
+        self.assertEqual([], self.swift.puts())
+
+    def test_forced_dialect(self):
+        path = self.file('disk.qcow2', QCOW2)
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.GLANCE_SUCCESS)
+        result = self.run_import('--file', path, '--dialect', 'glance')
+        self.assertEqual(0, result.exit_code, result)
+        self.assertIn('temp_url_sig=',
+                      self.task_posts()[0]['input']['import_from'])
