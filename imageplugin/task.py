@@ -321,10 +321,13 @@ class ImportTask(TaskCommand):
                                        parsed_args)
         task_input = upload.task_input(extra)
         try:
-            upload.send(self.app.stderr)
+            uploaded = upload.send(self.app.stderr)
         except KeyboardInterrupt:
             self.say(f'Upload interrupted. {upload.resume_note()}')
             raise
+        if uploaded.reused:
+            self.say(f'Resumed the upload: {uploaded.reused} of '
+                     f'{uploaded.segments} segments were already stored.')
         keep = parsed_args.keep_upload
         try:
             task = client.create_task('import', task_input)
