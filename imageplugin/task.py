@@ -127,6 +127,9 @@ class TaskCommand(OneLineUsageErrors, command.ShowOne):
     exit_code = 0
 
     def run(self, parsed_args):
+        # Checked before take_action, so that no task is created in vain.
+        if parsed_args.timeout is not None and not parsed_args.wait:
+            raise exceptions.CommandError('--timeout needs --wait')
         super().run(parsed_args)
         return self.exit_code
 
@@ -153,8 +156,6 @@ class TaskCommand(OneLineUsageErrors, command.ShowOne):
         ``recreate()`` creates the task again, for Rackspace's
         intermittent failure.
         """
-        if parsed_args.timeout is not None and not parsed_args.wait:
-            raise exceptions.CommandError('--timeout needs --wait')
         if parsed_args.wait:
             task = self.waited(task, parsed_args, recreate)
         self.final_task = task

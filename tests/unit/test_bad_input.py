@@ -109,6 +109,8 @@ CASES = [
     ('timeout without wait', SHOW + ('--timeout', '5'),
      {('GET', SHOW_URL): {'json': fakes.GLANCE_SUCCESS}}, 1,
      '--timeout needs --wait'),
+    ('import with timeout but no wait', IMPORT_URL + ('--timeout', '5'), {},
+     1, '--timeout needs --wait'),
     ('container with a dot', EXPORT + ('a.b',), {}, 1,
      "Invalid container name 'a.b': an export container's name may not be "
      "empty or hold '/', '?' or '.'"),
