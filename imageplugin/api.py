@@ -4,7 +4,6 @@ import re
 import urllib.parse
 import uuid
 
-from keystoneauth1 import exceptions as ks_exc
 from osc_lib import exceptions
 
 from imageplugin import http
@@ -37,24 +36,8 @@ class TaskAPI(http.SessionClient):
         The catalog lookup honours region and interface; osc-lib gives
         ``image_endpoint_override`` priority over the catalog.
         """
-        interface = instance.interface or 'public'
-        try:
-            with http.translated_errors('Cannot find the image service',
-                                        cls.service):
-                endpoint = instance.get_endpoint_for_service_type(
-                    'image', region_name=instance.region_name,
-                    interface=interface)
-        except ks_exc.EndpointNotFound:
-            endpoint = None
-        if not endpoint:
-            region = instance.region_name
-            raise exceptions.CommandError(
-                f'Cannot find the image service: the catalog has no '
-                f'{interface} image endpoint'
-                + (f' in region {region}' if region else '')
-                + '; choose another with --os-region-name or '
-                '--os-interface, or set image_endpoint_override in '
-                'clouds.yaml')
+        endpoint = http.catalog_endpoint(instance, 'image', cls.service,
+                                         'image_endpoint_override')
         return cls(instance.session, endpoint)
 
     def error_detail(self, response):

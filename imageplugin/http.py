@@ -156,6 +156,31 @@ def _first_line(exc):
     return lines[0] if lines else type(exc).__name__
 
 
+def catalog_endpoint(instance, service_type, service, override_key):
+    """The endpoint of a service for osc-lib's ClientManager ``instance``.
+
+    The catalog lookup honours region and interface; osc-lib gives the
+    ``<service_type>_endpoint_override`` of clouds.yaml priority.
+    """
+    interface = instance.interface or 'public'
+    action = f'Cannot find {service}'
+    try:
+        with translated_errors(action, service):
+            endpoint = instance.get_endpoint_for_service_type(
+                service_type, region_name=instance.region_name,
+                interface=interface)
+    except ks_exc.EndpointNotFound:
+        endpoint = None
+    if not endpoint:
+        region = instance.region_name
+        raise exceptions.CommandError(
+            f'{action}: the catalog has no {interface} {service_type} '
+            'endpoint' + (f' in region {region}' if region else '')
+            + '; choose another with --os-region-name or --os-interface, '
+            f'or set {override_key} in clouds.yaml')
+    return endpoint
+
+
 class SessionClient:
     """Requests to one service endpoint through a keystoneauth session."""
 

@@ -24,7 +24,6 @@ import threading
 import time
 import urllib.parse
 
-from keystoneauth1 import exceptions as ks_exc
 from osc_lib import exceptions
 
 from imageplugin import http
@@ -76,36 +75,24 @@ class ObjectStore(http.SessionClient):
         ``object_store_endpoint_override`` in clouds.yaml wins over the
         catalog, as for every OSC service.
         """
-        interface = instance.interface or 'public'
-        action = 'Cannot find the object storage'
         override = instance.get_configuration().get(
             'object_store_endpoint_override')
-        catalog = endpoint = None
-        try:
+        if not override:
             # Logging in is all that goes over the network here.
-            with http.translated_errors(action, 'the identity service'):
-                catalog = override or instance.auth_ref is not None
-                if catalog:
-                    endpoint = instance.get_endpoint_for_service_type(
-                        'object-store', region_name=instance.region_name,
-                        interface=interface)
-        except ks_exc.EndpointNotFound:
-            pass
-        if not catalog:
-            # The token plugin would answer --os-endpoint, which is the
-            # image service's.
-            raise exceptions.CommandError(
-                f'{action}: a token given with --os-endpoint comes with no '
-                'service catalog; set object_store_endpoint_override in '
-                'clouds.yaml, or use a profile that logs in')
-        if not endpoint:
-            region = instance.region_name
-            raise exceptions.CommandError(
-                f'{action}: the catalog has no {interface} object-store '
-                'endpoint' + (f' in region {region}' if region else '')
-                + '; choose another with --os-region-name or '
-                '--os-interface, or set object_store_endpoint_override in '
-                'clouds.yaml')
+            with http.translated_errors('Cannot find the object storage',
+                                        'the identity service'):
+                logged_in = instance.auth_ref is not None
+            if not logged_in:
+                # The token plugin would answer --os-endpoint, which is
+                # the image service's.
+                raise exceptions.CommandError(
+                    'Cannot find the object storage: a token given with '
+                    '--os-endpoint comes with no service catalog; set '
+                    'object_store_endpoint_override in clouds.yaml, or use '
+                    'a profile that logs in')
+        endpoint = http.catalog_endpoint(
+            instance, 'object-store', cls.service,
+            'object_store_endpoint_override')
         return cls(instance.session, endpoint)
 
     def error_detail(self, response):
