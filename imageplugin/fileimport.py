@@ -10,7 +10,6 @@ import os
 
 from osc_lib import exceptions
 
-from imageplugin import http
 from imageplugin import importing
 from imageplugin import objectstore
 from imageplugin import upload
@@ -61,7 +60,6 @@ class FileImport:
         if rackspace:
             import_from = self.where
         else:
-            http.redact_signatures_in_logs()
             import_from = self.store.temp_url(
                 self.container, self.name, TEMP_URL_LIFETIME)
             formats = {'disk_format': self.image.disk_format,

@@ -39,6 +39,7 @@ def redact_signatures_in_logs():
     """Keep TempURL signatures out of keystoneauth's --debug logs.
 
     Task requests and answers carry the TempURL a task imports from.
+    Idempotent.
     """
     logger = logging.getLogger('keystoneauth.session')
     if not any(isinstance(f, _RedactingFilter) for f in logger.filters):
@@ -88,8 +89,9 @@ def server_message(response):
     text = ' '.join(text.split())
     if len(text) > _MAX_DETAIL:
         text = text[:_MAX_DETAIL - 3] + '...'
-    return (text or response.reason
-            or http.client.responses.get(response.status_code, 'no reason'))
+    # Glance quotes the URL it refused: a TempURL holds a signature.
+    return redacted(text or response.reason or http.client.responses.get(
+        response.status_code, 'no reason'))
 
 
 def _without_query(url):
@@ -189,6 +191,8 @@ class SessionClient:
     def __init__(self, session, endpoint):
         self.session = session
         self.endpoint = endpoint.rstrip('/')
+        # Any task we show may hold a TempURL; keep it out of --debug.
+        redact_signatures_in_logs()
 
     def request(self, method, path, action, headers=None, **kwargs):
         """Send one request; return the response of a 2xx answer.

@@ -70,9 +70,10 @@ class ProgressBar:
                 and now - self._drawn_at < self.interval):
             return
         self._drawn_at = now
+        # Marked first: a Ctrl-C during the write still clears the line.
+        self.shown = True
         self.stream.write(_CLEAR_LINE + self._fitted(self.line(done, now)))
         self.stream.flush()
-        self.shown = True
 
     def line(self, done, now):
         percent = 100 * done // self.total if self.total else 100
@@ -98,5 +99,7 @@ class ProgressBar:
         try:
             columns = os.get_terminal_size(self.stream.fileno()).columns
         except (AttributeError, OSError, ValueError):
-            columns = 80
+            columns = 0
+        # A terminal of unknown size (some CI ptys) reports 0 columns.
+        columns = columns or 80
         return text[:max(columns - 1, 20)]

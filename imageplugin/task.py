@@ -217,10 +217,11 @@ class TaskCommand(OneLineUsageErrors, command.ShowOne):
     def progress(self, task, waited):
         if not self.app.stderr.isatty():
             return
+        # Marked first: a Ctrl-C during the write still clears the line.
+        self._progress_shown = True
         self.app.stderr.write(f'\r\033[KTask {task["id"]}: '
                               f'{task.get("status")}, {waited:.0f} s')
         self.app.stderr.flush()
-        self._progress_shown = True
 
     def _clear_progress(self):
         if getattr(self, '_progress_shown', False):

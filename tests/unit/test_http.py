@@ -46,6 +46,19 @@ class TestErrors(base.ShellTestCase):
             " match schema 'task': 'bogus' is not one of ['import'] "
             "(HTTP 400)")
 
+    def test_quoted_signature_is_blotted_out(self):
+        self.requests.post(base.TASKS_URL, status_code=400, json={
+            'message': 'URI for legacy import task does not pass filtering: '
+                       'http://127.1:8080/v1/AUTH_a/images/d.qcow2?'
+                       'temp_url_sig=0a1b2c3d&temp_url_expires=1'})
+        result = self.openstack('image', 'task', 'import', '--import-from',
+                                'http://127.0.0.1/a.qcow2')
+        self.assertFailsWith(
+            result, 'Cannot create the import task: URI for legacy import '
+            'task does not pass filtering: http://127.1:8080/v1/AUTH_a/'
+            'images/d.qcow2?temp_url_sig=<redacted>&temp_url_expires=1 '
+            '(HTTP 400)')
+
     def test_server_error_without_body(self):
         self.requests.get(SHOW_URL, status_code=503, reason='Service '
                           'Unavailable', text='')
@@ -131,3 +144,28 @@ class TestVerification(base.ShellTestCase):
         with open(bundle, 'w') as pem:
             pem.write('-----BEGIN CERTIFICATE-----\n')
         self.assertEqual(bundle, self.verify_sent('--os-cacert', bundle))
+
+
+class TestDebugLogs(base.ShellTestCase):
+
+    secrets = (base.TOKEN, '5ec2e75167a7')
+
+    def test_signatures_stay_out_of_debug_logs(self):
+        task = {'id': base.TASK_ID, 'status': 'success', 'input': {
+            'import_from': 'http://127.0.0.1:8080/v1/AUTH_a/images/d.raw?'
+                           'temp_url_sig=5ec2e75167a7&temp_url_expires=1'}}
+        self.requests.get(SHOW_URL, json=task,
+                          headers={'Content-Type': 'application/json'})
+        # Core OSC's --debug echoes a --os-token argument: use variables.
+        self.useFixture(base.fixtures.EnvironmentVariable(
+            'OS_TOKEN', base.TOKEN))
+        self.useFixture(base.fixtures.EnvironmentVariable(
+            'OS_ENDPOINT', base.ENDPOINT))
+        self.useFixture(base.fixtures.EnvironmentVariable(
+            'OS_AUTH_TYPE', 'admin_token'))
+        result = self.openstack('--debug', 'image', 'task', 'show',
+                                base.TASK_ID, '-f', 'json', auth=())
+        self.assertEqual(0, result.exit_code)
+        self.assertIn('temp_url_sig=<redacted>', result.stdout)
+        self.assertIn('RESP BODY', result.stderr)
+        self.assertIn('temp_url_sig=<redacted>', result.stderr)

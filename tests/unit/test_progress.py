@@ -87,6 +87,15 @@ class TestProgressBar(testtools.TestCase):
         bar(5)
         self.assertEqual(79, len(self.drawn()[0]))
 
+    def test_terminal_of_unknown_size(self):
+        size = self.useFixture(base.fixtures.MockPatch(
+            'os.get_terminal_size')).mock
+        size.return_value.columns = 0
+        self.stream.fileno = lambda: 2
+        bar = progress.ProgressBar(self.stream, 10, 'x' * 200)
+        bar(5)
+        self.assertEqual(79, len(self.drawn()[0]))
+
     def test_empty_total(self):
         bar = self.bar(total=0)
         bar(0)

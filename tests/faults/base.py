@@ -1,0 +1,333 @@
+"""Faults injected into the local cloud's real servers (issue 6).
+
+These tests stop and start Keystone, Glance and Swift's proxy with
+``tools/local-cloud stop-service|start-service|restart-service``: run them
+serially, after the functional suite::
+
+    stestr --test-path ./tests/faults run --serial
+
+Every service a test stops is started again by a cleanup registered
+before the stop, so the cloud is whole again after each test, pass or
+fail (a gentle per-test timeout still lets the cleanups run).
+"""
+
+import fcntl
+import hashlib
+import json
+import os
+import pty
+import re
+import struct
+import subprocess
+import termios
+import threading
+import time
+import tty
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+import fixtures
+import testtools.content
+
+from tests.functional import base
+
+MiB = 1024 * 1024
+LOCAL_CLOUD = os.path.join(base.TOP, 'tools', 'local-cloud')
+# Starting a service waits until it answers (Glance: several seconds).
+SERVICE_TIMEOUT = 180
+# Long enough for the longest test (a 45 s wait plus two Keystone
+# restarts), short enough that a hang still ends with the cleanups.
+TEST_TIMEOUT = 240
+# What the plugin writes on a terminal before each progress line, and to
+# take the line away before a message.
+CLEAR_LINE = '\r\x1b[K'
+PTY_ROWS, PTY_COLUMNS = 40, 200
+
+
+def random_file(folder, name, size):
+    """A file of random bytes; returns its path and MD5."""
+    path = os.path.join(folder, name)
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, 'wb') as out:
+        for _ in range(size // (8 * MiB)):
+            chunk = os.urandom(8 * MiB)
+            digest.update(chunk)
+            out.write(chunk)
+    return path, digest.hexdigest()
+
+
+class Running:
+    """A command running in the background; threads read its output.
+
+    With ``stderr_on_pty`` its stderr is a pseudo-terminal (raw mode, so
+    no newline translation): the plugin then draws its progress lines.
+    """
+
+    def __init__(self, argv, env, stderr_on_pty=False):
+        self.argv = argv
+        self._cond = threading.Condition()
+        self._out = bytearray()
+        self._err = bytearray()
+        self._open = 2
+        master = None
+        if stderr_on_pty:
+            master, slave = pty.openpty()
+            tty.setraw(slave)
+            # A pty starts with 0 rows and 0 columns; the progress bar
+            # fits itself to the width.
+            fcntl.ioctl(slave, termios.TIOCSWINSZ,
+                        struct.pack('HHHH', PTY_ROWS, PTY_COLUMNS, 0, 0))
+        try:
+            self.proc = subprocess.Popen(
+                argv, env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=slave if stderr_on_pty else subprocess.PIPE)
+        finally:
+            if stderr_on_pty:
+                os.close(slave)
+        err_fd = master if stderr_on_pty else self.proc.stderr.fileno()
+        self._master = master
+        self._threads = [
+            threading.Thread(target=self._pump, daemon=True,
+                             args=(self.proc.stdout.fileno(), self._out)),
+            threading.Thread(target=self._pump, daemon=True,
+                             args=(err_fd, self._err))]
+        for thread in self._threads:
+            thread.start()
+
+    def _pump(self, fd, buffer):
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # EIO: the last writer of the pty is gone
+                data = b''
+            with self._cond:
+                if data:
+                    buffer += data
+                else:
+                    self._open -= 1
+                self._cond.notify_all()
+            if not data:
+                return
+
+    @property
+    def stderr(self):
+        with self._cond:
+            return self._err.decode(errors='replace')
+
+    def wait_for_stderr(self, pattern, timeout):
+        """Wait (bounded) until stderr matches; return the match."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                text = self._err.decode(errors='replace')
+                match = regex.search(text)
+                if match:
+                    return match
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or (self._open == 0
+                                      and self.proc.poll() is not None):
+                    raise AssertionError(
+                        f'{pattern!r} not seen on stderr within '
+                        f'{timeout} s (exit code {self.proc.poll()}); '
+                        f'stderr: {text!r}; stdout: {self._out!r}')
+                self._cond.wait(min(remaining, 0.5))
+
+    def finish(self, timeout):
+        """Wait for the end; return a ``base.Result``-like object."""
+        self.proc.wait(timeout=timeout)
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._close()
+        with self._cond:
+            out = self._out.decode()
+            err = self._err.decode()
+        return base.Result(subprocess.CompletedProcess(
+            self.argv, self.proc.returncode, out, err))
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+        self._close()
+
+    def _close(self):
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
+        if self._master is not None:
+            for thread in self._threads:
+                thread.join(timeout=10)
+            os.close(self._master)
+            self._master = None
+
+
+class FaultTestCase(base.FunctionalTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.Timeout(TEST_TIMEOUT, gentle=True))
+        status = self.local_cloud('status', check=False)
+        self.assertEqual(0, status.returncode,
+                         'the local cloud is not fully running before the '
+                         f'test: {status.stdout}{status.stderr}')
+        self.glance_v2 = self.cloud['glance_url'] + '/v2'
+
+    # The local cloud's services
+
+    def local_cloud(self, *args, check=True, expiration=None):
+        """Run tools/local-cloud on this test's state directory.
+
+        Keystone (re)starts with ``expiration`` seconds of token life, by
+        default the cloud's own.
+        """
+        env = dict(os.environ, IMAGEPLUGIN_CLOUD_DIR=base.STATE_DIR,
+                   IMAGEPLUGIN_TOKEN_EXPIRATION=str(
+                       expiration or self.cloud['token_expiration']))
+        done = subprocess.run([LOCAL_CLOUD, *args], capture_output=True,
+                              text=True, env=env, timeout=SERVICE_TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+        if check:
+            self.assertEqual(
+                0, done.returncode, f'tools/local-cloud {" ".join(args)}: '
+                f'{done.stdout}{done.stderr}')
+        return done
+
+    def stop_service(self, name):
+        """Stop a service; a cleanup starts it again."""
+        self.addCleanup(self.start_service, name)
+        self.local_cloud('stop-service', name)
+
+    def start_service(self, name):
+        # A no-op when it runs already.
+        self.local_cloud('start-service', name)
+
+    # Straight HTTP to the servers, for what the test checks by itself
+
+    def admin_token(self, full=False):
+        admin = self.cloud['admin']
+        body = {'auth': {
+            'identity': {'methods': ['password'], 'password': {'user': {
+                'name': admin['username'], 'password': admin['password'],
+                'domain': {'name': admin['user_domain_name']}}}},
+            'scope': {'project': {'id': admin['project_id']}}}}
+        status, headers, answer = self.http(
+            'POST', self.cloud['auth_url'] + '/auth/tokens', body=body)
+        self.assertEqual(201, status, answer)
+        token = headers['X-Subject-Token']
+        return (token, json.loads(answer)['token']) if full else token
+
+    def http(self, method, url, token=None, body=None, headers=None):
+        """(status, headers, body) of one request, errors included."""
+        headers = dict(headers or {})
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers['Content-Type'] = 'application/json'
+        if token:
+            headers['X-Auth-Token'] = token
+        request = urllib.request.Request(url, data=data, method=method,
+                                         headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers, exc.read()
+
+    def objects(self, container, token):
+        """Names in a container, straight from Swift ([] if none)."""
+        status, _, body = self.http(
+            'GET', f'{self.cloud["admin_swift_storage_url"]}/'
+            f'{urllib.parse.quote(container)}?format=json', token=token)
+        if status == 404:
+            return []
+        self.assertEqual(200, status, body)
+        return [item['name'] for item in json.loads(body)]
+
+    def delete_container(self, container):
+        self.openstack('container', 'delete', '--recursive', container)
+
+    def task_ids(self, token, limit=100):
+        """IDs of the newest tasks, straight from Glance."""
+        status, _, body = self.http(
+            'GET', f'{self.glance_v2}/tasks?sort_key=created_at&'
+            f'sort_dir=desc&limit={limit}', token=token)
+        self.assertEqual(200, status, body)
+        return [task['id'] for task in json.loads(body)['tasks']]
+
+    def task(self, task_id, token):
+        status, _, body = self.http('GET', f'{self.glance_v2}/tasks/'
+                                    f'{task_id}', token=token)
+        self.assertEqual(200, status, body)
+        return json.loads(body)
+
+    def new_tasks_named(self, before, name, token):
+        """Tasks created since ``before`` (a set of IDs) for image name."""
+        found = []
+        for task_id in self.task_ids(token):
+            if task_id in before:
+                continue
+            task_input = self.task(task_id, token).get('input') or {}
+            properties = task_input.get('image_properties') or {}
+            if properties.get('name') == name:
+                found.append(task_id)
+        return found
+
+    def delete_images_named(self, name):
+        """Delete the images a test's tasks made (best effort)."""
+        token = self.admin_token()
+        status, _, body = self.http(
+            'GET', f'{self.glance_v2}/images?name='
+            f'{urllib.parse.quote(name)}', token=token)
+        if status != 200:
+            return
+        for image in json.loads(body)['images']:
+            self.http('DELETE', f'{self.glance_v2}/images/{image["id"]}',
+                      token=token)
+
+    # Commands
+
+    def unique_name(self):
+        return 'faults-' + uuid.uuid4().hex[:8]
+
+    def argv(self, *args, cloud='local-admin'):
+        return [self.executable, '--os-cloud', cloud, *args]
+
+    def start(self, *args, stderr_on_pty=False):
+        """Start ``openstack --os-cloud local-admin ARGS`` in background."""
+        running = Running(self.argv(*args), self.env,
+                          stderr_on_pty=stderr_on_pty)
+        self.addCleanup(running.kill)
+        return running
+
+    def finished(self, running, timeout=120):
+        result = running.finish(timeout)
+        self.addDetail(f'stderr of {" ".join(running.argv[3:6])}',
+                       testtools.content.text_content(result.stderr))
+        for secret in self.secrets:
+            self.assertNotIn(secret, result.stdout + result.stderr)
+        return result
+
+    def slow_task(self, name):
+        """A task importing the trickled sample: processing for ~1 min.
+
+        A cleanup deletes its image, which also ends the import.
+        """
+        self.addCleanup(self.delete_images_named, name)
+        result = self.openstack(
+            'image', 'task', 'import', '--import-from',
+            self.cloud['slow_sample_url'], '--disk-format', 'raw', '--name',
+            name, '-f', 'value', '-c', 'id')
+        return self.assertSucceeds(result).strip()
+
+    def resume_command(self, task_id):
+        return (f'openstack --os-cloud local-admin image task show '
+                f'{task_id} --wait')
+
+    def timeout_message(self, task_id, seconds, status):
+        return (f'Gave up waiting for task {task_id} after {seconds} s: it '
+                f'is still {status}. Wait again with: '
+                f'{self.resume_command(task_id)}\n')

@@ -1,0 +1,96 @@
+"""Glance stopped before or while a command talks to it; a failing task."""
+
+import json
+import os
+import re
+import time
+
+from tests.faults import base
+
+# --timeout of the wait that Glance's restart falls into: the stop (at
+# most 5 s of graceful shutdown), the note, the start (a few seconds)
+# and at least one poll after it fit with room to spare.
+RESTART_WAIT_TIMEOUT = 30
+
+
+class TestGlanceDown(base.FaultTestCase):
+
+    def find_task_named(self, name, before, token, timeout=60):
+        """Bounded polling for the task that imports image ``name``."""
+        seen = set(before)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for task_id in self.task_ids(token):
+                if task_id in seen:
+                    continue
+                seen.add(task_id)
+                task_input = self.task(task_id, token).get('input') or {}
+                if (task_input.get('image_properties') or {}).get(
+                        'name') == name:
+                    return task_id
+            time.sleep(0.2)
+        self.fail(f'no task for image {name} within {timeout} s')
+
+    def test_wait_goes_on_through_a_glance_restart(self):
+        name = self.unique_name()
+        self.addCleanup(self.delete_images_named, name)
+        token = self.admin_token()
+        before = self.task_ids(token)
+        running = self.start(
+            'image', 'task', 'import', '--import-from',
+            self.cloud['slow_sample_url'], '--disk-format', 'raw', '--name',
+            name, '--wait', '--timeout', str(RESTART_WAIT_TIMEOUT), '-f',
+            'json')
+        task_id = self.find_task_named(name, before, token)
+
+        self.stop_service('glance')
+        url = f'{re.escape(self.glance_v2)}/tasks/{task_id}'
+        note = (f'Cannot show task {task_id}: cannot reach the image '
+                f'service at {url}: connection (refused|reset|failed); '
+                'still waiting')
+        running.wait_for_stderr(note.replace('(refused|reset|failed)',
+                                             'refused'), timeout=30)
+        log = self.cloud['logs']['glance']
+        restarted_at = os.path.getsize(log)
+        self.start_service('glance')
+        result = self.finished(running, timeout=120)
+
+        # The wait went on until its timeout: the last task seen is
+        # printed, and stderr holds the notes, then the timeout message.
+        self.assertEqual(124, result.exit_code, result)
+        task = json.loads(result.stdout)
+        self.assertEqual(task_id, task['id'])
+        # Glance leaves a task it was running when it stopped as it was.
+        self.assertIn(task['status'], ('pending', 'processing'))
+        *notes, last = result.stderr.splitlines(keepends=True)
+        self.assertEqual(self.timeout_message(
+            task_id, RESTART_WAIT_TIMEOUT, task['status']), last)
+        self.assertTrue(notes)
+        for line in notes:
+            self.assertRegex(line, f'^{note}\n$')
+        # The restarted Glance answered the command's polls.
+        with open(log, 'rb') as logfile:
+            logfile.seek(restarted_at)
+            served = logfile.read().decode(errors='replace')
+        self.assertRegex(served, f'"GET /v2/tasks/{task_id} HTTP/1.1" 200')
+
+    def test_import_while_glance_is_down(self):
+        self.stop_service('glance')
+        result = self.openstack('image', 'task', 'import', '--import-from',
+                                self.sample('sample.raw')['url'])
+        self.assertFailsWith(
+            result, 'Cannot create the import task: cannot reach the image '
+            f'service at {self.glance_v2}/tasks: connection refused')
+
+
+class TestFailingTask(base.FaultTestCase):
+
+    def test_task_failing_on_the_server(self):
+        result = self.openstack(
+            'image', 'task', 'import', '--import-from',
+            self.cloud['missing_sample_url'], '--wait', '-f', 'json')
+        task = json.loads(result.stdout)
+        self.assertEqual(
+            (1, 'failure', f'Task {task["id"]} failed: Task failed due to '
+             'Internal Error\n'),
+            (result.exit_code, task['status'], result.stderr))

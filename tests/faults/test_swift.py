@@ -1,0 +1,89 @@
+"""Swift's proxy stopped before or during an ``import --file`` upload."""
+
+import json
+import re
+import time
+
+import fixtures
+
+from tests.faults import base
+
+SEGMENTS = 10
+SEGMENT_SIZE = 32 * base.MiB
+
+
+class TestSwiftDown(base.FaultTestCase):
+
+    def test_upload_while_swift_is_down(self):
+        name = self.unique_name()
+        self.addCleanup(self.delete_container, name)
+        token = self.admin_token()
+        before = set(self.task_ids(token))
+        self.stop_service('swift-proxy')
+        result = self.openstack(
+            'image', 'task', 'import', '--file',
+            self.sample('sample.qcow2')['path'], '--name', name,
+            '--container', name, '--wait', '-f', 'json')
+        self.assertFailsWith(
+            result, 'Cannot read the object storage account: cannot reach '
+            'the object storage at '
+            f'{self.cloud["admin_swift_storage_url"]}: connection refused')
+        self.assertEqual([], self.new_tasks_named(before, name, token))
+
+    def test_upload_cut_by_a_proxy_stop_resumes(self):
+        folder = self.useFixture(fixtures.TempDir()).path
+        path, md5 = base.random_file(folder, 'disk.raw',
+                                     SEGMENTS * SEGMENT_SIZE)
+        name = self.unique_name()
+        self.addCleanup(self.delete_images_named, name)
+        self.addCleanup(self.delete_container, name)
+        args = ('image', 'task', 'import', '--file', path, '--name', name,
+                '--container', name, '--segment-size', '32M', '--wait',
+                '-f', 'json')
+        token = self.admin_token()
+        segments = 'disk.raw.segments/'
+
+        running = self.start(*args)
+        deadline = time.monotonic() + 120
+        while not any(n.startswith(segments)
+                      for n in self.objects(name, token)):
+            self.assertIsNone(running.proc.poll(), running.stderr)
+            self.assertLess(time.monotonic(), deadline,
+                            'no segment stored within 120 s')
+            time.sleep(0.05)
+        self.stop_service('swift-proxy')
+        first = self.finished(running)
+        self.assertEqual((1, ''), (first.exit_code, first.stdout), first)
+        where = re.escape(f'{self.cloud["admin_swift_storage_url"]}/{name}'
+                          f'/{segments}{SEGMENTS * SEGMENT_SIZE}-'
+                          f'{SEGMENT_SIZE}/')
+        self.assertRegex(
+            first.stderr,
+            '^Cannot (upload segment [0-9]+ of 10 of '
+            f'{re.escape(path)} to {name}/disk\\.raw|check segment '
+            f'disk\\.raw\\.segments/[0-9]+-[0-9]+/[0-9]{{6}}): cannot reach '
+            f'the object storage at {where}[0-9]{{6}}: connection '
+            '(refused|reset|failed)\\. The segments stored so far stay '
+            f'under {name}/disk\\.raw\\.segments/: run the same command '
+            'again to resume the upload\\.\n\\Z')
+
+        self.start_service('swift-proxy')
+        stored = [n for n in self.objects(name, token)
+                  if n.startswith(segments)]
+        self.assertTrue(1 <= len(stored) <= SEGMENTS, stored)
+        self.assertEqual(len(stored), len(set(stored)))
+        result = self.openstack(*args)
+        self.assertEqual(0, result.exit_code, result)
+        self.assertEqual(f'Resumed the upload: {len(stored)} of {SEGMENTS} '
+                         'segments were already stored.\n', result.stderr)
+        task = json.loads(result.stdout)
+        self.assertEqual('success', task['status'])
+        status, _, body = self.http(
+            'GET', f'{self.glance_v2}/images/{task["result"]["image_id"]}',
+            token=token)
+        self.assertEqual(200, status, body)
+        image = json.loads(body)
+        self.assertEqual(('active', SEGMENTS * SEGMENT_SIZE, md5),
+                         (image['status'], image['size'], image['checksum']))
+        # The upload and every segment, old and new, are gone.
+        self.assertEqual([], self.objects(name, token))
