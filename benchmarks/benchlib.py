@@ -1,0 +1,515 @@
+"""Shared helpers of the imageplugin benchmarks (standard library only).
+
+- comparison virtualenvs, cached and pinned to the developer venv's versions;
+- the local cloud of ``tools/local-cloud``: bring it up, get tokens, talk
+  to Glance;
+- running a command under a stopwatch with its own peak RSS;
+- paired, alternating rounds and their medians.
+"""
+
+import dataclasses
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH_DIR)
+CLOUD_TOOL = os.path.join(REPO, 'tools', 'local-cloud')
+CLOUD_DIR = os.path.abspath(os.path.expanduser(
+    os.environ.get('IMAGEPLUGIN_CLOUD_DIR')
+    or os.path.join(REPO, '.local-cloud')))
+VENV_CACHE = os.path.abspath(os.path.expanduser(
+    os.environ.get('IMAGEPLUGIN_BENCH_VENVS')
+    or '~/.cache/imageplugin/bench-venvs'))
+# The developer venv whose versions the comparison venvs copy; when it is
+# missing (CI, another machine), benchmarks/constraints.txt is used.
+REFERENCE_VENV = os.path.abspath(os.path.expanduser(
+    os.environ.get('IMAGEPLUGIN_BENCH_REFERENCE_VENV') or '/work/venv'))
+CONSTRAINTS_FILE = os.path.join(BENCH_DIR, 'constraints.txt')
+# The packages the comparison is about; every other pin of the reference
+# venv is passed along as a constraint too.
+KEY_PACKAGES = ('python-openstackclient', 'osc-lib', 'openstacksdk',
+                'cliff', 'python-glanceclient', 'keystoneauth1',
+                'stevedore')
+
+# Loopback only, and never through a proxy from the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+OBSERVER_AGENT = 'imageplugin-bench-observer'
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# Comparison virtualenvs
+# --------------------------------------------------------------------------
+
+def reference_pins():
+    """(constraint lines, where they came from)."""
+    python = os.path.join(REFERENCE_VENV, 'bin', 'python')
+    if os.path.exists(python):
+        out = subprocess.run(
+            [python, '-m', 'pip', 'freeze', '--all'], check=True,
+            capture_output=True, text=True).stdout
+        source = f'pip freeze of {REFERENCE_VENV}'
+    else:
+        with open(CONSTRAINTS_FILE) as f:
+            out = f.read()
+        source = os.path.relpath(CONSTRAINTS_FILE, REPO)
+    lines = []
+    for line in out.splitlines():
+        line = line.strip()
+        if (not line or line.startswith(('#', '-')) or ' @ ' in line
+                or '==' not in line):
+            continue
+        name = line.split('==')[0].lower().replace('_', '-')
+        if name in ('imageplugin', 'pip', 'setuptools', 'wheel'):
+            continue
+        lines.append(line)
+    return sorted(lines, key=str.lower), source
+
+
+def pinned_versions(pins):
+    versions = {}
+    for line in pins:
+        name, version = line.split('==', 1)
+        versions[name.lower().replace('_', '-')] = version
+    return {name: versions.get(name) for name in KEY_PACKAGES}
+
+
+def plugin_stamp(source=REPO):
+    """A digest of what an install of the plugin from ``source`` holds."""
+    digest = hashlib.sha256()
+    paths = [name for name in ('setup.cfg', 'setup.py', 'requirements.txt',
+                               'pyproject.toml')
+             if os.path.exists(os.path.join(source, name))]
+    for top, dirs, files in os.walk(os.path.join(source, 'imageplugin')):
+        dirs[:] = sorted(d for d in dirs if d != '__pycache__')
+        paths += sorted(os.path.relpath(os.path.join(top, name), source)
+                        for name in files if name.endswith('.py'))
+    for path in paths:
+        digest.update(path.encode() + b'\0')
+        with open(os.path.join(source, path), 'rb') as f:
+            digest.update(f.read() + b'\0')
+    return digest.hexdigest()[:16]
+
+
+@dataclasses.dataclass
+class Venv:
+    name: str
+    path: str
+
+    def bin(self, name):
+        return os.path.join(self.path, 'bin', name)
+
+    @property
+    def python(self):
+        return self.bin('python')
+
+
+# name -> (requirements, whether the plugin from the work tree goes in)
+VENV_SPECS = {
+    'osc-plugin': (['python-openstackclient'], True),
+    'osc-core': (['python-openstackclient'], False),
+    'glanceclient': (['python-glanceclient'], False),
+}
+
+
+def _pip(venv_path, *args, logfile):
+    argv = [os.path.join(venv_path, 'bin', 'python'), '-m', 'pip',
+            '--disable-pip-version-check', *args]
+    with open(logfile, 'a') as out:
+        out.write('$ ' + ' '.join(argv) + '\n')
+        out.flush()
+        rc = subprocess.call(argv, stdout=out, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL)
+    if rc:
+        raise RuntimeError(f'pip failed (exit {rc}); see {logfile}')
+
+
+def ensure_venv(name, pins, python=None, plugin_source=None):
+    """The cached venv ``name``, built (or its plugin refreshed) if needed.
+
+    ``plugin_source``: a plugin tree other than the work tree (a prototype);
+    it gets a venv of its own.
+    """
+    requirements, with_plugin = VENV_SPECS[name]
+    python = python or sys.executable
+    version = '.'.join(platform.python_version_tuple()[:2])
+    source = os.path.abspath(plugin_source or REPO)
+    keyed = [requirements, pins, version]
+    if with_plugin and source != REPO:
+        keyed.append(source)
+    key = hashlib.sha256(json.dumps(keyed).encode()).hexdigest()[:12]
+    path = os.path.join(VENV_CACHE, f'{name}-py{version}-{key}')
+    ready = os.path.join(path, '.bench-ready')
+    logfile = path + '.log'
+    os.makedirs(VENV_CACHE, exist_ok=True)
+    if not os.path.exists(ready):
+        log(f'building venv {path} (log: {logfile})')
+        subprocess.run([python, '-m', 'venv', '--clear', path], check=True)
+        with tempfile.NamedTemporaryFile('w', suffix='.txt',
+                                         delete=False) as f:
+            f.write('\n'.join(pins) + '\n')
+            constraints = f.name
+        try:
+            _pip(path, 'install', '-q', '-c', constraints, *requirements,
+                 logfile=logfile)
+        finally:
+            os.unlink(constraints)
+        with open(ready, 'w') as f:
+            json.dump({'requirements': requirements, 'pins': pins}, f)
+    if with_plugin:
+        stamp_file = os.path.join(path, '.plugin-stamp')
+        stamp = plugin_stamp(source)
+        try:
+            with open(stamp_file) as f:
+                installed = f.read().strip()
+        except FileNotFoundError:
+            installed = None
+        if installed != stamp:
+            log(f'installing the plugin from {source} into {path}')
+            if not os.path.isdir(os.path.join(source, '.git')):
+                # pbr takes the version from git; a bare copy has none.
+                os.environ.setdefault('PBR_VERSION', '0.0.1.dev0')
+            _pip(path, 'install', '-q', '--no-deps', '--force-reinstall',
+                 source, logfile=logfile)
+            with open(stamp_file, 'w') as f:
+                f.write(stamp + '\n')
+    return Venv(name, path)
+
+
+def installed_versions(venv):
+    out = subprocess.run(
+        [venv.python, '-m', 'pip', 'freeze', '--all'], check=True,
+        capture_output=True, text=True).stdout
+    versions = {}
+    for line in out.splitlines():
+        if '==' in line:
+            name, version = line.split('==', 1)
+            versions[name.lower().replace('_', '-')] = version
+    return versions
+
+
+# --------------------------------------------------------------------------
+# Running commands
+# --------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Result:
+    seconds: float
+    maxrss_kib: int
+    cpu_seconds: float
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def clean_env(**extra):
+    """An environment without the caller's OS_* settings or proxies."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(('OS_', 'PYTHON'))
+           and k.lower() not in ('http_proxy', 'https_proxy', 'all_proxy',
+                                 'no_proxy', 'virtual_env')}
+    env.setdefault('LANG', 'C.UTF-8')
+    env.update(extra)
+    return env
+
+
+_SCRATCH = tempfile.mkdtemp(prefix='imageplugin-bench-')
+
+
+def run_timed(argv, env=None, cwd=None):
+    """Run argv; return its wall time and its own peak RSS.
+
+    The clock is ``time.perf_counter`` around start and reaping; the peak
+    RSS and the CPU time (user + system) are the child's own, from
+    ``wait4``.  The command runs
+    in an empty scratch directory (so no clouds.yaml is picked up from the
+    work tree) with output going to temporary files.
+    """
+    env = clean_env() if env is None else env
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=err, env=env, cwd=cwd or _SCRATCH)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Result(seconds, usage.ru_maxrss,
+                      usage.ru_utime + usage.ru_stime, proc.returncode,
+                      out.read(), err.read())
+
+
+class CommandFailed(Exception):
+    pass
+
+
+def check(result, what, check_output=None):
+    if result.returncode != 0:
+        raise CommandFailed(
+            f'{what} exited {result.returncode}: '
+            f'{result.stderr.decode(errors="replace")[-800:]}')
+    if check_output and not check_output(result.stdout):
+        raise CommandFailed(
+            f'{what}: unexpected output: '
+            f'{result.stdout.decode(errors="replace")[:800]}')
+    return result
+
+
+def alternate(commands, rounds, before_round=None, warmup=1):
+    """Run named commands in alternating rounds; return their results.
+
+    ``commands`` maps a name to a function returning a ``Result``.  Round
+    ``r`` runs them all, rotated by ``r`` (A B, B A, A B, ...) so that no
+    command always goes first.  ``warmup`` untimed rounds come first.
+    Returns {name: [Result per round]}.
+    """
+    names = list(commands)
+    results = {name: [] for name in names}
+    for r in range(-warmup, rounds):
+        if before_round:
+            before_round()
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            result = commands[name]()
+            if r >= 0:
+                results[name].append(result)
+    return results
+
+
+@dataclasses.dataclass
+class Spread:
+    median: float
+    low: float
+    high: float
+    n: int
+
+    @classmethod
+    def of(cls, values):
+        values = list(values)
+        return cls(statistics.median(values), min(values), max(values),
+                   len(values))
+
+    def fmt(self, scale=1.0, unit='', digits=1):
+        def f(x):
+            return f'{x * scale:.{digits}f}'
+        return f'{f(self.median)}{unit} ({f(self.low)}-{f(self.high)})'
+
+
+def times(results, field='seconds'):
+    return Spread.of(getattr(r, field) for r in results)
+
+
+def ratios(results_a, results_b, field='seconds'):
+    """Per-round ratios a/b of paired runs."""
+    return Spread.of(getattr(a, field) / getattr(b, field)
+                     for a, b in zip(results_a, results_b, strict=True))
+
+
+def differences(results_a, results_b, field='seconds'):
+    return Spread.of(getattr(a, field) - getattr(b, field)
+                     for a, b in zip(results_a, results_b, strict=True))
+
+
+# --------------------------------------------------------------------------
+# The local cloud
+# --------------------------------------------------------------------------
+
+def http(method, url, token=None, body=None, headers=None, timeout=30):
+    """One loopback request; returns (status, headers, parsed JSON or None).
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != 'http' or not (
+            parts.hostname in ('localhost', '::1')
+            or (parts.hostname or '').startswith('127.')):
+        raise ValueError(f'not a loopback http URL: {url}')
+    data = None if body is None else json.dumps(body).encode()
+    # The URL was checked above: http on loopback only.
+    request = urllib.request.Request(  # noqa: S310
+        url, data=data, method=method)
+    request.add_header('Accept', 'application/json')
+    request.add_header('User-Agent', OBSERVER_AGENT)
+    if data is not None:
+        request.add_header('Content-Type', 'application/json')
+    if token:
+        request.add_header('X-Auth-Token', token)
+    for key, value in (headers or {}).items():
+        request.add_header(key, value)
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            raw = response.read()
+            status, response_headers = response.status, response.headers
+    except urllib.error.HTTPError as exc:
+        raw, status, response_headers = exc.read(), exc.code, exc.headers
+    try:
+        parsed = json.loads(raw) if raw else None
+    except ValueError:
+        parsed = None
+    return status, response_headers, parsed
+
+
+class Cloud:
+    """The running local cloud, as ``.local-cloud/cloud.json`` describes it.
+    """
+
+    def __init__(self):
+        self._token = None
+        self._token_time = 0.0
+        self.reload()
+
+    def reload(self):
+        with open(os.path.join(CLOUD_DIR, 'cloud.json')) as f:
+            self.info = json.load(f)
+        self.glance_url = self.info['glance_url'].rstrip('/')
+        self.auth_url = self.info['auth_url'].rstrip('/')
+        self.expiration = float(self.info.get('token_expiration') or 3600)
+        self._token = None
+
+    @staticmethod
+    def running():
+        return subprocess.run([CLOUD_TOOL, 'status'],
+                              capture_output=True).returncode == 0
+
+    @classmethod
+    def ensure_up(cls, may_start=True, patience=90.0):
+        """Wait for the cloud; start it with ``tools/local-cloud up`` if it
+        stays stopped (someone else may be restarting it)."""
+        deadline = time.monotonic() + patience
+        while not cls.running():
+            if time.monotonic() > deadline:
+                if not may_start:
+                    raise RuntimeError('the local cloud is not running')
+                log('the local cloud is stopped: tools/local-cloud up')
+                subprocess.run([CLOUD_TOOL, 'up'], check=True,
+                               stdout=sys.stderr)
+                break
+            log('the local cloud is not (yet) running; waiting')
+            time.sleep(5)
+        return cls()
+
+    def token(self):
+        """A project-scoped admin token, renewed well before it expires."""
+        if (self._token is None or time.monotonic() - self._token_time
+                > max(5.0, self.expiration / 3)):
+            admin = self.info['admin']
+            body = {'auth': {
+                'identity': {'methods': ['password'], 'password': {'user': {
+                    'name': admin['username'],
+                    'domain': {'name': admin['user_domain_name']},
+                    'password': admin['password']}}},
+                'scope': {'project': {
+                    'name': admin['project_name'],
+                    'domain': {'name': admin['project_domain_name']}}}}}
+            status, headers, _ = http('POST', self.auth_url + '/auth/tokens',
+                                      body=body)
+            if status != 201:
+                raise RuntimeError(f'Keystone refused a token ({status})')
+            self._token = headers['X-Subject-Token']
+            self._token_time = time.monotonic()
+            # Let Glance validate (and cache) the new token now, not
+            # inside a timed command.
+            self.glance('GET', '/v2/tasks?limit=1')
+        return self._token
+
+    def glance(self, method, path, body=None):
+        status, _, parsed = http(method, self.glance_url + path,
+                                 token=self.token(), body=body)
+        return status, parsed
+
+    def all_tasks(self):
+        tasks, path = [], '/v2/tasks?limit=1000'
+        while path:
+            status, page = self.glance('GET', path)
+            if status != 200:
+                raise RuntimeError(f'GET {path}: HTTP {status}')
+            tasks += page.get('tasks', [])
+            nxt = page.get('next')
+            path = nxt if nxt and page.get('tasks') else None
+        return tasks
+
+    def import_body(self, url, name='imageplugin-bench'):
+        return {'type': 'import', 'input': {
+            'import_from': url, 'import_from_format': 'qcow2',
+            'image_properties': {'name': name, 'disk_format': 'qcow2',
+                                 'container_format': 'bare'}}}
+
+    def create_task(self, url, name='imageplugin-bench'):
+        status, task = self.glance('POST', '/v2/tasks',
+                                   self.import_body(url, name))
+        if status != 201:
+            raise RuntimeError(f'POST /v2/tasks: HTTP {status}: {task}')
+        return task
+
+    def glance_log_lines(self):
+        """Lines of Glance's access log so far (to count requests)."""
+        path = self.info.get('logs', {}).get('glance')
+        if not path or not os.path.exists(path):
+            return None
+        with open(path, 'rb') as f:
+            return f.read().decode(errors='replace').splitlines()
+
+
+class StubCloud(Cloud):
+    """benchmarks/stub_glance.py in a thread, in place of the local cloud.
+
+    It accepts any token and answers at once: what is left is the
+    clients' own cost.  Its tasks end ``task_seconds`` after creation.
+    """
+
+    def __init__(self, tasks=1000, task_seconds=2.0):
+        import stub_glance
+
+        self.server, self.glance_url = stub_glance.serve(tasks,
+                                                         task_seconds)
+        self.auth_url = None
+        self.expiration = 3600.0
+        self.info = {'missing_sample_url': 'http://127.0.0.1:1/missing',
+                     'logs': {}}
+
+    def reload(self):
+        pass
+
+    @staticmethod
+    def running():
+        return True
+
+    def token(self):
+        return 'stub-token'
+
+
+# --------------------------------------------------------------------------
+# The machine
+# --------------------------------------------------------------------------
+
+def machine():
+    cpu = 'unknown'
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    cpu = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        'date': time.strftime('%Y-%m-%d %H:%M:%S %z'),
+        'host': platform.node(),
+        'cpus': os.cpu_count(),
+        'nproc': len(os.sched_getaffinity(0)),
+        'cpu': cpu,
+        'python': platform.python_version(),
+        'kernel': platform.release(),
+    }
