@@ -11,6 +11,9 @@ from imageplugin import http
 # The last path segment of a versioned image endpoint: Rackspace catalogs
 # list ``.../v2``, upstream ones usually the bare host.
 _VERSION_SEGMENT = re.compile(r'/v2(\.\d+)?/?$')
+# Tasks asked for per page when the user does not say: one page is what
+# a listing holds in memory at a time.
+DEFAULT_PAGE_SIZE = 100
 
 
 def versioned(endpoint):
@@ -88,10 +91,9 @@ class TaskAPI(http.SessionClient):
         """
         params = {k: v for k, v in filters.items() if v is not None}
         remaining = max_items
+        page_size = page_size or DEFAULT_PAGE_SIZE
         while remaining is None or remaining > 0:
-            wanted = [n for n in (page_size, remaining) if n]
-            if wanted:
-                params['limit'] = min(wanted)
+            params['limit'] = min(page_size, remaining or page_size)
             page = self.request_json('GET', '/tasks', 'Cannot list tasks',
                                      params=params)
             tasks = page.get('tasks') or []

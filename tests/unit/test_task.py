@@ -516,6 +516,16 @@ class TestList(base.ShellTestCase):
         self.assertEqual([['3'], ['1']], [r.qs['limit'] for r in
                                           self.requests.request_history])
 
+    def test_pages_are_bounded_when_no_size_is_given(self):
+        self.requests.get(base.TASKS_URL, [
+            self.page(100, 0, next_marker='m1'), self.page(100, 100)])
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'list', '--max-items', '1000', '-f', 'value',
+            '-c', 'ID'))
+        self.assertEqual(200, len(out.split()))
+        self.assertEqual([['100'], ['100']], [r.qs['limit'] for r in
+                                              self.requests.request_history])
+
     def test_long(self):
         self.requests.get(base.TASKS_URL, [self.page(1)])
         out = self.assertSucceeds(self.openstack(
