@@ -13,7 +13,7 @@ from imageplugin import http
 _VERSION_SEGMENT = re.compile(r'/v2(\.\d+)?/?$')
 # Tasks asked for per page when the user does not say: one page is what
 # a listing holds in memory at a time.
-DEFAULT_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 200
 
 
 def versioned(endpoint):

@@ -523,7 +523,7 @@ class TestList(base.ShellTestCase):
             'image', 'task', 'list', '--max-items', '1000', '-f', 'value',
             '-c', 'ID'))
         self.assertEqual(200, len(out.split()))
-        self.assertEqual([['100'], ['100']], [r.qs['limit'] for r in
+        self.assertEqual([['200'], ['200']], [r.qs['limit'] for r in
                                               self.requests.request_history])
 
     def test_long(self):
