@@ -462,34 +462,6 @@ class Cloud:
             return f.read().decode(errors='replace').splitlines()
 
 
-class StubCloud(Cloud):
-    """benchmarks/stub_glance.py in a thread, in place of the local cloud.
-
-    It accepts any token and answers at once: what is left is the
-    clients' own cost.  Its tasks end ``task_seconds`` after creation.
-    """
-
-    def __init__(self, tasks=1000, task_seconds=2.0):
-        import stub_glance
-
-        self.server, self.glance_url = stub_glance.serve(tasks,
-                                                         task_seconds)
-        self.auth_url = None
-        self.expiration = 3600.0
-        self.info = {'missing_sample_url': 'http://127.0.0.1:1/missing',
-                     'logs': {}}
-
-    def reload(self):
-        pass
-
-    @staticmethod
-    def running():
-        return True
-
-    def token(self):
-        return 'stub-token'
-
-
 # --------------------------------------------------------------------------
 # The machine
 # --------------------------------------------------------------------------

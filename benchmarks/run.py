@@ -96,12 +96,8 @@ class Context:
 
     def need_cloud(self):
         if self.cloud is None:
-            if self.args.stub:
-                self.cloud = benchlib.StubCloud(
-                    self.args.tasks, self.args.wait_task_seconds)
-            else:
-                self.cloud = benchlib.Cloud.ensure_up(
-                    may_start=not self.args.no_cloud_up)
+            self.cloud = benchlib.Cloud.ensure_up(
+                may_start=not self.args.no_cloud_up)
         return self.cloud
 
     @property
@@ -705,9 +701,6 @@ def main(argv=None):
                         help='benchmark the plugin in DIR (a copy of the '
                              'work tree, e.g. a prototype) instead of the '
                              'work tree; it gets a venv of its own')
-    parser.add_argument('--stub', action='store_true',
-                        help='talk to benchmarks/stub_glance.py instead '
-                             'of the local cloud (client cost only)')
     parser.add_argument('--json', metavar='PATH',
                         help='also write the figures as JSON')
     args = parser.parse_args(argv)
@@ -750,9 +743,7 @@ def main(argv=None):
           f'{machine["kernel"]}; load average {load_before[0]:.2f} before, '
           f'{load_after[0]:.2f} after')
     if ctx.cloud is not None:
-        print('server: ' + ('benchmarks/stub_glance.py (client cost only)'
-                            if args.stub else
-                            f'local cloud, Glance at {ctx.cloud.glance_url}'))
+        print(f'server: local cloud, Glance at {ctx.cloud.glance_url}')
     print('plugin: ' + os.path.abspath(args.plugin_source or benchlib.REPO)
           + ' (stamp ' + benchlib.plugin_stamp(
               os.path.abspath(args.plugin_source or benchlib.REPO)) + ')')
