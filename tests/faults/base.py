@@ -12,7 +12,6 @@ fail (a gentle per-test timeout still lets the cleanups run).
 """
 
 import fcntl
-import hashlib
 import json
 import os
 import pty
@@ -47,15 +46,8 @@ PTY_ROWS, PTY_COLUMNS = 40, 200
 
 
 def random_file(folder, name, size):
-    """A file of random bytes; returns its path and MD5."""
-    path = os.path.join(folder, name)
-    digest = hashlib.md5(usedforsecurity=False)
-    with open(path, 'wb') as out:
-        for _ in range(size // (8 * MiB)):
-            chunk = os.urandom(8 * MiB)
-            digest.update(chunk)
-            out.write(chunk)
-    return path, digest.hexdigest()
+    """A file of random bytes; returns its path and MD5 (Glance's checksum)."""
+    return base.random_file(folder, name, size, 'md5')
 
 
 class Running:

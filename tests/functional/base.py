@@ -20,6 +20,19 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
 STATE_DIR = os.environ.get('IMAGEPLUGIN_CLOUD_DIR',
                            os.path.join(TOP, '.local-cloud'))
 COMMAND_TIMEOUT = 300
+MiB = 1024 * 1024
+
+
+def random_file(folder, name, size, algorithm='sha256'):
+    """A file of random bytes; returns its path and its hex digest."""
+    path = os.path.join(folder, name)
+    digest = hashlib.new(algorithm)
+    with open(path, 'wb') as out:
+        for _ in range(size // (8 * MiB)):
+            chunk = os.urandom(8 * MiB)
+            digest.update(chunk)
+            out.write(chunk)
+    return path, digest.hexdigest()
 
 
 def load_cloud():

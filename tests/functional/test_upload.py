@@ -3,9 +3,7 @@
 Glance imports the upload through a Swift TempURL (the upstream dialect).
 """
 
-import hashlib
 import json
-import os
 import signal
 import subprocess
 import time
@@ -16,19 +14,8 @@ import fixtures
 
 from tests.functional import base
 
-MiB = 1024 * 1024
-
-
-def random_file(folder, name, size):
-    """A file of random bytes; returns its path and sha256."""
-    path = os.path.join(folder, name)
-    digest = hashlib.sha256()
-    with open(path, 'wb') as out:
-        for _ in range(size // (8 * MiB)):
-            chunk = os.urandom(8 * MiB)
-            digest.update(chunk)
-            out.write(chunk)
-    return path, digest.hexdigest()
+MiB = base.MiB
+random_file = base.random_file
 
 
 class TestUpload(base.FunctionalTestCase):
