@@ -7,6 +7,7 @@ import os
 import sys
 
 import fixtures
+from keystoneauth1 import fixture as ks_fixture
 from requests_mock.contrib import fixture as requests_mock_fixture
 import testtools
 
@@ -14,6 +15,27 @@ ENDPOINT = 'http://127.0.0.1:9292'
 TASKS_URL = ENDPOINT + '/v2/tasks'
 TOKEN = 'gAAAAAunit-test-token-0d1e2f'
 TASK_ID = 'fc29a67c-ad76-49bc-a317-a5f38dcb44c0'
+KEYSTONE = 'http://127.0.0.1:5000/v3'
+PASSWORD = 'unit-test-password-7c9b'
+
+
+def password_profile(name, **settings):
+    """A clouds.yaml profile logging in to KEYSTONE with PASSWORD."""
+    lines = [f'  {name}:', '    auth:', f'      auth_url: {KEYSTONE}',
+             '      username: alice', f'      password: {PASSWORD}',
+             '      project_name: demo', '      user_domain_name: Default',
+             '      project_domain_name: Default',
+             '    identity_api_version: 3']
+    lines += [f'    {key}: {value}' for key, value in settings.items()]
+    return '\n'.join(lines) + '\n'
+
+
+def write_file(folder, name, data):
+    """Write ``data`` (bytes) to folder/name; return the path."""
+    path = os.path.join(folder, name)
+    with open(path, 'wb') as out:
+        out.write(data)
+    return path
 
 
 class Result:
@@ -41,7 +63,7 @@ class ShellTestCase(testtools.TestCase):
     test's own; every answer comes from requests-mock.
     """
 
-    secrets = (TOKEN,)
+    secrets = (TOKEN, PASSWORD)
 
     def setUp(self):
         super().setUp()
@@ -57,6 +79,22 @@ class ShellTestCase(testtools.TestCase):
         self.useFixture(fixtures.MockPatch(
             'osc_lib.clientmanager.ClientCache.__get__',
             lambda cache, instance, owner: cache.factory(instance)))
+
+    def use_catalog(self, profiles, endpoints):
+        """Write ``profiles`` to clouds.yaml; Keystone's catalog lists
+        ``endpoints``, (service type, interface, URL, region) each."""
+        with open(self.clouds_yaml, 'w') as clouds:
+            clouds.write('clouds:\n' + ''.join(profiles))
+        token = ks_fixture.V3Token(project_name='demo')
+        services = {}
+        for service_type, interface, url, region in endpoints:
+            if service_type not in services:
+                services[service_type] = token.add_service(service_type)
+            services[service_type].add_endpoint(interface, url, region)
+        self.requests.get(KEYSTONE, json=ks_fixture.V3Discovery(KEYSTONE))
+        self.requests.post(KEYSTONE + '/auth/tokens', json=token,
+                           headers={'X-Subject-Token': TOKEN},
+                           status_code=201)
 
     def openstack(self, *args, auth=('--os-token', TOKEN,
                                      '--os-endpoint', ENDPOINT),

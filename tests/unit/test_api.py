@@ -1,4 +1,3 @@
-from keystoneauth1 import fixture as ks_fixture
 import requests
 import testtools
 
@@ -7,8 +6,7 @@ from tests.unit import base
 from tests.unit import fakes
 
 SHOW_URL = base.TASKS_URL + '/' + base.TASK_ID
-KEYSTONE = 'http://127.0.0.1:5000/v3'
-PASSWORD = 'unit-test-password-7c9b'
+KEYSTONE = base.KEYSTONE
 
 
 class TestVersioned(testtools.TestCase):
@@ -29,44 +27,16 @@ class TestVersioned(testtools.TestCase):
 class TestCatalog(base.ShellTestCase):
     """Password profiles find the image endpoint in the catalog."""
 
-    secrets = (base.TOKEN, PASSWORD)
-
     def setUp(self):
         super().setUp()
-        with open(self.clouds_yaml, 'w') as clouds:
-            clouds.write(f'''
-clouds:
-  test:
-    auth:
-      auth_url: {KEYSTONE}
-      username: alice
-      password: {PASSWORD}
-      project_name: demo
-      user_domain_name: Default
-      project_domain_name: Default
-    identity_api_version: 3
-    regions: [RegionOne, RegionTwo, RegionThree]
-  override:
-    auth:
-      auth_url: {KEYSTONE}
-      username: alice
-      password: {PASSWORD}
-      project_name: demo
-      user_domain_name: Default
-      project_domain_name: Default
-    image_endpoint_override: http://127.0.0.4:9292/
-''')
-        token = ks_fixture.V3Token(project_name='demo')
-        image = token.add_service('image')
-        image.add_endpoint('public', 'http://127.0.0.1:9292', 'RegionOne')
-        image.add_endpoint('internal', 'http://127.0.0.2:9292', 'RegionOne')
-        image.add_endpoint('public', 'http://127.0.0.3:9292/v2/',
-                           'RegionTwo')
-        self.catalog_token = token
-        self.requests.get(KEYSTONE, json=ks_fixture.V3Discovery(KEYSTONE))
-        self.requests.post(KEYSTONE + '/auth/tokens', json=token,
-                           headers={'X-Subject-Token': base.TOKEN},
-                           status_code=201)
+        self.use_catalog(
+            [base.password_profile(
+                'test', regions='[RegionOne, RegionTwo, RegionThree]'),
+             base.password_profile(
+                 'override', image_endpoint_override='http://127.0.0.4:9292/')],
+            [('image', 'public', 'http://127.0.0.1:9292', 'RegionOne'),
+             ('image', 'internal', 'http://127.0.0.2:9292', 'RegionOne'),
+             ('image', 'public', 'http://127.0.0.3:9292/v2/', 'RegionTwo')])
 
     def show(self, *args, cloud='test'):
         return self.openstack('--os-cloud', cloud, *args, 'image', 'task',

@@ -2,13 +2,10 @@ import json
 import os
 import urllib.parse
 
-from keystoneauth1 import fixture as ks_fixture
-
 from tests.unit import base
 from tests.unit import fakes
 from tests.unit import fakeswift
 
-KEYSTONE = 'http://127.0.0.1:5000/v3'
 SCHEMA_URL = base.ENDPOINT + '/v2/schemas/task'
 QCOW2 = b'QFI\xfb\x00\x00\x00\x03' + b'\x00' * 4088
 VHD_FOOTER = b'conectix' + b'\x00' * 504
@@ -19,29 +16,10 @@ class FileImportTestCase(base.ShellTestCase):
 
     def setUp(self):
         super().setUp()
-        with open(self.clouds_yaml, 'w') as clouds:
-            clouds.write(f'''
-clouds:
-  test:
-    auth:
-      auth_url: {KEYSTONE}
-      username: alice
-      password: secret-password-1f
-      project_name: demo
-      user_domain_name: Default
-      project_domain_name: Default
-    identity_api_version: 3
-    region_name: RegionOne
-''')
-        token = ks_fixture.V3Token(project_name='demo')
-        token.add_service('image').add_endpoint(
-            'public', base.ENDPOINT, 'RegionOne')
-        token.add_service('object-store').add_endpoint(
-            'public', fakeswift.ENDPOINT, 'RegionOne')
-        self.requests.get(KEYSTONE, json=ks_fixture.V3Discovery(KEYSTONE))
-        self.requests.post(KEYSTONE + '/auth/tokens', json=token,
-                           headers={'X-Subject-Token': base.TOKEN},
-                           status_code=201)
+        self.use_catalog(
+            [base.password_profile('test', region_name='RegionOne')],
+            [('image', 'public', base.ENDPOINT, 'RegionOne'),
+             ('object-store', 'public', fakeswift.ENDPOINT, 'RegionOne')])
         self.swift = fakeswift.FakeSwift(self.requests)
         self.clock = self.useFixture(base.FakeClock())
 
@@ -50,10 +28,7 @@ clouds:
             'properties': {'type': {'enum': list(task_types)}}})
 
     def file(self, name, content):
-        path = os.path.join(self.home, name)
-        with open(path, 'wb') as image:
-            image.write(content)
-        return path
+        return base.write_file(self.home, name, content)
 
     def run_import(self, *args):
         return self.openstack('--os-cloud', 'test', 'image', 'task',

@@ -39,10 +39,7 @@ class StoreTestCase(testtools.TestCase):
         self.dir = self.useFixture(fixtures.TempDir()).path
 
     def write(self, name, data):
-        path = os.path.join(self.dir, name)
-        with open(path, 'wb') as file:
-            file.write(data)
-        return path
+        return base.write_file(self.dir, name, data)
 
     def segment(self, index, size, segment_size=MiB, name='disk.raw'):
         return objectstore.segment_name(name, size, segment_size, index)

@@ -38,10 +38,7 @@ class FileTestCase(testtools.TestCase):
         self.dir = self.useFixture(fixtures.TempDir()).path
 
     def write(self, name, data):
-        path = os.path.join(self.dir, name)
-        with open(path, 'wb') as file:
-            file.write(data)
-        return path
+        return base.write_file(self.dir, name, data)
 
     def check(self, name, data, **kwargs):
         return upload.checked_image_file(self.write(name, data), **kwargs)
