@@ -139,11 +139,11 @@ def translated_errors(action, service, endpoint=None):
         raise Unreachable(
             f'{action}: cannot reach {who}{where}: '
             f'{_connection_problem(exc)}') from None
-    except ks_exc.Unauthorized as exc:
+    except ks_exc.Unauthorized:
         raise exceptions.CommandError(
-            f'{action}: authentication failed (HTTP 401): check the '
-            f'credentials of your cloud profile '
-            f'({_first_line(exc)})') from None
+            f'{action}: the identity service refused the credentials of '
+            'your cloud profile (user, password, project or domain) '
+            '(HTTP 401)') from None
     except ks_exc.HttpError as exc:
         raise exceptions.CommandError(
             f'{action}: the identity service answered HTTP '
@@ -151,6 +151,32 @@ def translated_errors(action, service, endpoint=None):
     except ks_exc.ClientException as exc:
         raise exceptions.CommandError(f'{action}: {_first_line(exc)}') \
             from None
+
+
+class _DiscoveryWarning(logging.Filter):
+    def filter(self, record):
+        return not record.getMessage().startswith(
+            'Failed to discover available identity versions')
+
+
+def log_in(app, command):
+    """Log in as osc-lib does before every command, with one-line errors.
+
+    osc-lib logs in outside the command, where a failure prints as
+    keystoneauth's raw lines; ``command`` asks it not to (its
+    ``auth_required`` is False) and calls this from its ``run()``.
+    """
+    # keystoneauth warns when version discovery fails, before it tries
+    # the URL as given: the error below already tells the user.
+    logger = logging.getLogger('keystoneauth.identity.generic.base')
+    quiet = _DiscoveryWarning()
+    logger.addFilter(quiet)
+    try:
+        with translated_errors('Cannot log in', 'the identity service'):
+            command.auth_required = True
+            app.prepare_to_run_command(command)
+    finally:
+        logger.removeFilter(quiet)
 
 
 def _first_line(exc):

@@ -110,11 +110,18 @@ def parsed_json_object(text, option):
 class PluginCommand:
     """What all our commands share (a mixin before cliff's class)."""
 
+    # osc-lib logs in before run() unless this is False: we log in in
+    # run(), after the command line is checked, with one-line errors.
+    auth_required = False
+
     def run(self, parsed_args):
+        from imageplugin import http
+
         # The process ends after one command: objects frozen now are never
         # walked again by the garbage collector, which spares about 250 ms
         # of its work at interpreter exit (see benchmarks/README.rst).
         gc.freeze()
+        http.log_in(self.app, self)
         return super().run(parsed_args)
 
     def get_parser(self, prog_name):

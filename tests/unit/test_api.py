@@ -79,19 +79,30 @@ class TestCatalog(base.ShellTestCase):
             '--os-region-name or --os-interface, or set '
             'image_endpoint_override in clouds.yaml')
 
-    # Authentication happens in osc-lib before any command of ours runs:
-    # these messages are core's, checked here to stay one line.
+    # Our commands log in themselves (osc-lib would before them, where
+    # its errors print as keystoneauth's lines).
     def test_wrong_password(self):
         self.requests.post(KEYSTONE + '/auth/tokens', status_code=401, json={
             'error': {'code': 401, 'title': 'Unauthorized',
                       'message': 'The request you have made requires '
                                  'authentication.'}})
-        self.assertFailsWith(self.show(), 'Unauthorized (HTTP 401)')
+        self.assertFailsWith(
+            self.show(), 'Cannot log in: the identity service refused the '
+            'credentials of your cloud profile (user, password, project or '
+            'domain) (HTTP 401)')
 
     def test_keystone_unreachable(self):
-        self.requests.post(KEYSTONE + '/auth/tokens',
-                           exc=requests.exceptions.ConnectionError(
-                               'Connection refused'))
+        # Discovery fails first: keystoneauth's warning about it is noise
+        # next to the error, which says it all in one line.
+        refused = requests.exceptions.ConnectionError('Connection refused')
+        self.requests.get(KEYSTONE, exc=refused)
+        self.requests.post(KEYSTONE + '/auth/tokens', exc=refused)
         self.assertFailsWith(
-            self.show(), 'Unable to establish connection to '
-            f'{KEYSTONE}/auth/tokens: Connection refused')
+            self.show(), 'Cannot log in: cannot reach the identity service '
+            f'at {KEYSTONE}/auth/tokens: connection refused')
+
+    def test_command_line_checked_before_logging_in(self):
+        result = self.openstack('image', 'task', 'import', '--property', 'x',
+                                auth=('--os-cloud', 'test'))
+        self.assertEqual(2, result.exit_code)
+        self.assertEqual([], self.requests.request_history)
