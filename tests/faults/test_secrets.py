@@ -147,6 +147,25 @@ class TestSecrets(base.FaultTestCase):
             cloud=None, env=env)
         self.assertNoSecret(text)
 
+    def test_secrets_given_as_options(self):
+        # osc-lib's --debug echoes the command line: the plugin masks it.
+        admin = self.cloud['admin']
+        text = self.run_all(
+            (0, ('--debug', '--os-password', admin['password'], 'image',
+                 'task', 'list', '--max-items', '1')))
+        text += self.run_all(
+            (0, ('--debug', '--os-token', self.token, '--os-endpoint',
+                 self.cloud['glance_url'], 'image', 'task', 'list',
+                 '--max-items', '1')),
+            (1, ('--debug', '--os-auth-type', 'token', '--os-token',
+                 self.token, '--os-auth-url', self.cloud['auth_url'],
+                 '--os-project-id', admin['project_id'], 'image', 'task',
+                 'show', str(uuid.uuid4()))),
+            cloud=None, env={'OS_CLIENT_CONFIG_FILE': '/dev/null'})
+        self.assertNoSecret(text)
+        self.assertEqual(2, text.count('--os-token ***'))
+        self.assertEqual(1, text.count('--os-password ***'))
+
     def test_error_of_a_refused_file_import(self):
         # Glance refuses to import from hosts outside its allowed list
         # (here only 127.0.0.1 and localhost): reach the same Swift as

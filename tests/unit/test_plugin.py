@@ -3,6 +3,8 @@ import subprocess
 import sys
 from unittest import mock
 
+import fixtures
+from oslo_utils import strutils
 import testtools
 
 from imageplugin import api
@@ -79,3 +81,33 @@ class TestDuplicateWarning(testtools.TestCase):
     def test_other_duplicates_still_warn(self):
         self.warn('a.b:C, d.e:F')
         self.assertEqual(1, len(self.records))
+
+
+class TestSecretOptions(testtools.TestCase):
+
+    def test_values_of_secret_options_are_masked(self):
+        for line, masked in [
+                ('--os-password pw image task list',
+                 '--os-password *** image task list'),
+                ('--os-token=tok --os-cloud c', '--os-token=*** --os-cloud c'),
+                # argparse takes unique abbreviations.
+                ('--os-passw pw --os-tok t', '--os-passw *** --os-tok ***'),
+                ('--os-application-credential-secret s --os-username u',
+                 '--os-application-credential-secret *** --os-username u'),
+                ('--os-cloud c image task show x',
+                 '--os-cloud c image task show x')]:
+            self.assertEqual(masked, plugin.masked_command_line(line), line)
+
+    def test_a_password_with_spaces_is_masked_whole(self):
+        self.useFixture(fixtures.MockPatchObject(
+            sys, 'argv', ['openstack', '--os-password', 'two words', 'x']))
+        self.assertEqual('--os-password *** x', plugin.masked_command_line(
+            '--os-password two words x'))
+
+    def test_what_mask_password_mangled_is_masked(self):
+        argv = ['--os-auth-type', 'token', '--os-token', 'gAAAAA1', 'x']
+        self.useFixture(fixtures.MockPatchObject(
+            sys, 'argv', ['openstack', *argv]))
+        logged = strutils.mask_password(' '.join(argv))
+        self.assertEqual('--os-auth-type token --os-token *** x',
+                         plugin.masked_command_line(logged))
