@@ -162,9 +162,9 @@ class _DiscoveryWarning(logging.Filter):
 def log_in(app, command):
     """Log in as osc-lib does before every command, with one-line errors.
 
-    osc-lib logs in outside the command, where a failure prints as
+    osc-lib logs in before the command runs, where a failure prints as
     keystoneauth's raw lines; ``command`` asks it not to (its
-    ``auth_required`` is False) and calls this from its ``run()``.
+    ``auth_required`` is False) and calls this when it needs the cloud.
     """
     # keystoneauth warns when version discovery fails, before it tries
     # the URL as given: the error below already tells the user.

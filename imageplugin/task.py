@@ -110,19 +110,26 @@ def parsed_json_object(text, option):
 class PluginCommand:
     """What all our commands share (a mixin before cliff's class)."""
 
-    # osc-lib logs in before run() unless this is False: we log in in
-    # run(), after the command line is checked, with one-line errors.
+    # osc-lib logs in before a command runs unless this is False: ours log
+    # in when they first need the API, after checking their input, with
+    # one-line errors.
     auth_required = False
 
     def run(self, parsed_args):
-        from imageplugin import http
-
         # The process ends after one command: objects frozen now are never
         # walked again by the garbage collector, which spares about 250 ms
         # of its work at interpreter exit (see benchmarks/README.rst).
         gc.freeze()
-        http.log_in(self.app, self)
         return super().run(parsed_args)
+
+    @property
+    def client(self):
+        """The tasks API client; logs in on first use."""
+        if not self.auth_required:
+            from imageplugin import http
+
+            http.log_in(self.app, self)
+        return self.app.client_manager.image_tasks
 
     def get_parser(self, prog_name):
         """A parser that reports a wrong command line in one line."""
@@ -182,7 +189,7 @@ class TaskCommand(PluginCommand, command.ShowOne):
         from imageplugin import failures
         from imageplugin import waiting
 
-        client = self.app.client_manager.image_tasks
+        client = self.client
         deadline = (None if parsed_args.timeout is None
                     else time.monotonic() + parsed_args.timeout)
         for attempt in range(INTERMITTENT_RETRIES + 1):
@@ -321,9 +328,8 @@ class ImportTask(TaskCommand):
         extra = None
         if parsed_args.extra_input is not None:
             extra = parsed_json_object(parsed_args.extra_input, '--input')
-        client = self.app.client_manager.image_tasks
         if parsed_args.file:
-            return self.import_file(client, parsed_args, extra)
+            return self.import_file(parsed_args, extra)
         from imageplugin import importing
 
         task_input = importing.import_input(
@@ -334,14 +340,16 @@ class ImportTask(TaskCommand):
             container_format=parsed_args.container_format,
             properties=parsed_args.properties,
             extra=extra)
+        client = self.client
         return self.shown(
             client.create_task('import', task_input), parsed_args,
             recreate=lambda: client.create_task('import', task_input))
 
-    def import_file(self, client, parsed_args, extra):
+    def import_file(self, parsed_args, extra):
         from imageplugin import fileimport
         from imageplugin import waiting
 
+        client = self.client
         upload = fileimport.FileImport(self.app.client_manager, client,
                                        parsed_args)
         task_input = upload.task_input(extra)
@@ -392,8 +400,7 @@ class ShowTask(TaskCommand):
 
     def take_action(self, parsed_args):
         task_id = checked_task_id(parsed_args.task)
-        client = self.app.client_manager.image_tasks
-        return self.shown(client.get_task(task_id), parsed_args)
+        return self.shown(self.client.get_task(task_id), parsed_args)
 
 
 class ListTask(PluginCommand, command.Lister):
@@ -437,8 +444,7 @@ class ListTask(PluginCommand, command.Lister):
     def take_action(self, parsed_args):
         columns = self.COLUMNS + (self.LONG_COLUMNS if parsed_args.long
                                   else ())
-        client = self.app.client_manager.image_tasks
-        tasks = client.list_tasks(
+        tasks = self.client.list_tasks(
             {'status': parsed_args.status, 'type': parsed_args.type,
              'sort_key': parsed_args.sort_key,
              'sort_dir': parsed_args.sort_dir,
@@ -481,7 +487,7 @@ class ExportTask(TaskCommand):
                 f'Invalid container name {container!r}: an export '
                 "container's name may not be empty or hold '/', '?' or "
                 "'.'")
-        client = self.app.client_manager.image_tasks
+        client = self.client
         types = client.task_types()
         if types is not None and 'export' not in types:
             raise exceptions.CommandError(

@@ -101,8 +101,13 @@ class TestCatalog(base.ShellTestCase):
             self.show(), 'Cannot log in: cannot reach the identity service '
             f'at {KEYSTONE}/auth/tokens: connection refused')
 
-    def test_command_line_checked_before_logging_in(self):
-        result = self.openstack('image', 'task', 'import', '--property', 'x',
-                                auth=('--os-cloud', 'test'))
-        self.assertEqual(2, result.exit_code)
+    def test_input_checked_before_logging_in(self):
+        for args, exit_code in [
+                (('image', 'task', 'import', '--property', 'x'), 2),
+                (('image', 'task', 'show', '42'), 1),
+                (('image', 'task', 'import', '--import-from', 'c/a.vhd',
+                  '--input', '{x'), 1),
+                (('image', 'task', 'export', 'img', '--container', 'a/b'), 1)]:
+            result = self.openstack(*args, auth=('--os-cloud', 'test'))
+            self.assertEqual(exit_code, result.exit_code, args)
         self.assertEqual([], self.requests.request_history)
