@@ -18,6 +18,9 @@ from osc_lib import exceptions
 _URL = re.compile(r'https?://[^\s\'"<>?]+')
 _SIGNATURE = re.compile(r'(temp_url_sig=)[^&\s\'"\\]+')
 _HTML_TITLE = re.compile(r'<(head|h1|title)\b.*?</\1>', re.S | re.I)
+# Front ends (nginx, Apache) sign their pages below a rule.
+_HTML_SIGNATURE = re.compile(r'<(hr|address)\b.*', re.S | re.I)
+_STATUS_CODE = re.compile(r'^\d{3}\s+')
 _TAG = re.compile(r'<[^>]+>')
 _MAX_DETAIL = 300
 
@@ -83,15 +86,24 @@ def server_message(response):
         inner = body.get('error', body)
         if isinstance(inner, dict) and inner.get('message'):
             text = str(inner['message'])
-    text = _TAG.sub(' ', _HTML_TITLE.sub(' ', text))
-    # Glance appends a schema dump after a blank line: keep the sentence.
-    text = re.split(r'\n\s*\n', html.unescape(text).strip())[0]
-    text = ' '.join(text.split())
+    text = _plain(_HTML_TITLE.sub(' ', _HTML_SIGNATURE.sub('', text)))
+    if not text:
+        # A front end's page says it only in its title ("503 Service
+        # Temporarily Unavailable"); the status code is shown anyway.
+        title = _HTML_TITLE.search(response.text or '')
+        text = _STATUS_CODE.sub('', _plain(title.group(0)) if title else '')
     if len(text) > _MAX_DETAIL:
         text = text[:_MAX_DETAIL - 3] + '...'
     # Glance quotes the URL it refused: a TempURL holds a signature.
     return redacted(text or response.reason or http.client.responses.get(
         response.status_code, 'no reason'))
+
+
+def _plain(text):
+    """The first paragraph of ``text`` without markup, on one line."""
+    text = html.unescape(_TAG.sub(' ', text)).strip()
+    # Glance appends a schema dump after a blank line: keep the sentence.
+    return ' '.join(re.split(r'\n\s*\n', text)[0].split())
 
 
 def _without_query(url):

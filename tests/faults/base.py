@@ -288,9 +288,9 @@ class FaultTestCase(base.FunctionalTestCase):
     def argv(self, *args, cloud='local-admin'):
         return [self.executable, '--os-cloud', cloud, *args]
 
-    def start(self, *args, stderr_on_pty=False):
-        """Start ``openstack --os-cloud local-admin ARGS`` in background."""
-        running = Running(self.argv(*args), self.env,
+    def start(self, *args, stderr_on_pty=False, cloud='local-admin'):
+        """Start ``openstack --os-cloud CLOUD ARGS`` in background."""
+        running = Running(self.argv(*args, cloud=cloud), self.env,
                           stderr_on_pty=stderr_on_pty)
         self.addCleanup(running.kill)
         return running
@@ -315,11 +315,11 @@ class FaultTestCase(base.FunctionalTestCase):
             name, '-f', 'value', '-c', 'id')
         return self.assertSucceeds(result).strip()
 
-    def resume_command(self, task_id):
-        return (f'openstack --os-cloud local-admin image task show '
+    def resume_command(self, task_id, cloud='local-admin'):
+        return (f'openstack --os-cloud {cloud} image task show '
                 f'{task_id} --wait')
 
-    def timeout_message(self, task_id, seconds, status):
+    def timeout_message(self, task_id, seconds, status, cloud='local-admin'):
         return (f'Gave up waiting for task {task_id} after {seconds} s: it '
                 f'is still {status}. Wait again with: '
-                f'{self.resume_command(task_id)}\n')
+                f'{self.resume_command(task_id, cloud)}\n')

@@ -34,6 +34,32 @@ class TestErrors(base.ShellTestCase):
             f'Cannot show task {base.TASK_ID}: Invalid status value '
             '(HTTP 400)')
 
+    def test_front_end_page(self):
+        # nginx's own 503 page says it only in its title; its signature
+        # is not the reason.
+        self.requests.get(SHOW_URL, status_code=503, headers={
+            'Content-Type': 'text/html', 'Retry-After': '3'}, text=(
+            '<html>\r\n<head><title>503 Service Temporarily Unavailable'
+            '</title></head>\r\n<body>\r\n<center><h1>503 Service '
+            'Temporarily Unavailable</h1></center>\r\n<hr><center>'
+            'nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n'))
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: Service '
+            'Temporarily Unavailable (HTTP 503)')
+
+    def test_front_end_page_with_a_reason(self):
+        self.requests.get(SHOW_URL, status_code=503, text=(
+            '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>'
+            '\n<title>503 Service Unavailable</title>\n</head><body>\n<h1>'
+            'Service Unavailable</h1>\n<p>The server is temporarily unable '
+            'to service your\nrequest due to maintenance downtime.</p>\n'
+            '<hr>\n<address>Apache/2.4.62 (Debian) Server at 127.0.0.1 '
+            'Port 80</address>\n</body></html>\n'))
+        self.assertFailsWith(
+            self.show(), f'Cannot show task {base.TASK_ID}: The server is '
+            'temporarily unable to service your request due to maintenance '
+            'downtime. (HTTP 503)')
+
     def test_schema_dump_is_cut(self):
         self.requests.post(base.TASKS_URL, status_code=400, json={
             'message': "Provided object does not match schema 'task': "
