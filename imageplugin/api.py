@@ -71,11 +71,13 @@ class TaskAPI(http.SessionClient):
             'POST', '/tasks', f'Cannot create the {task_type} task',
             json=body)
 
-    def get_task(self, task_id):
+    def get_task(self, task_id, timeout=None):
+        """The task; ``timeout`` (seconds) bounds the wait for an answer."""
         action = f'Cannot show task {task_id}'
         path = '/tasks/' + urllib.parse.quote(task_id, safe='')
+        kwargs = {} if timeout is None else {'timeout': timeout}
         try:
-            return self.request_json('GET', path, action)
+            return self.request_json('GET', path, action, **kwargs)
         except http.HTTPError as exc:
             if exc.http_status == 404:
                 raise exceptions.CommandError(

@@ -13,6 +13,9 @@ from imageplugin import http
 FINAL_STATUSES = ('success', 'failure')
 MIN_INTERVAL = 0.5
 DEFAULT_MAX_INTERVAL = 30.0
+# A look at the task that gets no answer in this long is given up and
+# retried, as a lost connection is: a hung server cannot stall the wait.
+POLL_TIMEOUT = 60.0
 
 
 class WaitTimeout(Exception):
@@ -39,9 +42,11 @@ def is_transient(exc):
 def wait_for_task(get_task, task, timeout=None,
                   max_interval=DEFAULT_MAX_INTERVAL, note=None,
                   progress=None):
-    """Poll ``get_task(id)`` until the task ends; return the final task.
+    """Poll ``get_task(id, timeout)`` until the task ends; return it.
 
-    Transient failures are retried until the timeout, each told to
+    ``timeout`` bounds each request: ``POLL_TIMEOUT``, or less when the
+    wait's own ``timeout`` comes sooner. Transient failures (no answer in
+    time among them) are retried until the timeout, each told to
     ``note(text)``; ``progress(task, waited)`` hears every status seen.
     Raises ``WaitTimeout`` with the last task seen.
     """
@@ -56,8 +61,13 @@ def wait_for_task(get_task, task, timeout=None,
                 raise WaitTimeout(task, waited)
             pause = min(pause, timeout - waited)
         time.sleep(pause)
+        request_timeout = POLL_TIMEOUT
+        if timeout is not None:
+            request_timeout = max(
+                MIN_INTERVAL, min(request_timeout,
+                                  timeout - (time.monotonic() - start)))
         try:
-            task = get_task(task['id'])
+            task = get_task(task['id'], timeout=request_timeout)
         except (http.HTTPError, http.Unreachable) as exc:
             if not is_transient(exc):
                 raise

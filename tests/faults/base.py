@@ -197,6 +197,23 @@ class FaultTestCase(base.FunctionalTestCase):
         # A no-op when it runs already.
         self.local_cloud('start-service', name)
 
+    def freeze_service(self, name):
+        """Hang a service (SIGSTOP); a cleanup thaws it."""
+        self.addCleanup(self.local_cloud, 'thaw-service', name)
+        self.local_cloud('freeze-service', name)
+
+    def wait_for_log(self, path, start, text, timeout=30):
+        """Bounded wait until ``text`` is in the log after ``start``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with open(path, 'rb') as log:
+                log.seek(start)
+                if text in log.read().decode(errors='replace'):
+                    return
+            self.assertLess(time.monotonic(), deadline,
+                            f'{text!r} not in {path} within {timeout} s')
+            time.sleep(0.1)
+
     # Straight HTTP to the servers, for what the test checks by itself
 
     def admin_token(self, full=False):

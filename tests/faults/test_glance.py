@@ -11,6 +11,10 @@ from tests.faults import base
 # most 5 s of graceful shutdown), the note, the start (a few seconds)
 # and at least one poll after it fit with room to spare.
 RESTART_WAIT_TIMEOUT = 30
+# --timeout of the wait that a hung Glance (stopped with SIGSTOP) falls
+# into, and how much longer the command may take to end.
+HUNG_WAIT_TIMEOUT = 8
+HUNG_GRACE = 30
 
 
 class TestGlanceDown(base.FaultTestCase):
@@ -73,6 +77,32 @@ class TestGlanceDown(base.FaultTestCase):
             logfile.seek(restarted_at)
             served = logfile.read().decode(errors='replace')
         self.assertRegex(served, f'"GET /v2/tasks/{task_id} HTTP/1.1" 200')
+
+    def test_wait_ends_on_time_when_glance_hangs(self):
+        # A hung server accepts connections and never answers: each look
+        # at the task is bounded by the time the wait has left.
+        task_id = self.slow_task(self.unique_name())
+        log = self.cloud['logs']['glance']
+        start = os.path.getsize(log)
+        running = self.start('image', 'task', 'show', task_id, '--wait',
+                             '--timeout', str(HUNG_WAIT_TIMEOUT), '-f',
+                             'json')
+        self.wait_for_log(log, start,
+                          f'"GET /v2/tasks/{task_id} HTTP/1.1" 200')
+        self.freeze_service('glance')
+        # Raises if the command still hangs HUNG_GRACE s after its timeout.
+        result = self.finished(running,
+                               timeout=HUNG_WAIT_TIMEOUT + HUNG_GRACE)
+
+        self.assertEqual(124, result.exit_code, result)
+        task = json.loads(result.stdout)
+        *notes, last = result.stderr.splitlines(keepends=True)
+        self.assertEqual(self.timeout_message(
+            task_id, HUNG_WAIT_TIMEOUT, task['status']), last)
+        self.assertEqual(
+            [f'Cannot show task {task_id}: cannot reach the image service '
+             f'at {self.glance_v2}/tasks/{task_id}: timed out; still '
+             'waiting\n'], notes)
 
     def test_import_while_glance_is_down(self):
         self.stop_service('glance')

@@ -1,6 +1,7 @@
 import json
 from unittest import mock
 
+import requests
 import yaml
 
 from imageplugin import task
@@ -343,6 +344,24 @@ class TestWait(base.ShellTestCase):
              f'{base.TASK_ID} --wait\n'),
             (result.exit_code, result.stdout, result.stderr))
         self.assertEqual(90, self.clock.now)
+        # The polls asked for an answer within the time left: the first
+        # look (before the wait) as the session would, the last 0.5 s.
+        timeouts = [r.timeout for r in self.requests.request_history]
+        self.assertEqual([None, 60], timeouts[:2])
+        self.assertEqual(0.5, timeouts[-1])
+
+    def test_a_look_without_answer_is_retried(self):
+        self.requests.get(self.show_url, [
+            {'json': task_in('processing')},
+            {'exc': requests.exceptions.ReadTimeout('read timed out')},
+            {'json': task_in('success')}])
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait', '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (0, 'success\n',
+             f'Cannot show task {base.TASK_ID}: cannot reach the image '
+             f'service at {self.show_url}: timed out; still waiting\n'),
+            (result.exit_code, result.stdout, result.stderr))
 
     def test_resume_command_names_the_profile(self):
         with open(self.clouds_yaml, 'w') as clouds:

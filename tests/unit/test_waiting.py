@@ -17,9 +17,11 @@ class Server:
         self.clock = clock
         self.answers = list(answers)
         self.asked_at = []
+        self.request_timeouts = []
 
-    def get_task(self, task_id):
+    def get_task(self, task_id, timeout):
         self.asked_at.append(self.clock.now)
+        self.request_timeouts.append(timeout)
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
@@ -69,6 +71,23 @@ class TestSchedule(testtools.TestCase):
                                   timeout=10)
         self.assertEqual(10, self.clock.now)
         self.assertEqual('processing', error.task['status'])
+
+    def test_each_look_is_bounded_by_the_time_left(self):
+        server = Server(self.clock, *[task('processing')] * 100)
+        self.assertRaises(waiting.WaitTimeout, self.wait, server,
+                          timeout=100)
+        # 60 s at most, less once the end of the wait is nearer; never
+        # under half a second.
+        self.assertEqual(60, server.request_timeouts[0])
+        for asked_at, limit in zip(server.asked_at, server.request_timeouts,
+                                   strict=True):
+            self.assertEqual(max(0.5, min(60, 100 - asked_at)), limit)
+        self.assertEqual(0.5, min(server.request_timeouts))
+
+    def test_each_look_is_bounded_without_a_timeout(self):
+        server = Server(self.clock, task('processing'), task('success'))
+        self.wait(server)
+        self.assertEqual([60, 60], server.request_timeouts)
 
     def test_transient_failures_are_retried_with_a_note(self):
         server = Server(
