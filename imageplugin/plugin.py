@@ -28,8 +28,9 @@ class _OwnOverrides(logging.Filter):
 logging.getLogger('cliff.commandmanager').addFilter(_OwnOverrides())
 
 
-# Options that carry a secret, and argparse's abbreviations of them.
-_SECRET_OPTION = re.compile(r'--os-[\w-]*(?:pass|tok|secret|totp)[\w-]*')
+# Options that carry a secret, and argparse's abbreviations of them (a
+# pattern, compiled on first use: this module is imported on every run).
+_SECRET_OPTION = r'--os-[\w-]*(?:pass|tok|secret|totp)[\w-]*'
 
 
 def masked_command_line(line):
@@ -47,7 +48,7 @@ def masked_command_line(line):
         name, equals, _ = word.partition('=')
         if secret_follows:
             word, secret_follows = '***', False
-        elif _SECRET_OPTION.fullmatch(name):
+        elif re.fullmatch(_SECRET_OPTION, name):
             if equals:
                 word = name + '=***'
             else:
