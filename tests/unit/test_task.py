@@ -350,19 +350,6 @@ class TestWait(base.ShellTestCase):
         self.assertEqual([None, 60], timeouts[:2])
         self.assertEqual(0.5, timeouts[-1])
 
-    def test_a_look_without_answer_is_retried(self):
-        self.requests.get(self.show_url, [
-            {'json': task_in('processing')},
-            {'exc': requests.exceptions.ReadTimeout('read timed out')},
-            {'json': task_in('success')}])
-        result = self.openstack('image', 'task', 'show', base.TASK_ID,
-                                '--wait', '-f', 'value', '-c', 'status')
-        self.assertEqual(
-            (0, 'success\n',
-             f'Cannot show task {base.TASK_ID}: cannot reach the image '
-             f'service at {self.show_url}: timed out; still waiting\n'),
-            (result.exit_code, result.stdout, result.stderr))
-
     def test_resume_command_names_the_profile(self):
         with open(self.clouds_yaml, 'w') as clouds:
             clouds.write('clouds:\n  my cloud:\n    auth_type: none\n'
@@ -376,19 +363,29 @@ class TestWait(base.ShellTestCase):
             "Wait again with: openstack --os-cloud 'my cloud' image task "
             f"show {base.TASK_ID} --wait\n"), result.stderr)
 
-    def test_transient_errors_while_waiting(self):
+    def assertWaitsThrough(self, failure, note):
+        """A wait meets ``failure`` once, says ``note`` and goes on."""
         self.requests.get(self.show_url, [
-            {'json': task_in('processing')},
-            {'status_code': 503, 'headers': {'Retry-After': '7'},
-             'text': ''},
+            {'json': task_in('processing')}, failure,
             {'json': task_in('success')}])
         result = self.openstack('image', 'task', 'show', base.TASK_ID,
                                 '--wait', '-f', 'value', '-c', 'status')
         self.assertEqual(
-            (0, 'success\n',
-             f'Cannot show task {base.TASK_ID}: Service Unavailable (HTTP '
-             '503); still waiting (the server asks for 7 s)\n'),
+            (0, 'success\n', f'Cannot show task {base.TASK_ID}: {note}\n'),
             (result.exit_code, result.stdout, result.stderr))
+
+    def test_a_look_without_answer_is_retried(self):
+        self.assertWaitsThrough(
+            {'exc': requests.exceptions.ReadTimeout('read timed out')},
+            f'cannot reach the image service at {self.show_url}: timed out; '
+            'still waiting')
+
+    def test_transient_errors_while_waiting(self):
+        self.assertWaitsThrough(
+            {'status_code': 503, 'headers': {'Retry-After': '7'},
+             'text': ''},
+            'Service Unavailable (HTTP 503); still waiting (the server asks '
+            'for 7 s)')
         self.assertIn(7, self.clock.sleeps)
 
     def test_ctrl_c_exits_130_and_says_how_to_resume(self):
