@@ -202,10 +202,12 @@ class TaskCommand(PluginCommand, command.ShowOne):
                     note=self.say, progress=self.progress)
             except waiting.WaitTimeout as exc:
                 self.exit_code = EXIT_TIMEOUT
+                status = exc.task.get('status')
+                state = (f'it is still {status}' if status else
+                         'the image service did not tell its status')
                 self.say(f'Gave up waiting for task {exc.task["id"]} after '
-                         f'{parsed_args.timeout:g} s: it is still '
-                         f'{exc.task.get("status")}. Wait again with: '
-                         f'{self.resume_command(exc.task["id"])}')
+                         f'{parsed_args.timeout:g} s: {state}. Wait again '
+                         f'with: {self.resume_command(exc.task["id"])}')
                 return exc.task
             except KeyboardInterrupt:
                 self.say(f'Stopped waiting for task {task["id"]}; it goes '
@@ -400,6 +402,10 @@ class ShowTask(TaskCommand):
 
     def take_action(self, parsed_args):
         task_id = checked_task_id(parsed_args.task)
+        if parsed_args.wait:
+            # The first look is part of the wait: it rides out a
+            # restarting image service too.
+            return self.shown({'id': task_id}, parsed_args)
         return self.shown(self.client.get_task(task_id), parsed_args)
 
 

@@ -49,18 +49,25 @@ def wait_for_task(get_task, task, timeout=None,
     time among them) are retried until the timeout, each told to
     ``note(text)``; ``progress(task, waited)`` hears every status seen.
     Raises ``WaitTimeout`` with the last task seen.
+
+    A ``task`` without a status (only its ``id``) is looked at at once:
+    the first look is then part of the wait, retries and timeout alike.
     """
     start = time.monotonic()
+    pause = 0.0 if 'status' not in task else None
     while task.get('status') not in FINAL_STATUSES:
         waited = time.monotonic() - start
-        if progress:
+        if progress and 'status' in task:
             progress(task, waited)
-        pause = next_interval(waited, max_interval)
+        if pause is None:
+            pause = next_interval(waited, max_interval)
         if timeout is not None:
             if waited >= timeout:
                 raise WaitTimeout(task, waited)
             pause = min(pause, timeout - waited)
-        time.sleep(pause)
+        if pause:
+            time.sleep(pause)
+        pause = None
         request_timeout = POLL_TIMEOUT
         if timeout is not None:
             request_timeout = max(

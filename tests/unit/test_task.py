@@ -344,10 +344,10 @@ class TestWait(base.ShellTestCase):
              f'{base.TASK_ID} --wait\n'),
             (result.exit_code, result.stdout, result.stderr))
         self.assertEqual(90, self.clock.now)
-        # The polls asked for an answer within the time left: the first
-        # look (before the wait) as the session would, the last 0.5 s.
+        # Each look asked for an answer within the time left, 60 s at
+        # most, the last one 0.5 s.
         timeouts = [r.timeout for r in self.requests.request_history]
-        self.assertEqual([None, 60], timeouts[:2])
+        self.assertEqual([60, 60], timeouts[:2])
         self.assertEqual(0.5, timeouts[-1])
 
     def test_resume_command_names_the_profile(self):
@@ -373,6 +373,42 @@ class TestWait(base.ShellTestCase):
         self.assertEqual(
             (0, 'success\n', f'Cannot show task {base.TASK_ID}: {note}\n'),
             (result.exit_code, result.stdout, result.stderr))
+
+    def test_first_look_rides_out_a_restart(self):
+        self.requests.get(self.show_url, [
+            {'exc': requests.exceptions.ConnectionError('Connection refused')},
+            {'json': task_in('success')}])
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait', '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (0, 'success\n', f'Cannot show task {base.TASK_ID}: cannot reach '
+             f'the image service at {self.show_url}: connection refused; '
+             'still waiting\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        # Looked at once, again half a second after the failure.
+        self.assertEqual([0.5], self.clock.sleeps)
+
+    def test_no_answer_before_the_timeout(self):
+        self.requests.get(self.show_url, exc=requests.exceptions.ReadTimeout(
+            'read timed out'))
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait', '--timeout', '5', '-f', 'json')
+        self.assertEqual(124, result.exit_code)
+        self.assertEqual({'id': base.TASK_ID, 'status': None},
+                         {k: json.loads(result.stdout)[k]
+                          for k in ('id', 'status')})
+        self.assertTrue(result.stderr.endswith(
+            f'Gave up waiting for task {base.TASK_ID} after 5 s: the image '
+            'service did not tell its status. Wait again with: openstack '
+            f'image task show {base.TASK_ID} --wait\n'), result.stderr)
+
+    def test_unknown_task_is_not_waited_for(self):
+        self.requests.get(self.show_url, status_code=404, json={
+            'message': f'Could not find task {base.TASK_ID}'})
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'show', base.TASK_ID, '--wait'),
+            f'No task with ID {base.TASK_ID} at {base.ENDPOINT}/v2 (HTTP '
+            '404)')
 
     def test_a_look_without_answer_is_retried(self):
         self.assertWaitsThrough(
