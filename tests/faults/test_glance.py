@@ -104,6 +104,32 @@ class TestGlanceDown(base.FaultTestCase):
              f'at {self.glance_v2}/tasks/{task_id}: timed out; still '
              'waiting\n'], notes)
 
+    def test_wait_again_while_glance_restarts(self):
+        # The command printed to wait again, run while Glance is down,
+        # waits for Glance instead of failing.
+        ended = self.openstack(
+            'image', 'task', 'import', '--import-from',
+            self.cloud['missing_sample_url'], '--wait', '-f', 'json')
+        self.assertEqual((1, 'failure'),
+                         (ended.exit_code, ended.json()['status']))
+        task_id = ended.json()['id']
+        self.stop_service('glance')
+        running = self.start('image', 'task', 'show', task_id, '--wait',
+                             '--timeout', str(RESTART_WAIT_TIMEOUT), '-f',
+                             'value', '-c', 'status')
+        note = (f'Cannot show task {task_id}: cannot reach the image service '
+                f'at {self.glance_v2}/tasks/{task_id}: connection refused; '
+                'still waiting\n')
+        running.wait_for_stderr(re.escape(note), timeout=30)
+        self.start_service('glance')
+        result = self.finished(running)
+        # The task had failed: exit 1, its status, the notes, its message.
+        self.assertEqual((1, 'failure\n'), (result.exit_code, result.stdout))
+        *notes, last = result.stderr.splitlines(keepends=True)
+        self.assertEqual([note] * len(notes), notes)
+        self.assertEqual(f'Task {task_id} failed: Task failed due to Internal '
+                         'Error\n', last)
+
     def test_import_while_glance_is_down(self):
         self.stop_service('glance')
         result = self.openstack('image', 'task', 'import', '--import-from',
