@@ -30,7 +30,7 @@ logging.getLogger('cliff.commandmanager').addFilter(_OwnOverrides())
 
 # Options that carry a secret, and argparse's abbreviations of them (a
 # pattern, compiled on first use: this module is imported on every run).
-_SECRET_OPTION = r'--os-[\w-]*(?:pass|tok|secret|totp)[\w-]*'
+_MASKED_OPTION = r'--os-[\w-]*(?:pass|tok|secret|totp)[\w-]*'
 
 
 def masked_command_line(line):
@@ -48,7 +48,7 @@ def masked_command_line(line):
         name, equals, _ = word.partition('=')
         if secret_follows:
             word, secret_follows = '***', False
-        elif re.fullmatch(_SECRET_OPTION, name):
+        elif re.fullmatch(_MASKED_OPTION, name):
             if equals:
                 word = name + '=***'
             else:

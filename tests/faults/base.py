@@ -11,17 +11,10 @@ before the stop, so the cloud is whole again after each test, pass or
 fail (a gentle per-test timeout still lets the cleanups run).
 """
 
-import fcntl
 import json
 import os
-import pty
-import re
-import struct
 import subprocess
-import termios
-import threading
 import time
-import tty
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -39,122 +32,12 @@ SERVICE_TIMEOUT = 180
 # Long enough for the longest test (a 45 s wait plus two Keystone
 # restarts), short enough that a hang still ends with the cleanups.
 TEST_TIMEOUT = 240
-# What the plugin writes on a terminal before each progress line, and to
-# take the line away before a message.
-CLEAR_LINE = '\r\x1b[K'
-PTY_ROWS, PTY_COLUMNS = 40, 200
+CLEAR_LINE = base.CLEAR_LINE
 
 
 def random_file(folder, name, size):
     """A file of random bytes; returns its path and MD5 (Glance's checksum)."""
     return base.random_file(folder, name, size, 'md5')
-
-
-class Running:
-    """A command running in the background; threads read its output.
-
-    With ``stderr_on_pty`` its stderr is a pseudo-terminal (raw mode, so
-    no newline translation): the plugin then draws its progress lines.
-    """
-
-    def __init__(self, argv, env, stderr_on_pty=False):
-        self.argv = argv
-        self._cond = threading.Condition()
-        self._out = bytearray()
-        self._err = bytearray()
-        self._open = 2
-        master = None
-        if stderr_on_pty:
-            master, slave = pty.openpty()
-            tty.setraw(slave)
-            # A pty starts with 0 rows and 0 columns; the progress bar
-            # fits itself to the width.
-            fcntl.ioctl(slave, termios.TIOCSWINSZ,
-                        struct.pack('HHHH', PTY_ROWS, PTY_COLUMNS, 0, 0))
-        try:
-            self.proc = subprocess.Popen(
-                argv, env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=slave if stderr_on_pty else subprocess.PIPE)
-        finally:
-            if stderr_on_pty:
-                os.close(slave)
-        err_fd = master if stderr_on_pty else self.proc.stderr.fileno()
-        self._master = master
-        self._threads = [
-            threading.Thread(target=self._pump, daemon=True,
-                             args=(self.proc.stdout.fileno(), self._out)),
-            threading.Thread(target=self._pump, daemon=True,
-                             args=(err_fd, self._err))]
-        for thread in self._threads:
-            thread.start()
-
-    def _pump(self, fd, buffer):
-        while True:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:  # EIO: the last writer of the pty is gone
-                data = b''
-            with self._cond:
-                if data:
-                    buffer += data
-                else:
-                    self._open -= 1
-                self._cond.notify_all()
-            if not data:
-                return
-
-    @property
-    def stderr(self):
-        with self._cond:
-            return self._err.decode(errors='replace')
-
-    def wait_for_stderr(self, pattern, timeout):
-        """Wait (bounded) until stderr matches; return the match."""
-        regex = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                text = self._err.decode(errors='replace')
-                match = regex.search(text)
-                if match:
-                    return match
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or (self._open == 0
-                                      and self.proc.poll() is not None):
-                    raise AssertionError(
-                        f'{pattern!r} not seen on stderr within '
-                        f'{timeout} s (exit code {self.proc.poll()}); '
-                        f'stderr: {text!r}; stdout: {self._out!r}')
-                self._cond.wait(min(remaining, 0.5))
-
-    def finish(self, timeout):
-        """Wait for the end; return a ``base.Result``-like object."""
-        self.proc.wait(timeout=timeout)
-        for thread in self._threads:
-            thread.join(timeout=10)
-        self._close()
-        with self._cond:
-            out = self._out.decode()
-            err = self._err.decode()
-        return base.Result(subprocess.CompletedProcess(
-            self.argv, self.proc.returncode, out, err))
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
-        self._close()
-
-    def _close(self):
-        for pipe in (self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                pipe.close()
-        if self._master is not None:
-            for thread in self._threads:
-                thread.join(timeout=10)
-            os.close(self._master)
-            self._master = None
 
 
 class FaultTestCase(base.FunctionalTestCase):
@@ -307,7 +190,7 @@ class FaultTestCase(base.FunctionalTestCase):
 
     def start(self, *args, stderr_on_pty=False, cloud='local-admin'):
         """Start ``openstack --os-cloud CLOUD ARGS`` in background."""
-        running = Running(self.argv(*args, cloud=cloud), self.env,
+        running = base.Running(self.argv(*args, cloud=cloud), self.env,
                           stderr_on_pty=stderr_on_pty)
         self.addCleanup(running.kill)
         return running
