@@ -54,20 +54,19 @@ def wait_for_task(get_task, task, timeout=None,
     the first look is then part of the wait, retries and timeout alike.
     """
     start = time.monotonic()
-    pause = 0.0 if 'status' not in task else None
+    looked = 'status' in task
     while task.get('status') not in FINAL_STATUSES:
         waited = time.monotonic() - start
         if progress and 'status' in task:
             progress(task, waited)
-        if pause is None:
-            pause = next_interval(waited, max_interval)
+        pause = next_interval(waited, max_interval) if looked else 0.0
+        looked = True
         if timeout is not None:
             if waited >= timeout:
                 raise WaitTimeout(task, waited)
             pause = min(pause, timeout - waited)
         if pause:
             time.sleep(pause)
-        pause = None
         request_timeout = POLL_TIMEOUT
         if timeout is not None:
             request_timeout = max(
