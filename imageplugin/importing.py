@@ -122,11 +122,12 @@ def glance_input(url, formats, properties, extra=None):
                                  'image_properties': image_properties})
 
 
-def url_formats(url, args, verify=True, note=None):
+def url_formats(url, args, verify=True):
     """The ``Formats`` of the image at ``url``, read from its first bytes.
 
-    ``args`` holds the user's format options; ``note(text)`` hears that
-    the content could not be checked, when the options had to do.
+    ``args`` holds the user's format options. Returns them and a note for
+    the user when the content could not be read and the options (or a
+    certain name) had to do, else None.
     """
     from imageplugin import formats
     from imageplugin import inspection
@@ -141,10 +142,11 @@ def url_formats(url, args, verify=True, note=None):
         disk_format=args.disk_format,
         import_from_format=args.import_from_format,
         container_format=args.container_format)
-    if unread and note:
-        note(f'Could not read the start of {where} ({unread}): importing it '
-             f'as {decided.source}, unchecked')
-    return decided
+    note = None
+    if unread:
+        note = (f'Could not read the start of {where} ({unread}): imported '
+                f'it as {decided.source}, unchecked')
+    return decided, note
 
 
 def _merged(base, overrides):

@@ -396,10 +396,11 @@ class ImportTask(TaskCommand):
 
         import_from = parsed_args.import_from
         properties, given = importing.image_properties(parsed_args)
+        note = None
         if importing.is_url(import_from):
-            formats = importing.url_formats(
+            formats, note = importing.url_formats(
                 import_from, parsed_args,
-                verify=self.app.client_manager.verify, note=self.say)
+                verify=self.app.client_manager.verify)
             task_input = importing.glance_input(import_from, formats,
                                                 properties, extra)
         else:
@@ -411,8 +412,12 @@ class ImportTask(TaskCommand):
                 import_from, properties, given,
                 parsed_args.import_from_format, extra)
         client = self.client
+        task = client.create_task('import', task_input)
+        if note:
+            # Said once the task exists: a refusal stays one line.
+            self.say(note)
         return self.shown(
-            client.create_task('import', task_input), parsed_args,
+            task, parsed_args,
             recreate=lambda: client.create_task('import', task_input))
 
     def import_file(self, parsed_args, extra):

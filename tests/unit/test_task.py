@@ -173,7 +173,7 @@ class TestImportGlance(base.ShellTestCase):
         self.assertEqual(
             (0, 'success\n', 'Could not read the start of '
              'http://127.0.0.1:8000/image.img (it cannot be reached from '
-             'here): importing it as qcow2, unchecked\n'),
+             'here): imported it as qcow2, unchecked\n'),
             (result.exit_code, result.stdout, result.stderr))
         self.assertEqual('qcow2', self.sent_json()['input'][
             'import_from_format'])
