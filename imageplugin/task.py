@@ -6,7 +6,6 @@ our other modules are imported where a command of ours uses them.
 """
 
 import argparse
-import gc
 import json
 import re
 import shlex
@@ -16,6 +15,8 @@ from osc_lib import exceptions
 from osc_lib.cli import format_columns
 from osc_lib.cli import parseractions
 from osc_lib.command import command
+
+from imageplugin import osc_hooks
 
 # Exit codes of a command that waits (0: the task succeeded).
 EXIT_TASK_FAILED = 1
@@ -107,40 +108,14 @@ def parsed_json_object(text, option):
     return value
 
 
-class PluginCommand:
+class PluginCommand(osc_hooks.PluginCommand):
     """What all our commands share (a mixin before cliff's class)."""
-
-    # osc-lib logs in before a command runs unless this is False: ours log
-    # in when they first need the API, after checking their input, with
-    # one-line errors.
-    auth_required = False
-
-    def run(self, parsed_args):
-        # The process ends after one command: objects frozen now are never
-        # walked again by the garbage collector, which spares about 250 ms
-        # of its work at interpreter exit (see benchmarks/README.rst).
-        gc.freeze()
-        return super().run(parsed_args)
 
     @property
     def client(self):
         """The tasks API client; logs in on first use."""
-        if not self.auth_required:
-            from imageplugin import http
-
-            http.log_in(self.app, self)
+        self.log_in()
         return self.app.client_manager.image_tasks
-
-    def get_parser(self, prog_name):
-        """A parser that reports a wrong command line in one line."""
-        parser = super().get_parser(prog_name)
-
-        def error(message):
-            parser.exit(2, f'{parser.prog}: error: {message} (see '
-                           f'{parser.prog} --help)\n')
-
-        parser.error = error
-        return parser
 
 
 class TaskCommand(PluginCommand, command.ShowOne):
