@@ -14,6 +14,7 @@ import struct
 
 from osc_lib import exceptions
 
+LOG = logging.getLogger(__name__)
 KiB = 1024
 MiB = 1024 ** 2
 CHUNK_SIZE = 64 * KiB
@@ -105,8 +106,9 @@ def inspect_file(path):
         size = os.fstat(image.fileno()).st_size
         tail = os.pread(image.fileno(), VHD_FOOTER_SIZE,
                         max(0, size - VHD_FOOTER_SIZE))
-        content = _inspect(image)
-    return _with_footer(content, tail, size)
+        content = _with_footer(_inspect(image), tail, size)
+    LOG.debug('Content of %s: %s', path, _described(content))
+    return content
 
 
 def inspect_url(url, verify=True):
@@ -131,6 +133,8 @@ def inspect_url(url, verify=True):
             html = 'html' in response.headers.get('Content-Type', '')
             total = _total_size(response)
             ranged = response.status_code == 206
+        LOG.debug('Content of %s (HTTP %s, %s bytes in all): %s', shown,
+                  200 + 6 * ranged, total, _described(content))
         if content.disk_format != 'raw':
             return content
         if html:
@@ -147,6 +151,14 @@ def inspect_url(url, verify=True):
         return _with_footer(content, tail, total)
     except requests.RequestException as exc:
         raise Unreadable(_request_problem(exc)) from None
+
+
+def _described(content):
+    text = (f'{content.detected}, virtual size {content.virtual_size}'
+            f'{", VHD " + content.vhd.disk_type if content.vhd else ""}')
+    if content.problems:
+        text += '; unsafe: ' + '; '.join(content.problems)
+    return text
 
 
 def _check_answer(response, shown):
