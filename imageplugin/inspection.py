@@ -8,6 +8,7 @@ footer at its end.
 """
 
 import collections
+import io
 import logging
 import os
 import struct
@@ -21,6 +22,9 @@ CHUNK_SIZE = 64 * KiB
 # How much of a URL is read at most to tell its format.
 URL_HEAD_LIMIT = 8 * MiB
 URL_TIMEOUT = 20.0
+# How much of an object is read: Rackspace imports VHDs, whose headers are
+# in their first and last 512 bytes; the rest tells what else it may be.
+OBJECT_HEAD_SIZE = 1 * MiB
 VHD_FOOTER_SIZE = 512
 
 # The inspector's names that are not Glance's disk format names.
@@ -159,6 +163,22 @@ def _described(content):
     if content.problems:
         text += '; unsafe: ' + '; '.join(content.problems)
     return text
+
+
+def inspect_object(store, container, name):
+    """The ``Content`` of an object of ``store`` (an ``ObjectStore``), and
+    the object's size."""
+    head, size = store.read_range(container, name,
+                                  f'bytes=0-{OBJECT_HEAD_SIZE - 1}')
+    content = _inspect(io.BytesIO(head))
+    tail = head
+    if size > len(head):
+        tail, _ = store.read_range(container, name,
+                                   f'bytes=-{VHD_FOOTER_SIZE}')
+    content = _with_footer(content, tail, size)
+    LOG.debug('Content of %s/%s (%s bytes): %s', container, name, size,
+              _described(content))
+    return content, size
 
 
 def _check_answer(response, shown):

@@ -387,6 +387,8 @@ class ImportTask(TaskCommand):
                 import_from, properties, given,
                 parsed_args.import_from_format, extra)
         client = self.client
+        if not importing.is_url(import_from):
+            importing.check_object(self.app.client_manager, import_from)
         task = client.create_task('import', task_input)
         if note:
             # Said once the task exists: a refusal stays one line.
