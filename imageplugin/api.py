@@ -27,7 +27,8 @@ def versioned(endpoint):
 
 
 class TaskAPI(http.SessionClient):
-    """The tasks resource of one cloud's image service."""
+    """The tasks of one cloud's image service, and the image calls of its
+    interoperable import (``POST /v2/images``, ``stage``, ``import``)."""
 
     service = 'the image service'
 
@@ -154,6 +155,74 @@ class TaskAPI(http.SessionClient):
             raise exceptions.CommandError(
                 f'{action}: {len(ids)} images have this name; give the ID')
         return ids[0]
+
+
+    # Interoperable image import
+
+    def import_methods(self):
+        """The import methods ``GET /v2/info/import`` lists, or None where
+        the cloud has no such API (Rackspace)."""
+        try:
+            info = self.request_json('GET', '/info/import',
+                                     'Cannot read the import methods')
+        except http.HTTPError as exc:
+            if exc.http_status in (403, 404):
+                return None
+            raise
+        methods = info.get('import-methods', {}).get('value') or []
+        LOG.debug('Import methods offered: %s', ', '.join(methods))
+        return methods
+
+    def create_image(self, properties):
+        """A new image (``queued``) with these properties."""
+        return self.request_json('POST', '/images', 'Cannot create the image',
+                                 json=properties)
+
+    def stage(self, image_id, data):
+        """Send an image's data to the staging area (glance-direct).
+
+        ``data`` is a file-like object with a length.
+        """
+        self.request('PUT', f'/images/{_quoted(image_id)}/stage',
+                     f'Cannot send the data of image {image_id}', data=data,
+                     headers={'Content-Type': 'application/octet-stream'})
+
+    def start_import(self, image_id, method):
+        """Ask the image service to import; return the request ID, which
+        names the import's task."""
+        response = self.request(
+            'POST', f'/images/{_quoted(image_id)}/import',
+            f'Cannot import image {image_id}', json={'method': method})
+        return response.headers.get('x-openstack-request-id')
+
+    def get_image(self, image_id, timeout=None):
+        kwargs = {} if timeout is None else {'timeout': timeout}
+        try:
+            return self.request_json(
+                'GET', f'/images/{_quoted(image_id)}',
+                f'Cannot show image {image_id}', **kwargs)
+        except http.HTTPError as exc:
+            if exc.http_status == 404:
+                raise exceptions.CommandError(
+                    f'No image with ID {image_id} at {self.endpoint} '
+                    '(HTTP 404)') from None
+            raise
+
+    def delete_image(self, image_id):
+        self.request('DELETE', f'/images/{_quoted(image_id)}',
+                     f'Cannot delete image {image_id}')
+
+    def image_tasks(self, image_id, timeout=None):
+        """The tasks of an image that the caller's project owns."""
+        kwargs = {} if timeout is None else {'timeout': timeout}
+        answer = self.request_json(
+            'GET', f'/images/{_quoted(image_id)}/tasks',
+            f'Cannot list the tasks of image {image_id}', **kwargs)
+        return answer.get('tasks') or []
+
+
+def _quoted(text):
+    return urllib.parse.quote(text, safe='')
 
 
 def is_uuid(text):

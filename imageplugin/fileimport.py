@@ -59,8 +59,6 @@ class FileImport:
         rackspace = (args.dialect or tasks.dialect()) == 'rackspace'
         if rackspace and not args.dialect:
             self.check_rackspace()
-        # A cheap request now rather than a refused task after the upload.
-        tasks.check_access()
         self.store = objectstore.ObjectStore.from_client_manager(
             self.client_manager)
         if rackspace:

@@ -178,17 +178,20 @@ class TestGlanceDialect(FileImportTestCase):
             'file'), result.stderr)
         self.assertEqual([], self.requests.request_history)
 
-    def test_a_member_is_stopped_before_the_upload(self):
+    def test_a_member_without_glance_direct_is_stopped_first(self):
         self.requests.get(base.TASKS_URL, status_code=403, json={
             'message': 'You are not authorized to complete tasks_api_access '
                        'action.<br /><br />\n', 'code': '403 Forbidden',
             'title': 'Forbidden'})
+        self.requests.get(base.ENDPOINT + '/v2/info/import', json={
+            'import-methods': {'value': ['web-download']}})
         result = self.run_import('--file', self.path)
         self.assertFailsWith(
             result, 'Cannot use the tasks API: You are not authorized to '
             'complete tasks_api_access action. The tasks API of this Glance '
             'is admin-only (policy tasks_api_access): use a profile with the '
-            'admin role. (HTTP 403)')
+            'admin role. (HTTP 403) This Glance offers no glance-direct '
+            'import either (its methods: web-download)')
         self.assertEqual([], self.swift.sent)
         self.assertEqual([], self.task_posts())
 
