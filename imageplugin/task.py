@@ -409,6 +409,14 @@ class ImportTask(TaskCommand):
         from imageplugin import importing
 
         import_from = parsed_args.import_from
+        method = parsed_args.method
+        if method == 'glance-direct' or (
+                method == 'web-download' and not importing.is_url(
+                    import_from)):
+            raise exceptions.CommandError(
+                f'--method {method} imports '
+                + ('a --file' if method == 'glance-direct' else
+                   'an http(s) URL'))
         properties, given = importing.image_properties(parsed_args)
         note = None
         if importing.is_url(import_from):
@@ -425,14 +433,6 @@ class ImportTask(TaskCommand):
             task_input = importing.rackspace_input(
                 import_from, properties, given,
                 parsed_args.import_from_format, extra)
-        method = parsed_args.method
-        if method == 'glance-direct' or (
-                method == 'web-download' and not importing.is_url(
-                    import_from)):
-            raise exceptions.CommandError(
-                f'--method {method} imports '
-                + ('a --file' if method == 'glance-direct' else
-                   'an http(s) URL'))
         client = self.client
         if not importing.is_url(import_from):
             importing.check_object(self.app.client_manager, import_from)
