@@ -41,7 +41,7 @@ class Target:
     def target(self):
         if self.limit is None:
             return 'info'
-        return f'<= {self.limit:g}{self.unit}'
+        return f'<= {self.limit}{self.unit}'
 
 
 SPREAD_1 = '{median:.1f}{unit} ({low:.1f}-{high:.1f})'
