@@ -68,7 +68,10 @@ def constraint_pins():
     Only exact pins (``name==version``, ``===`` too, markers kept) count;
     options, URLs and ranges are left out.
     """
-    path = next(p for p in CONSTRAINTS_FILES if os.path.exists(p))
+    path = next((p for p in CONSTRAINTS_FILES if os.path.exists(p)), None)
+    if path is None:
+        raise RuntimeError('no constraints file: '
+                           + ' or '.join(CONSTRAINTS_FILES))
     lines = []
     with open(path) as f:
         for line in f:

@@ -12,6 +12,7 @@ again).  See benchmarks/README.rst for what each figure means.
 import argparse
 import json
 import os
+import subprocess
 import sys
 
 import benchlib
@@ -85,11 +86,15 @@ def measure(ctx, names):
 
 def main(argv=None):
     args = parse_args(argv)
-    ctx = sections.Context(args)
     machine = benchlib.machine()
     load_before = os.getloadavg()
-    for name in benchlib.VENV_SPECS:
-        ctx.venv(name)
+    try:
+        ctx = sections.Context(args)
+        for name in benchlib.VENV_SPECS:
+            ctx.venv(name)
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        print(f'run.py: cannot set up the venvs: {exc}', file=sys.stderr)
+        return 1
     figures, failed = measure(ctx, args.sections)
     load_after = os.getloadavg()
     source = os.path.abspath(args.plugin_source or benchlib.REPO)
