@@ -8,12 +8,14 @@
 - paired, alternating rounds and their medians, as JSON-ready figures.
 """
 
+import atexit
 import dataclasses
 import hashlib
 import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -218,7 +220,15 @@ def clean_env(**extra):
     return env
 
 
-_SCRATCH = tempfile.mkdtemp(prefix='imageplugin-bench-')
+_scratch = []
+
+
+def scratch_dir():
+    """An empty folder for the commands, made on first use."""
+    if not _scratch:
+        _scratch.append(tempfile.mkdtemp(prefix='imageplugin-bench-'))
+        atexit.register(shutil.rmtree, _scratch[0], ignore_errors=True)
+    return _scratch[0]
 
 
 def run_timed(argv, env=None, cwd=None):
@@ -234,7 +244,7 @@ def run_timed(argv, env=None, cwd=None):
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=err, env=env, cwd=cwd or _SCRATCH)
+                                stderr=err, env=env, cwd=cwd or scratch_dir())
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
