@@ -20,11 +20,11 @@ class Target:
     """One row of the targets table: a figure, its label and its limit.
 
     ``label`` is formatted with the section's ``params`` (and ``key`` for a
-    group of figures); the figure is shown ``scale``\\ d, in ``unit``,
-    through ``measured`` (formatted with its fields).  ``limit`` is in that
-    unit and applies to the figure's ``statistic``; with ``decides`` false
-    the limit is shown but not judged (n/a); without one the row is
-    information.
+    group of figures).  The figure's numbers are multiplied by ``scale``
+    and shown in ``unit`` through ``measured`` (formatted with its
+    fields).  ``limit`` is in that unit and applies to the figure's
+    ``statistic``; with ``decides`` false the limit is shown but not
+    judged (n/a); without a limit the row is information.
     """
 
     section: str
