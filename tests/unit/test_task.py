@@ -7,6 +7,8 @@ import yaml
 from imageplugin import task
 from tests.unit import base
 from tests.unit import fakes
+from tests.unit import fakeswift
+from tests.unit import images
 
 SEED_BODY = {
     'type': 'import',
@@ -62,6 +64,17 @@ class TestImportRackspace(base.ShellTestCase):
                           'image_properties': {'name': 'a'}},
                          self.sent_json()['input'])
 
+    def test_the_image_is_named_after_the_object(self):
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_PENDING)
+        self.assertSucceeds(self.openstack(
+            'image', 'task', 'import', '--import-from',
+            'exports/my-excellent-image.vhd'))
+        self.assertEqual({'import_from': 'exports/my-excellent-image.vhd',
+                          'image_properties': {
+                              'name': 'my-excellent-image'}},
+                         self.sent_json()['input'])
+
     def test_image_properties_other_than_name_are_refused(self):
         result = self.openstack(
             'image', 'task', 'import', '--import-from', 'exports/a.vhd',
@@ -83,9 +96,66 @@ class TestImportRackspace(base.ShellTestCase):
         self.assertEqual([], self.requests.request_history)
 
 
+class TestRackspaceObjectCheck(base.ShellTestCase):
+    """The object is read from Cloud Files before the task is created."""
+
+    OBJECT_URL = fakeswift.ENDPOINT + '/exports/my-image.vhd'
+
+    def setUp(self):
+        super().setUp()
+        self.use_catalog(
+            [base.password_profile('rackspace')],
+            [('image', 'public', base.ENDPOINT, 'RegionOne'),
+             ('object-store', 'public', fakeswift.ENDPOINT, 'RegionOne')])
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_PENDING)
+
+    def serve_object(self, data):
+        return self.serve_image(self.OBJECT_URL, data)
+
+    def run_import(self):
+        return self.openstack('--os-cloud', 'rackspace', 'image', 'task',
+                              'import', '--import-from',
+                              'exports/my-image.vhd', '-f', 'value', '-c',
+                              'status', auth=())
+
+    def test_a_good_vhd_is_imported(self):
+        served = self.serve_object(bytes(2 * 1024 * 1024)
+                                   + images.vhd_footer(2 * 1024 * 1024))
+        self.assertEqual('pending\n',
+                         self.assertSucceeds(self.run_import()))
+        self.assertEqual(['bytes=0-1048575', 'bytes=-512'],
+                         [r.headers['Range'] for r in served.request_history])
+        self.assertEqual(base.TOKEN,
+                         served.last_request.headers['X-Auth-Token'])
+
+    def test_a_vhd_of_a_200_gib_disk_is_refused(self):
+        self.serve_object(images.dynamic_vhd(200 * images.GiB))
+        self.assertFailsWith(
+            self.run_import(), 'Cannot import exports/my-image.vhd: it '
+            'expands to a disk of 200.0 GiB (214748364800 bytes), over the '
+            '160.0 GiB Rackspace imports (error 413)')
+        self.assertEqual([], [r for r in self.requests.request_history
+                              if r.url == base.TASKS_URL])
+
+    def test_a_missing_object_is_refused(self):
+        self.requests.get(self.OBJECT_URL, status_code=404, text='')
+        self.assertFailsWith(
+            self.run_import(), 'Cannot import exports/my-image.vhd: the '
+            'object storage of this region has no such object (HTTP 404); '
+            'check the container and object names, and --os-region-name')
+
+    def test_an_unreadable_object_is_left_to_the_task(self):
+        self.requests.get(self.OBJECT_URL, status_code=403, text='')
+        self.assertEqual('pending\n',
+                         self.assertSucceeds(self.run_import()))
+
+
 class TestImportGlance(base.ShellTestCase):
 
-    def test_url_with_formats_from_extension(self):
+    def test_url_with_formats_from_content(self):
+        self.serve_image('http://127.0.0.1:8000/cirros.qcow2',
+                         images.qcow2())
         self.requests.post(base.TASKS_URL, status_code=201,
                            json=fakes.GLANCE_SUCCESS)
         self.assertSucceeds(self.openstack(
@@ -95,7 +165,24 @@ class TestImportGlance(base.ShellTestCase):
         self.assertEqual({'type': 'import', 'input': fakes.GLANCE_INPUT},
                          self.sent_json())
 
-    def test_explicit_formats_and_properties(self):
+    def test_an_img_name_is_what_its_content_is(self):
+        url = 'https://127.0.0.1/noble-server-cloudimg-amd64.img'
+        served = self.serve_image(url, images.qcow2(3 * images.GiB))
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.GLANCE_SUCCESS)
+        self.assertSucceeds(self.openstack(
+            'image', 'task', 'import', '--import-from', url))
+        self.assertEqual({'import_from': url, 'import_from_format': 'qcow2',
+                          'image_properties': {'disk_format': 'qcow2',
+                                               'container_format': 'bare'}},
+                         self.sent_json()['input'])
+        # Only the start was asked for, and without our token.
+        self.assertEqual('bytes=0-8388607', served.last_request.headers[
+            'Range'])
+        self.assertNotIn('X-Auth-Token', served.last_request.headers)
+
+    def test_explicit_formats_and_typed_properties(self):
+        self.serve_image('https://127.0.0.1/download?id=7', images.qcow2())
         self.requests.post(base.TASKS_URL, status_code=201,
                            json=fakes.GLANCE_SUCCESS)
         self.assertSucceeds(self.openstack(
@@ -103,28 +190,53 @@ class TestImportGlance(base.ShellTestCase):
             '--import-from', 'https://127.0.0.1/download?id=7',
             '--import-from-format', 'qcow2', '--disk-format', 'raw',
             '--container-format', 'ovf', '--name', 'n',
-            '--property', 'os_distro=ubuntu', '--property', 'hw_rng=yes'))
+            '--property', 'os_distro=ubuntu', '--property', 'min_disk=1',
+            '--min-ram', '512', '--tag', 'a', '--tag', 'b', '--community',
+            '--protected'))
         self.assertEqual({
             'import_from': 'https://127.0.0.1/download?id=7',
             'import_from_format': 'qcow2',
             'image_properties': {
                 'name': 'n', 'disk_format': 'raw',
                 'container_format': 'ovf', 'os_distro': 'ubuntu',
-                'hw_rng': 'yes'},
+                'min_disk': 1, 'min_ram': 512, 'tags': ['a', 'b'],
+                'visibility': 'community', 'protected': True},
         }, self.sent_json()['input'])
 
-    def test_unknown_extension_asks_for_the_format(self):
+    def test_unreadable_url_with_an_ambiguous_name_asks(self):
+        self.requests.get('http://127.0.0.1:8000/image.img',
+                          exc=requests.exceptions.ConnectionError)
         result = self.openstack(
             'image', 'task', 'import',
-            '--import-from', 'http://127.0.0.1:8000/image?sig=abc')
+            '--import-from', 'http://127.0.0.1:8000/image.img?sig=abc')
         self.assertFailsWith(
             result,
-            "Cannot tell the image format from 'http://127.0.0.1:8000/image':"
-            " give --disk-format (and --import-from-format when the source "
-            "is in another format), e.g. --disk-format qcow2")
-        self.assertEqual([], self.requests.request_history)
+            'Cannot tell the disk format of http://127.0.0.1:8000/image.img: '
+            'it cannot be reached from here, and its name does not tell for '
+            'sure; give --disk-format (e.g. qcow2 or raw)')
+        self.assertEqual(['GET'], [r.method for r in
+                                   self.requests.request_history])
+
+    def test_unreadable_url_imported_as_told_with_a_note(self):
+        self.requests.get('http://127.0.0.1:8000/image.img',
+                          exc=requests.exceptions.ConnectionError)
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.GLANCE_SUCCESS)
+        result = self.openstack(
+            'image', 'task', 'import', '--disk-format', 'qcow2',
+            '--import-from', 'http://127.0.0.1:8000/image.img',
+            '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (0, 'success\n', 'Could not read the start of '
+             'http://127.0.0.1:8000/image.img (it cannot be reached from '
+             'here): imported it as qcow2, unchecked\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual('qcow2', self.sent_json()['input'][
+            'import_from_format'])
 
     def test_input_is_merged_under_the_options(self):
+        self.serve_image('http://127.0.0.1:8000/cirros.qcow2',
+                         images.qcow2())
         self.requests.post(base.TASKS_URL, status_code=201,
                            json=fakes.GLANCE_SUCCESS)
         self.assertSucceeds(self.openstack(
@@ -182,6 +294,7 @@ class TestImportGlance(base.ShellTestCase):
             'task import --help)', exit_code=2)
 
     def test_server_refusal_is_one_line(self):
+        self.serve_image('http://127.0.0.1:8000/a.raw', bytes(4096))
         self.requests.post(
             base.TASKS_URL, status_code=400,
             json={'message': 'URI for legacy import task does not pass '
@@ -401,6 +514,23 @@ class TestWait(base.ShellTestCase):
             f'Gave up waiting for task {base.TASK_ID} after 5 s: the image '
             'service did not tell its status. Wait again with: openstack '
             f'image task show {base.TASK_ID} --wait\n'), result.stderr)
+
+    def test_a_look_cut_short_by_the_timeout_is_not_a_note(self):
+        def hung(request, context):
+            # The server answers nothing until the wait is over.
+            self.clock.now += 60
+            raise requests.exceptions.ReadTimeout('read timed out')
+
+        self.requests.get(self.show_url, [
+            {'json': task_in('processing')}, {'json': hung}])
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait', '--timeout', '30', '-f', 'value',
+                                '-c', 'status')
+        self.assertEqual(
+            (124, 'processing\n', f'Gave up waiting for task {base.TASK_ID} '
+             'after 30 s: it is still processing. Wait again with: openstack '
+             f'image task show {base.TASK_ID} --wait\n'),
+            (result.exit_code, result.stdout, result.stderr))
 
     def test_unknown_task_is_not_waited_for(self):
         self.requests.get(self.show_url, status_code=404, json={

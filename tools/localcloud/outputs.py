@@ -84,6 +84,8 @@ def cloud_json(cloud, project_ids):
         'samples_dir': cloud.samples_dir,
         'samples': samples,
         'missing_sample_url': cloud.url('samples') + '/missing.qcow2',
+        # Reads well at its start, then breaks: its import task fails.
+        'failing_sample_url': cloud.url('samples') + '/broken/sample.qcow2',
         # Sent at 64 KiB/s: its import stays processing for a minute.
         'slow_sample_url': cloud.url('samples') + '/slow/sample.raw',
         'admin': admin,
