@@ -1,7 +1,8 @@
 """The services of the local cloud: ONE table, in start order.
 
-Every command goes through ``SERVICES`` (and the lists derived from it);
-nothing else names a service to decide what to do.  A second Glance
+Every command goes through ``SERVICES`` (and the lists derived from it)
+to prepare, start, probe, stop and describe services: no command picks
+what to do from a chain of service names.  A second Glance
 region is one more row, e.g. ``glance.Glance('glance-two',
 region='RegionTwo')`` after the first Glance: it gets its own port,
 directory, log and catalog endpoints (tools/README.rst says more).
