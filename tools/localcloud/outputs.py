@@ -1,0 +1,137 @@
+"""What ``up`` leaves for its users: clouds.yaml, cloud.json and the
+summary it prints."""
+
+import os
+
+from localcloud.common import log
+from localcloud.common import token_expiration
+from localcloud.files import file_digests
+from localcloud.files import read_json
+from localcloud.files import write_file
+from localcloud.files import write_json
+from localcloud.services import BY_PROCESS
+from localcloud.services import PROCESSES
+from localcloud.services import glance_front
+from localcloud.services import samples as samples_service
+from localcloud.settings import REGION
+
+# profile: (user, project, image endpoint override or None: the catalog's)
+PROFILES = {'local-admin': ('admin', 'admin', None),
+            'local-member': ('demo', 'demo', None),
+            # Glance through glance-front, in plain HTTP and in HTTPS.
+            'local-admin-front': ('admin', 'admin', 'glance-front'),
+            'local-admin-tls': ('admin', 'admin', 'glance-tls')}
+
+
+def credentials(cloud, user, project):
+    return {'auth_url': cloud.auth_url, 'username': user,
+            'password': cloud.secrets[user], 'project_name': project,
+            'user_domain_name': 'Default', 'project_domain_name': 'Default',
+            'region_name': REGION}
+
+
+def service_url(cloud, process):
+    return BY_PROCESS[process].url(cloud, process)
+
+
+def clouds_yaml(cloud):
+    """The text of clouds.yaml (written by hand: no YAML library here)."""
+    lines = ['# Written by tools/local-cloud; rewritten by every "up".',
+             'clouds:']
+    for profile, (user, project, front) in PROFILES.items():
+        cred = credentials(cloud, user, project)
+        lines += [f'  {profile}:', '    auth:']
+        for key in ('auth_url', 'username', 'password', 'project_name',
+                    'user_domain_name', 'project_domain_name'):
+            lines.append(f'      {key}: "{cred[key]}"')
+        lines += ['    auth_type: password',
+                  f'    region_name: {REGION}',
+                  '    identity_api_version: 3',
+                  '    image_api_version: 2',
+                  '    interface: public']
+        if front:
+            lines.append(f'    image_endpoint_override: "{cloud.url(front)}"')
+    return '\n'.join(lines) + '\n'
+
+
+def cloud_json(cloud, project_ids):
+    """Everything tests need to know about the cloud (cloud.json)."""
+    samples = {}
+    for name in samples_service.SAMPLES:
+        info = file_digests(os.path.join(cloud.samples_dir, name))
+        info['url'] = f'{cloud.url("samples")}/{name}'
+        info['disk_format'] = samples_service.disk_format(name)
+        samples[name] = info
+    admin = credentials(cloud, 'admin', 'admin')
+    member = credentials(cloud, 'demo', 'demo')
+    admin['project_id'] = project_ids['admin']
+    member['project_id'] = project_ids['demo']
+    swift_url = cloud.url('swift-proxy')
+    return {
+        'state_dir': cloud.dir,
+        'region': REGION,
+        'ports': cloud.ports,
+        'auth_url': cloud.auth_url,
+        'keystone_url': cloud.url('keystone'),
+        'glance_url': cloud.url('glance'),
+        'glance_api_url': cloud.url('glance') + '/v2',
+        'swift_url': swift_url,
+        'swift_storage_url_template': cloud.swift_url_template,
+        'admin_swift_storage_url': (
+            f'{swift_url}/v1/AUTH_{project_ids["admin"]}'),
+        'memcached': service_url(cloud, 'memcached'),
+        'samples_url': cloud.url('samples'),
+        'samples_dir': cloud.samples_dir,
+        'samples': samples,
+        'missing_sample_url': cloud.url('samples') + '/missing.qcow2',
+        # Reads well at its start, then breaks: its import task fails.
+        'failing_sample_url': cloud.url('samples') + '/broken/sample.qcow2',
+        # Sent at 64 KiB/s: its import stays processing for a minute.
+        'slow_sample_url': cloud.url('samples') + '/slow/sample.raw',
+        'admin': admin,
+        'member': member,
+        'token_expiration': token_expiration(),
+        'clouds_yaml': cloud.path('clouds.yaml'),
+        'clouds': sorted(PROFILES),
+        'logs': {name: cloud.logfile(name) for name in PROCESSES},
+        'glance_images_dir': cloud.path('glance', 'images'),
+        'glance_front_url': cloud.url('glance-front'),
+        'glance_tls_url': cloud.url('glance-tls'),
+        'glance_tls_ca_file': cloud.path('tls', 'glance-front.crt'),
+        'glance_front_access_log': cloud.logfile('glance-front-access'),
+        'glance_unavailable_flag': os.path.join(
+            cloud.run_dir, glance_front.UNAVAILABLE_FLAG),
+        'glance_retry_after': glance_front.RETRY_AFTER,
+    }
+
+
+def write_outputs(cloud, project_ids):
+    write_file(cloud.path('clouds.yaml'), clouds_yaml(cloud), mode=0o600)
+    write_json(cloud.path('cloud.json'), cloud_json(cloud, project_ids),
+               mode=0o600)
+
+
+def update_cloud_json(cloud, **changes):
+    data = read_json(cloud.path('cloud.json'))
+    if data is not None:
+        data.update(changes)
+        write_json(cloud.path('cloud.json'), data, mode=0o600)
+
+
+def summary(cloud):
+    rows = [('Keystone', cloud.auth_url),
+            ('Glance', cloud.url('glance')),
+            ('nginx', f'{cloud.url("glance-front")} and '
+                      f'{cloud.url("glance-tls")} before Glance'),
+            ('Swift', cloud.url('swift-proxy') + '/v1/AUTH_<project id>'),
+            ('memcached', service_url(cloud, 'memcached')),
+            ('samples', cloud.url('samples') + '/ (sample.raw, '
+             'sample.qcow2, sample.vhd)')]
+    log('')
+    for name, url in rows:
+        log(f'  {name:<10} {url}')
+    log('')
+    log(f'  state: {cloud.dir} (cloud.json, clouds.yaml, logs/)')
+    log(f'  use:   export OS_CLIENT_CONFIG_FILE={cloud.path("clouds.yaml")}')
+    log('         openstack --os-cloud local-admin image list   '
+        '# or --os-cloud local-member')

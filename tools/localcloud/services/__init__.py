@@ -1,0 +1,35 @@
+"""The services of the local cloud: ONE table, in start order.
+
+Every command goes through ``SERVICES`` (and the lists derived from it)
+to prepare, start, probe, stop and describe services: no command picks
+what to do from a chain of service names.  A second Glance
+region is one more row, e.g. ``glance.Glance('glance-two',
+region='RegionTwo')`` after the first Glance: it gets its own port,
+directory, log and catalog endpoints (tools/README.rst says more).
+"""
+
+from localcloud.services import glance
+from localcloud.services import glance_front
+from localcloud.services import keystone
+from localcloud.services import memcached
+from localcloud.services import samples
+from localcloud.services import swift
+
+SERVICES = (
+    memcached.Memcached(),
+    keystone.Keystone(),
+    swift.Swift(),
+    glance.Glance(),
+    glance_front.GlanceFront(),
+    samples.Samples(),
+)
+
+# Every process, in start order; each has a port of its own name.
+PROCESSES = [p for s in SERVICES for p in s.processes]
+# Ports: one per process, then the extra ones (glance-front's TLS port).
+PORTS = PROCESSES + [p for s in SERVICES for p in s.extra_ports]
+HTTPS_PORTS = frozenset(p for s in SERVICES for p in s.https_ports)
+# Names that stand for several processes ("swift": its four servers).
+GROUPS = {s.name: list(s.processes) for s in SERVICES
+          if list(s.processes) != [s.name]}
+BY_PROCESS = {p: s for s in SERVICES for p in s.processes}
