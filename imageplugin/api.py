@@ -122,6 +122,12 @@ class TaskAPI(http.SessionClient):
         type_schema = schema.get('properties', {}).get('type', {})
         return type_schema.get('enum')
 
+    def get_image(self, image_id):
+        """The image as the images API shows it (hashes included)."""
+        return self.request_json(
+            'GET', '/images/' + urllib.parse.quote(image_id, safe=''),
+            f'Cannot show image {image_id}')
+
     def find_image_id(self, name_or_id):
         """The ID of the image with this ID or name."""
         if is_uuid(name_or_id):

@@ -40,9 +40,7 @@ def task_columns(task):
 
     info = {name: task.get(name) for name in CORE_COLUMNS + EXTRA_COLUMNS}
     info['owner_id'] = task.get('owner')
-    if not info['image_id'] and isinstance(task.get('result'), dict):
-        # Glance's legacy import and Rackspace name the image in the result.
-        info['image_id'] = task['result'].get('image_id')
+    info['image_id'] = task_image_id(task)
     if info['message'] == 'None':
         # Rackspace spells "no message" as the string "None".
         info['message'] = ''
@@ -56,6 +54,16 @@ def task_columns(task):
             info[name] = format_columns.DictColumn(info[name])
     columns = sorted(info)
     return tuple(columns), tuple(info[name] for name in columns)
+
+
+def task_image_id(task):
+    """The ID of the image a task made, or None."""
+    if task.get('image_id'):
+        return task['image_id']
+    if isinstance(task.get('result'), dict):
+        # Glance's legacy import and Rackspace name the image in the result.
+        return task['result'].get('image_id')
+    return None
 
 
 def checked_task_id(task_id):
@@ -379,6 +387,8 @@ class ImportTask(TaskCommand):
         except KeyboardInterrupt:
             self.say(upload.left_note())
             raise
+        if parsed_args.wait and self.final_task.get('status') == 'success':
+            self.verify(client, upload, uploaded)
         if keep:
             self.say(f'The uploaded image is kept at {upload.where}.')
         elif self.final_task.get('status') in waiting.FINAL_STATUSES:
@@ -388,6 +398,23 @@ class ImportTask(TaskCommand):
         else:
             self.say(upload.left_note())
         return columns
+
+
+    def verify(self, client, upload, uploaded):
+        """Say whether the image holds the file's bytes; exit 1 if not."""
+        image_id = task_image_id(self.final_task)
+        if not image_id:
+            self.say('Cannot verify the image: the task does not name it.')
+            return
+        try:
+            image = client.get_image(image_id)
+        except exceptions.CommandError as exc:
+            self.say(f'{exc}: the image was not compared with the file.')
+            return
+        matched, line = upload.compared(image, uploaded)
+        self.say(line)
+        if matched is False:
+            self.exit_code = EXIT_TASK_FAILED
 
 
 class ShowTask(TaskCommand):
