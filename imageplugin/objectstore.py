@@ -134,16 +134,24 @@ class ObjectStore(http.SessionClient):
             raise exceptions.CommandError(
                 f'Invalid container name {container!r}: it may not be '
                 "empty or hold '/'")
+        if self.exists(container):
+            return False
+        self.request('PUT', self.path(container),
+                     f'Cannot create container {container}')
+        return True
+
+    def exists(self, container, name=None):
+        """Whether the container (or the object in it) exists."""
+        where = (f'container {container}' if name is None
+                 else f'{container}/{name}')
         try:
             # log=False: a container's headers may hold its TempURL key.
-            self.request('HEAD', self.path(container),
-                         f'Cannot use container {container}', log=False)
-            return False
+            self.request('HEAD', self.path(container, name),
+                         f'Cannot use {where}', log=False)
         except http.HTTPError as exc:
             if exc.http_status != 404:
                 raise
-        self.request('PUT', self.path(container),
-                     f'Cannot create container {container}')
+            return False
         return True
 
     # Uploads

@@ -132,12 +132,18 @@ class PluginCommand:
 
     @property
     def client(self):
-        """The tasks API client; logs in on first use."""
+        """The tasks API client; logs in on first use.
+
+        One client per command: it keeps what it read once (the task
+        schema) for the rest of the command.
+        """
         if not self.auth_required:
             from imageplugin import http
 
             http.log_in(self.app, self)
-        return self.app.client_manager.image_tasks
+        if getattr(self, '_client', None) is None:
+            self._client = self.app.client_manager.image_tasks
+        return self._client
 
     def get_parser(self, prog_name):
         """A parser that reports a wrong command line in one line."""
@@ -200,6 +206,7 @@ class TaskCommand(PluginCommand, command.ShowOne):
         client = self.client
         deadline = (None if parsed_args.timeout is None
                     else time.monotonic() + parsed_args.timeout)
+        min_interval = self.poll_floor(client, parsed_args)
         for attempt in range(INTERMITTENT_RETRIES + 1):
             timeout = (None if deadline is None
                        else max(0.0, deadline - time.monotonic()))
@@ -207,7 +214,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
                 task = waiting.wait_for_task(
                     client.get_task, task, timeout=timeout,
                     max_interval=parsed_args.max_poll_interval,
-                    note=self.say, progress=self.progress)
+                    min_interval=min_interval, note=self.say,
+                    progress=self.progress)
             except waiting.WaitTimeout as exc:
                 self.exit_code = EXIT_TIMEOUT
                 status = exc.task.get('status')
@@ -236,6 +244,31 @@ class TaskCommand(PluginCommand, command.ShowOne):
             self.say(f'Task {task["id"]} failed: '
                      f'{failures.explained(task.get("message"))}')
         return task
+
+    @staticmethod
+    def poll_floor(client, parsed_args):
+        """The shortest time between two looks at a task of this cloud.
+
+        Rackspace asks for 30 s. The dialect is --dialect where given,
+        else the cloud's task schema (read once per command), else, when
+        the schema cannot be read now, the endpoint: the wait itself then
+        rides out an image service that is down.
+        """
+        from imageplugin import http
+        from imageplugin import waiting
+
+        dialect = getattr(parsed_args, 'dialect', None)
+        if dialect is None:
+            timeout = waiting.POLL_TIMEOUT
+            if parsed_args.timeout is not None:
+                timeout = max(waiting.MIN_INTERVAL,
+                              min(timeout, parsed_args.timeout))
+            try:
+                dialect = client.dialect(timeout=timeout)
+            except (http.HTTPError, http.Unreachable):
+                dialect = client.dialect_by_endpoint()
+        return (waiting.RACKSPACE_MIN_INTERVAL if dialect == 'rackspace'
+                else waiting.MIN_INTERVAL)
 
     def resume_command(self, task_id):
         words = ['openstack']
@@ -527,7 +560,28 @@ class ExportTask(TaskCommand):
                 'This cloud offers no export task (its task types: '
                 f'{", ".join(types)}); exporting is a Rackspace Cloud '
                 'Images feature')
-        task_input = {'image_uuid': client.find_image_id(parsed_args.image),
+        image_id = client.find_image_id(parsed_args.image)
+        self.check_export_target(image_id, container)
+        task_input = {'image_uuid': image_id,
                       'receiving_swift_container': container}
         return self.shown(client.create_task('export', task_input),
                           parsed_args)
+
+    def check_export_target(self, image_id, container):
+        """Refuse an export that would fail: Rackspace's task needs the
+        container and fails if ``<image-id>.vhd`` is there already."""
+        from imageplugin import objectstore
+
+        store = objectstore.ObjectStore.from_client_manager(
+            self.app.client_manager)
+        action = f'Cannot export image {image_id} to container {container}'
+        if not store.exists(container):
+            raise exceptions.CommandError(
+                f'{action}: the object storage has no such container; '
+                f'create it first ("openstack container create {container}")')
+        exported = f'{image_id}.vhd'
+        if store.exists(container, exported):
+            raise exceptions.CommandError(
+                f'{action}: it already holds {exported}, and a second export '
+                'there fails; delete that object or export to another '
+                'container')
