@@ -72,6 +72,15 @@ class TaskAPI(http.SessionClient):
         return ('rackspace' if 'rackspacecloud.com' in self.endpoint
                 else 'glance')
 
+    def check_access(self):
+        """Fail now if this user may not use the tasks API.
+
+        Upstream Glance keeps it for admins: one cheap request spares an
+        upload that the task would then be refused for.
+        """
+        self.request('GET', '/tasks', 'Cannot use the tasks API',
+                     params={'limit': 1})
+
     def create_task(self, task_type, task_input):
         """Create a task; return it as the server describes it."""
         body = {'type': task_type, 'input': task_input}

@@ -17,6 +17,7 @@ import os
 from osc_lib import exceptions
 
 from imageplugin import importing
+from imageplugin import limits
 from imageplugin import objectstore
 from imageplugin import upload
 
@@ -31,56 +32,64 @@ RACKSPACE_DIGEST = 'md5'
 
 
 class FileImport:
-    """One local file on its way to becoming an image."""
+    """One local file on its way to becoming an image.
 
-    def __init__(self, client_manager, tasks, parsed_args):
+    Constructing it checks the file, its content and the options, before
+    anything goes over the network.
+    """
+
+    def __init__(self, client_manager, parsed_args):
         self.client_manager = client_manager
-        self.tasks = tasks
         self.args = parsed_args
         self.container = parsed_args.container
-        # Set by task_input, once the file has been checked.
-        self.name = self.identity = self.digest = None
         self.segment_size = (parsed_args.segment_size
                              or objectstore.DEFAULT_SEGMENT_SIZE)
+        self.properties, self.given = importing.image_properties(parsed_args)
+        self.properties.setdefault('name', os.path.splitext(
+            os.path.basename(parsed_args.file))[0])
+        self.image = upload.checked_image_file(
+            parsed_args.file, parsed_args.disk_format,
+            parsed_args.container_format, parsed_args.import_from_format)
+        self.name_upload(parsed_args.object_name)
+        # The hash to compare the image with: set once the dialect is known.
+        self.digest = None
+        if parsed_args.dialect == 'rackspace':
+            self.check_rackspace()
         self.store = None
-        self.image = None
 
     @property
     def where(self):
         return f'{self.container}/{self.name}'
 
-    def task_input(self, extra):
-        """Check everything that can be checked before the upload.
+    def task_input(self, tasks, extra):
+        """Check what the cloud would refuse, before the upload.
 
-        Returns the import task's input.
+        ``tasks`` is the cloud's ``TaskAPI``. Returns the import task's
+        input.
         """
         args = self.args
-        dialect = args.dialect or self.tasks.dialect()
-        rackspace = dialect == 'rackspace'
-        self.image = upload.checked_image_file(
-            args.file, args.disk_format, args.container_format,
-            max_size=upload.RACKSPACE_MAX_SIZE if rackspace else None)
-        if rackspace and self.image.disk_format != 'vhd':
-            raise exceptions.CommandError(
-                f'Cannot import {args.file}: Rackspace Cloud Images imports '
-                f'VHD files only and this one is {self.image.disk_format} '
-                '(convert it with "qemu-img convert -O vpc")')
-        self.name_upload(args.object_name)
+        rackspace = (args.dialect or tasks.dialect()) == 'rackspace'
+        if rackspace and not args.dialect:
+            self.check_rackspace()
+        # A cheap request now rather than a refused task after the upload.
+        tasks.check_access()
         self.digest = RACKSPACE_DIGEST if rackspace else GLANCE_DIGEST
         self.store = objectstore.ObjectStore.from_client_manager(
             self.client_manager)
-        formats = {}
         if rackspace:
-            import_from = self.where
-        else:
-            import_from = self.store.temp_url(
-                self.container, self.name, TEMP_URL_LIFETIME)
-            formats = {'disk_format': self.image.disk_format,
-                       'container_format': self.image.container_format}
-        return importing.import_input(
-            import_from, name=args.name,
-            import_from_format=args.import_from_format,
-            properties=args.properties, extra=extra, **formats)
+            return importing.rackspace_input(
+                self.where, self.properties, self.given,
+                args.import_from_format, extra)
+        temp_url = self.store.temp_url(self.container, self.name,
+                                       TEMP_URL_LIFETIME)
+        return importing.glance_input(temp_url, self.image.formats,
+                                      self.properties, extra)
+
+    def check_rackspace(self):
+        """Refuse what Rackspace Cloud Images would fail the task for."""
+        limits.check_rackspace_image(self.args.file, self.image.content,
+                                     self.image.size)
+        importing.rackspace_input(self.where, self.properties, self.given)
 
     def name_upload(self, object_name):
         """Name the object after the file's identity, unless given."""

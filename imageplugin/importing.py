@@ -3,7 +3,7 @@
 Rackspace Cloud Images imports a ``container/object`` of Cloud Files and
 accepts no image property but ``name``. Upstream Glance imports an http(s)
 URL and requires the source format and the image's disk and container
-formats.
+formats, which the content of the source decides (``formats``).
 """
 
 import os.path
@@ -12,107 +12,139 @@ import urllib.parse
 
 from osc_lib import exceptions
 
-# File extension: (disk_format, container_format) as Glance names them.
-FORMATS_BY_EXTENSION = {
-    '.qcow2': ('qcow2', 'bare'),
-    '.qcow': ('qcow2', 'bare'),
-    '.raw': ('raw', 'bare'),
-    '.img': ('raw', 'bare'),
-    '.vhd': ('vhd', 'bare'),
-    '.vhdx': ('vhdx', 'bare'),
-    '.vmdk': ('vmdk', 'bare'),
-    '.vdi': ('vdi', 'bare'),
-    '.iso': ('iso', 'bare'),
-    '.ploop': ('ploop', 'bare'),
-    '.aki': ('aki', 'aki'),
-    '.ari': ('ari', 'ari'),
-    '.ami': ('ami', 'ami'),
-}
+from imageplugin import limits
 
 _SCHEME = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*)://')
-
-
-def formats_from_name(name):
-    """(disk_format, container_format) told by a file name, or None."""
-    extension = os.path.splitext(name.lower())[1]
-    return FORMATS_BY_EXTENSION.get(extension)
+# Glance's image properties that are not strings (images schema): a
+# property given as text is sent as the type Glance stores.
+_INTEGER_PROPERTIES = ('min_disk', 'min_ram')
+_BOOLEAN_PROPERTIES = ('protected', 'os_hidden')
+_BOOLEANS = {'true': True, 'yes': True, '1': True,
+             'false': False, 'no': False, '0': False}
 
 
 def is_url(import_from):
-    return bool(_SCHEME.match(import_from))
+    """Whether ``import_from`` is an http(s) URL (else container/object).
 
-
-def import_input(import_from, name=None, import_from_format=None,
-                 disk_format=None, container_format=None, properties=None,
-                 extra=None):
-    """Return the ``input`` of an import task.
-
-    ``extra`` holds input keys we do not model (``--input``); the typed
-    arguments win over it.
+    Anything else is a one-line CommandError.
     """
     scheme = _SCHEME.match(import_from)
     if scheme is None:
-        typed = _rackspace_input(import_from, name, import_from_format,
-                                 disk_format, container_format, properties)
-    elif scheme.group(1).lower() in ('http', 'https'):
-        typed = _glance_input(import_from, name, import_from_format,
-                              disk_format, container_format, properties)
-    else:
+        container, _, obj = import_from.partition('/')
+        if not container or not obj:
+            raise exceptions.CommandError(
+                f'--import-from {import_from!r} must be <container>/<object> '
+                '(an object in the cloud\'s object storage) or an http(s) '
+                'URL')
+        return False
+    if scheme.group(1).lower() not in ('http', 'https'):
         raise exceptions.CommandError(
             f'--import-from must be <container>/<object> or an http(s) URL, '
             f'not a {scheme.group(1)}:// address')
-    return _merged(extra or {}, typed)
+    return True
 
 
-def _rackspace_input(import_from, name, import_from_format, disk_format,
-                     container_format, properties):
-    container, _, obj = import_from.partition('/')
-    if not container or not obj:
-        raise exceptions.CommandError(
-            f'--import-from {import_from!r} must be <container>/<object> '
-            '(an object in the cloud\'s object storage) or an http(s) URL')
-    refused = [option for option, value in (
-        ('--disk-format', disk_format),
-        ('--container-format', container_format),
-        ('--property', properties)) if value]
+def shown(url):
+    """A URL as it may be printed: a TempURL's query is a signature."""
+    return url.split('?', 1)[0]
+
+
+def image_properties(args):
+    """The image properties the options in ``args`` set, typed.
+
+    Returns them and the options that set them, for a dialect that
+    accepts none but the name.
+    """
+    properties = {key: _typed(key, value)
+                  for key, value in (args.properties or {}).items()}
+    given = ['--property'] if args.properties else []
+    for option, key in (('--min-disk', 'min_disk'), ('--min-ram', 'min_ram'),
+                        ('--visibility', 'visibility'),
+                        ('--protected', 'protected')):
+        value = getattr(args, key)
+        if value is not None:
+            properties[key] = value
+            given.append(option)
+    if args.tags:
+        properties['tags'] = list(dict.fromkeys(args.tags))
+        given.append('--tag')
+    name = limits.checked_name(args.name)
+    if name is not None:
+        properties['name'] = name
+    return properties, given
+
+
+def _typed(key, value):
+    if key in _INTEGER_PROPERTIES:
+        if not value.isdigit():
+            raise exceptions.CommandError(
+                f'--property {key}={value}: {key} must be a whole number')
+        return int(value)
+    if key in _BOOLEAN_PROPERTIES:
+        if value.lower() not in _BOOLEANS:
+            raise exceptions.CommandError(
+                f'--property {key}={value}: {key} must be true or false')
+        return _BOOLEANS[value.lower()]
+    return value
+
+
+def rackspace_input(import_from, properties, refused=(),
+                    import_from_format=None, extra=None):
+    """The input of a Rackspace import of ``container/object``.
+
+    ``properties`` must hold only a name (default: the object's name
+    without its extension, as pyrax names it); ``refused`` lists the
+    options given that Rackspace would fail the task for.
+    """
+    refused = [option for option in refused if option != '--name']
     if refused:
         raise exceptions.CommandError(
             'An import from <container>/<object> (Rackspace Cloud Images) '
             f'accepts no image property but --name; {", ".join(refused)} '
             'would make the task fail')
-    task_input = {'import_from': import_from}
+    name = properties.get('name')
+    if name is None:
+        name = os.path.splitext(os.path.basename(import_from))[0]
+    task_input = {'import_from': import_from,
+                  'image_properties': {'name': name}}
     if import_from_format:
         task_input['import_from_format'] = import_from_format
-    if name is not None:
-        task_input['image_properties'] = {'name': name}
-    return task_input
+    return _merged(extra or {}, task_input)
 
 
-def _glance_input(url, name, import_from_format, disk_format,
-                  container_format, properties):
-    guessed = formats_from_name(urllib.parse.urlsplit(url).path)
-    guessed_disk, guessed_container = guessed or (None, None)
-    source_format = import_from_format or disk_format or guessed_disk
-    disk_format = disk_format or import_from_format or guessed_disk
-    if not source_format:
-        raise exceptions.CommandError(
-            f'Cannot tell the image format from {_shown(url)}: give '
-            '--disk-format (and --import-from-format when the source is in '
-            'another format), e.g. --disk-format qcow2')
-    image_properties = dict(properties or {})
-    image_properties['disk_format'] = disk_format
-    image_properties['container_format'] = (
-        container_format or guessed_container or 'bare')
-    if name is not None:
-        image_properties['name'] = name
-    return {'import_from': url,
-            'import_from_format': source_format,
-            'image_properties': image_properties}
+def glance_input(url, formats, properties, extra=None):
+    """The input of a Glance import of an http(s) URL in ``formats``."""
+    image_properties = dict(properties,
+                            disk_format=formats.disk,
+                            container_format=formats.container)
+    return _merged(extra or {}, {'import_from': url,
+                                 'import_from_format': formats.source,
+                                 'image_properties': image_properties})
 
 
-def _shown(url):
-    # A TempURL's query is a signature: never print it.
-    return repr(url.split('?', 1)[0])
+def url_formats(url, args, verify=True, note=None):
+    """The ``Formats`` of the image at ``url``, read from its first bytes.
+
+    ``args`` holds the user's format options; ``note(text)`` hears that
+    the content could not be checked, when the options had to do.
+    """
+    from imageplugin import formats
+    from imageplugin import inspection
+
+    where = shown(url)
+    try:
+        content, unread = inspection.inspect_url(url, verify), None
+    except inspection.Unreadable as exc:
+        content, unread = None, str(exc)
+    decided = formats.decided(
+        where, urllib.parse.urlsplit(url).path, content, unread,
+        disk_format=args.disk_format,
+        import_from_format=args.import_from_format,
+        container_format=args.container_format)
+    if unread and note:
+        note(f'Could not read the start of {where} ({unread}): importing it '
+             f'as {decided.source}, unchecked')
+    return decided
 
 
 def _merged(base, overrides):

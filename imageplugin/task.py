@@ -166,6 +166,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
         # Checked before take_action, so that no task is created in vain.
         if parsed_args.timeout is not None and not parsed_args.wait:
             raise exceptions.CommandError('--timeout needs --wait')
+        self.progress_stream = (self.app.stderr if parsed_args.progress
+                                else None)
         super().run(parsed_args)
         return self.exit_code
 
@@ -182,6 +184,10 @@ class TaskCommand(PluginCommand, command.ShowOne):
             '--timeout', metavar='<seconds>', type=positive_number,
             help='With --wait, give up waiting after this many seconds '
                  '(default: no limit)')
+        parser.add_argument(
+            '--no-progress', dest='progress', action='store_false',
+            help='Draw no progress line on the terminal (the upload of a '
+                 '--file, the wait)')
         parser.add_argument(
             '--max-poll-interval', metavar='<seconds>',
             type=positive_number, default=waiting.DEFAULT_MAX_INTERVAL,
@@ -285,7 +291,7 @@ class TaskCommand(PluginCommand, command.ShowOne):
         self.app.stderr.flush()
 
     def progress(self, task, waited):
-        if not self.app.stderr.isatty():
+        if not (self.progress_stream and self.progress_stream.isatty()):
             return
         # Marked first: a Ctrl-C during the write still clears the line.
         self._progress_shown = True
@@ -303,6 +309,25 @@ class TaskCommand(PluginCommand, command.ShowOne):
         return super().produce_output(parsed_args, column_names, data)
 
 
+def whole_number(text):
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not a whole number')
+    return int(text)
+
+
+def segment_size(text):
+    """A segment size the object storage takes (1 MiB to 5 GiB)."""
+    from imageplugin import objectstore
+
+    size = byte_size(text)
+    if not (objectstore.MIN_SEGMENT_SIZE <= size
+            <= objectstore.MAX_OBJECT_SIZE):
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not a segment size from 1M to 5G')
+    return size
+
+
 class ImportTask(TaskCommand):
     """Create a task that imports an image into the image service.
 
@@ -313,6 +338,8 @@ class ImportTask(TaskCommand):
     """
 
     def get_parser(self, prog_name):
+        from imageplugin import formats
+
         parser = super().get_parser(prog_name)
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument(
@@ -325,21 +352,54 @@ class ImportTask(TaskCommand):
                  'storage and import from there')
         parser.add_argument(
             '--import-from-format', metavar='<format>',
-            help='Format of the source image (default: the disk format)')
+            choices=formats.DISK_FORMATS,
+            help='Format of the source image, when it differs from the '
+                 'disk format and the cloud converts it (default: its '
+                 'content\'s)')
         parser.add_argument(
-            '--name', metavar='<name>', help='Name of the new image')
+            '--name', metavar='<name>',
+            help='Name of the new image (default for --file and '
+                 'Rackspace: the file or object name without extension)')
         parser.add_argument(
             '--disk-format', metavar='<format>',
-            help='Disk format of the new image, e.g. qcow2, raw, vhd '
-                 '(default: from the file extension of a URL)')
+            choices=formats.DISK_FORMATS,
+            help='Disk format of the new image: '
+                 f'{", ".join(formats.DISK_FORMATS)} (default: read from '
+                 'the image\'s content, which it must agree with)')
         parser.add_argument(
             '--container-format', metavar='<format>',
-            help='Container format of the new image (default: bare)')
+            choices=formats.CONTAINER_FORMATS,
+            help='Container format of the new image: '
+                 f'{", ".join(formats.CONTAINER_FORMATS)} (default: bare)')
         parser.add_argument(
             '--property', metavar='<key=value>', dest='properties',
             action=parseractions.KeyValueAction,
-            help='Property of the new image (repeat for more); URL '
-                 'imports only')
+            help='Property of the new image (repeat for more); Glance '
+                 'only. min_disk, min_ram, protected and os_hidden are '
+                 'sent as numbers and booleans')
+        parser.add_argument(
+            '--min-disk', metavar='<disk-gb>', type=whole_number,
+            help='Minimum disk size needed to boot the image, in GiB '
+                 '(Glance only)')
+        parser.add_argument(
+            '--min-ram', metavar='<ram-mb>', type=whole_number,
+            help='Minimum RAM size needed to boot the image, in MiB '
+                 '(Glance only)')
+        parser.add_argument(
+            '--tag', metavar='<tag>', dest='tags', action='append',
+            help='Tag of the new image (repeat for more; Glance only)')
+        visibility = parser.add_mutually_exclusive_group()
+        for value in ('public', 'private', 'community', 'shared'):
+            visibility.add_argument(
+                f'--{value}', dest='visibility', action='store_const',
+                const=value, help=f'Make the image {value} (Glance only)')
+        protection = parser.add_mutually_exclusive_group()
+        protection.add_argument(
+            '--protected', dest='protected', action='store_const',
+            const=True, help='Protect the image from deletion (Glance only)')
+        protection.add_argument(
+            '--unprotected', dest='protected', action='store_const',
+            const=False, help='Allow the image to be deleted (Glance only)')
         parser.add_argument(
             '--input', metavar='<json>', dest='extra_input',
             help='JSON object of further task input keys; the options '
@@ -353,7 +413,7 @@ class ImportTask(TaskCommand):
             '--object-name', metavar='<name>',
             help='Name of the uploaded object (default: the file name)')
         upload.add_argument(
-            '--segment-size', metavar='<size>', type=byte_size,
+            '--segment-size', metavar='<size>', type=segment_size,
             help='Files larger than this are uploaded in segments of this '
                  'size, and an interrupted upload resumes (default: 256M)')
         upload.add_argument(
@@ -375,14 +435,22 @@ class ImportTask(TaskCommand):
             return self.import_file(parsed_args, extra)
         from imageplugin import importing
 
-        task_input = importing.import_input(
-            parsed_args.import_from,
-            name=parsed_args.name,
-            import_from_format=parsed_args.import_from_format,
-            disk_format=parsed_args.disk_format,
-            container_format=parsed_args.container_format,
-            properties=parsed_args.properties,
-            extra=extra)
+        import_from = parsed_args.import_from
+        properties, given = importing.image_properties(parsed_args)
+        if importing.is_url(import_from):
+            formats = importing.url_formats(
+                import_from, parsed_args,
+                verify=self.app.client_manager.verify, note=self.say)
+            task_input = importing.glance_input(import_from, formats,
+                                                properties, extra)
+        else:
+            given += [option for option, value in (
+                ('--disk-format', parsed_args.disk_format),
+                ('--container-format', parsed_args.container_format))
+                if value]
+            task_input = importing.rackspace_input(
+                import_from, properties, given,
+                parsed_args.import_from_format, extra)
         client = self.client
         return self.shown(
             client.create_task('import', task_input), parsed_args,
@@ -392,12 +460,12 @@ class ImportTask(TaskCommand):
         from imageplugin import fileimport
         from imageplugin import waiting
 
+        # The file and the options are checked before logging in.
+        upload = fileimport.FileImport(self.app.client_manager, parsed_args)
         client = self.client
-        upload = fileimport.FileImport(self.app.client_manager, client,
-                                       parsed_args)
-        task_input = upload.task_input(extra)
+        task_input = upload.task_input(client, extra)
         try:
-            uploaded = upload.send(self.app.stderr)
+            uploaded = upload.send(self.progress_stream)
         except KeyboardInterrupt:
             self.say(f'Upload interrupted. {upload.resume_note()}')
             raise
@@ -431,7 +499,6 @@ class ImportTask(TaskCommand):
         else:
             self.say(upload.left_note())
         return columns
-
 
     def verify(self, client, upload, uploaded):
         """Say whether the image holds the file's bytes; exit 1 if not."""

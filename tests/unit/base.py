@@ -137,6 +137,19 @@ class ShellTestCase(testtools.TestCase):
                          result)
         return result.stdout
 
+    def serve_image(self, url, data):
+        """Answer ranged GETs of ``url`` as a web server holding ``data``
+        does; returns the requests-mock matcher."""
+        def answer(request, context):
+            first, _, last = request.headers['Range'][6:].partition('-')
+            start = len(data) - int(last) if not first else int(first)
+            end = len(data) if not first or not last else int(last) + 1
+            context.status_code = 206
+            context.headers['Content-Range'] = (
+                f'bytes {start}-{min(end, len(data)) - 1}/{len(data)}')
+            return data[start:end]
+        return self.requests.get(url, content=answer)
+
     def sent_json(self, index=-1):
         return self.requests.request_history[index].json()
 

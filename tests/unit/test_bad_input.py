@@ -9,6 +9,7 @@ import requests
 
 from tests.unit import base
 from tests.unit import fakes
+from tests.unit import images
 
 SHOW = ('image', 'task', 'show', base.TASK_ID)
 IMPORT_URL = ('image', 'task', 'import', '--import-from',
@@ -16,6 +17,10 @@ IMPORT_URL = ('image', 'task', 'import', '--import-from',
 EXPORT = ('image', 'task', 'export', '7d1b6f4e-0c3a-4f7e-9a51-2b8e6c0d4f11',
           '--container')
 SHOW_URL = base.TASKS_URL + '/' + base.TASK_ID
+# The start of the image at IMPORT_URL, as its web server answers.
+QCOW2_SERVED = {('GET', IMPORT_URL[-1]): {
+    'status_code': 206, 'content': images.qcow2(),
+    'headers': {'Content-Range': 'bytes 0-65535/65536'}}}
 SCHEMA_URL = base.ENDPOINT + '/v2/schemas/task'
 USAGE = 2
 
@@ -56,11 +61,43 @@ CASES = [
                                   '--import-from', 'a.vhd'), {}, 1,
      "--import-from 'a.vhd' must be <container>/<object> (an object in the "
      "cloud's object storage) or an http(s) URL"),
-    ('URL without a format', ('image', 'task', 'import', '--import-from',
-                              'http://127.0.0.1:8000/get'), {}, 1,
-     "Cannot tell the image format from 'http://127.0.0.1:8000/get': give "
-     "--disk-format (and --import-from-format when the source is in "
-     "another format), e.g. --disk-format qcow2"),
+    ('URL without a readable format', (
+        'image', 'task', 'import', '--import-from',
+        'http://127.0.0.1:8000/get?sig=s'), {
+            ('GET', 'http://127.0.0.1:8000/get'): {
+                'status_code': 401, 'reason': 'Unauthorized'}}, 1,
+     'Cannot tell the disk format of http://127.0.0.1:8000/get: it answers '
+     'HTTP 401 (Unauthorized), and its name does not tell for sure; give '
+     '--disk-format (e.g. qcow2 or raw)'),
+    ('URL of nothing', IMPORT_URL, {('GET', IMPORT_URL[-1]): {
+        'status_code': 404, 'reason': 'Not Found'}}, 1,
+     'Cannot import http://127.0.0.1:8000/a.qcow2: it answers HTTP 404 '
+     '(Not Found): there is no image there to import'),
+    ('URL of an unsafe image', IMPORT_URL, {('GET', IMPORT_URL[-1]): {
+        'status_code': 200, 'content': images.qcow2(backing_file=True)}}, 1,
+     'Cannot import http://127.0.0.1:8000/a.qcow2: it is a qcow2 image '
+     'with a backing file: the image service would read a file of its own '
+     'host into your image (flatten it first: qemu-img convert -O qcow2 '
+     '<in> <out>)'),
+    ('disk format against the content', IMPORT_URL + (
+        '--disk-format', 'raw'), QCOW2_SERVED, 1,
+     'Cannot import http://127.0.0.1:8000/a.qcow2: --disk-format raw '
+     'contradicts its content, which is qcow2; give --disk-format qcow2 or '
+     'leave the option out'),
+    ('unknown disk format', IMPORT_URL + ('--disk-format', 'qcow3'), {},
+     USAGE, "openstack image task import: error: argument --disk-format: "
+     "invalid choice: 'qcow3' (choose from 'ami', 'ari', 'aki', 'vhd', "
+     "'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop') (see openstack "
+     "image task import --help)"),
+    ('name too long', IMPORT_URL + ('--name', 'n' * 256), {}, 1,
+     '--name is 256 characters long; image names have at most 255'),
+    ('untyped min_disk', IMPORT_URL + ('--property', 'min_disk=one'), {}, 1,
+     '--property min_disk=one: min_disk must be a whole number'),
+    ('segment size too small', ('image', 'task', 'import', '--file', 'f',
+                                '--segment-size', '1K'), {}, USAGE,
+     "openstack image task import: error: argument --segment-size: '1K' is "
+     "not a segment size from 1M to 5G (see openstack image task import "
+     "--help)"),
     ('property for Rackspace', ('image', 'task', 'import', '--import-from',
                                 'c/a.vhd', '--disk-format', 'vhd'), {}, 1,
      'An import from <container>/<object> (Rackspace Cloud Images) accepts '
@@ -160,13 +197,16 @@ CASES = [
         'text': '{"id": "fc29a67c'}}, 1,
      f'Cannot show task {base.TASK_ID}: the image service at '
      f'{base.ENDPOINT}/v2 answered HTTP 200 with a body that is not JSON'),
-    ('413 answer', IMPORT_URL, {('POST', base.TASKS_URL): glance_error(
-        413, 'Request Entity Too Large')}, 1,
+    ('413 answer', IMPORT_URL, {**QCOW2_SERVED, ('POST', base.TASKS_URL):
+                                glance_error(413, 'Request Entity Too Large')},
+     1,
      'Cannot create the import task: Request Entity Too Large (HTTP 413)'),
-    ('415 answer', IMPORT_URL, {('POST', base.TASKS_URL): glance_error(
-        415, 'Unsupported Content-Type')}, 1,
+    ('415 answer', IMPORT_URL, {**QCOW2_SERVED, ('POST', base.TASKS_URL):
+                                glance_error(415, 'Unsupported Content-Type')},
+     1,
      'Cannot create the import task: Unsupported Content-Type (HTTP 415)'),
-    ('host refused by Glance', IMPORT_URL, {('POST', base.TASKS_URL):
+    ('host refused by Glance', IMPORT_URL, {**QCOW2_SERVED,
+                                            ('POST', base.TASKS_URL):
                                             glance_error(
         400, 'URI for legacy import task does not pass filtering: '
         'http://127.0.0.1:8000/a.qcow2')}, 1,

@@ -7,12 +7,13 @@ from imageplugin import objectstore
 from tests.unit import base
 from tests.unit import fakes
 from tests.unit import fakeswift
+from tests.unit import images
 
 SCHEMA_URL = base.ENDPOINT + '/v2/schemas/task'
 IMAGE_ID = fakes.GLANCE_SUCCESS['result']['image_id']
 IMAGE_URL = base.ENDPOINT + '/v2/images/' + IMAGE_ID
 QCOW2 = b'QFI\xfb\x00\x00\x00\x03' + b'\x00' * 4088
-VHD_FOOTER = b'conectix' + b'\x00' * 504
+VHD_FOOTER = images.vhd_footer(4096)
 
 
 class FileImportTestCase(base.ShellTestCase):
@@ -26,6 +27,8 @@ class FileImportTestCase(base.ShellTestCase):
              ('object-store', 'public', fakeswift.ENDPOINT, 'RegionOne')])
         self.swift = fakeswift.FakeSwift(self.requests)
         self.clock = self.useFixture(base.FakeClock())
+        # The look at the tasks API before the upload.
+        self.access = self.requests.get(base.TASKS_URL, json={'tasks': []})
 
     def offer(self, *task_types):
         self.requests.get(SCHEMA_URL, json={
@@ -277,14 +280,62 @@ class TestGlanceDialect(FileImportTestCase):
              f'{IMAGE_ID} (HTTP 404): the image was not compared with the '
              'file.\n'), (result.exit_code, result.stderr))
 
-    def test_content_must_match_the_name(self):
-        path = self.file('disk.vmdk', QCOW2)
-        result = self.run_import('--file', path)
+    def test_content_must_match_the_disk_format(self):
+        path = self.file('disk.img', QCOW2)
+        result = self.run_import('--file', path, '--disk-format', 'raw')
         self.assertFailsWith(
-            result, f'Cannot tell the disk format of {path}: its name says '
-            'vmdk but its content is qcow2; give --disk-format to choose')
+            result, f'Cannot import {path}: --disk-format raw contradicts '
+            'its content, which is qcow2; give --disk-format qcow2 or leave '
+            'the option out')
+        # Nothing was asked of the cloud, not even a token.
+        self.assertEqual([], self.requests.request_history)
+
+    def test_an_img_file_is_imported_as_its_content(self):
+        path = self.file('cirros.img', QCOW2)
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.GLANCE_SUCCESS)
+        self.assertSucceeds(self.run_import('--file', path))
+        [sent] = self.task_posts()
+        self.assertEqual(('qcow2', {'name': 'cirros', 'disk_format': 'qcow2',
+                                    'container_format': 'bare'}),
+                         (sent['input']['import_from_format'],
+                          sent['input']['image_properties']))
+
+    def test_unsafe_file_is_refused_before_logging_in(self):
+        path = self.file('x.qcow2', images.qcow2(backing_file=True))
+        result = self.run_import('--file', path)
+        self.assertEqual((1, ''), (result.exit_code, result.stdout))
+        self.assertTrue(result.stderr.startswith(
+            f'Cannot import {path}: it is a qcow2 image with a backing '
+            'file'), result.stderr)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_a_member_is_stopped_before_the_upload(self):
+        self.requests.get(base.TASKS_URL, status_code=403, json={
+            'message': 'You are not authorized to complete tasks_api_access '
+                       'action.<br /><br />\n', 'code': '403 Forbidden',
+            'title': 'Forbidden'})
+        result = self.run_import('--file', self.path)
+        self.assertFailsWith(
+            result, 'Cannot use the tasks API: You are not authorized to '
+            'complete tasks_api_access action. The tasks API of this Glance '
+            'is admin-only (policy tasks_api_access): use a profile with the '
+            'admin role. (HTTP 403)')
+        self.assertEqual([], self.swift.sent)
         self.assertEqual([], self.task_posts())
-        self.assertEqual([], self.swift.puts())
+
+    def test_typed_properties(self):
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.GLANCE_SUCCESS)
+        self.assertSucceeds(self.run_import(
+            '--file', self.path, '--property', 'min_disk=1', '--min-ram',
+            '64', '--private', '--unprotected', '--tag', 't'))
+        [sent] = self.task_posts()
+        self.assertEqual({'name': 'disk', 'disk_format': 'qcow2',
+                          'container_format': 'bare', 'min_disk': 1,
+                          'min_ram': 64, 'visibility': 'private',
+                          'protected': False, 'tags': ['t']},
+                         sent['input']['image_properties'])
 
     def test_missing_file(self):
         path = os.path.join(self.home, 'nope.qcow2')
@@ -345,8 +396,27 @@ class TestRackspaceDialect(FileImportTestCase):
             self.run_import('--file', path),
             f'Cannot import {path}: Rackspace Cloud Images imports VHD files '
             'only and this one is qcow2 (convert it with "qemu-img convert '
-            '-O vpc")')
+            '-O vpc <in> <out>")')
         self.assertEqual([], self.swift.puts())
+
+    def test_virtual_size_over_the_limit_before_any_request(self):
+        path = self.file('big.vhd', images.dynamic_vhd(200 * images.GiB))
+        result = self.run_import('--file', path, '--dialect', 'rackspace')
+        self.assertFailsWith(
+            result, f'Cannot import {path}: it expands to a disk of 200.0 '
+            'GiB (214748364800 bytes), over the 160.0 GiB Rackspace imports '
+            '(error 413)')
+        self.assertEqual([], self.requests.request_history)
+
+    def test_properties_other_than_the_name_are_refused(self):
+        path = self.file('my-image.vhd', b'\x00' * 4096 + VHD_FOOTER)
+        result = self.run_import('--file', path, '--dialect', 'rackspace',
+                                 '--min-disk', '10')
+        self.assertFailsWith(
+            result, 'An import from <container>/<object> (Rackspace Cloud '
+            'Images) accepts no image property but --name; --min-disk would '
+            'make the task fail')
+        self.assertEqual([], self.requests.request_history)
 
     def test_forced_dialect(self):
         path = self.file('disk.qcow2', QCOW2)

@@ -1,6 +1,7 @@
 import requests
 
 from tests.unit import base
+from tests.unit import images
 
 SHOW_URL = base.TASKS_URL + '/' + base.TASK_ID
 
@@ -77,6 +78,7 @@ class TestErrors(base.ShellTestCase):
             'message': 'URI for legacy import task does not pass filtering: '
                        'http://127.1:8080/v1/AUTH_a/images/d.qcow2?'
                        'temp_url_sig=0a1b2c3d&temp_url_expires=1'})
+        self.serve_image('http://127.0.0.1/a.qcow2', images.qcow2())
         result = self.openstack('image', 'task', 'import', '--import-from',
                                 'http://127.0.0.1/a.qcow2')
         self.assertFailsWith(

@@ -1,61 +1,96 @@
+import argparse
+
 from osc_lib import exceptions
 import testtools
 
+from imageplugin import formats
 from imageplugin import importing
 
 
-class TestFormatsFromName(testtools.TestCase):
-
-    def test_known_extensions(self):
-        for name, formats in [('a.qcow2', ('qcow2', 'bare')),
-                              ('A.QCOW2', ('qcow2', 'bare')),
-                              ('disk.img', ('raw', 'bare')),
-                              ('disk.raw', ('raw', 'bare')),
-                              ('/x/my.vhd', ('vhd', 'bare')),
-                              ('b.vhdx', ('vhdx', 'bare')),
-                              ('c.vmdk', ('vmdk', 'bare')),
-                              ('d.vdi', ('vdi', 'bare')),
-                              ('e.iso', ('iso', 'bare')),
-                              ('k.aki', ('aki', 'aki'))]:
-            self.assertEqual(formats, importing.formats_from_name(name), name)
-
-    def test_unknown(self):
-        for name in ('image', 'image.tar.gz', 'image.qcow2.gz', '.bashrc'):
-            self.assertIsNone(importing.formats_from_name(name), name)
+def options(**given):
+    values = dict(properties=None, min_disk=None, min_ram=None,
+                  visibility=None, protected=None, tags=None, name=None)
+    values.update(given)
+    return argparse.Namespace(**values)
 
 
-class TestImportInput(testtools.TestCase):
+class TestSources(testtools.TestCase):
 
-    def test_rackspace_without_name(self):
-        self.assertEqual({'import_from': 'exports/a.vhd'},
-                         importing.import_input('exports/a.vhd'))
+    def test_url_or_object(self):
+        self.assertTrue(importing.is_url('HTTPS://h/a'))
+        self.assertFalse(importing.is_url('exports/2024/a:b.vhd'))
 
-    def test_object_names_may_hold_slashes_and_colons(self):
+    def test_neither(self):
+        for source, message in (
+                ('a.vhd', "--import-from 'a.vhd' must be <container>/"
+                          "<object> (an object in the cloud's object "
+                          "storage) or an http(s) URL"),
+                ('ftp://h/a', '--import-from must be <container>/<object> '
+                              'or an http(s) URL, not a ftp:// address')):
+            error = self.assertRaises(exceptions.CommandError,
+                                      importing.is_url, source)
+            self.assertEqual(message, str(error))
+
+
+class TestImageProperties(testtools.TestCase):
+
+    def test_typed(self):
+        properties, given = importing.image_properties(options(
+            properties={'min_disk': '1', 'min_ram': '512',
+                        'protected': 'True', 'os_hidden': 'no',
+                        'os_distro': 'ubuntu'}))
+        self.assertEqual({'min_disk': 1, 'min_ram': 512, 'protected': True,
+                          'os_hidden': False, 'os_distro': 'ubuntu'},
+                         properties)
+        self.assertEqual(['--property'], given)
+
+    def test_options(self):
+        properties, given = importing.image_properties(options(
+            min_disk=10, min_ram=0, visibility='community', protected=False,
+            tags=['a', 'b', 'a'], name='n'))
+        self.assertEqual({'min_disk': 10, 'min_ram': 0, 'protected': False,
+                          'visibility': 'community', 'tags': ['a', 'b'],
+                          'name': 'n'}, properties)
+        self.assertEqual(['--min-disk', '--min-ram', '--visibility',
+                          '--protected', '--tag'], given)
+
+    def test_bad_values(self):
+        for key, value, message in (
+                ('min_disk', '1.5', 'min_disk must be a whole number'),
+                ('protected', 'maybe', 'protected must be true or false')):
+            error = self.assertRaises(
+                exceptions.CommandError, importing.image_properties,
+                options(properties={key: value}))
+            self.assertEqual(f'--property {key}={value}: {message}',
+                             str(error))
+
+
+class TestInput(testtools.TestCase):
+
+    def test_rackspace_names_the_image_after_the_object(self):
         self.assertEqual(
-            {'import_from': 'exports/2024/a:b.vhd',
-             'image_properties': {'name': 'n'}},
-            importing.import_input('exports/2024/a:b.vhd', name='n'))
+            {'import_from': 'exports/2024/my-image.vhd',
+             'image_properties': {'name': 'my-image'}},
+            importing.rackspace_input('exports/2024/my-image.vhd', {}))
 
-    def test_url_query_does_not_decide_the_format(self):
-        task_input = importing.import_input(
-            'https://127.0.0.1/v1/AUTH_x/images/a.raw?temp_url_sig=s&'
-            'temp_url_expires=1')
-        self.assertEqual('raw', task_input['import_from_format'])
-
-    def test_disk_format_alone_sets_the_source_format(self):
-        task_input = importing.import_input('http://127.0.0.1/download',
-                                            disk_format='vmdk')
-        self.assertEqual('vmdk', task_input['import_from_format'])
-        self.assertEqual('vmdk', task_input['image_properties']['disk_format'])
-
-    def test_source_format_alone_sets_the_disk_format(self):
-        task_input = importing.import_input('http://127.0.0.1/download',
-                                            import_from_format='qcow2')
-        self.assertEqual('qcow2',
-                         task_input['image_properties']['disk_format'])
-
-    def test_signature_is_not_shown_in_errors(self):
+    def test_rackspace_refuses_other_properties(self):
         error = self.assertRaises(
-            exceptions.CommandError, importing.import_input,
-            'http://127.0.0.1/x?temp_url_sig=secret')
-        self.assertNotIn('secret', str(error))
+            exceptions.CommandError, importing.rackspace_input, 'c/a.vhd',
+            {'name': 'n'}, ['--name', '--min-disk', '--tag'])
+        self.assertEqual(
+            'An import from <container>/<object> (Rackspace Cloud Images) '
+            'accepts no image property but --name; --min-disk, --tag would '
+            'make the task fail', str(error))
+
+    def test_glance(self):
+        self.assertEqual(
+            {'import_from': 'http://h/x', 'import_from_format': 'qcow2',
+             'backend': 'fast',
+             'image_properties': {'name': 'n', 'disk_format': 'raw',
+                                  'container_format': 'bare',
+                                  'min_ram': 512}},
+            importing.glance_input(
+                'http://h/x', formats.Formats('qcow2', 'raw', 'bare'),
+                {'name': 'n'}, extra={
+                    'backend': 'fast', 'import_from': 'lost',
+                    'image_properties': {'min_ram': 512, 'name': 'lost'}}))

@@ -8,6 +8,7 @@ from imageplugin import task
 from tests.unit import base
 from tests.unit import fakes
 from tests.unit import fakeswift
+from tests.unit import images
 
 SEED_BODY = {
     'type': 'import',
@@ -63,6 +64,17 @@ class TestImportRackspace(base.ShellTestCase):
                           'image_properties': {'name': 'a'}},
                          self.sent_json()['input'])
 
+    def test_the_image_is_named_after_the_object(self):
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_PENDING)
+        self.assertSucceeds(self.openstack(
+            'image', 'task', 'import', '--import-from',
+            'exports/my-excellent-image.vhd'))
+        self.assertEqual({'import_from': 'exports/my-excellent-image.vhd',
+                          'image_properties': {
+                              'name': 'my-excellent-image'}},
+                         self.sent_json()['input'])
+
     def test_image_properties_other_than_name_are_refused(self):
         result = self.openstack(
             'image', 'task', 'import', '--import-from', 'exports/a.vhd',
@@ -86,7 +98,9 @@ class TestImportRackspace(base.ShellTestCase):
 
 class TestImportGlance(base.ShellTestCase):
 
-    def test_url_with_formats_from_extension(self):
+    def test_url_with_formats_from_content(self):
+        self.serve_image('http://127.0.0.1:8000/cirros.qcow2',
+                         images.qcow2())
         self.requests.post(base.TASKS_URL, status_code=201,
                            json=fakes.GLANCE_SUCCESS)
         self.assertSucceeds(self.openstack(
@@ -96,7 +110,24 @@ class TestImportGlance(base.ShellTestCase):
         self.assertEqual({'type': 'import', 'input': fakes.GLANCE_INPUT},
                          self.sent_json())
 
-    def test_explicit_formats_and_properties(self):
+    def test_an_img_name_is_what_its_content_is(self):
+        url = 'https://127.0.0.1/noble-server-cloudimg-amd64.img'
+        served = self.serve_image(url, images.qcow2(3 * images.GiB))
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.GLANCE_SUCCESS)
+        self.assertSucceeds(self.openstack(
+            'image', 'task', 'import', '--import-from', url))
+        self.assertEqual({'import_from': url, 'import_from_format': 'qcow2',
+                          'image_properties': {'disk_format': 'qcow2',
+                                               'container_format': 'bare'}},
+                         self.sent_json()['input'])
+        # Only the start was asked for, and without our token.
+        self.assertEqual('bytes=0-8388607', served.last_request.headers[
+            'Range'])
+        self.assertNotIn('X-Auth-Token', served.last_request.headers)
+
+    def test_explicit_formats_and_typed_properties(self):
+        self.serve_image('https://127.0.0.1/download?id=7', images.qcow2())
         self.requests.post(base.TASKS_URL, status_code=201,
                            json=fakes.GLANCE_SUCCESS)
         self.assertSucceeds(self.openstack(
@@ -104,28 +135,53 @@ class TestImportGlance(base.ShellTestCase):
             '--import-from', 'https://127.0.0.1/download?id=7',
             '--import-from-format', 'qcow2', '--disk-format', 'raw',
             '--container-format', 'ovf', '--name', 'n',
-            '--property', 'os_distro=ubuntu', '--property', 'hw_rng=yes'))
+            '--property', 'os_distro=ubuntu', '--property', 'min_disk=1',
+            '--min-ram', '512', '--tag', 'a', '--tag', 'b', '--community',
+            '--protected'))
         self.assertEqual({
             'import_from': 'https://127.0.0.1/download?id=7',
             'import_from_format': 'qcow2',
             'image_properties': {
                 'name': 'n', 'disk_format': 'raw',
                 'container_format': 'ovf', 'os_distro': 'ubuntu',
-                'hw_rng': 'yes'},
+                'min_disk': 1, 'min_ram': 512, 'tags': ['a', 'b'],
+                'visibility': 'community', 'protected': True},
         }, self.sent_json()['input'])
 
-    def test_unknown_extension_asks_for_the_format(self):
+    def test_unreadable_url_with_an_ambiguous_name_asks(self):
+        self.requests.get('http://127.0.0.1:8000/image.img',
+                          exc=requests.exceptions.ConnectionError)
         result = self.openstack(
             'image', 'task', 'import',
-            '--import-from', 'http://127.0.0.1:8000/image?sig=abc')
+            '--import-from', 'http://127.0.0.1:8000/image.img?sig=abc')
         self.assertFailsWith(
             result,
-            "Cannot tell the image format from 'http://127.0.0.1:8000/image':"
-            " give --disk-format (and --import-from-format when the source "
-            "is in another format), e.g. --disk-format qcow2")
-        self.assertEqual([], self.requests.request_history)
+            'Cannot tell the disk format of http://127.0.0.1:8000/image.img: '
+            'it cannot be reached from here, and its name does not tell for '
+            'sure; give --disk-format (e.g. qcow2 or raw)')
+        self.assertEqual(['GET'], [r.method for r in
+                                   self.requests.request_history])
+
+    def test_unreadable_url_imported_as_told_with_a_note(self):
+        self.requests.get('http://127.0.0.1:8000/image.img',
+                          exc=requests.exceptions.ConnectionError)
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.GLANCE_SUCCESS)
+        result = self.openstack(
+            'image', 'task', 'import', '--disk-format', 'qcow2',
+            '--import-from', 'http://127.0.0.1:8000/image.img',
+            '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (0, 'success\n', 'Could not read the start of '
+             'http://127.0.0.1:8000/image.img (it cannot be reached from '
+             'here): importing it as qcow2, unchecked\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual('qcow2', self.sent_json()['input'][
+            'import_from_format'])
 
     def test_input_is_merged_under_the_options(self):
+        self.serve_image('http://127.0.0.1:8000/cirros.qcow2',
+                         images.qcow2())
         self.requests.post(base.TASKS_URL, status_code=201,
                            json=fakes.GLANCE_SUCCESS)
         self.assertSucceeds(self.openstack(
@@ -183,6 +239,7 @@ class TestImportGlance(base.ShellTestCase):
             'task import --help)', exit_code=2)
 
     def test_server_refusal_is_one_line(self):
+        self.serve_image('http://127.0.0.1:8000/a.raw', bytes(4096))
         self.requests.post(
             base.TASKS_URL, status_code=400,
             json={'message': 'URI for legacy import task does not pass '

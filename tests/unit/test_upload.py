@@ -12,6 +12,7 @@ import testtools
 from imageplugin import objectstore
 from imageplugin import upload
 from tests.unit import base
+from tests.unit import images
 from tests.unit.fakeswift import ENDPOINT
 from tests.unit.fakeswift import FakeSwift
 
@@ -53,8 +54,9 @@ class TestPreflight(FileTestCase):
 
     def test_good_file(self):
         path = self.write('disk.qcow2', QCOW2)
-        self.assertEqual(upload.ImageFile(path, 512, 'qcow2', 'bare'),
-                         upload.checked_image_file(path))
+        image = upload.checked_image_file(path)
+        self.assertEqual((path, 512, ('qcow2', 'qcow2', 'bare')),
+                         (image.path, image.size, image.formats))
 
     def test_missing(self):
         path = os.path.join(self.dir, 'disk.qcow2')
@@ -124,32 +126,15 @@ class TestPreflight(FileTestCase):
         os.waitpid(pid, 0)
         return answer
 
-    def test_size_limit(self):
-        path = self.write('disk.vhd', VHD_FIXED)
-        self.assertEqual(
-            f'Cannot upload {path}: it is 4.5 KiB (4608 bytes), over the '
-            '4.0 KiB this cloud imports', self.fails(path, max_size=4096))
-        self.assertEqual(4608, upload.checked_image_file(
-            path, max_size=4608).size)
-
-    def test_rackspace_limit(self):
-        self.assertEqual(160 * 1024 ** 3, upload.RACKSPACE_MAX_SIZE)
-        path = self.write('disk.vhd', b'')
-        os.truncate(path, upload.RACKSPACE_MAX_SIZE + 1)
-        self.assertEqual(
-            f'Cannot upload {path}: it is 160.0 GiB (171798691841 bytes), '
-            'over the 160.0 GiB this cloud imports',
-            self.fails(path, max_size=upload.RACKSPACE_MAX_SIZE))
 
 
 class TestDiskFormat(FileTestCase):
 
     def test_content(self):
         for data, disk_format in [
-                (QCOW2, 'qcow2'), (VMDK_SPARSE, 'vmdk'),
-                (VMDK_DESCRIPTOR, 'vmdk'), (VDI, 'vdi'), (VHDX, 'vhdx'),
-                (ISO, 'iso'), (VHD_FIXED, 'vhd'), (VHD_DYNAMIC, 'vhd'),
-                (VHD_511, 'vhd')]:
+                (QCOW2, 'qcow2'), (VDI, 'vdi'), (VHDX, 'vhdx'), (ISO, 'iso'),
+                (VHD_FIXED, 'vhd'), (VHD_DYNAMIC, 'vhd'), (VHD_511, 'vhd'),
+                (RAW, 'raw')]:
             self.assertEqual(disk_format, self.check('image', data)
                              .disk_format, data[:30])
             self.assertEqual(disk_format, self.check(
@@ -157,49 +142,44 @@ class TestDiskFormat(FileTestCase):
 
     def test_vdi_needs_its_magic(self):
         not_vdi = VDI[:64] + bytes(4) + VDI[68:]
-        self.assertIsNone(upload.sniffed_format(not_vdi))
+        self.assertEqual('raw', self.check('image', not_vdi).disk_format)
 
-    def test_raw_by_name(self):
-        for name in ('disk.raw', 'disk.img', 'DISK.IMG'):
-            image = self.check(name, RAW)
-            self.assertEqual(('raw', 'bare'),
-                             (image.disk_format, image.container_format))
+    def test_an_img_is_what_its_content_is(self):
+        for data, disk_format in ((QCOW2, 'qcow2'), (RAW, 'raw')):
+            image = self.check('cloud.img', data)
+            self.assertEqual((disk_format, 'bare'),
+                             (image.disk_format, image.formats.container))
 
-    def test_raw_only_by_name(self):
-        path = self.write('disk', RAW)
-        self.assertEqual(
-            f'Cannot tell the disk format of {path} from its name or its '
-            'content: give --disk-format (e.g. raw, qcow2, vhd)',
-            self.fails(path))
-
-    def test_unsniffable_format_by_name(self):
+    def test_headerless_format_by_name(self):
         image = self.check('kernel.aki', RAW)
         self.assertEqual(('aki', 'aki'),
-                         (image.disk_format, image.container_format))
-
-    def test_name_and_content_disagree(self):
-        # Cloud images named .img are often qcow2.
-        path = self.write('cloud.img', QCOW2)
-        self.assertEqual(
-            f'Cannot tell the disk format of {path}: its name says raw but '
-            'its content is qcow2; give --disk-format to choose',
-            self.fails(path))
+                         (image.disk_format, image.formats.container))
 
     def test_name_claims_a_missing_header(self):
         path = self.write('disk.qcow2', RAW)
         self.assertEqual(
-            f'Cannot tell the disk format of {path}: its name says qcow2 but'
-            ' its content has no qcow2 header; give --disk-format to choose',
-            self.fails(path))
+            f'Cannot import {path}: its name says qcow2 but its content has '
+            'no qcow2 header; check that it is the image you meant, or give '
+            '--disk-format raw to import it as it is', self.fails(path))
 
-    def test_given_format_wins(self):
-        image = self.check('cloud.img', QCOW2, disk_format='raw')
-        self.assertEqual(('raw', 'bare'),
-                         (image.disk_format, image.container_format))
+    def test_given_format_must_agree(self):
+        path = self.write('cloud.img', QCOW2)
+        self.assertEqual(
+            f'Cannot import {path}: --disk-format raw contradicts its '
+            'content, which is qcow2; give --disk-format qcow2 or leave the '
+            'option out', self.fails(path, disk_format='raw'))
         image = self.check('disk', RAW, disk_format='ploop',
                            container_format='ovf')
         self.assertEqual(('ploop', 'ovf'),
-                         (image.disk_format, image.container_format))
+                         (image.disk_format, image.formats.container))
+
+    def test_unsafe_images_are_refused(self):
+        path = self.write('x.qcow2', images.qcow2(backing_file=True))
+        self.assertIn(f'Cannot import {path}: it is a qcow2 image with a '
+                      'backing file', self.fails(path))
+        path = self.write('x.vmdk', VMDK_DESCRIPTOR)
+        self.assertIn('its VMDK descriptor names extents outside the image',
+                      self.fails(path))
 
 
 class TestSend(FileTestCase):

@@ -1,0 +1,254 @@
+"""What an image's bytes say: its format, its virtual size, its safety.
+
+The format is read from the content with oslo.utils' format inspector,
+which Glance itself checks images with. Only the start of an image is
+read: every format shows itself within its first few MiB (a VHDX within
+about 3 MiB), but for a fixed VHD, whose only header is the 512-byte
+footer at its end.
+"""
+
+import collections
+import logging
+import os
+import struct
+
+from osc_lib import exceptions
+
+KiB = 1024
+MiB = 1024 ** 2
+CHUNK_SIZE = 64 * KiB
+# How much of a URL is read at most to tell its format.
+URL_HEAD_LIMIT = 8 * MiB
+URL_TIMEOUT = 20.0
+VHD_FOOTER_SIZE = 512
+
+# The inspector's names that are not Glance's disk format names.
+_GLANCE_NAMES = {'gpt': 'raw'}
+# Formats the inspector knows and Glance does not import.
+UNSUPPORTED = ('qed', 'luks')
+VHD_DISK_TYPES = {2: 'fixed', 3: 'dynamic', 4: 'differencing'}
+
+# Why each of the inspector's safety checks matters, for its one-line
+# refusal; a check not listed here is named with the inspector's words.
+_UNSAFE = {
+    'backing_file': (
+        'it is a qcow2 image with a backing file: the image service would '
+        'read a file of its own host into your image (flatten it first: '
+        'qemu-img convert -O qcow2 <in> <out>)'),
+    'data_file': (
+        'it is a qcow2 image whose data lives in an external data file: the '
+        'image service would read a file of its own host into your image '
+        '(flatten it first: qemu-img convert -O qcow2 <in> <out>)'),
+    'unknown_features': (
+        'its qcow2 header uses features that cannot be checked as safe '
+        '(convert it: qemu-img convert -O qcow2 <in> <out>)'),
+    'descriptor': (
+        'its VMDK descriptor names extents outside the image, or none: the '
+        'image service would read other files of its own host'),
+    'mbr': (
+        'its partition table (MBR/GPT) is invalid, which the image service '
+        'refuses'),
+}
+
+
+class VhdFooter(collections.namedtuple(
+        'VhdFooter', 'disk_type virtual_size uuid checksum_ok')):
+    """The facts of a VHD's footer.
+
+    ``disk_type`` is 'fixed', 'dynamic', 'differencing' or the number
+    found; ``virtual_size`` is the disk's current size in bytes.
+    """
+
+    __slots__ = ()
+
+
+class Content(collections.namedtuple(
+        'Content', 'disk_format detected virtual_size vhd problems')):
+    """What an image's bytes tell.
+
+    ``disk_format`` is Glance's name of the format (``raw`` for a stream
+    with no header known); ``detected`` the inspector's own name (``gpt``
+    is a raw disk with a partition table); ``virtual_size`` the size of
+    the disk the image expands to, or None; ``vhd`` its ``VhdFooter``;
+    ``problems`` the reasons it is unsafe to import, as phrases.
+    """
+
+    __slots__ = ()
+
+
+class Unreadable(Exception):
+    """The content could not be read from here; the text says why."""
+
+
+def vhd_footer(data):
+    """The ``VhdFooter`` in ``data`` (512 bytes, 511 in old VHDs), or None."""
+    if not data.startswith(b'conectix'):
+        return None
+    data = data[:VHD_FOOTER_SIZE].ljust(VHD_FOOTER_SIZE, b'\0')
+    size, = struct.unpack_from('>Q', data, 48)
+    disk_type, checksum = struct.unpack_from('>II', data, 60)
+    # The one's complement of the sum of every byte but the checksum's.
+    computed = ~(sum(data[:64]) + sum(data[68:])) & 0xffffffff
+    return VhdFooter(VHD_DISK_TYPES.get(disk_type, str(disk_type)), size,
+                     bytes(data[68:84]), checksum == computed)
+
+
+def footer_in_tail(tail):
+    """The ``VhdFooter`` that ends a file whose last bytes are ``tail``."""
+    tail = tail[-VHD_FOOTER_SIZE:]
+    return vhd_footer(tail) or vhd_footer(tail[1:])
+
+
+def inspect_file(path):
+    """The ``Content`` of the regular, readable file at ``path``."""
+    with open(path, 'rb') as image:
+        size = os.fstat(image.fileno()).st_size
+        tail = os.pread(image.fileno(), VHD_FOOTER_SIZE,
+                        max(0, size - VHD_FOOTER_SIZE))
+        content = _inspect(image)
+    return _with_footer(content, tail, size)
+
+
+def inspect_url(url, verify=True):
+    """The ``Content`` of the image at an http(s) ``url``.
+
+    Reads its first bytes (at most ``URL_HEAD_LIMIT``), and its last 512
+    when they may hold a VHD footer. Raises ``Unreadable`` when the server
+    cannot be asked or will not say, and a one-line CommandError when its
+    answer shows that the image service could not import it either.
+    """
+    import requests
+
+    shown = url.split('?', 1)[0]
+    try:
+        with requests.get(url, stream=True, verify=verify,
+                          timeout=URL_TIMEOUT, headers={
+                              'Range': f'bytes=0-{URL_HEAD_LIMIT - 1}'}
+                          ) as response:
+            _check_answer(response, shown)
+            response.raw.decode_content = True
+            content = _inspect(response.raw, URL_HEAD_LIMIT)
+            html = 'html' in response.headers.get('Content-Type', '')
+            total = _total_size(response)
+            ranged = response.status_code == 206
+        if content.disk_format != 'raw':
+            return content
+        if html:
+            raise exceptions.CommandError(
+                f'Cannot import {shown}: it answers with a web page '
+                '(text/html), not an image; check the URL')
+        if not (ranged and total):
+            return content._replace(virtual_size=total)
+        # Only a ranged read reaches a fixed VHD's footer.
+        with requests.get(url, verify=verify, timeout=URL_TIMEOUT,
+                          headers={'Range': f'bytes=-{VHD_FOOTER_SIZE}'}
+                          ) as response:
+            tail = response.content if response.status_code == 206 else b''
+        return _with_footer(content, tail, total)
+    except requests.RequestException as exc:
+        raise Unreadable(_request_problem(exc)) from None
+
+
+def _check_answer(response, shown):
+    if response.status_code in (404, 410):
+        raise exceptions.CommandError(
+            f'Cannot import {shown}: it answers HTTP '
+            f'{response.status_code} ({response.reason}): there is no image '
+            'there to import')
+    if response.status_code not in (200, 206):
+        raise Unreadable(f'it answers HTTP {response.status_code} '
+                         f'({response.reason})')
+
+
+def _total_size(response):
+    """The size of the whole image, from a ranged or a plain answer."""
+    if response.status_code == 206:
+        total = response.headers.get('Content-Range', '').rpartition('/')[2]
+    else:
+        total = response.headers.get('Content-Length', '')
+    return int(total) if total.isdigit() else None
+
+
+def _request_problem(exc):
+    import requests
+
+    if isinstance(exc, requests.exceptions.SSLError):
+        return 'its TLS certificate cannot be verified'
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f'it did not answer within {URL_TIMEOUT:g} s'
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return 'it cannot be reached from here'
+    return 'it cannot be read from here'
+
+
+def _inspect(source, limit=None):
+    """Feed ``source`` to the inspector until it decides (or ``limit``)."""
+    from oslo_utils.imageutils import format_inspector
+
+    # Its warnings would repeat, on stderr, what our refusal says.
+    logging.getLogger(format_inspector.__name__).setLevel(logging.ERROR)
+    wrapper = format_inspector.InspectWrapper(source)
+    read = 0
+    try:
+        while limit is None or read < limit:
+            chunk = wrapper.read(CHUNK_SIZE)
+            if not chunk:
+                break
+            read += len(chunk)
+            if wrapper.formats is not None:
+                break
+    finally:
+        wrapper.close()
+    return _content(wrapper.formats, format_inspector)
+
+
+def _content(matches, format_inspector):
+    names = sorted(str(match) for match in matches)
+    if names == ['gpt', 'iso']:
+        # A bootable ISO has a partition table in front, as Glance allows.
+        matches = [match for match in matches if str(match) == 'iso']
+    if len(matches) > 1:
+        return Content(None, '+'.join(names), None, None, (
+            f'its content matches several formats ({", ".join(names)}): '
+            'an image that passes for another is refused',))
+    inspector = matches[0]
+    detected = str(inspector)
+    problems = ()
+    try:
+        inspector.safety_check()
+    except format_inspector.SafetyCheckFailed as exc:
+        problems = tuple(
+            _UNSAFE.get(name, f'it fails the {detected} safety check '
+                              f'"{name}" ({failure})')
+            for name, failure in sorted(exc.failures.items()))
+    except format_inspector.ImageFormatError:
+        # Not all of it was read (a stream-optimised VMDK's footer is at
+        # its end): the image service checks it as a whole.
+        pass
+    virtual_size = inspector.virtual_size if detected != 'raw' else None
+    # A dynamic VHD starts with a copy of its footer.
+    footer = (vhd_footer(inspector.region('header').data)
+              if detected == 'vhd' else None)
+    return Content(_GLANCE_NAMES.get(detected, detected), detected,
+                   virtual_size or None, footer, problems)
+
+
+def _with_footer(content, tail, size):
+    """``content`` with what the VHD footer in ``tail`` adds."""
+    footer = footer_in_tail(tail)
+    if footer is None and content.vhd is not None:
+        return content._replace(problems=content.problems + (
+            'it starts as a dynamic VHD but has no footer at its end: the '
+            'file was cut short',))
+    if footer is None or content.disk_format not in ('raw', 'vhd'):
+        return content._replace(
+            virtual_size=content.virtual_size or (
+                size if content.disk_format == 'raw' else None))
+    problems = content.problems
+    if footer.disk_type == 'differencing':
+        problems += ('it is a differencing VHD: its data depends on a parent '
+                     'disk that it does not hold (flatten it first: '
+                     'qemu-img convert -O vpc <in> <out>)',)
+    return content._replace(disk_format='vhd', detected='vhd',
+                            virtual_size=footer.virtual_size, vhd=footer,
+                            problems=problems)
