@@ -192,7 +192,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
             '--max-poll-interval', metavar='<seconds>',
             type=positive_number, default=waiting.DEFAULT_MAX_INTERVAL,
             help='With --wait, the longest time between two looks at the '
-                 'task; shorter at first (default: %(default)s)')
+                 'task; shorter at first, but never under 30 s on Rackspace, '
+                 'which asks for that (default: %(default)s)')
 
     def shown(self, task, parsed_args, recreate=None):
         """The task's columns, after waiting for its end if asked.
@@ -411,7 +412,9 @@ class ImportTask(TaskCommand):
                  '(default: %(default)s)')
         upload.add_argument(
             '--object-name', metavar='<name>',
-            help='Name of the uploaded object (default: the file name)')
+            help='Name of the uploaded object (default: the file name with '
+                 'the file\'s identity, e.g. disk-3f9c0a1b2d4e.raw); an '
+                 'object of another file is never written over')
         upload.add_argument(
             '--segment-size', metavar='<size>', type=segment_size,
             help='Files larger than this are uploaded in segments of this '
@@ -609,7 +612,8 @@ class ExportTask(TaskCommand):
         parser.add_argument('--container', metavar='<container>',
                             required=True,
                             help='Existing container of the object storage '
-                                 'to export into')
+                                 'to export into; it may not hold '
+                                 '<image-id>.vhd already')
         self.add_wait_options(parser)
         return parser
 
