@@ -131,6 +131,8 @@ class FileImport:
         """Delete the upload and its segments; say so if that fails."""
         try:
             self.store.delete(self.container, self.name, self.identity)
+        except objectstore.ObjectTaken as exc:
+            return f'{exc}.'
         except exceptions.CommandError as exc:
             return f'{exc}. {self.left_note()}'
         return None

@@ -223,6 +223,29 @@ class TestGlanceDialect(FileImportTestCase):
         self.assertEqual(QCOW2[:-1] + b'\x01',
                          self.swift.data('images', 'x.qcow2'))
 
+    def test_an_object_replaced_meanwhile_is_not_deleted(self):
+        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
+            fakes.GLANCE_SUCCESS, status='pending'))
+        self.glance_image(QCOW2)
+
+        def replaced(request, context):
+            # Something else writes the object while the task runs.
+            self.swift.containers['images']['x.qcow2'] = {
+                'size': 1, 'etag': fakeswift.md5(b'x'), 'data': b'x'}
+            return fakes.GLANCE_SUCCESS
+
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID, json=replaced)
+        result = self.run_import('--file', self.path, '--object-name',
+                                 'x.qcow2', '--wait', '-f', 'value', '-c',
+                                 'status')
+        self.assertEqual(
+            (0, 'success\n', f'Verified image {IMAGE_ID}: its sha512 '
+             f'(os_hash_value) matched {self.path}.\nCannot delete '
+             'images/x.qcow2: it is no longer an upload of this file '
+             '(another upload wrote it), so it was left alone.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual(b'x', self.swift.data('images', 'x.qcow2'))
+
     def wait_for_success(self, *args):
         self.requests.post(base.TASKS_URL, status_code=201, json=dict(
             fakes.GLANCE_SUCCESS, status='pending'))
