@@ -1,5 +1,6 @@
 """The Image v2 tasks API of a cloud's image service."""
 
+import logging
 import re
 import urllib.parse
 import uuid
@@ -8,6 +9,7 @@ from osc_lib import exceptions
 
 from imageplugin import http
 
+LOG = logging.getLogger(__name__)
 # The last path segment of a versioned image endpoint: Rackspace catalogs
 # list ``.../v2``, upstream ones usually the bare host.
 _VERSION_SEGMENT = re.compile(r'/v2(\.\d+)?/?$')
@@ -26,7 +28,8 @@ def versioned(endpoint):
 
 
 class TaskAPI(http.SessionClient):
-    """The tasks resource of one cloud's image service."""
+    """The tasks of one cloud's image service, and the image calls of its
+    interoperable import (``POST /v2/images``, ``stage``, ``import``)."""
 
     service = 'the image service'
 
@@ -64,8 +67,14 @@ class TaskAPI(http.SessionClient):
         """
         types = self.task_types(timeout=timeout)
         if types is None:
-            return self.dialect_by_endpoint()
-        return 'rackspace' if 'export' in types else 'glance'
+            dialect = self.dialect_by_endpoint()
+            LOG.debug('Dialect %s, told by the endpoint (the task schema '
+                      'is hidden)', dialect)
+            return dialect
+        dialect = 'rackspace' if 'export' in types else 'glance'
+        LOG.debug('Dialect %s: the task schema offers %s', dialect,
+                  ', '.join(types))
+        return dialect
 
     def dialect_by_endpoint(self):
         """The dialect when the schema cannot tell: by the endpoint."""
@@ -143,12 +152,6 @@ class TaskAPI(http.SessionClient):
         self._task_types = type_schema.get('enum')
         return self._task_types
 
-    def get_image(self, image_id):
-        """The image as the images API shows it (hashes included)."""
-        return self.request_json(
-            'GET', '/images/' + urllib.parse.quote(image_id, safe=''),
-            f'Cannot show image {image_id}')
-
     def find_image_id(self, name_or_id):
         """The ID of the image with this ID or name."""
         if is_uuid(name_or_id):
@@ -164,6 +167,74 @@ class TaskAPI(http.SessionClient):
             raise exceptions.CommandError(
                 f'{action}: {len(ids)} images have this name; give the ID')
         return ids[0]
+
+
+    # Interoperable image import
+
+    def import_methods(self):
+        """The import methods ``GET /v2/info/import`` lists, or None where
+        the cloud has no such API (Rackspace)."""
+        try:
+            info = self.request_json('GET', '/info/import',
+                                     'Cannot read the import methods')
+        except http.HTTPError as exc:
+            if exc.http_status in (403, 404):
+                return None
+            raise
+        methods = info.get('import-methods', {}).get('value') or []
+        LOG.debug('Import methods offered: %s', ', '.join(methods))
+        return methods
+
+    def create_image(self, properties):
+        """A new image (``queued``) with these properties."""
+        return self.request_json('POST', '/images', 'Cannot create the image',
+                                 json=properties)
+
+    def stage(self, image_id, data):
+        """Send an image's data to the staging area (glance-direct).
+
+        ``data`` is a file-like object with a length.
+        """
+        self.request('PUT', f'/images/{_quoted(image_id)}/stage',
+                     f'Cannot send the data of image {image_id}', data=data,
+                     headers={'Content-Type': 'application/octet-stream'})
+
+    def start_import(self, image_id, method):
+        """Ask the image service to import; return the request ID, which
+        names the import's task."""
+        response = self.request(
+            'POST', f'/images/{_quoted(image_id)}/import',
+            f'Cannot import image {image_id}', json={'method': method})
+        return response.headers.get('x-openstack-request-id')
+
+    def get_image(self, image_id, timeout=None):
+        kwargs = {} if timeout is None else {'timeout': timeout}
+        try:
+            return self.request_json(
+                'GET', f'/images/{_quoted(image_id)}',
+                f'Cannot show image {image_id}', **kwargs)
+        except http.HTTPError as exc:
+            if exc.http_status == 404:
+                raise exceptions.CommandError(
+                    f'No image with ID {image_id} at {self.endpoint} '
+                    '(HTTP 404)') from None
+            raise
+
+    def delete_image(self, image_id):
+        self.request('DELETE', f'/images/{_quoted(image_id)}',
+                     f'Cannot delete image {image_id}')
+
+    def image_tasks(self, image_id, timeout=None):
+        """The tasks of an image that the caller's project owns."""
+        kwargs = {} if timeout is None else {'timeout': timeout}
+        answer = self.request_json(
+            'GET', f'/images/{_quoted(image_id)}/tasks',
+            f'Cannot list the tasks of image {image_id}', **kwargs)
+        return answer.get('tasks') or []
+
+
+def _quoted(text):
+    return urllib.parse.quote(text, safe='')
 
 
 def is_uuid(text):

@@ -71,8 +71,6 @@ class FileImport:
         rackspace = (args.dialect or tasks.dialect()) == 'rackspace'
         if rackspace and not args.dialect:
             self.check_rackspace()
-        # A cheap request now rather than a refused task after the upload.
-        tasks.check_access()
         self.digest = RACKSPACE_DIGEST if rackspace else GLANCE_DIGEST
         self.store = objectstore.ObjectStore.from_client_manager(
             self.client_manager)

@@ -8,10 +8,12 @@ ambiguous.
 """
 
 import collections
+import logging
 import os.path
 
 from osc_lib import exceptions
 
+LOG = logging.getLogger(__name__)
 # The disk and container formats Glance accepts by default
 # (glance-api.conf [image_format]).
 DISK_FORMATS = ('ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2',
@@ -120,4 +122,6 @@ def _completed(source, disk_format, container_format, named):
     disk = disk_format or source
     container = container_format or (
         named[1] if named and named[0] == disk else 'bare')
-    return Formats(source, disk, container)
+    formats = Formats(source, disk, container)
+    LOG.debug('Formats: source %s, disk %s, container %s', *formats)
+    return formats

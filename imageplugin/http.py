@@ -165,32 +165,6 @@ def translated_errors(action, service, endpoint=None):
             from None
 
 
-class _DiscoveryWarning(logging.Filter):
-    def filter(self, record):
-        return not record.getMessage().startswith(
-            'Failed to discover available identity versions')
-
-
-def log_in(app, command):
-    """Log in as osc-lib does before every command, with one-line errors.
-
-    osc-lib logs in before the command runs, where a failure prints as
-    keystoneauth's raw lines; ``command`` asks it not to (its
-    ``auth_required`` is False) and calls this when it needs the cloud.
-    """
-    # keystoneauth warns when version discovery fails, before it tries
-    # the URL as given: the error below already tells the user.
-    logger = logging.getLogger('keystoneauth.identity.generic.base')
-    quiet = _DiscoveryWarning()
-    logger.addFilter(quiet)
-    try:
-        with translated_errors('Cannot log in', 'the identity service'):
-            command.auth_required = True
-            app.prepare_to_run_command(command)
-    finally:
-        logger.removeFilter(quiet)
-
-
 def _first_line(exc):
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__

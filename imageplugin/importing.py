@@ -6,6 +6,7 @@ URL and requires the source format and the image's disk and container
 formats, which the content of the source decides (``formats``).
 """
 
+import logging
 import os.path
 import re
 import urllib.parse
@@ -14,6 +15,7 @@ from osc_lib import exceptions
 
 from imageplugin import limits
 
+LOG = logging.getLogger(__name__)
 _SCHEME = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*)://')
 # Glance's image properties that are not strings (images schema): a
 # property given as text is sent as the type Glance stores.
@@ -122,11 +124,12 @@ def glance_input(url, formats, properties, extra=None):
                                  'image_properties': image_properties})
 
 
-def url_formats(url, args, verify=True, note=None):
+def url_formats(url, args, verify=True):
     """The ``Formats`` of the image at ``url``, read from its first bytes.
 
-    ``args`` holds the user's format options; ``note(text)`` hears that
-    the content could not be checked, when the options had to do.
+    ``args`` holds the user's format options. Returns them and a note for
+    the user when the content could not be read and the options (or a
+    certain name) had to do, else None.
     """
     from imageplugin import formats
     from imageplugin import inspection
@@ -141,10 +144,40 @@ def url_formats(url, args, verify=True, note=None):
         disk_format=args.disk_format,
         import_from_format=args.import_from_format,
         container_format=args.container_format)
-    if unread and note:
-        note(f'Could not read the start of {where} ({unread}): importing it '
-             f'as {decided.source}, unchecked')
-    return decided
+    note = None
+    if unread:
+        note = (f'Could not read the start of {where} ({unread}): imported '
+                f'it as {decided.source}, unchecked')
+    return decided, note
+
+
+def check_object(client_manager, import_from):
+    """Refuse an object that Rackspace Cloud Images would fail to import.
+
+    Reads its first MiB and its last 512 bytes from the cloud's object
+    storage. Where that storage is unknown or will not let us read, the
+    task decides alone.
+    """
+    from imageplugin import http
+    from imageplugin import inspection
+    from imageplugin import objectstore
+
+    container, _, name = import_from.partition('/')
+    try:
+        store = objectstore.ObjectStore.from_client_manager(client_manager)
+        content, size = inspection.inspect_object(store, container, name)
+    except http.HTTPError as exc:
+        if exc.http_status == 404:
+            raise exceptions.CommandError(
+                f'Cannot import {import_from}: the object storage of this '
+                'region has no such object (HTTP 404); check the container '
+                'and object names, and --os-region-name') from None
+        LOG.debug('Not checked before the import: %s', exc)
+        return
+    except exceptions.CommandError as exc:
+        LOG.debug('Not checked before the import: %s', exc)
+        return
+    limits.check_rackspace_image(import_from, content, size)
 
 
 def _merged(base, overrides):

@@ -8,18 +8,23 @@ footer at its end.
 """
 
 import collections
+import io
 import logging
 import os
 import struct
 
 from osc_lib import exceptions
 
+LOG = logging.getLogger(__name__)
 KiB = 1024
 MiB = 1024 ** 2
 CHUNK_SIZE = 64 * KiB
 # How much of a URL is read at most to tell its format.
 URL_HEAD_LIMIT = 8 * MiB
 URL_TIMEOUT = 20.0
+# How much of an object is read: Rackspace imports VHDs, whose headers are
+# in their first and last 512 bytes; the rest tells what else it may be.
+OBJECT_HEAD_SIZE = 1 * MiB
 VHD_FOOTER_SIZE = 512
 
 # The inspector's names that are not Glance's disk format names.
@@ -105,8 +110,9 @@ def inspect_file(path):
         size = os.fstat(image.fileno()).st_size
         tail = os.pread(image.fileno(), VHD_FOOTER_SIZE,
                         max(0, size - VHD_FOOTER_SIZE))
-        content = _inspect(image)
-    return _with_footer(content, tail, size)
+        content = _with_footer(_inspect(image), tail, size)
+    LOG.debug('Content of %s: %s', path, _described(content))
+    return content
 
 
 def inspect_url(url, verify=True):
@@ -131,6 +137,8 @@ def inspect_url(url, verify=True):
             html = 'html' in response.headers.get('Content-Type', '')
             total = _total_size(response)
             ranged = response.status_code == 206
+        LOG.debug('Content of %s (HTTP %s, %s bytes in all): %s', shown,
+                  200 + 6 * ranged, total, _described(content))
         if content.disk_format != 'raw':
             return content
         if html:
@@ -147,6 +155,30 @@ def inspect_url(url, verify=True):
         return _with_footer(content, tail, total)
     except requests.RequestException as exc:
         raise Unreadable(_request_problem(exc)) from None
+
+
+def _described(content):
+    text = (f'{content.detected}, virtual size {content.virtual_size}'
+            f'{", VHD " + content.vhd.disk_type if content.vhd else ""}')
+    if content.problems:
+        text += '; unsafe: ' + '; '.join(content.problems)
+    return text
+
+
+def inspect_object(store, container, name):
+    """The ``Content`` of an object of ``store`` (an ``ObjectStore``), and
+    the object's size."""
+    head, size = store.read_range(container, name,
+                                  f'bytes=0-{OBJECT_HEAD_SIZE - 1}')
+    content = _inspect(io.BytesIO(head))
+    tail = head
+    if size > len(head):
+        tail, _ = store.read_range(container, name,
+                                   f'bytes=-{VHD_FOOTER_SIZE}')
+    content = _with_footer(content, tail, size)
+    LOG.debug('Content of %s/%s (%s bytes): %s', container, name, size,
+              _described(content))
+    return content, size
 
 
 def _check_answer(response, shown):

@@ -321,6 +321,20 @@ class ObjectStore(http.SessionClient):
                 'damaged on the way; run the command again')
         return sent
 
+    # Reading
+
+    def read_range(self, container, name, byte_range):
+        """Bytes of an object: ``byte_range`` as HTTP writes it
+        (``bytes=0-1023``, ``bytes=-512``). Returns them and the object's
+        whole size."""
+        response = self.request(
+            'GET', self.path(container, name),
+            f'Cannot read {container}/{name}',
+            headers={'Range': byte_range}, log=False)
+        total = response.headers.get('Content-Range', '').rpartition('/')[2]
+        return response.content, (int(total) if total.isdigit()
+                                  else len(response.content))
+
     # Deleting
 
     def delete(self, container, name, identity=None):

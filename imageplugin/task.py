@@ -6,7 +6,8 @@ our other modules are imported where a command of ours uses them.
 """
 
 import argparse
-import gc
+import contextlib
+import itertools
 import json
 import re
 import shlex
@@ -16,6 +17,8 @@ from osc_lib import exceptions
 from osc_lib.cli import format_columns
 from osc_lib.cli import parseractions
 from osc_lib.command import command
+
+from imageplugin import osc_hooks
 
 # Exit codes of a command that waits (0: the task succeeded).
 EXIT_TASK_FAILED = 1
@@ -30,7 +33,8 @@ CORE_COLUMNS = ('created_at', 'expires_at', 'id', 'input', 'message',
                 'owner_id', 'result', 'status', 'type', 'updated_at')
 # Fields upstream Glance returns and core OSC hides.
 EXTRA_COLUMNS = ('image_id', 'request_id', 'user_id')
-_NOT_SHOWN = {'owner', 'self', 'schema'}
+# deleted, deleted_at: the image tasks API's database columns.
+_NOT_SHOWN = {'owner', 'self', 'schema', 'deleted', 'deleted_at'}
 _DICT_COLUMNS = {'input', 'result', 'properties'}
 
 
@@ -115,20 +119,8 @@ def parsed_json_object(text, option):
     return value
 
 
-class PluginCommand:
+class PluginCommand(osc_hooks.PluginCommand):
     """What all our commands share (a mixin before cliff's class)."""
-
-    # osc-lib logs in before a command runs unless this is False: ours log
-    # in when they first need the API, after checking their input, with
-    # one-line errors.
-    auth_required = False
-
-    def run(self, parsed_args):
-        # The process ends after one command: objects frozen now are never
-        # walked again by the garbage collector, which spares about 250 ms
-        # of its work at interpreter exit (see benchmarks/README.rst).
-        gc.freeze()
-        return super().run(parsed_args)
 
     @property
     def client(self):
@@ -137,24 +129,10 @@ class PluginCommand:
         One client per command: it keeps what it read once (the task
         schema) for the rest of the command.
         """
-        if not self.auth_required:
-            from imageplugin import http
-
-            http.log_in(self.app, self)
+        self.log_in()
         if getattr(self, '_client', None) is None:
             self._client = self.app.client_manager.image_tasks
         return self._client
-
-    def get_parser(self, prog_name):
-        """A parser that reports a wrong command line in one line."""
-        parser = super().get_parser(prog_name)
-
-        def error(message):
-            parser.exit(2, f'{parser.prog}: error: {message} (see '
-                           f'{parser.prog} --help)\n')
-
-        parser.error = error
-        return parser
 
 
 class TaskCommand(PluginCommand, command.ShowOne):
@@ -195,31 +173,37 @@ class TaskCommand(PluginCommand, command.ShowOne):
                  'task; shorter at first, but never under 30 s on Rackspace, '
                  'which asks for that (default: %(default)s)')
 
-    def shown(self, task, parsed_args, recreate=None):
+    def shown(self, task, parsed_args, recreate=None, look=None,
+              resume=()):
         """The task's columns, after waiting for its end if asked.
 
         ``recreate()`` creates the task again, for Rackspace's
-        intermittent failure.
+        intermittent failure; ``look(task_id, timeout)`` reads the task
+        for the wait (default: the tasks API); ``resume`` are the options
+        that ``image task show`` needs to wait again.
         """
         if parsed_args.wait:
-            task = self.waited(task, parsed_args, recreate)
+            task = self.waited(task, parsed_args, recreate, look, resume)
         self.final_task = task
         return task_columns(task)
 
-    def waited(self, task, parsed_args, recreate):
+    def waited(self, task, parsed_args, recreate, look=None, resume=()):
         from imageplugin import failures
         from imageplugin import waiting
 
         client = self.client
         deadline = (None if parsed_args.timeout is None
                     else time.monotonic() + parsed_args.timeout)
-        min_interval = self.poll_floor(client, parsed_args)
+        # An import read through its image is interoperable import, which
+        # only upstream Glance has: its fast schedule, no schema to read.
+        min_interval = (waiting.MIN_INTERVAL if look
+                        else self.poll_floor(client, parsed_args))
         for attempt in range(INTERMITTENT_RETRIES + 1):
             timeout = (None if deadline is None
                        else max(0.0, deadline - time.monotonic()))
             try:
                 task = waiting.wait_for_task(
-                    client.get_task, task, timeout=timeout,
+                    look or client.get_task, task, timeout=timeout,
                     max_interval=parsed_args.max_poll_interval,
                     min_interval=min_interval, note=self.say,
                     progress=self.progress)
@@ -228,14 +212,15 @@ class TaskCommand(PluginCommand, command.ShowOne):
                 status = exc.task.get('status')
                 state = (f'it is still {status}' if status else
                          'the image service did not tell its status')
+                again = self.resume_command(exc.task['id'], resume)
                 self.say(f'Gave up waiting for task {exc.task["id"]} after '
                          f'{parsed_args.timeout:g} s: {state}. Wait again '
-                         f'with: {self.resume_command(exc.task["id"])}')
+                         f'with: {again}')
                 return exc.task
             except KeyboardInterrupt:
                 self.say(f'Stopped waiting for task {task["id"]}; it goes '
                          'on in the cloud. Wait again with: '
-                         f'{self.resume_command(task["id"])}')
+                         f'{self.resume_command(task["id"], resume)}')
                 raise
             if not (recreate and failures.is_intermittent(task)
                     and attempt < INTERMITTENT_RETRIES):
@@ -277,12 +262,12 @@ class TaskCommand(PluginCommand, command.ShowOne):
         return (waiting.RACKSPACE_MIN_INTERVAL if dialect == 'rackspace'
                 else waiting.MIN_INTERVAL)
 
-    def resume_command(self, task_id):
+    def resume_command(self, task_id, options=()):
         words = ['openstack']
         cloud = getattr(self.app.options, 'cloud', None)
         if cloud:
             words += ['--os-cloud', cloud]
-        words += ['image', 'task', 'show', task_id, '--wait']
+        words += ['image', 'task', 'show', task_id, *options, '--wait']
         return ' '.join(shlex.quote(word) for word in words)
 
     def say(self, text):
@@ -308,6 +293,27 @@ class TaskCommand(PluginCommand, command.ShowOne):
     def produce_output(self, parsed_args, column_names, data):
         self._clear_progress()
         return super().produce_output(parsed_args, column_names, data)
+
+
+def _admin_only(exc):
+    """Whether a refusal is Glance's admin-only tasks API."""
+    return (getattr(exc, 'http_status', None) == 403
+            and 'tasks_api_access' in str(exc))
+
+
+def _interop_method(client, refusal, method):
+    """``method`` if the cloud offers it, for a user the tasks API refused;
+    else that refusal, with what is missing."""
+    from imageplugin import interop
+
+    methods = client.import_methods()
+    if methods and method in methods:
+        interop.LOG.debug('The tasks API is admin-only here: importing by '
+                          '%s', method)
+        return method
+    raise exceptions.CommandError(
+        f'{refusal} This Glance offers no {method} import either'
+        + (f' (its methods: {", ".join(methods)})' if methods else ''))
 
 
 def whole_number(text):
@@ -427,6 +433,17 @@ class ImportTask(TaskCommand):
             help='Import as Rackspace Cloud Images does (container/object) '
                  'or as Glance does (a TempURL); default: told by the '
                  'cloud\'s task schema')
+        parser.add_argument(
+            '--method', choices=('task', 'web-download', 'glance-direct'),
+            help='How Glance imports: "task" by its tasks API (admins), '
+                 '"web-download" a URL and "glance-direct" a --file by '
+                 'interoperable image import (any user); default: the '
+                 'tasks API where your role may use it, else interoperable '
+                 'import')
+        parser.add_argument(
+            '--keep-image', action='store_true',
+            help='With interoperable import, keep the new image when its '
+                 'import fails (default: delete it)')
         self.add_wait_options(parser)
         return parser
 
@@ -439,11 +456,20 @@ class ImportTask(TaskCommand):
         from imageplugin import importing
 
         import_from = parsed_args.import_from
+        method = parsed_args.method
+        if method == 'glance-direct' or (
+                method == 'web-download' and not importing.is_url(
+                    import_from)):
+            raise exceptions.CommandError(
+                f'--method {method} imports '
+                + ('a --file' if method == 'glance-direct' else
+                   'an http(s) URL'))
         properties, given = importing.image_properties(parsed_args)
+        note = None
         if importing.is_url(import_from):
-            formats = importing.url_formats(
+            formats, note = importing.url_formats(
                 import_from, parsed_args,
-                verify=self.app.client_manager.verify, note=self.say)
+                verify=self.app.client_manager.verify)
             task_input = importing.glance_input(import_from, formats,
                                                 properties, extra)
         else:
@@ -455,9 +481,47 @@ class ImportTask(TaskCommand):
                 import_from, properties, given,
                 parsed_args.import_from_format, extra)
         client = self.client
+        if not importing.is_url(import_from):
+            importing.check_object(self.app.client_manager, import_from)
+        task = None
+        if method in (None, 'task'):
+            from imageplugin import http
+
+            try:
+                task = client.create_task('import', task_input)
+            except http.HTTPError as exc:
+                if method or not _admin_only(exc):
+                    raise
+                method = _interop_method(client, exc, 'web-download')
+        if task is None:
+            from imageplugin import interop
+
+            started = interop.Import(client, method, url=import_from)
+            return self.imported(started, properties, formats, parsed_args,
+                                 note)
+        if note:
+            # Said once the task exists: a refusal stays one line.
+            self.say(note)
         return self.shown(
-            client.create_task('import', task_input), parsed_args,
+            task, parsed_args,
             recreate=lambda: client.create_task('import', task_input))
+
+    def imported(self, started, properties, formats, parsed_args,
+                 note=None):
+        """Columns of an interoperable import, waited for if asked."""
+        try:
+            task = started.start(properties, formats, self.progress_stream)
+        except KeyboardInterrupt:
+            self.say(f'Interrupted. {started.interrupted_note}')
+            raise
+        if note:
+            self.say(note)
+        columns = self.shown(task, parsed_args, look=started.look,
+                             resume=('--image', started.image_id))
+        if self.final_task.get('status') == 'failure':
+            self.say(f'Image {started.image_id} is kept (--keep-image).'
+                     if parsed_args.keep_image else started.discard())
+        return columns
 
     def import_file(self, parsed_args, extra):
         from imageplugin import fileimport
@@ -466,6 +530,28 @@ class ImportTask(TaskCommand):
         # The file and the options are checked before logging in.
         upload = fileimport.FileImport(self.app.client_manager, parsed_args)
         client = self.client
+        method = parsed_args.method
+        if method == 'web-download':
+            raise exceptions.CommandError(
+                '--method web-download imports an http(s) URL; a --file goes '
+                'by glance-direct or by the tasks API')
+        if method is None:
+            from imageplugin import http
+
+            # A cheap request now rather than a refused task after the
+            # upload.
+            try:
+                client.check_access()
+            except http.HTTPError as exc:
+                if not _admin_only(exc):
+                    raise
+                method = _interop_method(client, exc, 'glance-direct')
+        if method == 'glance-direct':
+            from imageplugin import interop
+
+            started = interop.Import(client, method, image_file=upload.image)
+            return self.imported(started, upload.properties,
+                                 upload.image.formats, parsed_args)
         task_input = upload.task_input(client, extra)
         try:
             uploaded = upload.send(self.progress_stream)
@@ -527,16 +613,40 @@ class ShowTask(TaskCommand):
         parser = super().get_parser(prog_name)
         parser.add_argument('task', metavar='<task-id>',
                             help='Task to display (ID)')
+        parser.add_argument(
+            '--image', metavar='<image>',
+            help='Read the task through the image it imports (name or ID), '
+                 'as any user may; the tasks API is admin-only on upstream '
+                 'Glance. With --wait, the image tells when the import ends')
         self.add_wait_options(parser)
         return parser
 
     def take_action(self, parsed_args):
         task_id = checked_task_id(parsed_args.task)
-        if parsed_args.wait:
-            # The first look is part of the wait: it rides out a
-            # restarting image service too.
-            return self.shown({'id': task_id}, parsed_args)
-        return self.shown(self.client.get_task(task_id), parsed_args)
+        if parsed_args.image:
+            return self.shown_through_image(task_id, parsed_args)
+        with _tasks_of_images_hint(
+                f'openstack image task show {task_id} --image <image>'):
+            if parsed_args.wait:
+                # The first look is part of the wait: it rides out a
+                # restarting image service too.
+                return self.shown({'id': task_id}, parsed_args)
+            return self.shown(self.client.get_task(task_id), parsed_args)
+
+    def shown_through_image(self, task_id, parsed_args):
+        from imageplugin import interop
+
+        client = self.client
+        image_id = client.find_image_id(parsed_args.image)
+        task = next((task for task in client.image_tasks(image_id)
+                     if task.get('id') == task_id), None)
+        if task is None:
+            raise exceptions.CommandError(
+                f'Image {image_id} has no task {task_id} of your project '
+                f'(see openstack image task list --image {image_id})')
+        started = interop.Import.of_task(client, image_id, task)
+        return self.shown(task, parsed_args, look=started.look,
+                          resume=('--image', image_id))
 
 
 class ListTask(PluginCommand, command.Lister):
@@ -575,20 +685,69 @@ class ListTask(PluginCommand, command.Lister):
                             help='List at most this many tasks')
         parser.add_argument('--long', action='store_true',
                             help='Also list the times and the message')
+        parser.add_argument(
+            '--image', metavar='<image>',
+            help='Only the tasks of this image (name or ID) that your '
+                 'project owns, newest first, read through the image as any '
+                 'user may (the tasks API is admin-only on upstream Glance)')
         return parser
 
     def take_action(self, parsed_args):
         columns = self.COLUMNS + (self.LONG_COLUMNS if parsed_args.long
                                   else ())
-        tasks = self.client.list_tasks(
-            {'status': parsed_args.status, 'type': parsed_args.type,
-             'sort_key': parsed_args.sort_key,
-             'sort_dir': parsed_args.sort_dir,
-             'marker': parsed_args.marker},
-            page_size=parsed_args.limit, max_items=parsed_args.max_items)
+        if parsed_args.image:
+            tasks = self.tasks_of_image(parsed_args)
+        else:
+            with _tasks_of_images_hint(
+                    'openstack image task list --image <image>'):
+                # A generator fails on its first page: read it here.
+                tasks = self.client.list_tasks(
+                    {'status': parsed_args.status, 'type': parsed_args.type,
+                     'sort_key': parsed_args.sort_key,
+                     'sort_dir': parsed_args.sort_dir,
+                     'marker': parsed_args.marker},
+                    page_size=parsed_args.limit,
+                    max_items=parsed_args.max_items)
+                first = next(tasks, None)
+            if first is not None:
+                tasks = itertools.chain((first,), tasks)
+            else:
+                tasks = ()
         rows = (tuple(_listed(task, field) for field, _ in columns)
                 for task in tasks)
         return tuple(header for _, header in columns), rows
+
+
+    def tasks_of_image(self, parsed_args):
+        paging = [option for option, value in (
+            ('--sort-key', parsed_args.sort_key),
+            ('--sort-dir', parsed_args.sort_dir),
+            ('--limit', parsed_args.limit), ('--marker', parsed_args.marker))
+            if value]
+        if paging:
+            raise exceptions.CommandError(
+                f'{", ".join(paging)} cannot be used with --image: an '
+                "image's tasks come in one list, newest first")
+        client = self.client
+        tasks = client.image_tasks(client.find_image_id(parsed_args.image))
+        tasks = [task for task in tasks
+                 if parsed_args.status in (None, task.get('status'))
+                 and parsed_args.type in (None, task.get('type'))]
+        tasks.sort(key=lambda task: task.get('created_at') or '',
+                   reverse=True)
+        return tasks[:parsed_args.max_items]
+
+
+@contextlib.contextmanager
+def _tasks_of_images_hint(command):
+    """Point a user the tasks API refuses to the tasks of their images."""
+    try:
+        yield
+    except exceptions.CommandError as exc:
+        if not _admin_only(exc):
+            raise
+        raise exceptions.CommandError(
+            f'{exc} The tasks of your own images: {command}') from None
 
 
 def _listed(task, field):

@@ -89,6 +89,10 @@ def wait_for_task(get_task, task, timeout=None,
         except (http.HTTPError, http.Unreachable) as exc:
             if not is_transient(exc):
                 raise
+            if timeout is not None and time.monotonic() - start >= timeout:
+                # The look was cut short by the wait's own end: that end
+                # is what the user hears about.
+                continue
             delay = getattr(exc, 'retry_after', None)
             if note:
                 note(f'{exc}; still waiting'

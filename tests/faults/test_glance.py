@@ -109,7 +109,7 @@ class TestGlanceDown(base.FaultTestCase):
         # waits for Glance instead of failing.
         ended = self.openstack(
             'image', 'task', 'import', '--import-from',
-            self.cloud['missing_sample_url'], '--wait', '-f', 'json')
+            self.cloud['failing_sample_url'], '--wait', '-f', 'json')
         self.assertEqual((1, 'failure'),
                          (ended.exit_code, ended.json()['status']))
         task_id = ended.json()['id']
@@ -144,7 +144,7 @@ class TestFailingTask(base.FaultTestCase):
     def test_task_failing_on_the_server(self):
         result = self.openstack(
             'image', 'task', 'import', '--import-from',
-            self.cloud['missing_sample_url'], '--wait', '-f', 'json')
+            self.cloud['failing_sample_url'], '--wait', '-f', 'json')
         task = json.loads(result.stdout)
         self.assertEqual(
             (1, 'failure', f'Task {task["id"]} failed: Task failed due to '

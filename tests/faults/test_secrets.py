@@ -113,7 +113,7 @@ class TestSecrets(base.FaultTestCase):
                  (1, ('--debug', 'image', 'task', 'show',
                       str(uuid.uuid4()))),
                  (1, ('--debug', 'image', 'task', 'import', '--import-from',
-                      self.cloud['missing_sample_url'], '--wait')))))
+                      self.cloud['failing_sample_url'], '--wait')))))
         shown = self.run_all((0, ('--debug', 'image', 'task', 'show',
                                   task['id'], '-f', 'json')))
 
@@ -133,7 +133,7 @@ class TestSecrets(base.FaultTestCase):
     def test_token_given_in_the_environment(self):
         task_id = self.assertSucceeds(self.openstack(
             'image', 'task', 'import', '--import-from',
-            self.cloud['missing_sample_url'], '-f', 'value', '-c',
+            self.cloud['failing_sample_url'], '-f', 'value', '-c',
             'id')).strip()
         env = {'OS_CLIENT_CONFIG_FILE': '/dev/null',
                'OS_AUTH_TYPE': 'token', 'OS_TOKEN': self.token,

@@ -37,8 +37,15 @@ class TestImport(base.FunctionalTestCase):
     def test_qcow2(self):
         self.assertImported('sample.qcow2')
 
-    def test_missing_source_fails_with_its_message(self):
-        result = self.import_and_wait(self.cloud['missing_sample_url'])
+    def test_missing_source_is_refused_before_any_task(self):
+        url = self.cloud['missing_sample_url']
+        self.assertFailsWith(
+            self.import_and_wait(url),
+            f'Cannot import {url}: it answers HTTP 404 (File not found): '
+            'there is no image there to import')
+
+    def test_broken_source_fails_with_its_message(self):
+        result = self.import_and_wait(self.cloud['failing_sample_url'])
         self.assertEqual(1, result.exit_code)
         task = result.json()
         self.assertEqual('failure', task['status'])
@@ -62,7 +69,7 @@ class TestImport(base.FunctionalTestCase):
     def test_wait_on_an_existing_task(self):
         created = self.openstack(
             'image', 'task', 'import', '--import-from',
-            self.cloud['missing_sample_url'], '-f', 'value', '-c', 'id')
+            self.cloud['failing_sample_url'], '-f', 'value', '-c', 'id')
         task_id = self.assertSucceeds(created).strip()
         result = self.openstack('image', 'task', 'show', task_id, '--wait',
                                 '-f', 'value', '-c', 'status')
@@ -89,6 +96,7 @@ class TestErrors(base.FunctionalTestCase):
             '(HTTP 404)')
 
     def test_glance_refuses_a_host_it_does_not_allow(self):
+        # Unreadable from here too: the name tells the format.
         result = self.openstack('image', 'task', 'import', '--import-from',
                                 'http://127.0.0.2:1/image.qcow2')
         self.assertEqual((1, ''), (result.exit_code, result.stdout))
@@ -111,7 +119,7 @@ class TestOutput(base.FunctionalTestCase):
         if TestOutput.task_id is None:
             created = self.openstack(
                 'image', 'task', 'import', '--import-from',
-                self.cloud['missing_sample_url'], '--wait', '-f', 'value',
+                self.cloud['failing_sample_url'], '--wait', '-f', 'value',
                 '-c', 'id')
             TestOutput.task_id = created.stdout.strip()
         self.assertTrue(TestOutput.task_id)
@@ -176,7 +184,7 @@ class TestAuthentication(base.FunctionalTestCase):
         self.secrets.append(token)
         task_id = self.assertSucceeds(self.openstack(
             'image', 'task', 'import', '--import-from',
-            self.cloud['missing_sample_url'], '-f', 'value', '-c', 'id'))
+            self.cloud['failing_sample_url'], '-f', 'value', '-c', 'id'))
         for auth in (['--os-token', token, '--os-endpoint',
                       self.cloud['glance_url']],
                      ['--os-auth-type', 'token', '--os-token', token,
@@ -201,7 +209,7 @@ class TestList(base.FunctionalTestCase):
         for _ in range(3):
             self.assertSucceeds(self.openstack(
                 'image', 'task', 'import', '--import-from',
-                self.cloud['missing_sample_url']))
+                self.cloud['failing_sample_url']))
         # The oldest tasks first: tasks created meanwhile come last.
         in_one_page = self.listed('--limit', '5', '--max-items', '5')
         in_pages_of_two = self.listed('--limit', '2', '--max-items', '5')

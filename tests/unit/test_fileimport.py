@@ -299,9 +299,9 @@ class TestGlanceDialect(FileImportTestCase):
             'message': f'No image found with ID {IMAGE_ID}'})
         result = self.wait_for_success()
         self.assertEqual(
-            (0, f'Cannot show image {IMAGE_ID}: No image found with ID '
-             f'{IMAGE_ID} (HTTP 404): the image was not compared with the '
-             'file.\n'), (result.exit_code, result.stderr))
+            (0, f'No image with ID {IMAGE_ID} at {base.ENDPOINT}/v2 (HTTP '
+             '404): the image was not compared with the file.\n'),
+            (result.exit_code, result.stderr))
 
     def test_content_must_match_the_disk_format(self):
         path = self.file('disk.img', QCOW2)
@@ -333,17 +333,20 @@ class TestGlanceDialect(FileImportTestCase):
             'file'), result.stderr)
         self.assertEqual([], self.requests.request_history)
 
-    def test_a_member_is_stopped_before_the_upload(self):
+    def test_a_member_without_glance_direct_is_stopped_first(self):
         self.requests.get(base.TASKS_URL, status_code=403, json={
             'message': 'You are not authorized to complete tasks_api_access '
                        'action.<br /><br />\n', 'code': '403 Forbidden',
             'title': 'Forbidden'})
+        self.requests.get(base.ENDPOINT + '/v2/info/import', json={
+            'import-methods': {'value': ['web-download']}})
         result = self.run_import('--file', self.path)
         self.assertFailsWith(
             result, 'Cannot use the tasks API: You are not authorized to '
             'complete tasks_api_access action. The tasks API of this Glance '
             'is admin-only (policy tasks_api_access): use a profile with the '
-            'admin role. (HTTP 403)')
+            'admin role. (HTTP 403) This Glance offers no glance-direct '
+            'import either (its methods: web-download)')
         self.assertEqual([], self.swift.sent)
         self.assertEqual([], self.task_posts())
 

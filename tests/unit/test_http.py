@@ -22,7 +22,8 @@ class TestErrors(base.ShellTestCase):
             f'Cannot show task {base.TASK_ID}: You are not authorized to '
             'complete tasks_api_access action. The tasks API of this Glance '
             'is admin-only (policy tasks_api_access): use a profile with the '
-            'admin role. (HTTP 403)')
+            'admin role. (HTTP 403) The tasks of your own images: openstack '
+            f'image task show {base.TASK_ID} --image <image>')
 
     def test_html_error_body(self):
         self.requests.get(SHOW_URL, status_code=400, headers={

@@ -96,6 +96,61 @@ class TestImportRackspace(base.ShellTestCase):
         self.assertEqual([], self.requests.request_history)
 
 
+class TestRackspaceObjectCheck(base.ShellTestCase):
+    """The object is read from Cloud Files before the task is created."""
+
+    OBJECT_URL = fakeswift.ENDPOINT + '/exports/my-image.vhd'
+
+    def setUp(self):
+        super().setUp()
+        self.use_catalog(
+            [base.password_profile('rackspace')],
+            [('image', 'public', base.ENDPOINT, 'RegionOne'),
+             ('object-store', 'public', fakeswift.ENDPOINT, 'RegionOne')])
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_PENDING)
+
+    def serve_object(self, data):
+        return self.serve_image(self.OBJECT_URL, data)
+
+    def run_import(self):
+        return self.openstack('--os-cloud', 'rackspace', 'image', 'task',
+                              'import', '--import-from',
+                              'exports/my-image.vhd', '-f', 'value', '-c',
+                              'status', auth=())
+
+    def test_a_good_vhd_is_imported(self):
+        served = self.serve_object(bytes(2 * 1024 * 1024)
+                                   + images.vhd_footer(2 * 1024 * 1024))
+        self.assertEqual('pending\n',
+                         self.assertSucceeds(self.run_import()))
+        self.assertEqual(['bytes=0-1048575', 'bytes=-512'],
+                         [r.headers['Range'] for r in served.request_history])
+        self.assertEqual(base.TOKEN,
+                         served.last_request.headers['X-Auth-Token'])
+
+    def test_a_vhd_of_a_200_gib_disk_is_refused(self):
+        self.serve_object(images.dynamic_vhd(200 * images.GiB))
+        self.assertFailsWith(
+            self.run_import(), 'Cannot import exports/my-image.vhd: it '
+            'expands to a disk of 200.0 GiB (214748364800 bytes), over the '
+            '160.0 GiB Rackspace imports (error 413)')
+        self.assertEqual([], [r for r in self.requests.request_history
+                              if r.url == base.TASKS_URL])
+
+    def test_a_missing_object_is_refused(self):
+        self.requests.get(self.OBJECT_URL, status_code=404, text='')
+        self.assertFailsWith(
+            self.run_import(), 'Cannot import exports/my-image.vhd: the '
+            'object storage of this region has no such object (HTTP 404); '
+            'check the container and object names, and --os-region-name')
+
+    def test_an_unreadable_object_is_left_to_the_task(self):
+        self.requests.get(self.OBJECT_URL, status_code=403, text='')
+        self.assertEqual('pending\n',
+                         self.assertSucceeds(self.run_import()))
+
+
 class TestImportGlance(base.ShellTestCase):
 
     def test_url_with_formats_from_content(self):
@@ -174,7 +229,7 @@ class TestImportGlance(base.ShellTestCase):
         self.assertEqual(
             (0, 'success\n', 'Could not read the start of '
              'http://127.0.0.1:8000/image.img (it cannot be reached from '
-             'here): importing it as qcow2, unchecked\n'),
+             'here): imported it as qcow2, unchecked\n'),
             (result.exit_code, result.stdout, result.stderr))
         self.assertEqual('qcow2', self.sent_json()['input'][
             'import_from_format'])
@@ -503,6 +558,23 @@ class TestWait(base.ShellTestCase):
             f'Gave up waiting for task {base.TASK_ID} after 5 s: the image '
             'service did not tell its status. Wait again with: openstack '
             f'image task show {base.TASK_ID} --wait\n'), result.stderr)
+
+    def test_a_look_cut_short_by_the_timeout_is_not_a_note(self):
+        def hung(request, context):
+            # The server answers nothing until the wait is over.
+            self.clock.now += 60
+            raise requests.exceptions.ReadTimeout('read timed out')
+
+        self.requests.get(self.show_url, [
+            {'json': task_in('processing')}, {'json': hung}])
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--wait', '--timeout', '30', '-f', 'value',
+                                '-c', 'status')
+        self.assertEqual(
+            (124, 'processing\n', f'Gave up waiting for task {base.TASK_ID} '
+             'after 30 s: it is still processing. Wait again with: openstack '
+             f'image task show {base.TASK_ID} --wait\n'),
+            (result.exit_code, result.stdout, result.stderr))
 
     def test_unknown_task_is_not_waited_for(self):
         self.requests.get(self.show_url, status_code=404, json={

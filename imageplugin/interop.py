@@ -1,0 +1,166 @@
+"""Interoperable image import: create an image, import its data, watch it.
+
+Upstream Glance keeps its tasks API for admins; any user may create an
+image and have Glance import its data, from a URL (``web-download``) or
+from data sent to its staging area (``glance-direct``). The import runs
+as a task of the image, listed by ``GET /v2/images/{id}/tasks`` and named
+by the import request's ID.
+
+Glance 33 marks an import in progress with the image property
+``os_glance_import_task`` (the task's ID): the import has ended once it is
+gone. It succeeded if the image is ``active`` with no store still
+importing; anything else is a failure, whatever the task record says.
+"""
+
+import logging
+import os
+
+from osc_lib import exceptions
+
+from imageplugin import progress
+
+LOG = logging.getLogger(__name__)
+LOCK = 'os_glance_import_task'
+IMPORTING = 'os_glance_importing_to_stores'
+FAILED = 'os_glance_failed_import'
+METHODS = ('web-download', 'glance-direct')
+_RUNNING = ('pending', 'processing')
+
+
+def image_body(properties, formats):
+    """The body of ``POST /v2/images`` for these properties and formats."""
+    return dict(properties, disk_format=formats.disk,
+                container_format=formats.container)
+
+
+class Import:
+    """One image imported by ``method``: from ``url``, or from the checked
+    local ``image_file`` (an ``upload.ImageFile``)."""
+
+    def __init__(self, client, method, url=None, image_file=None,
+                 content=None):
+        self.client = client
+        self.method = method
+        self.url = url
+        self.image_file = image_file
+        self.content = content or (image_file and image_file.content)
+        self.image_id = None
+        self.request_id = None
+
+    @classmethod
+    def of_task(cls, client, image_id, task):
+        """The import that ``task`` of image ``image_id`` runs."""
+        started = cls(client, (task.get('input') or {}).get('import_req', {})
+                      .get('method', {}).get('name'))
+        started.image_id = image_id
+        started.request_id = task.get('request_id')
+        return started
+
+    def start(self, properties, formats, stream=None):
+        """Create the image and start its import; return the import's task.
+
+        Draws the staging's progress on ``stream`` when it is a terminal.
+        The image is deleted if the import cannot be started.
+        """
+        image = self.client.create_image(image_body(properties, formats))
+        self.image_id = image['id']
+        LOG.debug('Created image %s; importing it by %s', self.image_id,
+                  self.method)
+        try:
+            if self.method == 'glance-direct':
+                self._stage(stream)
+                method = {'name': 'glance-direct'}
+            else:
+                method = {'name': 'web-download', 'uri': self.url}
+            self.request_id = self.client.start_import(self.image_id, method)
+        except exceptions.CommandError as exc:
+            raise exceptions.CommandError(f'{exc}. {self.discard()}') \
+                from None
+        except KeyboardInterrupt:
+            self.interrupted_note = self.discard()
+            raise
+        return self.task()
+
+    def _stage(self, stream):
+        path, size = self.image_file.path, self.image_file.size
+        label = f'Sending {os.path.basename(path)}'
+        with progress.ProgressBar(stream, size, label) as bar, \
+                open(path, 'rb') as data:
+            self.client.stage(self.image_id, _Counted(data, size, bar))
+
+    def task(self, timeout=None):
+        """The import's own task: the one its request created."""
+        tasks = self.client.image_tasks(self.image_id, timeout)
+        for task in tasks:
+            if self.request_id and task.get('request_id') == self.request_id:
+                return task
+        # Without a request ID to match, the newest import of the image.
+        imports = [task for task in tasks
+                   if task.get('type') == 'api_image_import']
+        if imports:
+            return max(imports, key=lambda task: task.get('created_at', ''))
+        return {'id': None, 'image_id': self.image_id, 'status': 'pending',
+                'type': 'api_image_import'}
+
+    def look(self, task_id=None, timeout=None):
+        """The task as a wait sees it: ended as the image tells.
+
+        Fits ``waiting.wait_for_task`` as its ``get_task``.
+        """
+        image = self.client.get_image(self.image_id, timeout)
+        task = dict(self.task(timeout), image_id=self.image_id)
+        if image.get(LOCK):
+            if task.get('status') not in _RUNNING:
+                task['status'] = 'processing'
+            return task
+        if image.get('status') == 'active' and not image.get(IMPORTING):
+            task['status'] = 'success'
+            return task
+        task['status'] = 'failure'
+        task['message'] = self.failure_reason(task, image)
+        return task
+
+    def failure_reason(self, task, image):
+        """Glance's message, with what the image itself tells."""
+        message = (task.get('message') or '').strip() or \
+            'the image service gave no reason'
+        status = image.get('status')
+        facts = []
+        if status == 'importing':
+            facts.append('the image was left importing, as Glance leaves a '
+                         'failed glance-direct import')
+        else:
+            facts.append(f'the image went back to {status}')
+        found = self.content and self.content.disk_format
+        if found and image.get('disk_format') not in (None, found):
+            facts.append(f'it declares disk format {image["disk_format"]} '
+                         f'and its data is {self.content.detected}')
+        if image.get(FAILED):
+            facts.append(f'stores that failed: {image[FAILED]}')
+        return f'{message} ({"; ".join(facts)})'
+
+    def discard(self):
+        """Delete the image; say what became of it."""
+        try:
+            self.client.delete_image(self.image_id)
+        except exceptions.CommandError as exc:
+            return f'{exc}; image {self.image_id} is left behind'
+        LOG.debug('Deleted image %s', self.image_id)
+        return f'Image {self.image_id} was deleted.'
+
+
+class _Counted:
+    """A file read by the HTTP client, its progress told to ``bar``."""
+
+    def __init__(self, data, size, bar):
+        self.data, self.size, self.bar = data, size, bar
+        self.done = 0
+
+    def __len__(self):
+        return self.size
+
+    def read(self, size=-1):
+        chunk = self.data.read(max(size, 1024 * 1024))
+        self.done += len(chunk)
+        self.bar(self.done)
+        return chunk

@@ -1,0 +1,133 @@
+"""Where the plugin relies on how cliff and osc-lib work inside.
+
+None of these is their API: each is a behaviour of theirs that
+``tests/unit/test_osc_hooks.py`` checks against the installed releases, so
+that a release changing one fails a test, loudly, not a user's command.
+
+1. cliff warns of a command defined twice (``cliff.commandmanager``); ours
+   replace core's ``image task show`` and ``list`` on purpose: the warning
+   for those is dropped.
+2. osc-lib logs the command line ("START with options: ...",
+   ``osc_lib.shell``) through a masking that misses secrets given as
+   options: they are masked here, for every command.
+3. osc-lib logs in before a command whose ``auth_required`` is true, in
+   ``prepare_to_run_command``: ours say False and call it when they first
+   need the cloud, after checking their input, with one-line errors.
+4. cliff builds each command's parser with argparse: ours report a wrong
+   command line in one line.
+5. cliff calls ``Command.run``: ours freeze the garbage collector's
+   objects there, which spares its walk at interpreter exit.
+
+``plugin.py`` imports this module on every ``openstack`` run: module-level
+imports are the standard library's.
+"""
+
+import gc
+import logging
+import re
+import sys
+
+# Options that carry a secret, and argparse's abbreviations of them (a
+# pattern, compiled on first use).
+_MASKED_OPTION = r'--os-[\w-]*(?:pass|tok|secret|totp)[\w-]*'
+START_MESSAGE = 'START with options: %s'
+
+
+class _OwnOverrides(logging.Filter):
+    """Drop cliff's duplicate warning for the commands we replace."""
+
+    def filter(self, record):
+        return 'imageplugin.' not in record.getMessage()
+
+
+class _SecretOptions(logging.Filter):
+    """Mask ``--os-password X``, ``--os-token X`` in osc-lib's --debug."""
+
+    def filter(self, record):
+        if record.msg == START_MESSAGE and record.args:
+            record.args = (masked_command_line(str(record.args[0])),)
+        return True
+
+
+def install_log_filters():
+    """Hooks 1 and 2: called when OSC imports the plugin, before it logs."""
+    logging.getLogger('cliff.commandmanager').addFilter(_OwnOverrides())
+    logging.getLogger('osc_lib.shell').addFilter(_SecretOptions())
+
+
+def masked_command_line(line):
+    """``line``, osc-lib's log of a command line, with secrets masked."""
+    from oslo_utils import strutils  # osc-lib's, loaded already
+
+    # osc-lib logs our command line through mask_password, which mangles
+    # some words ("--os-auth-type token --os-token X" -> "... --os*** X"):
+    # start again from the words, which also keep a value with spaces whole.
+    words = sys.argv[1:]
+    if strutils.mask_password(' '.join(words)) != line:
+        words = line.split()
+    masked, secret_follows = [], False
+    for word in words:
+        name, equals, _ = word.partition('=')
+        if secret_follows:
+            word, secret_follows = '***', False
+        elif re.fullmatch(_MASKED_OPTION, name):
+            if equals:
+                word = name + '=***'
+            else:
+                secret_follows = True
+        masked.append(word)
+    return ' '.join(masked)
+
+
+class _DiscoveryWarning(logging.Filter):
+    def filter(self, record):
+        return not record.getMessage().startswith(
+            'Failed to discover available identity versions')
+
+
+def log_in(app, command):
+    """Hook 3: log in as osc-lib does before a command, with one-line
+    errors (``Cannot log in: ...``)."""
+    from imageplugin import http
+
+    # keystoneauth warns when version discovery fails, before it tries
+    # the URL as given: the error already tells the user.
+    logger = logging.getLogger('keystoneauth.identity.generic.base')
+    quiet = _DiscoveryWarning()
+    logger.addFilter(quiet)
+    try:
+        with http.translated_errors('Cannot log in', 'the identity service'):
+            command.auth_required = True
+            app.prepare_to_run_command(command)
+    finally:
+        logger.removeFilter(quiet)
+
+
+class PluginCommand:
+    """Hooks 3 to 5 for our commands (a mixin before cliff's class)."""
+
+    # osc-lib logs in before a command runs unless this is False.
+    auth_required = False
+
+    def run(self, parsed_args):
+        # The process ends after one command: objects frozen now are never
+        # walked again by the garbage collector, which spares about 250 ms
+        # of its work at interpreter exit (see benchmarks/README.rst).
+        gc.freeze()
+        return super().run(parsed_args)
+
+    def log_in(self):
+        """Log in unless done already."""
+        if not self.auth_required:
+            log_in(self.app, self)
+
+    def get_parser(self, prog_name):
+        """A parser that reports a wrong command line in one line."""
+        parser = super().get_parser(prog_name)
+
+        def error(message):
+            parser.exit(2, f'{parser.prog}: error: {message} (see '
+                           f'{parser.prog} --help)\n')
+
+        parser.error = error
+        return parser

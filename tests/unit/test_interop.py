@@ -1,0 +1,293 @@
+"""Interoperable image import, as a member of an upstream Glance runs it."""
+
+import json
+
+from tests.unit import base
+from tests.unit import images
+
+IMAGE_ID = '7d1b6f4e-0c3a-4f7e-9a51-2b8e6c0d4f11'
+IMAGE_URL = base.ENDPOINT + '/v2/images/' + IMAGE_ID
+REQUEST_ID = 'req-5a0c1f53-6d51-4b0a-a5d6-3f4e2c1b0a99'
+SOURCE = 'http://127.0.0.1:8000/cirros.img'
+ADMIN_ONLY = {'status_code': 403, 'json': {
+    'message': 'You are not authorized to complete tasks_api_access '
+               'action.<br /><br />\n', 'code': '403 Forbidden',
+    'title': 'Forbidden'}}
+
+
+def import_task(status='processing', **fields):
+    """A task as GET /v2/images/{id}/tasks lists it (Glance 33)."""
+    task = {'id': base.TASK_ID, 'type': 'api_image_import',
+            'status': status, 'owner': 'p1', 'image_id': IMAGE_ID,
+            'request_id': REQUEST_ID, 'user_id': 'u1', 'message': '',
+            'input': {'image_id': IMAGE_ID, 'import_req': {
+                'method': {'name': 'web-download', 'uri': SOURCE}}},
+            'result': None, 'created_at': '2026-11-30T23:18:46.550651',
+            'updated_at': '2026-11-30T23:18:46.550651', 'expires_at': None,
+            'deleted': False, 'deleted_at': None}
+    task.update(fields)
+    return task
+
+
+def image(status, lock=True, **fields):
+    answer = {'id': IMAGE_ID, 'status': status, 'disk_format': 'qcow2',
+              'os_glance_importing_to_stores': '',
+              'os_glance_failed_import': ''}
+    if lock:
+        answer['os_glance_import_task'] = base.TASK_ID
+    answer.update(fields)
+    return answer
+
+
+class InteropTestCase(base.ShellTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.clock = self.useFixture(base.FakeClock())
+        self.requests.post(base.TASKS_URL, **ADMIN_ONLY)
+        self.requests.get(base.TASKS_URL, **ADMIN_ONLY)
+        self.requests.get(base.ENDPOINT + '/v2/info/import', json={
+            'import-methods': {'value': ['glance-direct', 'web-download',
+                                         'copy-image']}})
+        self.created = self.requests.post(
+            base.ENDPOINT + '/v2/images', status_code=201,
+            json=image('queued', lock=False))
+        self.started = self.requests.post(
+            IMAGE_URL + '/import', status_code=202,
+            headers={'x-openstack-request-id': REQUEST_ID})
+        self.deleted = self.requests.delete(IMAGE_URL, status_code=204)
+        self.tasks = self.requests.get(IMAGE_URL + '/tasks', json={
+            'tasks': [import_task(id='0b9d3c52-8f0e-4f55-8a6b-0c1d2e3f4a5b',
+                                  request_id='req-other'), import_task()]})
+
+    def images_seen(self, *answers):
+        self.requests.get(IMAGE_URL, [{'json': answer} for answer in answers])
+
+    def tasks_seen(self, *tasks):
+        self.requests.get(IMAGE_URL + '/tasks',
+                          [{'json': {'tasks': [task]}} for task in tasks])
+
+    def url_import(self, *args):
+        self.serve_image(SOURCE, images.qcow2())
+        return self.openstack('image', 'task', 'import', '--import-from',
+                              SOURCE, '--name', 'cirros', *args)
+
+
+class TestUrl(InteropTestCase):
+
+    def test_member_imports_by_web_download(self):
+        result = self.url_import('--min-disk', '1', '-f', 'json')
+        shown = json.loads(self.assertSucceeds(result))
+        self.assertEqual((base.TASK_ID, 'processing', IMAGE_ID, REQUEST_ID),
+                         (shown['id'], shown['status'], shown['image_id'],
+                          shown['request_id']))
+        self.assertNotIn('deleted', shown['properties'])
+        self.assertEqual({'name': 'cirros', 'disk_format': 'qcow2',
+                          'container_format': 'bare', 'min_disk': 1},
+                         self.created.last_request.json())
+        self.assertEqual({'method': {'name': 'web-download', 'uri': SOURCE}},
+                         self.started.last_request.json())
+        self.assertFalse(self.deleted.called)
+
+    def test_wait_to_active(self):
+        self.images_seen(image('queued'), image('importing'),
+                         image('active', lock=False))
+        self.tasks_seen(import_task('pending'), import_task(),
+                        import_task(),
+                        import_task('success', message='Copied 4 MiB'))
+        result = self.url_import('--wait', '-f', 'value', '-c', 'status',
+                                 '-c', 'message')
+        self.assertEqual((0, 'Copied 4 MiB\nsuccess\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        self.assertFalse(self.deleted.called)
+
+    def test_active_with_a_store_still_importing_is_not_the_end(self):
+        self.images_seen(image('active', lock=True,
+                               os_glance_importing_to_stores='cheap'),
+                         image('active', lock=False))
+        result = self.url_import('--wait', '-f', 'value', '-c', 'status')
+        self.assertEqual((0, 'success\n'), (result.exit_code, result.stdout))
+        self.assertEqual(2, len([r for r in self.requests.request_history
+                                 if r.method == 'GET' and r.url == IMAGE_URL]))
+
+    def test_failure_is_told_and_the_image_deleted(self):
+        self.images_seen(image('importing'), image('queued', lock=False))
+        self.tasks_seen(import_task(), import_task(), import_task(
+            'failure', message='Task failed due to Internal Error'))
+        result = self.url_import('--wait', '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (1, 'failure\n', f'Task {base.TASK_ID} failed: Task failed due '
+             'to Internal Error (the image went back to queued)\n'
+             f'Image {IMAGE_ID} was deleted.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertTrue(self.deleted.called)
+
+    def test_keep_image(self):
+        self.images_seen(image('queued', lock=False))
+        result = self.url_import('--wait', '--keep-image')
+        self.assertEqual(1, result.exit_code)
+        self.assertTrue(result.stderr.endswith(
+            f'Image {IMAGE_ID} is kept (--keep-image).\n'), result.stderr)
+        self.assertFalse(self.deleted.called)
+
+    def test_refused_import_leaves_no_image(self):
+        self.requests.post(IMAGE_URL + '/import', status_code=409, json={
+            'message': 'Image needs to be in \'queued\' state to use '
+                       '\'web-download\' method'})
+        result = self.url_import()
+        self.assertFailsWith(
+            result, f"Cannot import image {IMAGE_ID}: Image needs to be in "
+            "'queued' state to use 'web-download' method (HTTP 409). Image "
+            f"{IMAGE_ID} was deleted.")
+        self.assertTrue(self.deleted.called)
+
+    def test_timeout_says_how_to_wait_again_through_the_image(self):
+        self.requests.get(IMAGE_URL, json=image('importing'))
+        result = self.url_import('--wait', '--timeout', '10', '-f', 'value',
+                                 '-c', 'status')
+        self.assertEqual(
+            (124, 'processing\n', f'Gave up waiting for task {base.TASK_ID}'
+             ' after 10 s: it is still processing. Wait again with: '
+             f'openstack image task show {base.TASK_ID} --image {IMAGE_ID} '
+             '--wait\n'), (result.exit_code, result.stdout, result.stderr))
+        self.assertFalse(self.deleted.called)
+
+    def test_no_web_download_offered(self):
+        self.requests.get(base.ENDPOINT + '/v2/info/import', json={
+            'import-methods': {'value': ['glance-direct']}})
+        result = self.url_import()
+        self.assertFailsWith(
+            result, 'Cannot create the import task: You are not authorized '
+            'to complete tasks_api_access action. The tasks API of this '
+            'Glance is admin-only (policy tasks_api_access): use a profile '
+            'with the admin role. (HTTP 403) This Glance offers no '
+            'web-download import either (its methods: glance-direct)')
+        self.assertFalse(self.created.called)
+
+    def test_method_must_fit_the_source(self):
+        for args, message in (
+                (('--import-from', 'c/o.vhd', '--method', 'web-download'),
+                 '--method web-download imports an http(s) URL'),
+                (('--import-from', SOURCE, '--method', 'glance-direct'),
+                 '--method glance-direct imports a --file')):
+            self.assertFailsWith(
+                self.openstack('image', 'task', 'import', *args), message)
+        self.assertEqual([], self.requests.request_history)
+
+
+class TestFile(InteropTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.received = []
+
+        def stage(request, context):
+            # Read as the server does, while the request is being made.
+            self.received.append(b''.join(
+                iter(lambda: request.body.read(65536), b'')))
+            context.status_code = 204
+            return ''
+
+        self.staged = self.requests.put(IMAGE_URL + '/stage', text=stage)
+        self.data = images.qcow2() + b'data' * 1000
+        self.path = base.write_file(self.home, 'cirros.img', self.data)
+
+    def test_member_sends_the_file_by_glance_direct(self):
+        self.images_seen(image('uploading'), image('active', lock=False))
+        result = self.openstack('image', 'task', 'import', '--file',
+                                self.path, '--wait', '-f', 'value', '-c',
+                                'status')
+        self.assertEqual((0, 'success\n', ''), (result.exit_code,
+                                               result.stdout, result.stderr))
+        self.assertEqual({'name': 'cirros', 'disk_format': 'qcow2',
+                          'container_format': 'bare'},
+                         self.created.last_request.json())
+        sent = self.staged.last_request
+        self.assertEqual('application/octet-stream',
+                         sent.headers['Content-Type'])
+        self.assertEqual(str(len(self.data)), sent.headers['Content-Length'])
+        self.assertEqual([self.data], self.received)
+        self.assertEqual({'method': {'name': 'glance-direct'}},
+                         self.started.last_request.json())
+
+    def test_left_importing_is_a_failure_and_cleaned(self):
+        self.images_seen(image('importing', lock=False, disk_format='raw'))
+        self.tasks_seen(import_task(), import_task(
+            'failure', message='Task failed due to Internal Error'))
+        result = self.openstack('image', 'task', 'import', '--file',
+                                self.path, '--wait', '-f', 'value', '-c',
+                                'status')
+        self.assertEqual(
+            (1, 'failure\n', f'Task {base.TASK_ID} failed: Task failed due '
+             'to Internal Error (the image was left importing, as Glance '
+             'leaves a failed glance-direct import; it declares disk format '
+             f'raw and its data is qcow2)\nImage {IMAGE_ID} was deleted.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
+    def test_failed_staging_leaves_no_image(self):
+        self.requests.put(IMAGE_URL + '/stage', status_code=413, json={
+            'message': 'Image exceeds the storage quota'})
+        result = self.openstack('image', 'task', 'import', '--file',
+                                self.path)
+        self.assertFailsWith(
+            result, f'Cannot send the data of image {IMAGE_ID}: Image '
+            'exceeds the storage quota (HTTP 413). Image '
+            f'{IMAGE_ID} was deleted.')
+        self.assertFalse(self.started.called)
+
+
+class TestTasksOfAnImage(InteropTestCase):
+
+    def test_show_through_the_image(self):
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'show', base.TASK_ID, '--image', IMAGE_ID,
+            '-f', 'value', '-c', 'id', '-c', 'request_id'))
+        self.assertEqual(f'{base.TASK_ID}\n{REQUEST_ID}\n', out)
+
+    def test_show_wait_through_the_image(self):
+        self.images_seen(image('active', lock=False))
+        self.tasks_seen(import_task(), import_task('success'))
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'show', base.TASK_ID, '--image', IMAGE_ID,
+            '--wait', '-f', 'value', '-c', 'status'))
+        self.assertEqual('success\n', out)
+
+    def test_show_of_a_task_the_image_has_not(self):
+        other = '0b9d3c52-8f0e-4f55-8a6b-0c1d2e3f4a5c'
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'show', other, '--image',
+                           IMAGE_ID),
+            f'Image {IMAGE_ID} has no task {other} of your project (see '
+            f'openstack image task list --image {IMAGE_ID})')
+
+    def test_list_newest_first_with_filters(self):
+        self.requests.get(IMAGE_URL + '/tasks', json={'tasks': [
+            import_task('failure', id='t1', created_at='2026-11-30T10:00:00'),
+            import_task('success', id='t2', created_at='2026-11-30T12:00:00'),
+            import_task('success', id='t3', created_at='2026-11-30T11:00:00',
+                        type='copy-image')]})
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'list', '--image', IMAGE_ID, '-f', 'value',
+            '-c', 'ID'))
+        self.assertEqual('t2\nt3\nt1\n', out)
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'list', '--image', IMAGE_ID, '--status',
+            'success', '--type', 'api_image_import', '-f', 'value', '-c',
+            'ID'))
+        self.assertEqual('t2\n', out)
+
+    def test_list_paging_options_do_not_apply(self):
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'list', '--image', IMAGE_ID,
+                           '--limit', '5', '--sort-dir', 'asc'),
+            "--sort-dir, --limit cannot be used with --image: an image's "
+            'tasks come in one list, newest first')
+
+    def test_refused_list_points_to_the_images(self):
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'list'),
+            'Cannot list tasks: You are not authorized to complete '
+            'tasks_api_access action. The tasks API of this Glance is '
+            'admin-only (policy tasks_api_access): use a profile with the '
+            'admin role. (HTTP 403) The tasks of your own images: openstack '
+            'image task list --image <image>')

@@ -1,0 +1,165 @@
+"""Each hook of ``osc_hooks`` against the installed cliff and osc-lib.
+
+A test here fails when a release of theirs changes what a hook relies on:
+that is its job, so that a user never meets the change first.
+"""
+
+import gc
+import logging
+import sys
+from unittest import mock
+
+from cliff import commandmanager
+import fixtures
+from oslo_utils import strutils
+import testtools
+
+from imageplugin import osc_hooks
+from tests.unit import base
+
+
+class LogRecords(fixtures.Fixture):
+    """The records a logger passes on, at ``level`` and above."""
+
+    def __init__(self, name, level=logging.DEBUG):
+        super().__init__()
+        self.name, self.level = name, level
+
+    def _setUp(self):
+        self.records = []
+        handler = logging.Handler()
+        handler.emit = self.records.append
+        logger = logging.getLogger(self.name)
+        logger.addHandler(handler)
+        self.addCleanup(logger.removeHandler, handler)
+        # osc-lib turns cliff's logging down in other tests of this process.
+        self.addCleanup(logger.setLevel, logger.level)
+        logger.setLevel(self.level)
+
+
+class TestDuplicateCommands(testtools.TestCase):
+    """Hook 1: cliff warns of our overrides, and the warning is dropped."""
+
+    def load(self):
+        manager = commandmanager.CommandManager('openstack.image.v2')
+        manager.load_commands('openstack.image_tasks.v2')
+        return manager
+
+    def test_cliff_names_our_module_in_its_warning(self):
+        records = self.useFixture(LogRecords('cliff.commandmanager')).records
+        logger = logging.getLogger('cliff.commandmanager')
+        self.useFixture(fixtures.MockPatchObject(logger, 'filters', []))
+        manager = self.load()
+        warned = sorted(record.getMessage() for record in records
+                        if record.levelno == logging.WARNING)
+        self.assertEqual(2, len(warned), warned)
+        for command, message in zip(('image task list', 'image task show'),
+                                    warned, strict=True):
+            self.assertIn(f'{command!r}', message)
+            self.assertIn('imageplugin.task:', message)
+        # The last definition wins: ours.
+        self.assertEqual('imageplugin.task:ShowTask',
+                         manager.commands['image task show'].value)
+
+    def test_the_warning_for_ours_is_dropped(self):
+        records = self.useFixture(LogRecords('cliff.commandmanager',
+                                             logging.WARNING)).records
+        self.load()
+        self.assertEqual([], records)
+
+    def test_other_duplicates_still_warn(self):
+        records = self.useFixture(LogRecords('cliff.commandmanager',
+                                             logging.WARNING)).records
+        logging.getLogger('cliff.commandmanager').warning(
+            'found duplicate implementations of the %(name)r command in '
+            'the following modules: %(modules)s', {'name': 'x y',
+                                                   'modules': 'a.b:C, d.e:F'})
+        self.assertEqual(1, len(records))
+
+
+class TestSecretOptions(base.ShellTestCase):
+    """Hook 2: the command line osc-lib logs has its secrets masked."""
+
+    def test_osc_lib_logs_the_command_line_through_our_filter(self):
+        records = self.useFixture(LogRecords('osc_lib.shell')).records
+        argv = ['--os-password', 'pw-2b9x', 'help', 'image', 'task', 'show']
+        self.useFixture(fixtures.MockPatchObject(
+            sys, 'argv', ['openstack', *argv]))
+        self.openstack(*argv, auth=())
+        [start] = [r for r in records if r.msg == osc_hooks.START_MESSAGE]
+        self.assertEqual('START with options: --os-password *** help image '
+                         'task show', start.getMessage())
+
+    def test_values_of_secret_options_are_masked(self):
+        for line, masked in [
+                ('--os-password pw image task list',
+                 '--os-password *** image task list'),
+                ('--os-token=tok --os-cloud c', '--os-token=*** --os-cloud c'),
+                # argparse takes unique abbreviations.
+                ('--os-passw pw --os-tok t', '--os-passw *** --os-tok ***'),
+                ('--os-application-credential-secret s --os-username u',
+                 '--os-application-credential-secret *** --os-username u'),
+                ('--os-cloud c image task show x',
+                 '--os-cloud c image task show x')]:
+            self.assertEqual(masked, osc_hooks.masked_command_line(line),
+                             line)
+
+    def test_a_password_with_spaces_is_masked_whole(self):
+        self.useFixture(fixtures.MockPatchObject(
+            sys, 'argv', ['openstack', '--os-password', 'two words', 'x']))
+        self.assertEqual('--os-password *** x',
+                         osc_hooks.masked_command_line(
+                             '--os-password two words x'))
+
+    def test_what_mask_password_mangled_is_masked(self):
+        argv = ['--os-auth-type', 'token', '--os-token', 'gAAAAA1', 'x']
+        self.useFixture(fixtures.MockPatchObject(
+            sys, 'argv', ['openstack', *argv]))
+        logged = strutils.mask_password(' '.join(argv))
+        self.assertEqual('--os-auth-type token --os-token *** x',
+                         osc_hooks.masked_command_line(logged))
+
+
+class TestDeferredLogin(base.ShellTestCase):
+    """Hook 3: no login before our command checks its input; then one."""
+
+    def setUp(self):
+        super().setUp()
+        self.use_catalog([base.password_profile('test')],
+                         [('image', 'public', base.ENDPOINT, 'RegionOne')])
+
+    def test_bad_input_logs_in_never(self):
+        result = self.openstack('--os-cloud', 'test', 'image', 'task',
+                                'show', 'not-a-task', auth=())
+        self.assertEqual(1, result.exit_code)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_prepare_to_run_command_logs_in(self):
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
+                          json={'id': base.TASK_ID, 'status': 'success'})
+        self.assertSucceeds(self.openstack(
+            '--os-cloud', 'test', 'image', 'task', 'show', base.TASK_ID,
+            auth=()))
+        sent = [(r.method, r.url) for r in self.requests.request_history]
+        self.assertEqual(
+            [('GET', base.KEYSTONE), ('POST', base.KEYSTONE + '/auth/tokens'),
+             ('GET', base.TASKS_URL + '/' + base.TASK_ID)], sent)
+
+
+class TestParserAndRun(base.ShellTestCase):
+    """Hooks 4 and 5: one-line usage errors; the collector frozen."""
+
+    def test_usage_error_is_one_line(self):
+        result = self.openstack('image', 'task', 'list', '--limit', '0')
+        self.assertEqual(
+            (2, '', "openstack image task list: error: argument --limit: "
+             "'0' is not a positive whole number (see openstack image task "
+             "list --help)\n"), (result.exit_code, result.stdout,
+                                 result.stderr))
+
+    def test_run_freezes_the_collector(self):
+        freeze = self.useFixture(fixtures.MockPatchObject(
+            gc, 'freeze', mock.Mock(wraps=gc.freeze))).mock
+        self.requests.get(base.TASKS_URL, json={'tasks': []})
+        self.assertSucceeds(self.openstack('image', 'task', 'list'))
+        freeze.assert_called_once_with()
