@@ -78,8 +78,8 @@ class TestGlanceDialect(FileImportTestCase):
         result = self.run_import('--file', self.path, '--name', 'disk',
                                  '--wait', '-f', 'json')
         self.assertEqual(
-            (0, f'Verified image {IMAGE_ID}: its sha512 (os_hash_value) '
-                f'matched {self.path}.\n'),
+            (0, f'Verified image {IMAGE_ID}: its md5 (checksum) matched '
+                f'{self.path}.\n'),
             (result.exit_code, result.stderr), result)
         self.assertEqual('success', json.loads(result.stdout)['status'])
         [sent] = self.task_posts()
@@ -156,9 +156,9 @@ class TestGlanceDialect(FileImportTestCase):
                                  'x.qcow2', '--wait', '-f', 'value', '-c',
                                  'status')
         self.assertEqual(
-            (0, 'success\n', f'Verified image {IMAGE_ID}: its sha512 '
-             f'(os_hash_value) matched {self.path}.\nThe uploaded image is '
-             'kept at mine/x.qcow2.\n'),
+            (0, 'success\n', f'Verified image {IMAGE_ID}: its md5 '
+             f'(checksum) matched {self.path}.\nThe uploaded image is kept '
+             'at mine/x.qcow2.\n'),
             (result.exit_code, result.stdout, result.stderr))
         self.assertEqual(QCOW2, self.swift.data('mine', 'x.qcow2'))
 
@@ -239,8 +239,8 @@ class TestGlanceDialect(FileImportTestCase):
                                  'x.qcow2', '--wait', '-f', 'value', '-c',
                                  'status')
         self.assertEqual(
-            (0, 'success\n', f'Verified image {IMAGE_ID}: its sha512 '
-             f'(os_hash_value) matched {self.path}.\nCannot delete '
+            (0, 'success\n', f'Verified image {IMAGE_ID}: its md5 '
+             f'(checksum) matched {self.path}.\nCannot delete '
              'images/x.qcow2: it is no longer an upload of this file '
              '(another upload wrote it), so it was left alone.\n'),
             (result.exit_code, result.stdout, result.stderr))
@@ -256,15 +256,40 @@ class TestGlanceDialect(FileImportTestCase):
 
     def test_image_that_does_not_match_fails(self):
         self.glance_image(QCOW2 + b'more')
-        theirs = hashlib.sha512(QCOW2 + b'more').hexdigest()
-        ours = hashlib.sha512(QCOW2).hexdigest()
+        theirs = fakeswift.md5(QCOW2 + b'more')
         result = self.wait_for_success()
         self.assertEqual(
             (1, 'success\n', f'Image {IMAGE_ID} does not hold the bytes of '
-             f'{self.path}: its sha512 (os_hash_value) is {theirs}, the '
-             f'file\'s is {ours}; delete the image ("openstack image delete '
-             f'{IMAGE_ID}") and import the file again\n'),
+             f'{self.path}: its md5 (checksum) is {theirs}, the file\'s is '
+             f'{fakeswift.md5(QCOW2)}; delete the image ("openstack image '
+             f'delete {IMAGE_ID}") and import the file again\n'),
             (result.exit_code, result.stdout, result.stderr))
+
+    def segmented(self):
+        content = QCOW2 * 300  # 1.2 MiB: two segments of 1 MiB
+        self.path = self.file('big.qcow2', content)
+        return content
+
+    def test_segmented_upload_is_verified_by_sha512(self):
+        # Glance's os_hash_value, hashed while the segments were read.
+        self.glance_image(self.segmented())
+        result = self.wait_for_success('--segment-size', '1M')
+        self.assertEqual(
+            (0, f'Verified image {IMAGE_ID}: its sha512 (os_hash_value) '
+             f'matched {self.path}.\n'), (result.exit_code, result.stderr))
+
+    def test_segmented_upload_that_does_not_match_fails(self):
+        content = self.segmented()
+        self.glance_image(content + b'more')
+        result = self.wait_for_success('--segment-size', '1M')
+        theirs = hashlib.sha512(content + b'more').hexdigest()
+        ours = hashlib.sha512(content).hexdigest()
+        self.assertEqual(
+            (1, f'Image {IMAGE_ID} does not hold the bytes of {self.path}: '
+             f'its sha512 (os_hash_value) is {theirs}, the file\'s is '
+             f'{ours}; delete the image ("openstack image delete '
+             f'{IMAGE_ID}") and import the file again\n'),
+            (result.exit_code, result.stderr))
 
     def test_cloud_without_hashes(self):
         self.glance_image(QCOW2, checksum=None, os_hash_algo=None,
@@ -284,8 +309,7 @@ class TestGlanceDialect(FileImportTestCase):
              f'{self.path}.\n'), (result.exit_code, result.stderr))
 
     def test_segmented_upload_with_other_hash_algorithm(self):
-        content = QCOW2 * 300  # 1.2 MiB: two segments of 1 MiB
-        self.path = self.file('big.qcow2', content)
+        content = self.segmented()
         self.glance_image(content, os_hash_algo='sha256',
                           os_hash_value=hashlib.sha256(content).hexdigest())
         result = self.wait_for_success('--segment-size', '1M')
