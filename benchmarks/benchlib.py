@@ -1,17 +1,21 @@
 """Shared helpers of the imageplugin benchmarks (standard library only).
 
-- comparison virtualenvs, cached and pinned to the developer venv's versions;
+- comparison virtualenvs, cached and pinned to the repository's
+  constraints file;
 - the local cloud of ``tools/local-cloud``: bring it up, get tokens, talk
   to Glance;
 - running a command under a stopwatch with its own peak RSS;
-- paired, alternating rounds and their medians.
+- paired, alternating rounds and their medians, as JSON-ready figures.
 """
 
+import atexit
 import dataclasses
 import hashlib
 import json
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,16 +34,18 @@ CLOUD_DIR = os.path.abspath(os.path.expanduser(
 VENV_CACHE = os.path.abspath(os.path.expanduser(
     os.environ.get('IMAGEPLUGIN_BENCH_VENVS')
     or '~/.cache/imageplugin/bench-venvs'))
-# The developer venv whose versions the comparison venvs copy; when it is
-# missing (CI, another machine), benchmarks/constraints.txt is used.
-REFERENCE_VENV = os.path.abspath(os.path.expanduser(
-    os.environ.get('IMAGEPLUGIN_BENCH_REFERENCE_VENV') or '/work/venv'))
-CONSTRAINTS_FILE = os.path.join(BENCH_DIR, 'constraints.txt')
-# The packages the comparison is about; every other pin of the reference
-# venv is passed along as a constraint too.
+# Where the comparison venvs take their pins from, first found wins: the
+# versions the project tests (CI), else the benchmarks' own list.
+CONSTRAINTS_FILES = (os.path.join(REPO, 'constraints.txt'),
+                     os.path.join(BENCH_DIR, 'constraints.txt'))
+# The packages the comparison is about; every other pin of the
+# constraints file is passed along too.
 KEY_PACKAGES = ('python-openstackclient', 'osc-lib', 'openstacksdk',
                 'cliff', 'python-glanceclient', 'keystoneauth1',
                 'stevedore')
+# Never pinned: the plugin comes from the work tree, the rest from venv.
+UNPINNED = ('imageplugin', 'pip', 'setuptools', 'wheel')
+_PIN = re.compile(r'([A-Za-z0-9][A-Za-z0-9._-]*)\s*===?\s*([^\s;#]+)')
 
 # Loopback only, and never through a proxy from the environment.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -54,36 +60,36 @@ def log(text):
 # Comparison virtualenvs
 # --------------------------------------------------------------------------
 
-def reference_pins():
-    """(constraint lines, where they came from)."""
-    python = os.path.join(REFERENCE_VENV, 'bin', 'python')
-    if os.path.exists(python):
-        out = subprocess.run(
-            [python, '-m', 'pip', 'freeze', '--all'], check=True,
-            capture_output=True, text=True).stdout
-        source = f'pip freeze of {REFERENCE_VENV}'
-    else:
-        with open(CONSTRAINTS_FILE) as f:
-            out = f.read()
-        source = os.path.relpath(CONSTRAINTS_FILE, REPO)
+def normalized(name):
+    return re.sub(r'[-_.]+', '-', name).lower()
+
+
+def constraint_pins():
+    """(constraint lines, the file they came from, relative to the repo).
+
+    Only exact pins (``name==version``, ``===`` too, markers kept) count;
+    options, URLs and ranges are left out.
+    """
+    path = next((p for p in CONSTRAINTS_FILES if os.path.exists(p)), None)
+    if path is None:
+        raise RuntimeError('no constraints file: '
+                           + ' or '.join(CONSTRAINTS_FILES))
     lines = []
-    for line in out.splitlines():
-        line = line.strip()
-        if (not line or line.startswith(('#', '-')) or ' @ ' in line
-                or '==' not in line):
-            continue
-        name = line.split('==')[0].lower().replace('_', '-')
-        if name in ('imageplugin', 'pip', 'setuptools', 'wheel'):
-            continue
-        lines.append(line)
-    return sorted(lines, key=str.lower), source
+    with open(path) as f:
+        for line in f:
+            line = line.split(' #', 1)[0].strip()
+            match = _PIN.match(line)
+            if (match and ' @ ' not in line
+                    and normalized(match.group(1)) not in UNPINNED):
+                lines.append(line)
+    return sorted(lines, key=str.lower), os.path.relpath(path, REPO)
 
 
 def pinned_versions(pins):
     versions = {}
     for line in pins:
-        name, version = line.split('==', 1)
-        versions[name.lower().replace('_', '-')] = version
+        match = _PIN.match(line)
+        versions[normalized(match.group(1))] = match.group(2)
     return {name: versions.get(name) for name in KEY_PACKAGES}
 
 
@@ -189,18 +195,6 @@ def ensure_venv(name, pins, python=None, plugin_source=None):
     return Venv(name, path)
 
 
-def installed_versions(venv):
-    out = subprocess.run(
-        [venv.python, '-m', 'pip', 'freeze', '--all'], check=True,
-        capture_output=True, text=True).stdout
-    versions = {}
-    for line in out.splitlines():
-        if '==' in line:
-            name, version = line.split('==', 1)
-            versions[name.lower().replace('_', '-')] = version
-    return versions
-
-
 # --------------------------------------------------------------------------
 # Running commands
 # --------------------------------------------------------------------------
@@ -226,7 +220,15 @@ def clean_env(**extra):
     return env
 
 
-_SCRATCH = tempfile.mkdtemp(prefix='imageplugin-bench-')
+_scratch = []
+
+
+def scratch_dir():
+    """An empty folder for the commands, made on first use."""
+    if not _scratch:
+        _scratch.append(tempfile.mkdtemp(prefix='imageplugin-bench-'))
+        atexit.register(shutil.rmtree, _scratch[0], ignore_errors=True)
+    return _scratch[0]
 
 
 def run_timed(argv, env=None, cwd=None):
@@ -242,7 +244,7 @@ def run_timed(argv, env=None, cwd=None):
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=err, env=env, cwd=cwd or _SCRATCH)
+                                stderr=err, env=env, cwd=cwd or scratch_dir())
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -290,38 +292,32 @@ def alternate(commands, rounds, before_round=None, warmup=1):
     return results
 
 
-@dataclasses.dataclass
-class Spread:
-    median: float
-    low: float
-    high: float
-    n: int
+# Figures are plain dicts, so that a section's result is its JSON.
 
-    @classmethod
-    def of(cls, values):
-        values = list(values)
-        return cls(statistics.median(values), min(values), max(values),
-                   len(values))
-
-    def fmt(self, scale=1.0, unit='', digits=1):
-        def f(x):
-            return f'{x * scale:.{digits}f}'
-        return f'{f(self.median)}{unit} ({f(self.low)}-{f(self.high)})'
+def spread(values, unit):
+    """Median, min, max and count of ``values``, in ``unit``."""
+    values = list(values)
+    return {'median': statistics.median(values), 'low': min(values),
+            'high': max(values), 'n': len(values), 'unit': unit}
 
 
-def times(results, field='seconds'):
-    return Spread.of(getattr(r, field) for r in results)
+def command(name, results):
+    """The figures of one command timed over rounds."""
+    return {'name': name,
+            'seconds': spread((r.seconds for r in results), 's'),
+            'maxrss_kib': spread((r.maxrss_kib for r in results), 'KiB')}
 
 
-def ratios(results_a, results_b, field='seconds'):
-    """Per-round ratios a/b of paired runs."""
-    return Spread.of(getattr(a, field) / getattr(b, field)
-                     for a, b in zip(results_a, results_b, strict=True))
+def ratios(results_a, results_b):
+    """Per-round ratios a/b of the wall times of paired runs."""
+    return spread((a.seconds / b.seconds
+                   for a, b in zip(results_a, results_b, strict=True)), 'x')
 
 
-def differences(results_a, results_b, field='seconds'):
-    return Spread.of(getattr(a, field) - getattr(b, field)
-                     for a, b in zip(results_a, results_b, strict=True))
+def differences(results_a, results_b):
+    """Per-round differences a - b of the wall times of paired runs."""
+    return spread((a.seconds - b.seconds
+                   for a, b in zip(results_a, results_b, strict=True)), 's')
 
 
 # --------------------------------------------------------------------------

@@ -33,10 +33,10 @@ def svg(commands):
         middle = y + BAR_HEIGHT / 2
         parts += [
             f'<text x="{LABEL_WIDTH - 8}" y="{middle + 4}" '
-            f'text-anchor="end">{escape(command["command"])}</text>',
+            f'text-anchor="end">{escape(command["name"])}</text>',
             f'<rect x="{LABEL_WIDTH}" y="{y}" height="{BAR_HEIGHT}" '
             f'width="{seconds["median"] * scale:.1f}" '
-            f'fill="{colour(command["command"])}"/>',
+            f'fill="{colour(command["name"])}"/>',
             f'<line x1="{LABEL_WIDTH + seconds["low"] * scale:.1f}" '
             f'x2="{LABEL_WIDTH + seconds["high"] * scale:.1f}" '
             f'y1="{middle}" y2="{middle}" stroke="black"/>',
@@ -52,14 +52,29 @@ def svg(commands):
     return '\n'.join(parts) + '\n'
 
 
-def main():
-    with open(sys.argv[1]) as figures:
-        commands = [c for c in json.load(figures)['commands']
-                    if c['section'] in ('show', 'list')
-                    and '--max-items' not in c['command']]
-    with open(sys.argv[2], 'w') as out:
+def plotted(data):
+    """The commands drawn: those of show and list, but the RSS runs."""
+    return [command for name in ('show', 'list')
+            for command in data['sections'].get(name, {}).get('commands',
+                                                               [])
+            if '--max-items' not in command['name']]
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2:
+        print('usage: plot.py FIGURES.json OUT.svg', file=sys.stderr)
+        return 2
+    with open(argv[0]) as figures:
+        commands = plotted(json.load(figures))
+    if not commands:
+        print(f'plot.py: {argv[0]} has no show or list section',
+              file=sys.stderr)
+        return 1
+    with open(argv[1], 'w') as out:
         out.write(svg(commands))
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -30,6 +30,7 @@ file, never their command line. This is a script, not a test.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -143,6 +144,26 @@ def measured(command, env=None):
             process.stdout)
 
 
+def figures(runs, results, size):
+    """Per tool: median seconds and CPU, max peak RSS, rates in MB/s."""
+    tools = []
+    for label, _, name in runs:
+        seconds = statistics.median(r[0] for r in results[label])
+        inside = [float(r[3]) for r in results[label]
+                  if name and r[3].strip()]
+        tools.append({
+            'name': label,
+            'seconds': seconds,
+            'mb_per_s': size / seconds / 1e6 if name else None,
+            # The transfer alone, where the tool tells it.
+            'transfer_mb_per_s': (size / statistics.median(inside) / 1e6
+                                  if inside else None),
+            'cpu_seconds': statistics.median(r[2] for r in results[label]),
+            'peak_rss_mib': max(r[1] for r in results[label]),
+        })
+    return tools
+
+
 def child_upload(path, container, name, segment_size):
     """The measured process of our own upload."""
     client = store(os.environ['BENCH_STORAGE_URL'],
@@ -176,6 +197,8 @@ def main():
     parser.add_argument('--swift', help='swift command to use')
     parser.add_argument('--keep-file', action='store_true',
                         help='keep the generated file for the next run')
+    parser.add_argument('--json', metavar='PATH',
+                        help='also write the figures as JSON')
     parser.add_argument('--child-upload', nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_upload:
@@ -239,17 +262,17 @@ def main():
                 results[label].append(measured(command, env))
             if name:
                 client.delete(container, name)
-    for label, _, name in runs:
-        seconds = statistics.median(r[0] for r in results[label])
-        rss = max(r[1] for r in results[label])
-        cpu = statistics.median(r[2] for r in results[label])
-        rate = f'{args.size / seconds / 1e6:6.0f}' if name else ' ' * 6
-        inside = [float(r[3]) for r in results[label]
-                  if name and r[3].strip()]
-        transfer = (f'{args.size / statistics.median(inside) / 1e6:8.0f}'
-                    if inside else ' ' * 8)
-        print(f'{label:40} {seconds:7.2f} {rate} {transfer} {cpu:6.2f} '
-              f'{rss:5.0f} MiB')
+    tools = figures(runs, results, args.size)
+    for tool in tools:
+        rate, transfer = tool['mb_per_s'], tool['transfer_mb_per_s']
+        print(f'{tool["name"]:40} {tool["seconds"]:7.2f} '
+              + (f'{rate:6.0f}' if rate else ' ' * 6) + ' '
+              + (f'{transfer:8.0f}' if transfer else ' ' * 8)
+              + f' {tool["cpu_seconds"]:6.2f} {tool["peak_rss_mib"]:5.0f} MiB')
+    if args.json:
+        with open(args.json, 'w') as out:
+            json.dump({'size': args.size, 'rounds': args.repeat,
+                       'tools': tools}, out, indent=2)
     header_file.close()
     if not args.keep_file:
         os.unlink(path)

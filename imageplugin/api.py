@@ -99,17 +99,7 @@ class TaskAPI(http.SessionClient):
 
     def get_task(self, task_id, timeout=None):
         """The task; ``timeout`` (seconds) bounds the wait for an answer."""
-        action = f'Cannot show task {task_id}'
-        path = '/tasks/' + urllib.parse.quote(task_id, safe='')
-        kwargs = {} if timeout is None else {'timeout': timeout}
-        try:
-            return self.request_json('GET', path, action, **kwargs)
-        except http.HTTPError as exc:
-            if exc.http_status == 404:
-                raise exceptions.CommandError(
-                    f'No task with ID {task_id} at {self.endpoint} '
-                    '(HTTP 404)') from None
-            raise
+        return self._get_one('task', 'tasks', task_id, timeout)
 
     def list_tasks(self, filters, page_size=None, max_items=None):
         """Yield tasks, fetching each page only when the last is used up.
@@ -208,15 +198,18 @@ class TaskAPI(http.SessionClient):
         return response.headers.get('x-openstack-request-id')
 
     def get_image(self, image_id, timeout=None):
-        kwargs = {} if timeout is None else {'timeout': timeout}
+        return self._get_one('image', 'images', image_id, timeout)
+
+    def _get_one(self, kind, collection, item_id, timeout):
+        """GET a task or an image; a 404 says which is missing."""
         try:
             return self.request_json(
-                'GET', f'/images/{_quoted(image_id)}',
-                f'Cannot show image {image_id}', **kwargs)
+                'GET', f'/{collection}/{_quoted(item_id)}',
+                f'Cannot show {kind} {item_id}', **_bounded(timeout))
         except http.HTTPError as exc:
             if exc.http_status == 404:
                 raise exceptions.CommandError(
-                    f'No image with ID {image_id} at {self.endpoint} '
+                    f'No {kind} with ID {item_id} at {self.endpoint} '
                     '(HTTP 404)') from None
             raise
 
@@ -226,11 +219,15 @@ class TaskAPI(http.SessionClient):
 
     def image_tasks(self, image_id, timeout=None):
         """The tasks of an image that the caller's project owns."""
-        kwargs = {} if timeout is None else {'timeout': timeout}
         answer = self.request_json(
             'GET', f'/images/{_quoted(image_id)}/tasks',
-            f'Cannot list the tasks of image {image_id}', **kwargs)
+            f'Cannot list the tasks of image {image_id}', **_bounded(timeout))
         return answer.get('tasks') or []
+
+
+def _bounded(timeout):
+    """Session arguments for a request that waits ``timeout`` s at most."""
+    return {} if timeout is None else {'timeout': timeout}
 
 
 def _quoted(text):

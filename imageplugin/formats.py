@@ -76,6 +76,12 @@ def decided(where, name, content=None, unread=None, disk_format=None,
         raise exceptions.CommandError(
             f'Cannot import {where}: {"; ".join(content.problems)}')
     found = content.disk_format
+    unpacked_by = 'ova' if content.packed == 'tar' else 'compressed'
+    if content.packed and container_format != unpacked_by:
+        raise exceptions.CommandError(
+            f'Cannot import {where}: it is a {content.packed} archive, not '
+            'a disk image: unpack it first (or, on a cloud that unpacks '
+            f'imports, give --container-format {unpacked_by})')
     if found not in DISK_FORMATS:
         raise exceptions.CommandError(
             f'Cannot import {where}: it is a {found} image, a format the '

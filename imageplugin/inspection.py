@@ -67,15 +67,25 @@ class VhdFooter(collections.namedtuple(
     __slots__ = ()
 
 
+# Signatures of archives and compressed streams: their content reads as
+# raw, but the disk is inside. (Offset, magic, name.)
+_PACKED = ((0, b'\x1f\x8b', 'gzip'), (0, b'BZh', 'bzip2'),
+           (0, b'\xfd7zXZ\x00', 'xz'), (0, b'\x28\xb5\x2f\xfd', 'zstd'),
+           (0, b'PK\x03\x04', 'zip'), (257, b'ustar', 'tar'))
+
+
 class Content(collections.namedtuple(
-        'Content', 'disk_format detected virtual_size vhd problems')):
+        'Content', 'disk_format detected virtual_size vhd problems packed',
+        defaults=(None,))):
     """What an image's bytes tell.
 
     ``disk_format`` is Glance's name of the format (``raw`` for a stream
     with no header known); ``detected`` the inspector's own name (``gpt``
     is a raw disk with a partition table); ``virtual_size`` the size of
     the disk the image expands to, or None; ``vhd`` its ``VhdFooter``;
-    ``problems`` the reasons it is unsafe to import, as phrases.
+    ``problems`` the reasons it is unsafe to import, as phrases;
+    ``packed`` the archive or compression (``gzip``, ``tar``...) that
+    raw content starts with, or None.
     """
 
     __slots__ = ()
@@ -220,18 +230,25 @@ def _inspect(source, limit=None):
     # Its warnings would repeat, on stderr, what our refusal says.
     logging.getLogger(format_inspector.__name__).setLevel(logging.ERROR)
     wrapper = format_inspector.InspectWrapper(source)
-    read = 0
+    read, start = 0, b''
     try:
         while limit is None or read < limit:
             chunk = wrapper.read(CHUNK_SIZE)
             if not chunk:
                 break
+            if len(start) < 512:
+                start += chunk[:512]
             read += len(chunk)
             if wrapper.formats is not None:
                 break
     finally:
         wrapper.close()
-    return _content(wrapper.formats, format_inspector)
+    content = _content(wrapper.formats, format_inspector)
+    if content.disk_format == 'raw':
+        content = content._replace(packed=next(
+            (name for offset, magic, name in _PACKED
+             if start[offset:offset + len(magic)] == magic), None))
+    return content
 
 
 def _content(matches, format_inspector):

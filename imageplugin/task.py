@@ -535,7 +535,7 @@ class ImportTask(TaskCommand):
             raise exceptions.CommandError(
                 '--method web-download imports an http(s) URL; a --file goes '
                 'by glance-direct or by the tasks API')
-        if method is None:
+        if method in (None, 'task'):
             from imageplugin import http
 
             # A cheap request now rather than a refused task after the
@@ -543,7 +543,7 @@ class ImportTask(TaskCommand):
             try:
                 client.check_access()
             except http.HTTPError as exc:
-                if not _admin_only(exc):
+                if method or not _admin_only(exc):
                     raise
                 method = _interop_method(client, exc, 'glance-direct')
         if method == 'glance-direct':

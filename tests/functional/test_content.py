@@ -146,7 +146,7 @@ class TestLimits(ContentTestCase):
         container = f'func-{self.unique}'
         result = self.openstack('image', 'task', 'import', '--file',
                                 sample['path'], '--container', container,
-                                cloud='local-member')
+                                '--method', 'task', cloud='local-member')
         self.assertFailsWith(
             result, 'Cannot use the tasks API: You are not authorized to '
             'complete tasks_api_access action. The tasks API of this Glance '

@@ -81,7 +81,7 @@ class TestErrors(base.FunctionalTestCase):
     def test_member_is_told_the_api_is_admin_only(self):
         result = self.openstack('image', 'task', 'import', '--import-from',
                                 self.sample('sample.raw')['url'],
-                                cloud='local-member')
+                                '--method', 'task', cloud='local-member')
         self.assertFailsWith(
             result, 'Cannot create the import task: You are not authorized '
             'to complete tasks_api_access action. The tasks API of this '

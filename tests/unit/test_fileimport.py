@@ -374,6 +374,18 @@ class TestGlanceDialect(FileImportTestCase):
         self.assertEqual([], self.swift.sent)
         self.assertEqual([], self.task_posts())
 
+    def test_the_task_method_is_checked_before_the_upload(self):
+        self.requests.get(base.TASKS_URL, status_code=403, json={
+            'message': 'You are not authorized to complete tasks_api_access '
+                       'action.'})
+        result = self.run_import('--file', self.path, '--method', 'task')
+        self.assertFailsWith(
+            result, 'Cannot use the tasks API: You are not authorized to '
+            'complete tasks_api_access action. The tasks API of this Glance '
+            'is admin-only (policy tasks_api_access): use a profile with the '
+            'admin role. (HTTP 403)')
+        self.assertEqual([], self.swift.sent)
+
     def test_typed_properties(self):
         self.requests.post(base.TASKS_URL, status_code=201,
                            json=fakes.GLANCE_SUCCESS)

@@ -100,3 +100,18 @@ class TestDecided(testtools.TestCase):
         self.assertEqual(('qcow2', 'qcow2', 'ovf'), formats.decided(
             'W', 'cirros.img', None, 'unread', disk_format='qcow2',
             container_format='ovf'))
+
+
+class TestPacked(testtools.TestCase):
+
+    def test_archives_are_not_disk_images(self):
+        for packed, container in (('gzip', 'compressed'), ('tar', 'ova')):
+            found = inspection.Content('raw', 'raw', None, None, (), packed)
+            error = self.assertRaises(exceptions.CommandError,
+                                      formats.decided, 'W', 'x.img', found)
+            self.assertEqual(
+                f'Cannot import W: it is a {packed} archive, not a disk '
+                'image: unpack it first (or, on a cloud that unpacks '
+                f'imports, give --container-format {container})', str(error))
+            self.assertEqual(('raw', 'raw', container), formats.decided(
+                'W', 'x.img', found, container_format=container))

@@ -67,6 +67,23 @@ class TestFiles(testtools.TestCase):
         old = bytes(1024) + images.vhd_footer()[:511]
         self.assertEqual('fixed', inspection.footer_in_tail(old).disk_type)
 
+    def test_packed_raw_content(self):
+        import gzip
+        import io
+        import tarfile
+
+        packed = io.BytesIO()
+        with tarfile.open(fileobj=packed, mode='w') as tar:
+            member = tarfile.TarInfo('disk.vmdk')
+            member.size = 1024
+            tar.addfile(member, io.BytesIO(bytes(1024)))
+        for data, name in ((gzip.compress(images.qcow2()), 'gzip'),
+                           (packed.getvalue(), 'tar'),
+                           (bytes(4096), None)):
+            content = self.inspect(data)
+            self.assertEqual(('raw', name), (content.disk_format,
+                                             content.packed))
+
     def test_not_a_footer(self):
         self.assertIsNone(inspection.footer_in_tail(bytes(512)))
 

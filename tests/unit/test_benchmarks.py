@@ -1,0 +1,202 @@
+"""The benchmarks' pure parts: pins, targets, tables and chart from JSON.
+
+The measuring itself needs the local cloud and is run by hand
+(``tox -e bench``); what is decided from its figures is tested here.
+"""
+
+import importlib.util
+import json
+import os
+import sys
+
+import fixtures
+import testtools
+
+BENCHMARKS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          '..', '..', 'benchmarks')
+
+
+def load(name):
+    """benchmarks/NAME.py, under a name that shadows nothing."""
+    spec = importlib.util.spec_from_file_location(
+        f'bench_{name}', os.path.join(BENCHMARKS, f'{name}.py'))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# Standard library only, and none imports the others.
+benchlib = load('benchlib')
+plot = load('plot')
+render = load('render')
+
+
+def spread(unit, *values):
+    return benchlib.spread(values, unit)
+
+
+def command(name, *seconds):
+    return {'name': name, 'seconds': spread('s', *seconds),
+            'maxrss_kib': spread('KiB', 88064, 88166)}
+
+
+def run_facts():
+    return {'machine': {'date': '2026-11-27 10:00:00 +0000', 'host': 'h',
+                        'cpus': 2, 'nproc': 2, 'cpu': 'c', 'python': '3.11',
+                        'kernel': 'k'},
+            'load_average': {'before': 0.5, 'after': 1.0}, 'server': None,
+            'plugin': {'source': 'work tree', 'stamp': 'abc'},
+            'pins_source': 'constraints.txt',
+            'versions': {'cliff': '4.17.0', 'osc-lib': None}, 'rounds': 3}
+
+
+def figures(**sections):
+    # Through JSON, as render.py reads a saved run.
+    return json.loads(json.dumps({'run': run_facts(), 'sections': sections,
+                                  'failed': {}}))
+
+
+class ConstraintPinsTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.folder = self.useFixture(fixtures.TempDir()).path
+        self.top = os.path.join(self.folder, 'constraints.txt')
+        self.bench = os.path.join(self.folder, 'bench-constraints.txt')
+        self.useFixture(fixtures.MonkeyPatch(
+            'bench_benchlib.CONSTRAINTS_FILES', (self.top, self.bench)))
+        self.useFixture(fixtures.MonkeyPatch('bench_benchlib.REPO',
+                                             self.folder))
+
+    def write(self, path, text):
+        with open(path, 'w') as f:
+            f.write(text)
+
+    def test_top_level_file_wins_and_only_exact_pins_count(self):
+        self.write(self.bench, 'cliff==1.0\n')
+        self.write(self.top, '# CI\n-c other.txt\nosc_lib==4.7.0  # why\n'
+                   'keystoneauth1===5.18.1\nrequests>=2\n'
+                   'cliff==4.17.0; python_version >= "3.10"\n'
+                   'imageplugin==1.0\npip==24.0\nfoo @ file:///x.whl\n')
+        pins, source = benchlib.constraint_pins()
+        self.assertEqual(['cliff==4.17.0; python_version >= "3.10"',
+                          'keystoneauth1===5.18.1', 'osc_lib==4.7.0'], pins)
+        self.assertEqual('constraints.txt', source)
+        versions = benchlib.pinned_versions(pins)
+        self.assertEqual('4.7.0', versions['osc-lib'])
+        self.assertEqual('4.17.0', versions['cliff'])
+        self.assertIsNone(versions['openstacksdk'])
+
+    def test_benchmarks_file_without_a_top_level_one(self):
+        self.write(self.bench, 'cliff==1.0\n')
+        self.assertEqual((['cliff==1.0'], 'bench-constraints.txt'),
+                         benchlib.constraint_pins())
+
+    def test_no_file_at_all_is_said(self):
+        error = self.assertRaises(RuntimeError, benchlib.constraint_pins)
+        self.assertIn(self.bench, str(error))
+
+
+class RenderTest(testtools.TestCase):
+
+    def test_targets_are_judged_on_their_statistic(self):
+        data = figures(
+            show={'params': {}, 'commands': [], 'figures': {
+                'ours_over_core': spread('x', 0.7, 0.8, 0.9),
+                'ours_over_version': spread('x', 0.9, 0.95, 1.2)}},
+            wait={'params': {'task_seconds': 2.0, 'runs': 3},
+                  'commands': [], 'figures': {
+                      'end_to_seen': spread('s', 0.2, 0.3, 1.5)}})
+        rows = {what: (target, measured, met) for what, target, measured,
+                met in render.target_rows(data['sections'])}
+        self.assertEqual(('<= 0.75x', '0.80x (0.70-0.90)', False),
+                         rows['task show: ours / core'])
+        self.assertEqual(('<= 1.0x', '0.95x (0.90-1.20)', True),
+                         rows['task show: ours / openstack --version'])
+        # The limit is on the worst run, not the median.
+        self.assertEqual(
+            ('<= 1 s', '0.30 s (0.20-1.50)', False),
+            rows['--wait, 2 s task (real, 3 runs): end -> seen'])
+
+    def test_groups_scales_and_information_rows(self):
+        data = figures(startup={'params': {'rounds': 9}, 'commands': [],
+                                'figures': {
+            'version_with_minus_without': spread('s', -0.02, 0.0004, 0.03),
+            'importtime': {'imageplugin.task': spread('s', 0.0006),
+                           'imageplugin.plugin': spread('s', 0.0004)}}})
+        self.assertEqual([
+            ('plugin tax: --version with - without (9 pairs)', '<= 1 ms',
+             '0.4 ms (-20.0-30.0)', None),
+            ('  same, -X importtime cumulative: imageplugin.plugin', 'info',
+             '0.40 ms (0.40-0.40)', None),
+            ('  same, -X importtime cumulative: imageplugin.task', 'info',
+             '0.60 ms (0.60-0.60)', None)],
+            render.target_rows(data['sections']))
+
+    def test_rss_growth_in_mib(self):
+        data = figures(list={
+            'params': {'tasks': 1056, 'small': 100, 'large': 1000},
+            'commands': [], 'figures': {'rss_growth_value': {
+                'value': 1536, 'small': 88064, 'large': 89600,
+                'unit': 'KiB'}}})
+        self.assertEqual(
+            [('task list -f value: RSS(1000) - RSS(100)', '<= 1 MiB',
+              '+1.50 MiB (86.0 -> 87.5)', False)],
+            render.target_rows(data['sections']))
+
+    def show_run(self):
+        return figures(show={
+            'params': {}, 'commands': [command('ours', 0.8, 0.9, 1.0)],
+            'figures': {'ours_over_core': spread('x', 0.6),
+                        'requests': {'counts': {'ours': 1, 'core': 2},
+                                     'unit': 'requests'}}})
+
+    def test_report_text(self):
+        data = self.show_run()
+        data['failed'] = {'list': 'the cloud went away'}
+        text = render.render(data)
+        self.assertIn('versions (constraints.txt): cliff 4.17.0\n', text)
+        self.assertIn('| show    | ours    | 900 ms (800-1000) | '
+                      '86.0 MiB (86.0-86.1) |', text)
+        self.assertIn('| task show: ours / core | <= 0.75x | '
+                      '0.60x (0.60-0.60) | yes  |', text)
+        self.assertIn('note: HTTP requests per `task show`: ours 1, '
+                      'core 2\n', text)
+        self.assertTrue(text.endswith(
+            'FAILED: list: the cloud went away'), text)
+
+    def test_render_command_reads_a_saved_run(self):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'figures.json')
+        data = self.show_run()
+        with open(path, 'w') as f:
+            json.dump(data, f)
+        stdout = self.useFixture(fixtures.StringStream('stdout')).stream
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout))
+        self.assertEqual(0, render.main([path]))
+        stdout.seek(0)
+        self.assertEqual(render.render(data) + '\n', stdout.read())
+
+
+class PlotTest(testtools.TestCase):
+
+    def test_bars_of_show_and_list_without_the_rss_runs(self):
+        data = figures(
+            startup={'params': {}, 'commands': [command('--version', 1)],
+                     'figures': {}},
+            show={'params': {}, 'commands': [
+                command('image task show (ours)', 0.9, 1.0),
+                command('image task show (core)', 1.1)], 'figures': {}},
+            list={'params': {}, 'commands': [
+                command('image task list (ours)', 1.5),
+                command('ours --max-items 100 -f table', 1.2)],
+                'figures': {}})
+        drawn = plot.plotted(data)
+        self.assertEqual(['image task show (ours)', 'image task show (core)',
+                          'image task list (ours)'],
+                         [c['name'] for c in drawn])
+        svg = plot.svg(drawn)
+        self.assertEqual(3, svg.count('<rect '))
+        self.assertIn('fill="#2a7ab0"', svg)   # ours
+        self.assertIn('fill="#b0552a"', svg)   # core
