@@ -124,9 +124,9 @@ class TaskAPI(http.SessionClient):
             params['marker'] = marker
 
     def get_schema(self, name, timeout=None):
-        kwargs = {} if timeout is None else {'timeout': timeout}
         return self.request_json('GET', '/schemas/' + name,
-                                 f'Cannot read the {name} schema', **kwargs)
+                                 f'Cannot read the {name} schema',
+                                 **_bounded(timeout))
 
     def task_types(self, timeout=None):
         """The task types the cloud's schema names, or None if it won't say."""
