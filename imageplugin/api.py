@@ -16,6 +16,7 @@ _VERSION_SEGMENT = re.compile(r'/v2(\.\d+)?/?$')
 # Tasks asked for per page when the user does not say: one page is what
 # a listing holds in memory at a time.
 DEFAULT_PAGE_SIZE = 200
+_UNREAD = object()
 
 
 def versioned(endpoint):
@@ -34,6 +35,8 @@ class TaskAPI(http.SessionClient):
 
     def __init__(self, session, endpoint):
         super().__init__(session, versioned(endpoint))
+        # The task schema's types, read once per command.
+        self._task_types = _UNREAD
 
     @classmethod
     def from_client_manager(cls, instance):
@@ -55,16 +58,16 @@ class TaskAPI(http.SessionClient):
                        'role.')
         return detail
 
-    def dialect(self):
+    def dialect(self, timeout=None):
         """'rackspace' or 'glance': which import task the cloud speaks.
 
         Only Rackspace's task schema offers an export task; a cloud that
-        hides its schema is told by its endpoint.
+        hides its schema is told by its endpoint. ``timeout`` (seconds)
+        bounds the wait for the schema.
         """
-        types = self.task_types()
+        types = self.task_types(timeout=timeout)
         if types is None:
-            dialect = ('rackspace' if 'rackspacecloud.com' in self.endpoint
-                       else 'glance')
+            dialect = self.dialect_by_endpoint()
             LOG.debug('Dialect %s, told by the endpoint (the task schema '
                       'is hidden)', dialect)
             return dialect
@@ -72,6 +75,11 @@ class TaskAPI(http.SessionClient):
         LOG.debug('Dialect %s: the task schema offers %s', dialect,
                   ', '.join(types))
         return dialect
+
+    def dialect_by_endpoint(self):
+        """The dialect when the schema cannot tell: by the endpoint."""
+        return ('rackspace' if 'rackspacecloud.com' in self.endpoint
+                else 'glance')
 
     def check_access(self):
         """Fail now if this user may not use the tasks API.
@@ -115,20 +123,24 @@ class TaskAPI(http.SessionClient):
                 return
             params['marker'] = marker
 
-    def get_schema(self, name):
+    def get_schema(self, name, timeout=None):
         return self.request_json('GET', '/schemas/' + name,
-                                 f'Cannot read the {name} schema')
+                                 f'Cannot read the {name} schema',
+                                 **_bounded(timeout))
 
-    def task_types(self):
+    def task_types(self, timeout=None):
         """The task types the cloud's schema names, or None if it won't say."""
+        if self._task_types is not _UNREAD:
+            return self._task_types
         try:
-            schema = self.get_schema('task')
+            schema = self.get_schema('task', timeout=timeout)
         except http.HTTPError as exc:
-            if exc.http_status in (403, 404):
-                return None
-            raise
+            if exc.http_status not in (403, 404):
+                raise
+            schema = {}
         type_schema = schema.get('properties', {}).get('type', {})
-        return type_schema.get('enum')
+        self._task_types = type_schema.get('enum')
+        return self._task_types
 
     def find_image_id(self, name_or_id):
         """The ID of the image with this ID or name."""

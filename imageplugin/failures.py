@@ -5,14 +5,20 @@ import re
 # Meanings of the codes Rackspace Cloud Images puts in a failed task's
 # message, with what the user can do about them.
 RACKSPACE_CODES = {
-    '111': 'the VHD failed validation: check it with '
-           '"qemu-img check -f vpc" and export it again',
+    # qemu-img cannot check VHD (vpc) files, so no "qemu-img check" here.
+    '111': 'the VHD failed Rackspace\'s validation checks, for no reason '
+           'given: create it again as a fixed or dynamic VHD (e.g. '
+           '"qemu-img convert -O vpc -o subformat=dynamic") and import that',
     '396': 'the file is not a valid VHD; Rackspace also returns this code '
            'intermittently, so retrying can help',
-    '413': 'the image is larger than the size limit of the cloud',
+    # Rackspace: "must not expand to a system disk larger than 160 GB".
+    '413': 'the virtual size of the disk (what it expands to, not the '
+           'file\'s size) is over the limit of the cloud (Rackspace: a '
+           'system disk of 160 GB): shrink the virtual disk',
     '523': 'only fixed or dynamic VHDs can be imported, not differencing '
            'ones',
-    '609': 'the image is larger than the size limit of the cloud',
+    '609': 'the physical size of the disk (the size of the VHD file) is '
+           'over the limit of the cloud (Rackspace: 160 GB)',
     '614': 'the VHD\'s UUID is all zeros: give it a UUID, e.g. by '
            'converting it again with qemu-img',
     '721': 'the VHD has a parent: flatten it into a standalone VHD, e.g. '

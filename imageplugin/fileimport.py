@@ -4,6 +4,12 @@ The file is checked before any byte moves, uploaded (resumably, as a
 Static Large Object when large), imported from there (Rackspace: as
 ``container/object``; Glance: through a TempURL), and the upload removed
 once the task has ended. Whatever is left behind is said, with where.
+
+The object is named after the file's identity (``disk.raw`` goes up as
+``disk-<identity>.raw``, see ``objectstore.file_identity``): two files of
+one name imported at once never share an object, and the same file run
+again finds its segments. After a successful import the image's hash is
+compared with the one computed while the upload read the file.
 """
 
 import os
@@ -18,6 +24,14 @@ from imageplugin import upload
 # How long the TempURL lets Glance read the upload: the task reads it as
 # soon as it starts, but a busy cloud may queue it.
 TEMP_URL_LIFETIME = 24 * 3600
+# What the upload hashes the whole file with, for comparing with the
+# image. A file sent as one object has its MD5 anyway (the store's ETag
+# is checked against it), and every image shows an MD5 "checksum": that
+# costs nothing. A segmented file needs a hash of its own, about 2 s of
+# CPU per GiB: on Glance its default os_hash_algo ([DEFAULT]
+# hashing_algorithm), the stronger one; Rackspace shows only "checksum".
+GLANCE_DIGEST = 'sha512'
+RACKSPACE_DIGEST = 'md5'
 
 
 class FileImport:
@@ -31,8 +45,6 @@ class FileImport:
         self.client_manager = client_manager
         self.args = parsed_args
         self.container = parsed_args.container
-        self.name = parsed_args.object_name or os.path.basename(
-            parsed_args.file)
         self.segment_size = (parsed_args.segment_size
                              or objectstore.DEFAULT_SEGMENT_SIZE)
         self.properties, self.given = importing.image_properties(parsed_args)
@@ -41,6 +53,9 @@ class FileImport:
         self.image = upload.checked_image_file(
             parsed_args.file, parsed_args.disk_format,
             parsed_args.container_format, parsed_args.import_from_format)
+        self.name_upload(parsed_args.object_name)
+        # The hash to compare the image with: set once the dialect is known.
+        self.digest = None
         if parsed_args.dialect == 'rackspace':
             self.check_rackspace()
         self.store = None
@@ -59,6 +74,9 @@ class FileImport:
         rackspace = (args.dialect or tasks.dialect()) == 'rackspace'
         if rackspace and not args.dialect:
             self.check_rackspace()
+        segmented = self.image.size > self.segment_size
+        self.digest = (GLANCE_DIGEST if segmented and not rackspace
+                       else RACKSPACE_DIGEST)
         self.store = objectstore.ObjectStore.from_client_manager(
             self.client_manager)
         if rackspace:
@@ -76,12 +94,26 @@ class FileImport:
                                      self.image.size)
         importing.rackspace_input(self.where, self.properties, self.given)
 
+    def name_upload(self, object_name):
+        """Name the object after the file's identity, unless given."""
+        path = self.image.path
+        try:
+            self.identity = objectstore.file_identity(os.stat(path))
+        except OSError as exc:
+            raise exceptions.CommandError(
+                f'Cannot upload {path}: {exc.strerror or exc}') from None
+        self.name = object_name or objectstore.default_object_name(
+            os.path.basename(path), self.identity)
+
     def send(self, stream):
         """Upload the file, saying on failure what stays where."""
         try:
             return upload.send(self.store, self.image, self.container,
                                self.name, stream=stream,
-                               segment_size=self.segment_size)
+                               segment_size=self.segment_size,
+                               identity=self.identity, digest=self.digest)
+        except objectstore.ObjectTaken:
+            raise
         except exceptions.CommandError as exc:
             raise exceptions.CommandError(
                 f'{exc}. {self.resume_note()}') from None
@@ -90,7 +122,8 @@ class FileImport:
         if self.image.size <= self.segment_size:
             return 'Nothing was stored; run the same command again.'
         return (f'The segments stored so far stay under '
-                f'{objectstore.segments_prefix(self.where)}: run the same '
+                f'{objectstore.segments_prefix(self.where, self.identity)}'
+                ': run the same '
                 'command again to resume the upload.')
 
     def left_note(self):
@@ -100,7 +133,47 @@ class FileImport:
     def remove(self):
         """Delete the upload and its segments; say so if that fails."""
         try:
-            self.store.delete(self.container, self.name)
+            self.store.delete(self.container, self.name, self.identity)
+        except objectstore.ObjectTaken as exc:
+            return f'{exc}.'
         except exceptions.CommandError as exc:
             return f'{exc}. {self.left_note()}'
         return None
+
+    def compared(self, image, uploaded):
+        """Compare the image's hash with the file's, as read for upload.
+
+        ``image`` is the image as the image service shows it, ``uploaded``
+        the store's ``Upload``. Returns (verdict, line to say): True if
+        they matched, False if not, None if nothing could be compared.
+        """
+        image_id = image.get('id')
+        path = self.image.path
+        shown = []
+        if image.get('os_hash_algo') and image.get('os_hash_value'):
+            shown.append((image['os_hash_algo'], 'os_hash_value',
+                          image['os_hash_value']))
+        if image.get('checksum'):
+            shown.append(('md5', 'checksum', image['checksum']))
+        for algorithm, field, theirs in shown:
+            ours = uploaded.digests.get(algorithm)
+            if ours is None:
+                continue
+            if ours == str(theirs).lower():
+                return True, (f'Verified image {image_id}: its {algorithm} '
+                              f'({field}) matched {path}.')
+            return False, (
+                f'Image {image_id} does not hold the bytes of {path}: its '
+                f'{algorithm} ({field}) is {theirs}, the file\'s is {ours}; '
+                f'delete the image ("openstack image delete {image_id}") '
+                'and import the file again')
+        if not shown:
+            return None, (f'Cannot verify image {image_id}: the image '
+                          'service shows neither os_hash_value nor checksum '
+                          'for it.')
+        return None, (
+            f'Cannot verify image {image_id}: it shows only '
+            + ', '.join(f'{field} ({algorithm})'
+                        for algorithm, field, _ in shown)
+            + ', and the upload computed '
+            + ', '.join(sorted(uploaded.digests)) + '.')

@@ -3,9 +3,13 @@
 A file goes up as one object or, above the segment size, as a Static
 Large Object: segments sent one at a time (on a small host parallel
 segment uploads were slower, not faster), then a manifest listing them.
-Segment names depend only on the object's name, the file's size and the
-segment size, so running the same upload again skips the segments the
-store already holds with the right size and MD5.
+
+Uploads of different files never meet (see ``file_identity``): segment
+names hold the file's identity and the segment size, so running the same
+upload again skips the segments the store already holds with the right
+size and MD5, while another file's upload writes elsewhere. Every object
+written carries that identity in ``IDENTITY_HEADER``: an object of
+another file is never overwritten (``If-None-Match: *``) or deleted.
 
 Nothing here may show a TempURL key or signature: not in an error and not
 in keystoneauth's --debug log (``log=False`` on the requests that carry
@@ -47,20 +51,30 @@ CHUNK_SIZE = 1 * MiB
 READ_AHEAD = 4
 
 TEMP_URL_KEY = 'X-Account-Meta-Temp-URL-Key'
+# The object metadata that names the file an upload came from.
+IDENTITY_HEADER = 'X-Object-Meta-Imageplugin-File'
 _TEMP_URL_KEYS = (TEMP_URL_KEY, TEMP_URL_KEY + '-2')
 _OCTET_STREAM = {'Content-Type': 'application/octet-stream'}
 
 
 class Upload(collections.namedtuple(
-        'Upload', 'container name size etag segments reused')):
+        'Upload', 'container name size etag segments reused digests',
+        defaults=({},))):
     """What an upload left in the store.
 
     ``etag`` is the object's MD5, or for a Static Large Object the MD5 of
     its segments' MD5s (Swift's large-object ETag); ``segments`` is 0 for
-    a single object; ``reused`` counts segments a previous run had stored.
+    a single object; ``reused`` counts segments a previous run had stored;
+    ``digests`` maps hash names (``md5``, ``sha512``) to the hex digests
+    of the whole file computed while it was read.
     """
 
     __slots__ = ()
+
+
+class ObjectTaken(exceptions.CommandError):
+    """The object's name is another file's: running again cannot help,
+    and deleting it is not ours to do."""
 
 
 class ObjectStore(http.SessionClient):
@@ -121,57 +135,109 @@ class ObjectStore(http.SessionClient):
             raise exceptions.CommandError(
                 f'Invalid container name {container!r}: it may not be '
                 "empty or hold '/'")
+        if self.exists(container):
+            return False
+        self.request('PUT', self.path(container),
+                     f'Cannot create container {container}')
+        return True
+
+    def exists(self, container, name=None):
+        """Whether the container (or the object in it) exists."""
+        where = (f'container {container}' if name is None
+                 else f'{container}/{name}')
         try:
             # log=False: a container's headers may hold its TempURL key.
-            self.request('HEAD', self.path(container),
-                         f'Cannot use container {container}', log=False)
-            return False
+            self.request('HEAD', self.path(container, name),
+                         f'Cannot use {where}', log=False)
         except http.HTTPError as exc:
             if exc.http_status != 404:
                 raise
-        self.request('PUT', self.path(container),
-                     f'Cannot create container {container}')
+            return False
         return True
 
     # Uploads
 
     def upload(self, container, name, path,
-               segment_size=DEFAULT_SEGMENT_SIZE, progress=None):
+               segment_size=DEFAULT_SEGMENT_SIZE, progress=None,
+               identity=None, digest=None):
         """Upload the file at ``path`` as ``container/name``.
 
         Files over ``segment_size`` bytes become Static Large Objects.
         ``progress(done)`` hears the bytes done so far after each chunk.
-        Returns an ``Upload``.
+        ``identity`` is the ``file_identity`` the caller named the upload
+        after (a file that is no longer that one is refused); ``digest``
+        names a hash (e.g. ``sha512``) of the whole file to compute while
+        it is read, for ``Upload.digests``. Returns an ``Upload``.
         """
         _check_segment_size(segment_size)
         with open(path, 'rb', buffering=0) as file:
             fd = file.fileno()
             before = os.fstat(fd)
             size = before.st_size
+            if identity is None:
+                identity = file_identity(before)
+            elif identity != file_identity(before):
+                raise exceptions.CommandError(
+                    f'{path} changed after it was checked: run the command '
+                    'again once nothing writes to it')
             with contextlib.suppress(AttributeError, OSError):
                 # Reads go in order: let the kernel read further ahead.
                 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
+            target = _Target(container, name, identity,
+                             self._owned_by(container, name, identity, path))
             if size <= segment_size:
-                body = _FileRange(fd, path, 0, size, progress)
-                etag = self._put(container, name, body,
+                whole = None if digest in (None, 'md5') else _hasher(digest)
+                body = _FileRange(fd, path, 0, size, progress, whole)
+                etag = self._put(target, name, body,
                                  f'Cannot upload {path} to {container}/'
                                  f'{name}')
                 _check_unchanged(fd, path, before)
-                return Upload(container, name, size, etag, 0, 0)
-            return self._upload_large(container, name, fd, path, before,
-                                      segment_size, progress)
+                digests = {'md5': etag}
+                if whole is not None:
+                    digests[digest] = body.whole.hexdigest()
+                return Upload(container, name, size, etag, 0, 0, digests)
+            return self._upload_large(target, fd, path, before,
+                                      segment_size, progress, digest)
 
-    def _upload_large(self, container, name, fd, path, before,
-                      segment_size, progress):
+    def _owned_by(self, container, name, identity, path):
+        """Whether ``container/name`` exists, written for this file.
+
+        False if there is no such object; an object of another file is
+        refused, before any byte is sent.
+        """
+        action = f'Cannot check {container}/{name}'
+        try:
+            response = self.request('HEAD', self.path(container, name),
+                                    action)
+        except http.HTTPError as exc:
+            if exc.http_status == 404:
+                return False
+            raise
+        if response.headers.get(IDENTITY_HEADER) != identity:
+            raise ObjectTaken(
+                f'Cannot upload {path} to {container}/{name}: the object '
+                'storage already holds an object of that name that is not '
+                'an upload of this file; choose another --object-name or '
+                '--container')
+        return True
+
+    def _upload_large(self, target, fd, path, before, segment_size,
+                      progress, digest):
+        container, name = target.container, target.name
         size = before.st_size
         segment_size = segment_size_for(size, segment_size)
         ranges = [(offset, min(segment_size, size - offset))
                   for offset in range(0, size, segment_size)]
         manifest = []
         reused = 0
+        # The whole file's hash so far: each range hashes on from a copy
+        # of it, so a range read twice (a resent request, a segment
+        # checked then sent) counts once.
+        whole = _hasher(digest) if digest else None
         for index, (offset, length) in enumerate(ranges, 1):
-            segment = segment_name(name, size, segment_size, index)
-            body = _FileRange(fd, path, offset, length, progress)
+            segment = segment_name(name, target.identity, segment_size,
+                                   index)
+            body = _FileRange(fd, path, offset, length, progress, whole)
             etag = self._stored_etag(container, segment, body)
             if etag:
                 reused += 1
@@ -179,17 +245,17 @@ class ObjectStore(http.SessionClient):
                     progress(offset + length)
             else:
                 etag = self._put(
-                    container, segment, body,
+                    target, segment, body,
                     f'Cannot upload segment {index} of {len(ranges)} of '
                     f'{path} to {container}/{name}')
+            whole = body.whole
             manifest.append({'path': f'{container}/{segment}',
                              'etag': etag, 'size_bytes': length})
         _check_unchanged(fd, path, before)
         action = f'Cannot write the manifest of {container}/{name}'
         body = json.dumps(manifest).encode()
-        response = self.request(
-            'PUT', self.path(container, name), action, data=body,
-            params={'multipart-manifest': 'put'}, headers=_OCTET_STREAM)
+        response = self._write(target, name, action, body,
+                               params={'multipart-manifest': 'put'})
         if _etag(response) == _md5(body):
             # Without the slo middleware the manifest is just stored.
             raise exceptions.CommandError(
@@ -198,8 +264,9 @@ class ObjectStore(http.SessionClient):
                 'with a segment size of at least the file size (at most '
                 f'{MAX_OBJECT_SIZE // GiB} GiB)')
         slo_etag = _md5(''.join(item['etag'] for item in manifest).encode())
+        digests = {digest: whole.hexdigest()} if whole else {}
         return Upload(container, name, size, slo_etag, len(manifest),
-                      reused)
+                      reused, digests)
 
     def _stored_etag(self, container, segment, body):
         """The segment's MD5 if the store holds exactly these bytes."""
@@ -215,10 +282,32 @@ class ObjectStore(http.SessionClient):
         stored = _etag(response)
         return stored if stored == body.md5_from_disk() else None
 
-    def _put(self, container, name, body, action):
+    def _write(self, target, name, action, data, params=None):
+        """PUT an object of the upload, marked with the file's identity.
+
+        A segment's name holds the identity: a store holding it already
+        holds this file's bytes. The object itself is written over only
+        if it was this file's when the upload began; otherwise the PUT
+        asks Swift to refuse it if another upload wrote it meanwhile.
+        """
+        headers = dict(_OCTET_STREAM, **{IDENTITY_HEADER: target.identity})
+        if name == target.name and not target.owned:
+            headers['If-None-Match'] = '*'
+        try:
+            return self.request('PUT', self.path(target.container, name),
+                                action, data=data, params=params,
+                                headers=headers)
+        except http.HTTPError as exc:
+            if exc.http_status != 412:
+                raise
+            raise ObjectTaken(
+                f'{action}: another upload wrote {target.container}/{name} '
+                'meanwhile (HTTP 412); choose another --object-name or '
+                '--container') from None
+
+    def _put(self, target, name, body, action):
         """PUT a body; return its MD5 once the store confirmed it."""
-        response = self.request('PUT', self.path(container, name), action,
-                                data=body, headers=_OCTET_STREAM)
+        response = self._write(target, name, action, body)
         sent = body.md5.hexdigest()
         stored = _etag(response)
         if not stored:
@@ -248,11 +337,13 @@ class ObjectStore(http.SessionClient):
 
     # Deleting
 
-    def delete(self, container, name):
-        """Delete an object; for a Static Large Object also its segments.
+    def delete(self, container, name, identity=None):
+        """Delete an upload; for a Static Large Object also its segments.
 
-        Also deletes what earlier uploads of this name left under
-        ``<name>.segments/``. True if the object existed.
+        With the ``file_identity`` of the upload's file, the object is
+        deleted only if it is that file's upload, and so are the segments
+        that earlier uploads of that file left; another file's upload of
+        that name is never touched. True if the object existed.
         """
         action = f'Cannot delete {container}/{name}'
         try:
@@ -261,6 +352,11 @@ class ObjectStore(http.SessionClient):
             if exc.http_status != 404:
                 raise
             head = None
+        if head is not None and identity is not None and head.headers.get(
+                IDENTITY_HEADER) != identity:
+            raise ObjectTaken(
+                f'{action}: it is no longer an upload of this file (another '
+                'upload wrote it), so it was left alone')
         if head is not None and head.headers.get(
                 'X-Static-Large-Object', '').lower() == 'true':
             response = self.request(
@@ -269,9 +365,11 @@ class ObjectStore(http.SessionClient):
             _check_bulk_report(response, action)
         elif head is not None:
             self._delete_quietly(container, name, action)
-        for leftover in self._names(container, segments_prefix(name)):
-            self._delete_quietly(container, leftover,
-                                 f'Cannot delete segment {leftover}')
+        if identity is not None:
+            for leftover in self._names(container,
+                                        segments_prefix(name, identity)):
+                self._delete_quietly(container, leftover,
+                                     f'Cannot delete segment {leftover}')
         return head is not None
 
     def _delete_quietly(self, container, name, action):
@@ -358,19 +456,45 @@ def segment_size_for(size, segment_size):
     return least
 
 
-def segments_prefix(name):
-    return f'{name}.segments/'
+def file_identity(stat_result):
+    """A short name for one file in one state, from its ``os.stat()``.
+
+    The device and inode tell two files apart even when their names and
+    sizes are equal (``a/disk.raw`` and ``b/disk.raw`` uploaded at once);
+    the size and the modification time in nanoseconds tell a file from
+    what it was before it was written to. Nothing here reads the content,
+    so finding it costs nothing on a 100 GiB file, and it stays the same
+    when the same command runs again after Ctrl-C, which is what lets an
+    upload resume. A copy of the file elsewhere has another identity and
+    is uploaded anew. Reused segments are checked against the file's
+    bytes by their MD5 anyway: the identity keeps runs apart, it does not
+    vouch for data. 48 bits of SHA-256: files met by one container never
+    come near a collision.
+    """
+    text = (f'{stat_result.st_dev}:{stat_result.st_ino}:'
+            f'{stat_result.st_size}:{stat_result.st_mtime_ns}')
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def segment_name(name, size, segment_size, index):
+def default_object_name(file_name, identity):
+    """``disk.raw`` as ``disk-<identity>.raw``: one object per file."""
+    stem, extension = os.path.splitext(file_name)
+    return f'{stem}-{identity}{extension}'
+
+
+def segments_prefix(name, identity):
+    """Where the segments of the uploads of one file as ``name`` go."""
+    return f'{name}.segments/{identity}/'
+
+
+def segment_name(name, identity, segment_size, index):
     """Where segment ``index`` (from 1) of an upload goes.
 
     Next to the object, so one container (its rights, its region) holds
-    all, and deleting finds leftovers by prefix; the file size and the
-    segment size in the name keep a resumed upload from mixing segments
-    of another file or another cut.
+    all; the file's identity keeps another file's upload of that name
+    out, and the segment size a resumed upload cut another way.
     """
-    return f'{segments_prefix(name)}{size}-{segment_size}/{index:06d}'
+    return f'{segments_prefix(name, identity)}{segment_size}/{index:06d}'
 
 
 def _check_segment_size(segment_size):
@@ -412,6 +536,11 @@ def _md5(data):
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
+def _hasher(name):
+    # An integrity check, not a security one (FIPS hosts allow MD5 so).
+    return hashlib.new(name, usedforsecurity=False)
+
+
 @contextlib.contextmanager
 def _kept_out(secret):
     """Re-raise an error that quotes ``secret`` with it blotted out."""
@@ -422,6 +551,13 @@ def _kept_out(secret):
             raise exceptions.CommandError(
                 str(exc).replace(secret, '<redacted>')) from None
         raise
+
+
+class _Target(collections.namedtuple(
+        '_Target', 'container name identity owned')):
+    """The object an upload writes; ``owned``: it is this file's already."""
+
+    __slots__ = ()
 
 
 class _FileRange:
@@ -435,15 +571,23 @@ class _FileRange:
     memory stays a few MiB whatever the size. Each iteration starts again
     at ``offset`` (keystoneauth sends a request again after a 401) and
     leaves ``md5`` the MD5 of what went out.
+
+    ``whole_before`` is a hash of the file up to ``offset``: each reading
+    of the range (the request's, or ``md5_from_disk``) goes on from a copy
+    of it in the same pass as the MD5, and leaves it in ``whole``, hashed
+    up to the range's end. Reading twice never hashes twice.
     """
 
-    def __init__(self, fd, path, offset, length, progress=None):
+    def __init__(self, fd, path, offset, length, progress=None,
+                 whole_before=None):
         self.fd = fd
         self.path = path
         self.offset = offset
         self.length = length
         self.progress = progress
         self.md5 = hashlib.md5(usedforsecurity=False)
+        self.whole_before = whole_before
+        self.whole = None
 
     def __len__(self):
         return self.length
@@ -452,8 +596,15 @@ class _FileRange:
         # keystoneauth's --debug log shows a body as its repr.
         return f'<{self.length} bytes of {self.path} from {self.offset}>'
 
-    def __iter__(self):
+    def _hashers(self):
         md5 = self.md5 = hashlib.md5(usedforsecurity=False)
+        if self.whole_before is None:
+            return md5, (md5,)
+        self.whole = self.whole_before.copy()
+        return md5, (md5, self.whole)
+
+    def __iter__(self):
+        _, hashers = self._hashers()
         ahead = queue.Queue(READ_AHEAD)
         stop = threading.Event()
 
@@ -470,7 +621,8 @@ class _FileRange:
         def read():
             try:
                 for chunk in self._chunks():
-                    md5.update(chunk)
+                    for hasher in hashers:
+                        hasher.update(chunk)
                     if not offer(chunk):
                         return
             except Exception as exc:  # raised again by the sending side
@@ -495,9 +647,10 @@ class _FileRange:
             reader.join()
 
     def md5_from_disk(self):
-        md5 = hashlib.md5(usedforsecurity=False)
+        md5, hashers = self._hashers()
         for chunk in self._chunks():
-            md5.update(chunk)
+            for hasher in hashers:
+                hasher.update(chunk)
         return md5.hexdigest()
 
     def _chunks(self):

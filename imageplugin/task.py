@@ -44,9 +44,7 @@ def task_columns(task):
 
     info = {name: task.get(name) for name in CORE_COLUMNS + EXTRA_COLUMNS}
     info['owner_id'] = task.get('owner')
-    if not info['image_id'] and isinstance(task.get('result'), dict):
-        # Glance's legacy import and Rackspace name the image in the result.
-        info['image_id'] = task['result'].get('image_id')
+    info['image_id'] = task_image_id(task)
     if info['message'] == 'None':
         # Rackspace spells "no message" as the string "None".
         info['message'] = ''
@@ -60,6 +58,16 @@ def task_columns(task):
             info[name] = format_columns.DictColumn(info[name])
     columns = sorted(info)
     return tuple(columns), tuple(info[name] for name in columns)
+
+
+def task_image_id(task):
+    """The ID of the image a task made, or None."""
+    if task.get('image_id'):
+        return task['image_id']
+    if isinstance(task.get('result'), dict):
+        # Glance's legacy import and Rackspace name the image in the result.
+        return task['result'].get('image_id')
+    return None
 
 
 def checked_task_id(task_id):
@@ -116,9 +124,15 @@ class PluginCommand(osc_hooks.PluginCommand):
 
     @property
     def client(self):
-        """The tasks API client; logs in on first use."""
+        """The tasks API client; logs in on first use.
+
+        One client per command: it keeps what it read once (the task
+        schema) for the rest of the command.
+        """
         self.log_in()
-        return self.app.client_manager.image_tasks
+        if getattr(self, '_client', None) is None:
+            self._client = self.app.client_manager.image_tasks
+        return self._client
 
 
 class TaskCommand(PluginCommand, command.ShowOne):
@@ -156,7 +170,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
             '--max-poll-interval', metavar='<seconds>',
             type=positive_number, default=waiting.DEFAULT_MAX_INTERVAL,
             help='With --wait, the longest time between two looks at the '
-                 'task; shorter at first (default: %(default)s)')
+                 'task; shorter at first, but never under 30 s on Rackspace, '
+                 'which asks for that (default: %(default)s)')
 
     def shown(self, task, parsed_args, recreate=None, look=None,
               resume=()):
@@ -179,6 +194,10 @@ class TaskCommand(PluginCommand, command.ShowOne):
         client = self.client
         deadline = (None if parsed_args.timeout is None
                     else time.monotonic() + parsed_args.timeout)
+        # An import read through its image is interoperable import, which
+        # only upstream Glance has: its fast schedule, no schema to read.
+        min_interval = (waiting.MIN_INTERVAL if look
+                        else self.poll_floor(client, parsed_args))
         for attempt in range(INTERMITTENT_RETRIES + 1):
             timeout = (None if deadline is None
                        else max(0.0, deadline - time.monotonic()))
@@ -186,7 +205,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
                 task = waiting.wait_for_task(
                     look or client.get_task, task, timeout=timeout,
                     max_interval=parsed_args.max_poll_interval,
-                    note=self.say, progress=self.progress)
+                    min_interval=min_interval, note=self.say,
+                    progress=self.progress)
             except waiting.WaitTimeout as exc:
                 self.exit_code = EXIT_TIMEOUT
                 status = exc.task.get('status')
@@ -216,6 +236,31 @@ class TaskCommand(PluginCommand, command.ShowOne):
             self.say(f'Task {task["id"]} failed: '
                      f'{failures.explained(task.get("message"))}')
         return task
+
+    @staticmethod
+    def poll_floor(client, parsed_args):
+        """The shortest time between two looks at a task of this cloud.
+
+        Rackspace asks for 30 s. The dialect is --dialect where given,
+        else the cloud's task schema (read once per command), else, when
+        the schema cannot be read now, the endpoint: the wait itself then
+        rides out an image service that is down.
+        """
+        from imageplugin import http
+        from imageplugin import waiting
+
+        dialect = getattr(parsed_args, 'dialect', None)
+        if dialect is None:
+            timeout = waiting.POLL_TIMEOUT
+            if parsed_args.timeout is not None:
+                timeout = max(waiting.MIN_INTERVAL,
+                              min(timeout, parsed_args.timeout))
+            try:
+                dialect = client.dialect(timeout=timeout)
+            except (http.HTTPError, http.Unreachable):
+                dialect = client.dialect_by_endpoint()
+        return (waiting.RACKSPACE_MIN_INTERVAL if dialect == 'rackspace'
+                else waiting.MIN_INTERVAL)
 
     def resume_command(self, task_id, options=()):
         words = ['openstack']
@@ -373,7 +418,9 @@ class ImportTask(TaskCommand):
                  '(default: %(default)s)')
         upload.add_argument(
             '--object-name', metavar='<name>',
-            help='Name of the uploaded object (default: the file name)')
+            help='Name of the uploaded object (default: the file name with '
+                 'the file\'s identity, e.g. disk-3f9c0a1b2d4e.raw); an '
+                 'object of another file is never written over')
         upload.add_argument(
             '--segment-size', metavar='<size>', type=segment_size,
             help='Files larger than this are uploaded in segments of this '
@@ -530,6 +577,8 @@ class ImportTask(TaskCommand):
         except KeyboardInterrupt:
             self.say(upload.left_note())
             raise
+        if parsed_args.wait and self.final_task.get('status') == 'success':
+            self.verify(client, upload, uploaded)
         if keep:
             self.say(f'The uploaded image is kept at {upload.where}.')
         elif self.final_task.get('status') in waiting.FINAL_STATUSES:
@@ -539,6 +588,22 @@ class ImportTask(TaskCommand):
         else:
             self.say(upload.left_note())
         return columns
+
+    def verify(self, client, upload, uploaded):
+        """Say whether the image holds the file's bytes; exit 1 if not."""
+        image_id = task_image_id(self.final_task)
+        if not image_id:
+            self.say('Cannot verify the image: the task does not name it.')
+            return
+        try:
+            image = client.get_image(image_id)
+        except exceptions.CommandError as exc:
+            self.say(f'{exc}: the image was not compared with the file.')
+            return
+        matched, line = upload.compared(image, uploaded)
+        self.say(line)
+        if matched is False:
+            self.exit_code = EXIT_TASK_FAILED
 
 
 class ShowTask(TaskCommand):
@@ -706,7 +771,8 @@ class ExportTask(TaskCommand):
         parser.add_argument('--container', metavar='<container>',
                             required=True,
                             help='Existing container of the object storage '
-                                 'to export into')
+                                 'to export into; it may not hold '
+                                 '<image-id>.vhd already')
         self.add_wait_options(parser)
         return parser
 
@@ -724,7 +790,28 @@ class ExportTask(TaskCommand):
                 'This cloud offers no export task (its task types: '
                 f'{", ".join(types)}); exporting is a Rackspace Cloud '
                 'Images feature')
-        task_input = {'image_uuid': client.find_image_id(parsed_args.image),
+        image_id = client.find_image_id(parsed_args.image)
+        self.check_export_target(image_id, container)
+        task_input = {'image_uuid': image_id,
                       'receiving_swift_container': container}
         return self.shown(client.create_task('export', task_input),
                           parsed_args)
+
+    def check_export_target(self, image_id, container):
+        """Refuse an export that would fail: Rackspace's task needs the
+        container and fails if ``<image-id>.vhd`` is there already."""
+        from imageplugin import objectstore
+
+        store = objectstore.ObjectStore.from_client_manager(
+            self.app.client_manager)
+        action = f'Cannot export image {image_id} to container {container}'
+        if not store.exists(container):
+            raise exceptions.CommandError(
+                f'{action}: the object storage has no such container; '
+                f'create it first ("openstack container create {container}")')
+        exported = f'{image_id}.vhd'
+        if store.exists(container, exported):
+            raise exceptions.CommandError(
+                f'{action}: it already holds {exported}, and a second export '
+                'there fails; delete that object or export to another '
+                'container')

@@ -78,14 +78,16 @@ def _checked_size(path):
 
 
 def send(store, image, container, name, stream=None,
-         segment_size=objectstore.DEFAULT_SEGMENT_SIZE):
+         segment_size=objectstore.DEFAULT_SEGMENT_SIZE, **options):
     """Upload a checked ``ImageFile`` as ``container/name``.
 
     Creates the container if needed; draws a progress bar on ``stream``
-    when it is a terminal. Returns the store's ``Upload``.
+    when it is a terminal. ``options`` go to ``ObjectStore.upload``.
+    Returns the store's ``Upload``.
     """
     store.ensure_container(container)
     label = f'Uploading {os.path.basename(image.path)}'
     with progress.ProgressBar(stream, image.size, label) as bar:
         return store.upload(container, name, image.path,
-                            segment_size=segment_size, progress=bar)
+                            segment_size=segment_size, progress=bar,
+                            **options)

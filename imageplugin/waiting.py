@@ -1,9 +1,11 @@
 """Following a task until it ends.
 
 The poll interval is a quarter of the time waited so far, between
-``MIN_INTERVAL`` and a ceiling (Rackspace asks for 30 s): a task that ends
-within seconds is seen within about half a second, a long one is asked
-about at most twice a minute.
+``MIN_INTERVAL`` and a ceiling (30 s by default): on upstream Glance a task
+that ends within seconds is seen within about half a second, a long one is
+asked about at most twice a minute. Rackspace Cloud Images asks clients
+not to look at a task more often than every 30 seconds: there the floor
+is ``RACKSPACE_MIN_INTERVAL``, and it wins over the ceiling.
 """
 
 import time
@@ -13,6 +15,7 @@ from imageplugin import http
 FINAL_STATUSES = ('success', 'failure')
 MIN_INTERVAL = 0.5
 DEFAULT_MAX_INTERVAL = 30.0
+RACKSPACE_MIN_INTERVAL = 30.0
 # A look at the task that gets no answer in this long is given up and
 # retried, as a lost connection is: a hung server cannot stall the wait.
 POLL_TIMEOUT = 60.0
@@ -27,8 +30,9 @@ class WaitTimeout(Exception):
         self.waited = waited
 
 
-def next_interval(waited, max_interval):
-    return min(max_interval, max(MIN_INTERVAL, waited / 4))
+def next_interval(waited, max_interval, min_interval=MIN_INTERVAL):
+    return max(min_interval,
+               min(max_interval, max(MIN_INTERVAL, waited / 4)))
 
 
 def is_transient(exc):
@@ -41,8 +45,12 @@ def is_transient(exc):
 
 def wait_for_task(get_task, task, timeout=None,
                   max_interval=DEFAULT_MAX_INTERVAL, note=None,
-                  progress=None):
+                  progress=None, min_interval=MIN_INTERVAL):
     """Poll ``get_task(id, timeout)`` until the task ends; return it.
+
+    No two looks are closer than ``min_interval`` seconds: when the
+    timeout comes sooner than the next look allowed, the wait ends
+    without one.
 
     ``timeout`` bounds each request: ``POLL_TIMEOUT``, or less when the
     wait's own ``timeout`` comes sooner. Transient failures (no answer in
@@ -59,11 +67,15 @@ def wait_for_task(get_task, task, timeout=None,
         waited = time.monotonic() - start
         if progress and 'status' in task:
             progress(task, waited)
-        pause = next_interval(waited, max_interval) if looked else 0.0
+        pause = (next_interval(waited, max_interval, min_interval)
+                 if looked else 0.0)
         looked = True
         if timeout is not None:
             if waited >= timeout:
                 raise WaitTimeout(task, waited)
+            if pause > timeout - waited and min_interval > MIN_INTERVAL:
+                time.sleep(timeout - waited)
+                raise WaitTimeout(task, time.monotonic() - start)
             pause = min(pause, timeout - waited)
         if pause:
             time.sleep(pause)

@@ -7,11 +7,13 @@ its first drawing, the plugin does not clear the line before its message
 with issue 6, that a person pressing Ctrl-C is unlikely to hit.
 """
 
+import os
 import re
 import signal
 
 import fixtures
 
+from imageplugin import objectstore
 from tests.faults import base
 
 CLEAR = re.escape(base.CLEAR_LINE)
@@ -42,6 +44,9 @@ class TestCtrlC(base.FaultTestCase):
     def test_ctrl_c_while_uploading(self):
         folder = self.useFixture(fixtures.TempDir()).path
         path, _ = base.random_file(folder, 'disk.raw', 512 * base.MiB)
+        identity = objectstore.file_identity(os.stat(path))
+        segments = (objectstore.default_object_name('disk.raw', identity)
+                    + f'.segments/{identity}/')
         name = self.unique_name()
         self.addCleanup(self.delete_images_named, name)
         self.addCleanup(self.delete_container, name)
@@ -61,13 +66,13 @@ class TestCtrlC(base.FaultTestCase):
                          result)
         interrupted = re.escape(
             'Upload interrupted. The segments stored so far stay under '
-            f'{name}/disk.raw.segments/: run the same command again to '
-            'resume the upload.\n')
+            f'{name}/{segments}: run the same command again to resume the '
+            'upload.\n')
         self.assertRegex(
             result.stderr,
             f'^({CLEAR}Uploading disk\\.raw: [^\r\n\x1b]+)+{CLEAR}'
             f'{interrupted}\\Z')
         self.assertEqual([], self.new_tasks_named(before, name, token))
         # Only whole segments stay, ready for a resumed upload.
-        self.assertTrue(all(n.startswith('disk.raw.segments/')
+        self.assertTrue(all(n.startswith(segments)
                             for n in self.objects(name, token)))

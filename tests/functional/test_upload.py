@@ -4,12 +4,14 @@ Glance imports the upload through a Swift TempURL (the upstream dialect).
 """
 
 import json
+import os
 import signal
 import urllib.request
 import uuid
 
 import fixtures
 
+from imageplugin import objectstore
 from tests.functional import base
 
 MiB = base.MiB
@@ -41,8 +43,12 @@ class TestUpload(base.FunctionalTestCase):
             'image', 'task', 'import', '--file', path, '--name', 'uploaded',
             '--container', self.container, '--segment-size', '100M',
             '--wait', '-f', 'json')
-        task = json.loads(self.assertSucceeds(result))
+        self.assertEqual(0, result.exit_code, result)
+        task = result.json()
         self.assertEqual('success', task['status'])
+        self.assertEqual(f'Verified image {task["result"]["image_id"]}: its '
+                         f'sha512 (os_hash_value) matched {path}.\n',
+                         result.stderr)
         self.assertIn('temp_url_sig=<redacted>',
                       task['input']['import_from'])
         image_id = task['result']['image_id']
@@ -52,6 +58,8 @@ class TestUpload(base.FunctionalTestCase):
 
     def test_interrupted_upload_resumes(self):
         path, sha256 = random_file(self.folder, 'disk.raw', 640 * MiB)
+        identity = objectstore.file_identity(os.stat(path))
+        name = objectstore.default_object_name('disk.raw', identity)
         args = ['image', 'task', 'import', '--file', path, '--container',
                 self.container, '--segment-size', '64M', '--wait', '-f',
                 'json']
@@ -71,8 +79,8 @@ class TestUpload(base.FunctionalTestCase):
                          interrupted)
         self.assertTrue(interrupted.stderr.endswith(
             base.CLEAR_LINE + 'Upload interrupted. The segments stored so '
-            f'far stay under {self.container}/disk.raw.segments/: run the '
-            'same command again to resume the upload.\n'),
+            f'far stay under {self.container}/{name}.segments/{identity}/: '
+            'run the same command again to resume the upload.\n'),
             interrupted.stderr)
 
         result = self.openstack(*args)
@@ -80,9 +88,40 @@ class TestUpload(base.FunctionalTestCase):
         first_line, *rest = result.stderr.splitlines()
         self.assertRegex(first_line, r'^Resumed the upload: [1-9] of 10 '
                          'segments were already stored\\.$')
-        self.assertEqual([], rest)
         task = result.json()
+        self.assertEqual([f'Verified image {task["result"]["image_id"]}: '
+                          f'its sha512 (os_hash_value) matched {path}.'],
+                         rest)
         self.addCleanup(self.delete_image, task['result']['image_id'])
         self.assertEqual(sha256,
                          self.image_bytes_sha256(task['result']['image_id']))
         self.assertEqual([], self.objects())
+
+    def test_same_named_files_imported_at_once(self):
+        # a/disk.raw and b/disk.raw into the default container, together:
+        # each upload has its own object and segments.
+        files = []
+        for folder in ('a', 'b'):
+            os.mkdir(os.path.join(self.folder, folder))
+            path, md5 = random_file(os.path.join(self.folder, folder),
+                                    'disk.raw', 48 * MiB, algorithm='md5')
+            files.append((path, md5))
+        runs = []
+        for path, _ in files:
+            running = base.Running(
+                [self.executable, '--os-cloud', 'local-admin', 'image',
+                 'task', 'import', '--file', path, '--segment-size', '16M',
+                 '--wait', '-f', 'json'], self.env)
+            self.addCleanup(running.kill)
+            runs.append(running)
+        for (path, md5), running in zip(files, runs, strict=True):
+            result = running.finish(timeout=base.COMMAND_TIMEOUT)
+            self.assertEqual(0, result.exit_code, result)
+            image_id = result.json()['result']['image_id']
+            self.addCleanup(self.delete_image, image_id)
+            self.assertEqual(f'Verified image {image_id}: its sha512 '
+                             f'(os_hash_value) matched {path}.\n',
+                             result.stderr)
+            image = json.loads(self.assertSucceeds(self.openstack(
+                'image', 'show', image_id, '-f', 'json')))
+            self.assertEqual(md5, image['checksum'])

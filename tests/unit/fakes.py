@@ -44,3 +44,47 @@ GLANCE_SUCCESS = {
     'request_id': 'req-5a0c1f53-6d51-4b0a-a5d6-3f4e2c1b0a99',
     'user_id': '9f8e7d6c5b4a39281706f5e4d3c2b1a0',
 }
+
+SCHEMA_URL = '/v2/schemas/task'
+# The type enums of the task schemas (all the dialect is told by).
+GLANCE_TASK_SCHEMA = {'properties': {'type': {
+    'enum': ['import', 'api_image_import', 'location_import']}}}
+RACKSPACE_TASK_SCHEMA = {'properties': {'type': {
+    'enum': ['import', 'export']}}}
+
+EXPORTED_IMAGE_ID = 'ca5e7f11-5d57-4dd7-8ace-03ab647fe6c6'
+
+# Rackspace's answers about an export task, shaped as its API reference
+# shows them: "message" is the string "None" until something fails, and
+# expires_at appears only once the task has ended.
+RACKSPACE_EXPORT_PENDING = {
+    'created_at': '2014-02-26T02:01:13Z',
+    'id': TASK_ID,
+    'input': {'image_uuid': EXPORTED_IMAGE_ID,
+              'receiving_swift_container': 'exports'},
+    'message': 'None',
+    'owner': '00000123',
+    'schema': '/v2/schemas/task',
+    'self': '/v2/tasks/' + TASK_ID,
+    'status': 'pending',
+    'type': 'export',
+    'updated_at': '2014-02-26T02:01:13Z',
+}
+RACKSPACE_EXPORT_SUCCESS = dict(
+    RACKSPACE_EXPORT_PENDING, status='success',
+    expires_at='2014-02-28T02:16:50Z', updated_at='2014-02-26T02:16:50Z',
+    result={'export_location': f'exports/{EXPORTED_IMAGE_ID}.vhd'})
+RACKSPACE_EXPORT_FAILURE = dict(
+    RACKSPACE_EXPORT_PENDING, status='failure',
+    expires_at='2014-02-28T02:25:12Z', updated_at='2014-02-26T02:25:12Z',
+    message=f"Swift already has an object with id '{EXPORTED_IMAGE_ID}.vhd' "
+            "in container 'exports'")
+
+
+def rackspace_list_entry(task_id, status='processing', task_type='export'):
+    """A task as Rackspace lists it: no input, result, message or
+    expires_at."""
+    return {'created_at': '2014-02-26T02:04:18Z', 'id': task_id,
+            'owner': '00000123', 'schema': '/v2/schemas/task',
+            'self': '/v2/tasks/' + task_id, 'status': status,
+            'type': task_type, 'updated_at': '2014-02-26T02:04:18Z'}

@@ -1,7 +1,8 @@
 """A Swift account in memory, answering through requests-mock.
 
 It reads request bodies the way a server does (an iterable body is
-consumed), keeps objects, Static Large Objects and account metadata, and
+consumed), keeps objects with their metadata, Static Large Objects and
+account metadata, refuses a PUT with `If-None-Match: *` over an object, and
 can be told to misbehave.
 """
 
@@ -92,7 +93,12 @@ class FakeSwift:
         multipart = urllib.parse.parse_qs(urllib.parse.urlsplit(
             request.url).query).get('multipart-manifest', [None])[0]
         if request.method == 'PUT':
-            return self._put(context, objects, name, body, multipart)
+            if (request.headers.get('If-None-Match') == '*'
+                    and name in objects):
+                context.status_code = 412
+                return b'<html><h1>Precondition Failed</h1></html>'
+            return self._put(context, objects, name, body, multipart,
+                             request.headers)
         stored = objects.get(name)
         if stored is None:
             context.status_code = 404
@@ -120,12 +126,15 @@ class FakeSwift:
             return b''
         context.headers['Content-Length'] = str(stored['size'])
         context.headers['Etag'] = stored['etag']
+        context.headers.update(stored.get('meta', {}))
         if stored.get('manifest'):
             context.headers['X-Static-Large-Object'] = 'True'
         return b''
 
-    def _put(self, context, objects, name, body, multipart):
+    def _put(self, context, objects, name, body, multipart, headers):
         context.status_code = 201
+        meta = {header: value for header, value in headers.items()
+                if header.lower().startswith('x-object-meta-')}
         if multipart == 'put' and self.slo:
             manifest = json.loads(body)
             for segment in manifest:
@@ -136,12 +145,12 @@ class FakeSwift:
             etag = md5(''.join(s['etag'] for s in manifest).encode())
             objects[name] = {
                 'size': sum(s['size_bytes'] for s in manifest),
-                'etag': f'"{etag}"', 'manifest': manifest}
+                'etag': f'"{etag}"', 'manifest': manifest, 'meta': meta}
         else:
             if name in self.damaged:
                 body = b'\0' + body[1:]
             objects[name] = {'size': len(body), 'etag': md5(body),
-                             'data': body}
+                             'data': body, 'meta': meta}
         if not self.without_etag:
             context.headers['Etag'] = objects[name]['etag']
         return b''

@@ -11,6 +11,30 @@ class TestExplained(testtools.TestCase):
             "dynamic VHDs can be imported, not differencing ones)",
             failures.explained("Image cannot be imported. Error code: '523'"))
 
+    def test_virtual_and_physical_size_told_apart(self):
+        virtual = failures.explained(
+            "Image cannot be imported. Error code: '413'")
+        physical = failures.explained(
+            "Image cannot be imported. Error code: '609'")
+        self.assertEqual(
+            "Image cannot be imported. Error code: '413' (the virtual size "
+            "of the disk (what it expands to, not the file's size) is over "
+            "the limit of the cloud (Rackspace: a system disk of 160 GB): "
+            "shrink the virtual disk)", virtual)
+        self.assertEqual(
+            "Image cannot be imported. Error code: '609' (the physical size "
+            "of the disk (the size of the VHD file) is over the limit of "
+            "the cloud (Rackspace: 160 GB))", physical)
+
+    def test_no_qemu_img_check_for_vhd(self):
+        # qemu-img cannot check the vpc format: never advise it.
+        for code in failures.RACKSPACE_CODES:
+            explained = failures.explained(
+                f"Image cannot be imported. Error code: '{code}'")
+            self.assertNotIn('qemu-img check', explained)
+        self.assertIn('subformat=dynamic', failures.explained(
+            "Image cannot be imported. Error code: '111'"))
+
     def test_unknown_codes_and_glance_messages_stay(self):
         for message in ("Error code: '999'",
                         'Task failed due to Internal Error'):

@@ -1,13 +1,17 @@
+import hashlib
 import json
 import os
 import urllib.parse
 
+from imageplugin import objectstore
 from tests.unit import base
 from tests.unit import fakes
 from tests.unit import fakeswift
 from tests.unit import images
 
 SCHEMA_URL = base.ENDPOINT + '/v2/schemas/task'
+IMAGE_ID = fakes.GLANCE_SUCCESS['result']['image_id']
+IMAGE_URL = base.ENDPOINT + '/v2/images/' + IMAGE_ID
 QCOW2 = b'QFI\xfb\x00\x00\x00\x03' + b'\x00' * 4088
 VHD_FOOTER = images.vhd_footer(4096)
 
@@ -37,6 +41,21 @@ class FileImportTestCase(base.ShellTestCase):
         return self.openstack('--os-cloud', 'test', 'image', 'task',
                               'import', *args, auth=())
 
+    def object_name(self, path):
+        """The object an upload of the file at ``path`` goes to."""
+        identity = objectstore.file_identity(os.stat(path))
+        return objectstore.default_object_name(os.path.basename(path),
+                                               identity)
+
+    def glance_image(self, content, **fields):
+        """The image Glance shows after importing ``content``."""
+        image = {'id': IMAGE_ID, 'status': 'active',
+                 'checksum': fakeswift.md5(content),
+                 'os_hash_algo': 'sha512',
+                 'os_hash_value': hashlib.sha512(content).hexdigest()}
+        image.update(fields)
+        self.requests.get(IMAGE_URL, json=image)
+
     def task_posts(self):
         return [r.json() for r in self.requests.request_history
                 if r.method == 'POST' and r.url == base.TASKS_URL]
@@ -54,14 +73,20 @@ class TestGlanceDialect(FileImportTestCase):
         self.requests.post(base.TASKS_URL, status_code=201, json=created)
         self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
                           json=fakes.GLANCE_SUCCESS)
+        self.glance_image(QCOW2)
+        name = self.object_name(self.path)
         result = self.run_import('--file', self.path, '--name', 'disk',
                                  '--wait', '-f', 'json')
-        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
+        self.assertEqual(
+            (0, f'Verified image {IMAGE_ID}: its md5 (checksum) matched '
+                f'{self.path}.\n'),
+            (result.exit_code, result.stderr), result)
         self.assertEqual('success', json.loads(result.stdout)['status'])
         [sent] = self.task_posts()
         url = sent['input']['import_from']
+        self.assertRegex(name, r'^disk-[0-9a-f]{12}\.qcow2$')
         self.assertTrue(url.startswith(
-            fakeswift.ENDPOINT + '/images/disk.qcow2?'), url)
+            f'{fakeswift.ENDPOINT}/images/{name}?'), url)
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
         self.assertEqual({'temp_url_sig', 'temp_url_expires'}, set(query))
         self.assertEqual({'name': 'disk', 'disk_format': 'qcow2',
@@ -69,9 +94,13 @@ class TestGlanceDialect(FileImportTestCase):
                          sent['input']['image_properties'])
         self.assertEqual('qcow2', sent['input']['import_from_format'])
         # The upload reached Swift, then was deleted once the task ended.
-        self.assertEqual([('images', 'disk.qcow2', QCOW2)],
+        self.assertEqual([('images', name, QCOW2)],
                          [(c, n, b) for c, n, b, _ in self.swift.puts()])
         self.assertEqual({}, self.swift.containers['images'])
+        # The image is read once the task has ended, before the cleanup.
+        urls = [r.url for r in self.requests.request_history]
+        self.assertEqual(urls.index(base.TASKS_URL + '/' + base.TASK_ID) + 1,
+                         urls.index(IMAGE_URL))
 
     def test_signature_never_shown(self):
         echoed = {}
@@ -96,14 +125,15 @@ class TestGlanceDialect(FileImportTestCase):
     def test_without_wait_the_upload_stays_and_that_is_said(self):
         self.requests.post(base.TASKS_URL, status_code=201, json=dict(
             fakes.GLANCE_SUCCESS, status='pending'))
+        name = self.object_name(self.path)
         result = self.run_import('--file', self.path, '-f', 'value',
                                  '-c', 'status')
         self.assertEqual(
-            (0, 'pending\n', 'The uploaded image stays at images/disk.qcow2'
+            (0, 'pending\n', f'The uploaded image stays at images/{name}'
              ' in the object storage until you delete it, once the task has'
              ' ended.\n'),
             (result.exit_code, result.stdout, result.stderr))
-        self.assertIn('disk.qcow2', self.swift.containers['images'])
+        self.assertIn(name, self.swift.containers['images'])
 
     def test_refused_task_deletes_the_upload(self):
         self.requests.post(base.TASKS_URL, status_code=403, json={
@@ -113,19 +143,22 @@ class TestGlanceDialect(FileImportTestCase):
         self.assertEqual((1, ''), (result.exit_code, result.stdout))
         self.assertTrue(result.stderr.endswith(
             '(HTTP 403). The upload was deleted.\n'), result.stderr)
-        self.assertNotIn('disk.qcow2', self.swift.containers['images'])
+        self.assertEqual({}, self.swift.containers['images'])
 
     def test_keep_upload(self):
         self.requests.post(base.TASKS_URL, status_code=201, json=dict(
             fakes.GLANCE_SUCCESS, status='pending'))
         self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
                           json=fakes.GLANCE_SUCCESS)
+        self.glance_image(QCOW2)
         result = self.run_import('--file', self.path, '--keep-upload',
                                  '--container', 'mine', '--object-name',
                                  'x.qcow2', '--wait', '-f', 'value', '-c',
                                  'status')
         self.assertEqual(
-            (0, 'success\n', 'The uploaded image is kept at mine/x.qcow2.\n'),
+            (0, 'success\n', f'Verified image {IMAGE_ID}: its md5 '
+             f'(checksum) matched {self.path}.\nThe uploaded image is kept '
+             'at mine/x.qcow2.\n'),
             (result.exit_code, result.stdout, result.stderr))
         self.assertEqual(QCOW2, self.swift.data('mine', 'x.qcow2'))
 
@@ -146,7 +179,153 @@ class TestGlanceDialect(FileImportTestCase):
         segments = [n for _, n, _, _ in self.swift.puts()
                     if '.segments/' in n]
         self.assertEqual(3, len(segments))
+        # A failed task made no image to compare.
+        self.assertNotIn('/v2/images/', ' '.join(
+            r.url for r in self.requests.request_history))
         self.assertEqual({}, self.swift.containers['images'])
+
+    def test_same_named_files_go_to_different_objects(self):
+        os.mkdir(os.path.join(self.home, 'a'))
+        os.mkdir(os.path.join(self.home, 'b'))
+        first = self.file('a/disk.qcow2', QCOW2)
+        second = self.file('b/disk.qcow2', QCOW2[:-1] + b'\x01')
+        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
+            fakes.GLANCE_SUCCESS, status='pending'))
+        for path in (first, second):
+            self.assertEqual(0, self.run_import('--file', path).exit_code)
+        names = [self.object_name(first), self.object_name(second)]
+        self.assertNotEqual(names[0], names[1])
+        self.assertEqual(sorted(names),
+                         sorted(self.swift.containers['images']))
+        self.assertEqual([QCOW2, QCOW2[:-1] + b'\x01'],
+                         [self.swift.data('images', n) for n in names])
+        sent = [urllib.parse.urlsplit(t['input']['import_from']).path
+                for t in self.task_posts()]
+        self.assertEqual([urllib.parse.urlsplit(fakeswift.ENDPOINT).path
+                          + '/images/' + n for n in names], sent)
+
+    def test_object_name_of_another_file_is_refused(self):
+        other = self.file('other.qcow2', QCOW2[:-1] + b'\x01')
+        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
+            fakes.GLANCE_SUCCESS, status='pending'))
+        self.run_import('--file', other, '--object-name', 'x.qcow2')
+        self.swift.sent.clear()
+        tasks_before = len(self.task_posts())
+        result = self.run_import('--file', self.path, '--object-name',
+                                 'x.qcow2')
+        self.assertFailsWith(
+            result, f'Cannot upload {self.path} to images/x.qcow2: the '
+            'object storage already holds an object of that name that is not'
+            ' an upload of this file; choose another --object-name or '
+            '--container')
+        self.assertEqual(tasks_before, len(self.task_posts()))
+        self.assertEqual([], self.swift.puts())
+        self.assertEqual(QCOW2[:-1] + b'\x01',
+                         self.swift.data('images', 'x.qcow2'))
+
+    def test_an_object_replaced_meanwhile_is_not_deleted(self):
+        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
+            fakes.GLANCE_SUCCESS, status='pending'))
+        self.glance_image(QCOW2)
+
+        def replaced(request, context):
+            # Something else writes the object while the task runs.
+            self.swift.containers['images']['x.qcow2'] = {
+                'size': 1, 'etag': fakeswift.md5(b'x'), 'data': b'x'}
+            return fakes.GLANCE_SUCCESS
+
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID, json=replaced)
+        result = self.run_import('--file', self.path, '--object-name',
+                                 'x.qcow2', '--wait', '-f', 'value', '-c',
+                                 'status')
+        self.assertEqual(
+            (0, 'success\n', f'Verified image {IMAGE_ID}: its md5 '
+             f'(checksum) matched {self.path}.\nCannot delete '
+             'images/x.qcow2: it is no longer an upload of this file '
+             '(another upload wrote it), so it was left alone.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual(b'x', self.swift.data('images', 'x.qcow2'))
+
+    def wait_for_success(self, *args):
+        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
+            fakes.GLANCE_SUCCESS, status='pending'))
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
+                          json=fakes.GLANCE_SUCCESS)
+        return self.run_import('--file', self.path, '--wait', '-f', 'value',
+                               '-c', 'status', *args)
+
+    def test_image_that_does_not_match_fails(self):
+        self.glance_image(QCOW2 + b'more')
+        theirs = fakeswift.md5(QCOW2 + b'more')
+        result = self.wait_for_success()
+        self.assertEqual(
+            (1, 'success\n', f'Image {IMAGE_ID} does not hold the bytes of '
+             f'{self.path}: its md5 (checksum) is {theirs}, the file\'s is '
+             f'{fakeswift.md5(QCOW2)}; delete the image ("openstack image '
+             f'delete {IMAGE_ID}") and import the file again\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
+    def segmented(self):
+        content = QCOW2 * 300  # 1.2 MiB: two segments of 1 MiB
+        self.path = self.file('big.qcow2', content)
+        return content
+
+    def test_segmented_upload_is_verified_by_sha512(self):
+        # Glance's os_hash_value, hashed while the segments were read.
+        self.glance_image(self.segmented())
+        result = self.wait_for_success('--segment-size', '1M')
+        self.assertEqual(
+            (0, f'Verified image {IMAGE_ID}: its sha512 (os_hash_value) '
+             f'matched {self.path}.\n'), (result.exit_code, result.stderr))
+
+    def test_segmented_upload_that_does_not_match_fails(self):
+        content = self.segmented()
+        self.glance_image(content + b'more')
+        result = self.wait_for_success('--segment-size', '1M')
+        theirs = hashlib.sha512(content + b'more').hexdigest()
+        ours = hashlib.sha512(content).hexdigest()
+        self.assertEqual(
+            (1, f'Image {IMAGE_ID} does not hold the bytes of {self.path}: '
+             f'its sha512 (os_hash_value) is {theirs}, the file\'s is '
+             f'{ours}; delete the image ("openstack image delete '
+             f'{IMAGE_ID}") and import the file again\n'),
+            (result.exit_code, result.stderr))
+
+    def test_cloud_without_hashes(self):
+        self.glance_image(QCOW2, checksum=None, os_hash_algo=None,
+                          os_hash_value=None)
+        result = self.wait_for_success()
+        self.assertEqual(
+            (0, 'success\n', f'Cannot verify image {IMAGE_ID}: the image '
+             'service shows neither os_hash_value nor checksum for it.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
+    def test_other_hash_algorithm_falls_back_to_the_checksum(self):
+        self.glance_image(QCOW2, os_hash_algo='sha256',
+                          os_hash_value=hashlib.sha256(QCOW2).hexdigest())
+        result = self.wait_for_success()
+        self.assertEqual(
+            (0, f'Verified image {IMAGE_ID}: its md5 (checksum) matched '
+             f'{self.path}.\n'), (result.exit_code, result.stderr))
+
+    def test_segmented_upload_with_other_hash_algorithm(self):
+        content = self.segmented()
+        self.glance_image(content, os_hash_algo='sha256',
+                          os_hash_value=hashlib.sha256(content).hexdigest())
+        result = self.wait_for_success('--segment-size', '1M')
+        self.assertEqual(
+            (0, f'Cannot verify image {IMAGE_ID}: it shows only '
+             'os_hash_value (sha256), checksum (md5), and the upload '
+             'computed sha512.\n'), (result.exit_code, result.stderr))
+
+    def test_image_cannot_be_read(self):
+        self.requests.get(IMAGE_URL, status_code=404, json={
+            'message': f'No image found with ID {IMAGE_ID}'})
+        result = self.wait_for_success()
+        self.assertEqual(
+            (0, f'No image with ID {IMAGE_ID} at {base.ENDPOINT}/v2 (HTTP '
+             '404): the image was not compared with the file.\n'),
+            (result.exit_code, result.stderr))
 
     def test_content_must_match_the_disk_format(self):
         path = self.file('disk.img', QCOW2)
@@ -250,8 +429,28 @@ class TestRackspaceDialect(FileImportTestCase):
                                  '-c', 'status')
         self.assertEqual(0, result.exit_code, result)
         self.assertEqual([{'type': 'import', 'input': {
-            'import_from': 'exports/my-image.vhd',
+            'import_from': 'exports/' + self.object_name(path),
             'image_properties': {'name': 'My image'}}}], self.task_posts())
+
+    def test_checksum_verified(self):
+        content = b'\x00' * 4096 + VHD_FOOTER
+        path = self.file('my-image.vhd', content)
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_PENDING)
+        self.requests.get(
+            base.TASKS_URL + '/' + base.TASK_ID, json=dict(
+                fakes.RACKSPACE_PENDING, status='success',
+                result={'image_id': IMAGE_ID}))
+        # Rackspace Cloud Images shows an MD5 checksum, no os_hash_*.
+        self.requests.get(IMAGE_URL, json={
+            'id': IMAGE_ID, 'status': 'active',
+            'checksum': fakeswift.md5(content)})
+        result = self.run_import('--file', path, '--wait', '-f', 'value',
+                                 '-c', 'status')
+        self.assertEqual(
+            (0, 'success\n', f'Verified image {IMAGE_ID}: its md5 '
+             f'(checksum) matched {path}.\n'),
+            (result.exit_code, result.stdout, result.stderr))
 
     def test_only_vhd(self):
         path = self.file('disk.qcow2', QCOW2)

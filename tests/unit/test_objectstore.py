@@ -41,8 +41,16 @@ class StoreTestCase(testtools.TestCase):
     def write(self, name, data):
         return base.write_file(self.dir, name, data)
 
-    def segment(self, index, size, segment_size=MiB, name='disk.raw'):
-        return objectstore.segment_name(name, size, segment_size, index)
+    def identity(self, path):
+        return objectstore.file_identity(os.stat(path))
+
+    def segment(self, index, path, segment_size=MiB, name='disk.raw'):
+        return objectstore.segment_name(name, self.identity(path),
+                                        segment_size, index)
+
+    def object_puts(self, name='disk.raw'):
+        return [request for _, n, _, request in self.swift.puts()
+                if n == name]
 
 
 class TestSingleObject(StoreTestCase):
@@ -54,7 +62,8 @@ class TestSingleObject(StoreTestCase):
         upload = self.store.upload('images', 'disk.raw', path,
                                    progress=done.append)
         self.assertEqual(objectstore.Upload('images', 'disk.raw', 3000,
-                                            md5(data), 0, 0), upload)
+                                            md5(data), 0, 0,
+                                            {'md5': md5(data)}), upload)
         [(container, name, body, request)] = self.swift.puts()
         self.assertEqual(('images', 'disk.raw', data),
                          (container, name, body))
@@ -64,6 +73,9 @@ class TestSingleObject(StoreTestCase):
         self.assertEqual('application/octet-stream',
                          request.headers['Content-Type'])
         self.assertEqual(base.TOKEN, request.headers['X-Auth-Token'])
+        self.assertEqual(self.identity(path),
+                         request.headers[objectstore.IDENTITY_HEADER])
+        self.assertEqual('*', request.headers['If-None-Match'])
         self.assertEqual([3000], done)
 
     def test_names_are_quoted(self):
@@ -154,9 +166,10 @@ class TestSingleObject(StoreTestCase):
             'PUT', ENDPOINT + '/images/disk.raw', content=expired_once)
         upload = self.store.upload('images', 'disk.raw', path)
         self.assertEqual(md5(data), upload.etag)
-        history = self.swift.mocker.request_history
+        puts = [r for r in self.swift.mocker.request_history
+                if r.method == 'PUT']
         self.assertEqual(['token-1', 'token-2'],
-                         [r.headers['X-Auth-Token'] for r in history])
+                         [r.headers['X-Auth-Token'] for r in puts])
 
     def test_body_can_be_sent_again(self):
         # keystoneauth sends a request again after a 401 and a new token.
@@ -242,23 +255,28 @@ class TestLargeObject(StoreTestCase):
         upload = self.upload()
         puts = self.swift.puts()
         self.assertEqual(
-            [self.segment(1, self.size), self.segment(2, self.size),
-             self.segment(3, self.size), 'disk.raw'],
+            [self.segment(1, self.path), self.segment(2, self.path),
+             self.segment(3, self.path), 'disk.raw'],
             [name for _, name, _, _ in puts])
-        self.assertEqual('disk.raw.segments/2097252-1048576/000001',
-                         puts[0][1])
+        self.assertEqual(
+            f'disk.raw.segments/{self.identity(self.path)}/1048576/000001',
+            puts[0][1])
         self.assertEqual(self.parts, [body for _, _, body, _ in puts[:3]])
         self.assertEqual(
             [str(len(part)) for part in self.parts],
             [request.headers['Content-Length'] for *_, request in puts[:3]])
         self.assertEqual(
-            [{'path': 'images/' + self.segment(i + 1, self.size),
+            [{'path': 'images/' + self.segment(i + 1, self.path),
               'etag': md5(part), 'size_bytes': len(part)}
              for i, part in enumerate(self.parts)],
             self.manifest())
         slo_etag = md5(''.join(md5(p) for p in self.parts).encode())
         self.assertEqual(objectstore.Upload(
             'images', 'disk.raw', self.size, slo_etag, 3, 0), upload)
+        # Segments are named after the file: never written over blindly.
+        self.assertEqual(
+            [None, None, None, '*'],
+            [request.headers.get('If-None-Match') for *_, request in puts])
 
     def test_progress(self):
         done = []
@@ -269,11 +287,11 @@ class TestLargeObject(StoreTestCase):
         self.upload()
         objects = self.swift.containers['images']
         del objects['disk.raw']
-        del objects[self.segment(3, self.size)]
+        del objects[self.segment(3, self.path)]
         self.swift.sent.clear()
         done = []
         upload = self.upload(progress=done.append)
-        self.assertEqual([self.segment(3, self.size), 'disk.raw'],
+        self.assertEqual([self.segment(3, self.path), 'disk.raw'],
                          [name for _, name, _, _ in self.swift.puts()])
         self.assertEqual(2, upload.reused)
         self.assertEqual([MiB, 2 * MiB, self.size], done)
@@ -281,26 +299,26 @@ class TestLargeObject(StoreTestCase):
 
     def test_resume_sends_a_differing_segment_again(self):
         self.upload()
-        stored = self.swift.containers['images'][self.segment(2, self.size)]
+        stored = self.swift.containers['images'][self.segment(2, self.path)]
         stored['etag'] = md5(b'other bytes of the same size')
         self.swift.sent.clear()
         upload = self.upload()
-        self.assertEqual([self.segment(2, self.size), 'disk.raw'],
+        self.assertEqual([self.segment(2, self.path), 'disk.raw'],
                          [name for _, name, _, _ in self.swift.puts()])
         self.assertEqual(self.parts[1], self.swift.puts()[0][2])
         self.assertEqual(2, upload.reused)
 
     def test_resume_sends_a_short_segment_again(self):
         self.upload()
-        stored = self.swift.containers['images'][self.segment(1, self.size)]
+        stored = self.swift.containers['images'][self.segment(1, self.path)]
         stored['size'] = 10
         self.swift.sent.clear()
         self.upload()
-        self.assertEqual([self.segment(1, self.size), 'disk.raw'],
+        self.assertEqual([self.segment(1, self.path), 'disk.raw'],
                          [name for _, name, _, _ in self.swift.puts()])
 
     def test_segment_etag_mismatch(self):
-        self.swift.damaged.add(self.segment(2, self.size))
+        self.swift.damaged.add(self.segment(2, self.path))
         error = self.assertRaises(exceptions.CommandError, self.upload)
         self.assertIn(f'Cannot upload segment 2 of 3 of {self.path} to '
                       'images/disk.raw: the object storage stored data with '
@@ -337,21 +355,36 @@ class TestDelete(StoreTestCase):
         data = os.urandom(MiB + 1)
         path = self.write('disk.raw', data)
         self.store.upload('images', 'disk.raw', path, segment_size=MiB)
-        # What an interrupted upload of another file of that name left.
-        leftover = objectstore.segment_name('disk.raw', 7, MiB, 1)
-        self.swift.containers['images'][leftover] = {
-            'size': 7, 'etag': md5(b'7 bytes')}
-        self.swift.containers['images']['disk.raw.txt'] = {
-            'size': 1, 'etag': md5(b'x')}
+        objects = self.swift.containers['images']
+        # What an interrupted upload of this file cut another way left,
+        # and what another file's upload of that name is writing.
+        mine = self.segment(1, path, segment_size=2 * MiB)
+        theirs = objectstore.segment_name('disk.raw', 'a1b2c3d4e5f6', MiB,
+                                          1)
+        for name in (mine, theirs, 'disk.raw.txt'):
+            objects[name] = {'size': 1, 'etag': md5(b'x')}
         self.swift.sent.clear()
-        self.assertTrue(self.store.delete('images', 'disk.raw'))
-        self.assertEqual(['disk.raw.txt'],
-                         list(self.swift.containers['images']))
+        self.assertTrue(self.store.delete('images', 'disk.raw',
+                                          self.identity(path)))
+        self.assertEqual(sorted([theirs, 'disk.raw.txt']), sorted(objects))
         deletes = [request for method, _, _, _, request in self.swift.sent
                    if method == 'DELETE']
         self.assertEqual(
             ENDPOINT + '/images/disk.raw?multipart-manifest=delete',
             deletes[0].url)
+
+    def test_another_files_object_is_left_alone(self):
+        path = self.write('disk.raw', b'x')
+        self.store.upload('images', 'disk.raw', path)
+        self.swift.sent.clear()
+        error = self.assertRaises(exceptions.CommandError, self.store.delete,
+                                  'images', 'disk.raw', 'a1b2c3d4e5f6')
+        self.assertEqual(
+            'Cannot delete images/disk.raw: it is no longer an upload of '
+            'this file (another upload wrote it), so it was left alone',
+            str(error))
+        self.assertEqual(['HEAD'], [m for m, *_ in self.swift.sent])
+        self.assertIn('disk.raw', self.swift.containers['images'])
 
     def test_plain_object(self):
         path = self.write('disk.raw', b'x')
@@ -369,15 +402,14 @@ class TestDelete(StoreTestCase):
     def test_failed_segment_delete_is_reported(self):
         path = self.write('disk.raw', os.urandom(MiB + 1))
         self.store.upload('images', 'disk.raw', path, segment_size=MiB)
-        self.swift.slo_delete_errors = [
-            ['/images/disk.raw.segments/1048577-1048576/000001',
-             '409 Conflict']]
+        segment = self.segment(1, path)
+        self.swift.slo_delete_errors = [[f'/images/{segment}',
+                                         '409 Conflict']]
         error = self.assertRaises(exceptions.CommandError,
                                   self.store.delete, 'images', 'disk.raw')
         self.assertEqual(
             'Cannot delete images/disk.raw: 400 Bad Request '
-            '(/images/disk.raw.segments/1048577-1048576/000001: 409 '
-            'Conflict)', str(error))
+            f'(/images/{segment}: 409 Conflict)', str(error))
 
 
 class TestContainer(StoreTestCase):
@@ -595,3 +627,155 @@ class TestFromClientManager(testtools.TestCase):
             'Cannot find the object storage: cannot reach the identity '
             'service at http://127.0.0.1:5000/v3/auth/tokens: connection '
             'refused', str(error))
+
+
+def sha512(data):
+    return hashlib.sha512(data).hexdigest()
+
+
+class TestOneObjectPerFile(StoreTestCase):
+    """Uploads of different files never write over each other."""
+
+    def test_identity_tells_files_apart(self):
+        os.mkdir(os.path.join(self.dir, 'a'))
+        os.mkdir(os.path.join(self.dir, 'b'))
+        first = self.write('a/disk.raw', b'same size')
+        second = self.write('b/disk.raw', b'SAME SIZE')
+        self.assertNotEqual(self.identity(first), self.identity(second))
+        self.assertRegex(self.identity(first), '^[0-9a-f]{12}$')
+        # The same file, unchanged, keeps its identity (a resumed upload).
+        self.assertEqual(self.identity(first), self.identity(first))
+        stat = os.stat(first)
+        os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+        self.assertNotEqual(objectstore.file_identity(stat),
+                            self.identity(first))
+        self.assertEqual('disk-0123456789ab.raw',
+                         objectstore.default_object_name('disk.raw',
+                                                         '0123456789ab'))
+
+    def test_another_files_object_is_refused_before_sending(self):
+        other = self.write('other.raw', b'other bytes')
+        self.store.upload('images', 'disk.raw', other)
+        path = self.write('disk.raw', os.urandom(2 * MiB + 1))
+        self.swift.sent.clear()
+        error = self.assertRaises(objectstore.ObjectTaken, self.store.upload,
+                                  'images', 'disk.raw', path,
+                                  segment_size=MiB)
+        self.assertEqual(
+            f'Cannot upload {path} to images/disk.raw: the object storage '
+            'already holds an object of that name that is not an upload of '
+            'this file; choose another --object-name or --container',
+            str(error))
+        self.assertEqual([('HEAD', 'disk.raw')],
+                         [(m, n) for m, _, n, _, _ in self.swift.sent])
+        self.assertEqual(b'other bytes', self.swift.data('images',
+                                                         'disk.raw'))
+
+    def test_an_object_without_our_mark_is_refused(self):
+        self.swift.containers['images']['disk.raw'] = {
+            'size': 1, 'etag': md5(b'x'), 'data': b'x'}
+        path = self.write('disk.raw', b'x')
+        self.assertRaises(objectstore.ObjectTaken, self.store.upload,
+                          'images', 'disk.raw', path)
+        self.assertEqual([], self.swift.puts())
+
+    def test_this_files_object_is_written_again(self):
+        # E.g. kept by --keep-upload: running again is not refused.
+        path = self.write('disk.raw', os.urandom(2 * MiB + 1))
+        self.store.upload('images', 'disk.raw', path, segment_size=MiB)
+        self.swift.sent.clear()
+        upload = self.store.upload('images', 'disk.raw', path,
+                                   segment_size=MiB)
+        self.assertEqual(3, upload.reused)
+        [manifest_put] = self.object_puts()
+        self.assertNotIn('If-None-Match', manifest_put.headers)
+
+    def test_written_by_another_upload_meanwhile(self):
+        path = self.write('disk.raw', os.urandom(MiB + 1))
+
+        def race(done):
+            if done == MiB:  # the last segment is sent: the other wins
+                self.swift.containers['images']['disk.raw'] = {
+                    'size': 1, 'etag': md5(b'x'), 'data': b'x'}
+
+        error = self.assertRaises(objectstore.ObjectTaken, self.store.upload,
+                                  'images', 'disk.raw', path,
+                                  segment_size=MiB, progress=race)
+        self.assertEqual(
+            'Cannot write the manifest of images/disk.raw: another upload '
+            'wrote images/disk.raw meanwhile (HTTP 412); choose another '
+            '--object-name or --container', str(error))
+        self.assertEqual(b'x', self.swift.data('images', 'disk.raw'))
+
+    def test_a_file_changed_since_it_was_named(self):
+        path = self.write('disk.raw', b'x')
+        identity = self.identity(path)
+        self.write('disk.raw', b'xy')
+        error = self.assertRaises(exceptions.CommandError, self.store.upload,
+                                  'images', 'disk.raw', path,
+                                  identity=identity)
+        self.assertEqual(f'{path} changed after it was checked: run the '
+                         'command again once nothing writes to it',
+                         str(error))
+        self.assertEqual([], self.swift.sent)
+
+    def test_same_name_different_files_use_other_segments(self):
+        first = self.write('disk.raw', os.urandom(MiB + 1))
+        self.store.upload('images', 'first.raw', first, segment_size=MiB)
+        second = self.write('second.raw', os.urandom(MiB + 1))
+        self.store.upload('images', 'second.raw', second, segment_size=MiB)
+        names = [n for _, n, _, _ in self.swift.puts() if '.segments/' in n]
+        self.assertEqual(4, len(set(names)))
+
+
+class TestWholeFileDigest(StoreTestCase):
+    """The file's hash, computed in the reads the upload does anyway."""
+
+    def setUp(self):
+        super().setUp()
+        self.data = os.urandom(3 * MiB + 7)
+        self.path = self.write('disk.raw', self.data)
+
+    def upload(self, **kwargs):
+        return self.store.upload('images', 'disk.raw', self.path,
+                                 digest='sha512', **kwargs)
+
+    def test_single_object(self):
+        upload = self.upload(segment_size=4 * MiB)
+        self.assertEqual({'md5': md5(self.data),
+                          'sha512': sha512(self.data)}, upload.digests)
+
+    def test_md5_of_a_single_object_is_its_etag(self):
+        upload = self.store.upload('images', 'disk.raw', self.path,
+                                   digest='md5', segment_size=4 * MiB)
+        self.assertEqual({'md5': md5(self.data)}, upload.digests)
+
+    def test_large_object(self):
+        upload = self.upload(segment_size=MiB)
+        self.assertEqual({'sha512': sha512(self.data)}, upload.digests)
+
+    def test_resumed_segments_are_hashed_once(self):
+        self.upload(segment_size=MiB)
+        objects = self.swift.containers['images']
+        del objects['disk.raw']
+        del objects[self.segment(2, self.path)]
+        # A stored segment with other bytes: read to check, then sent.
+        objects[self.segment(3, self.path)]['etag'] = md5(b'other')
+        upload = self.upload(segment_size=MiB)
+        self.assertEqual(2, upload.reused)
+        self.assertEqual({'sha512': sha512(self.data)}, upload.digests)
+
+    def test_body_sent_twice_is_hashed_once(self):
+        self.store.session.auth = RenewableToken()
+        answers = [401]
+
+        def expired_once(request, context):
+            received = b''.join(request.body)
+            context.status_code = answers.pop() if answers else 201
+            context.headers['Etag'] = md5(received)
+            return b''
+
+        self.swift.mocker.register_uri(
+            'PUT', ENDPOINT + '/images/disk.raw', content=expired_once)
+        upload = self.upload(segment_size=4 * MiB)
+        self.assertEqual(sha512(self.data), upload.digests['sha512'])

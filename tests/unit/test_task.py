@@ -419,6 +419,10 @@ class TestWait(base.ShellTestCase):
         super().setUp()
         self.clock = self.useFixture(base.FakeClock())
         self.show_url = base.TASKS_URL + '/' + base.TASK_ID
+        self.offer(fakes.GLANCE_TASK_SCHEMA)
+
+    def offer(self, schema):
+        self.requests.get(base.ENDPOINT + fakes.SCHEMA_URL, json=schema)
 
     def test_show_wait_to_success(self):
         self.requests.get(self.show_url, [
@@ -427,8 +431,48 @@ class TestWait(base.ShellTestCase):
         out = self.assertSucceeds(self.openstack(
             'image', 'task', 'show', base.TASK_ID, '--wait', '-f', 'json'))
         self.assertEqual('success', json.loads(out)['status'])
-        self.assertEqual(3, self.requests.call_count)
+        self.assertEqual(
+            [fakes.SCHEMA_URL] + 3 * [f'/v2/tasks/{base.TASK_ID}'],
+            [r.path for r in self.requests.request_history])
         self.assertEqual([0.5, 0.5], self.clock.sleeps)
+
+    def test_rackspace_is_asked_every_30_seconds_at_most(self):
+        self.offer(fakes.RACKSPACE_TASK_SCHEMA)
+        self.requests.get(self.show_url, [
+            {'json': fakes.RACKSPACE_EXPORT_PENDING},
+            {'json': dict(fakes.RACKSPACE_EXPORT_PENDING,
+                          status='processing')},
+            {'json': fakes.RACKSPACE_EXPORT_SUCCESS}])
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'show', base.TASK_ID, '--wait',
+            '--max-poll-interval', '5', '-f', 'value', '-c', 'status'))
+        self.assertEqual('success\n', out)
+        self.assertEqual([30.0, 30.0], self.clock.sleeps)
+
+    def test_rackspace_by_its_endpoint_when_the_schema_is_unreadable(self):
+        endpoint = 'https://iad.images.api.rackspacecloud.com/v2'
+        self.requests.get(endpoint + '/schemas/task', status_code=503,
+                          text='')
+        self.requests.get(f'{endpoint}/tasks/{base.TASK_ID}', [
+            {'json': fakes.RACKSPACE_EXPORT_PENDING},
+            {'json': fakes.RACKSPACE_EXPORT_SUCCESS}])
+        self.assertSucceeds(self.openstack(
+            'image', 'task', 'show', base.TASK_ID, '--wait',
+            auth=('--os-token', base.TOKEN, '--os-endpoint', endpoint)))
+        self.assertEqual([30.0], self.clock.sleeps)
+
+    def test_import_with_dialect_given_reads_no_schema(self):
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_PENDING)
+        self.requests.get(self.show_url, json=dict(
+            fakes.RACKSPACE_PENDING, status='success',
+            result={'image_id': fakes.EXPORTED_IMAGE_ID}))
+        self.assertSucceeds(self.openstack(
+            'image', 'task', 'import', '--import-from', 'exports/a.vhd',
+            '--dialect', 'rackspace', '--wait'))
+        self.assertEqual([30.0], self.clock.sleeps)
+        self.assertNotIn(fakes.SCHEMA_URL,
+                         [r.path for r in self.requests.request_history])
 
     def test_failure_exits_1_with_the_task_on_stdout(self):
         failed = task_in('failure', message="Image cannot be imported. "
@@ -564,6 +608,7 @@ class TestWait(base.ShellTestCase):
         self.assertEqual([], self.requests.request_history)
 
     def test_import_retries_rackspaces_intermittent_failure(self):
+        self.offer(fakes.RACKSPACE_TASK_SCHEMA)
         other_id = '0b9d3c52-8f0e-4f55-8a6b-0c1d2e3f4a5b'
         intermittent = dict(fakes.RACKSPACE_PENDING, status='failure',
                             message="Image cannot be imported. Error code: "
@@ -592,6 +637,7 @@ class TestWait(base.ShellTestCase):
         self.assertEqual([SEED_BODY, SEED_BODY], [r.json() for r in posts])
 
     def test_import_gives_up_after_the_retries(self):
+        self.offer(fakes.RACKSPACE_TASK_SCHEMA)
         intermittent = dict(fakes.RACKSPACE_PENDING, status='failure',
                             message="Image cannot be imported. Error code: "
                                     "'396'")
@@ -699,6 +745,25 @@ class TestList(base.ShellTestCase):
                           'Updated At', 'Expires At', 'Message'],
                          list(json.loads(out)[0]))
 
+    def test_rackspace_entries(self):
+        # Rackspace lists no expires_at, input, result or message.
+        ids = ['baef2134-9c33-47b9-9d63-c29a2a224715', base.TASK_ID]
+        self.requests.get(base.TASKS_URL, json={
+            'first': '/v2/tasks', 'schema': '/v2/schemas/tasks',
+            'tasks': [fakes.rackspace_list_entry(ids[0], 'pending'),
+                      fakes.rackspace_list_entry(ids[1], 'processing')]})
+        out = self.assertSucceeds(self.openstack(
+            'image', 'task', 'list', '--long', '-f', 'json'))
+        self.assertEqual(
+            [{'ID': ids[0], 'Type': 'export', 'Status': 'pending',
+              'Owner': '00000123', 'Created At': '2014-02-26T02:04:18Z',
+              'Updated At': '2014-02-26T02:04:18Z', 'Expires At': None,
+              'Message': None},
+             {'ID': ids[1], 'Type': 'export', 'Status': 'processing',
+              'Owner': '00000123', 'Created At': '2014-02-26T02:04:18Z',
+              'Updated At': '2014-02-26T02:04:18Z', 'Expires At': None,
+              'Message': None}], json.loads(out))
+
     def test_bad_status(self):
         result = self.openstack('image', 'task', 'list', '--status', 'done')
         self.assertEqual(2, result.exit_code)
@@ -723,67 +788,122 @@ IMAGE_ID = '7d1b6f4e-0c3a-4f7e-9a51-2b8e6c0d4f11'
 
 
 class TestExport(base.ShellTestCase):
+    """Exports on a cloud like Rackspace's: an image and a Swift service."""
 
     def setUp(self):
         super().setUp()
-        self.requests.get(base.ENDPOINT + '/v2/schemas/task', json={
-            'properties': {'type': {'enum': ['import', 'export']}}})
+        self.use_catalog(
+            [base.password_profile('test', region_name='RegionOne')],
+            [('image', 'public', base.ENDPOINT, 'RegionOne'),
+             ('object-store', 'public', fakeswift.ENDPOINT, 'RegionOne')])
+        self.swift = fakeswift.FakeSwift(self.requests)
+        self.swift.containers['exports'] = {}
+        self.requests.get(base.ENDPOINT + fakes.SCHEMA_URL,
+                          json=fakes.RACKSPACE_TASK_SCHEMA)
+        self.clock = self.useFixture(base.FakeClock())
+
+    def export(self, *args):
+        return self.openstack('--os-cloud', 'test', 'image', 'task',
+                              'export', *args, auth=())
+
+    def image_requests(self):
+        return [(r.method, r.path) for r in self.requests.request_history
+                if r.url.startswith(base.ENDPOINT)]
 
     def test_export(self):
-        exported = dict(fakes.RACKSPACE_PENDING, type='export',
-                        status='success', input={
-                            'image_uuid': IMAGE_ID,
-                            'receiving_swift_container': 'exports'},
-                        result={'export_location':
-                                f'exports/{IMAGE_ID}.vhd'})
         self.requests.post(base.TASKS_URL, status_code=201,
-                           json=fakes.RACKSPACE_PENDING)
-        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID, json=exported)
-        self.useFixture(base.FakeClock())
-        out = self.assertSucceeds(self.openstack(
-            'image', 'task', 'export', IMAGE_ID, '--container', 'exports',
-            '--wait', '-f', 'json'))
+                           json=fakes.RACKSPACE_EXPORT_PENDING)
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID, [
+            {'json': dict(fakes.RACKSPACE_EXPORT_PENDING,
+                          status='processing')},
+            {'json': fakes.RACKSPACE_EXPORT_SUCCESS}])
+        result = self.export(IMAGE_ID, '--container', 'exports', '--wait',
+                             '-f', 'json')
+        out = self.assertSucceeds(result)
         self.assertEqual({'type': 'export', 'input': {
             'image_uuid': IMAGE_ID, 'receiving_swift_container': 'exports'}},
-            self.sent_json(1))
-        self.assertEqual({'export_location': f'exports/{IMAGE_ID}.vhd'},
-                         json.loads(out)['result'])
+            [r.json() for r in self.requests.request_history
+             if r.method == 'POST' and r.url == base.TASKS_URL][0])
+        shown = json.loads(out)
+        self.assertEqual(
+            {'export_location': f'exports/{fakes.EXPORTED_IMAGE_ID}.vhd'},
+            shown['result'])
+        self.assertEqual('', shown['message'])
+        # The container and the object were looked at before the task.
+        self.assertEqual(
+            [('HEAD', 'exports', ''), ('HEAD', 'exports', f'{IMAGE_ID}.vhd')],
+            [(m, c, n) for m, c, n, _, _ in self.swift.sent])
+        self.assertEqual(
+            [('GET', fakes.SCHEMA_URL), ('POST', '/v2/tasks')]
+            + 2 * [('GET', f'/v2/tasks/{base.TASK_ID}')],
+            self.image_requests())
+        # Rackspace asks for 30 s between looks.
+        self.assertEqual([30.0, 30.0], self.clock.sleeps)
+
+    def test_missing_container(self):
+        self.assertFailsWith(
+            self.export(IMAGE_ID, '--container', 'archive'),
+            f'Cannot export image {IMAGE_ID} to container archive: the '
+            'object storage has no such container; create it first '
+            '("openstack container create archive")')
+        self.assertNotIn('POST', [m for m, _ in self.image_requests()])
+
+    def test_exported_already(self):
+        self.swift.containers['exports'][f'{IMAGE_ID}.vhd'] = {
+            'size': 1, 'etag': fakeswift.md5(b'x')}
+        self.assertFailsWith(
+            self.export(IMAGE_ID, '--container', 'exports'),
+            f'Cannot export image {IMAGE_ID} to container exports: it '
+            f'already holds {IMAGE_ID}.vhd, and a second export there '
+            'fails; delete that object or export to another container')
+        self.assertNotIn('POST', [m for m, _ in self.image_requests()])
+
+    def test_export_failing_on_the_server(self):
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_EXPORT_PENDING)
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
+                          json=fakes.RACKSPACE_EXPORT_FAILURE)
+        result = self.export(IMAGE_ID, '--container', 'exports', '--wait',
+                             '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (1, 'failure\n', f'Task {base.TASK_ID} failed: Swift already has '
+             f"an object with id '{fakes.EXPORTED_IMAGE_ID}.vhd' in container"
+             " 'exports'\n"),
+            (result.exit_code, result.stdout, result.stderr))
 
     def test_image_by_name(self):
         self.requests.get(base.ENDPOINT + '/v2/images?name=web',
                           json={'images': [{'id': IMAGE_ID}]})
         self.requests.post(base.TASKS_URL, status_code=201,
-                           json=fakes.RACKSPACE_PENDING)
-        self.assertSucceeds(self.openstack(
-            'image', 'task', 'export', 'web', '--container', 'exports'))
+                           json=fakes.RACKSPACE_EXPORT_PENDING)
+        self.assertSucceeds(self.export('web', '--container', 'exports'))
         self.assertEqual(IMAGE_ID, self.sent_json()['input']['image_uuid'])
+        self.assertEqual(('HEAD', 'exports', f'{IMAGE_ID}.vhd'),
+                         self.swift.sent[-1][:3])
 
     def test_unknown_image_name(self):
         self.requests.get(base.ENDPOINT + '/v2/images?name=web',
                           json={'images': []})
         self.assertFailsWith(
-            self.openstack('image', 'task', 'export', 'web', '--container',
-                           'exports'),
+            self.export('web', '--container', 'exports'),
             "Cannot find image 'web': no image has this name or ID")
+        self.assertEqual([], self.swift.sent)
 
     def test_invalid_container_names(self):
         for name in ('a/b', 'a.b', 'what?', ''):
             self.assertFailsWith(
-                self.openstack('image', 'task', 'export', IMAGE_ID,
-                               '--container', name),
+                self.export(IMAGE_ID, '--container', name),
                 f"Invalid container name {name!r}: an export container's "
                 "name may not be empty or hold '/', '?' or '.'")
         self.assertEqual([], self.requests.request_history)
 
     def test_cloud_without_export(self):
-        self.requests.get(base.ENDPOINT + '/v2/schemas/task', json={
-            'properties': {'type': {'enum': [
-                'import', 'api_image_import', 'location_import']}}})
+        self.requests.get(base.ENDPOINT + fakes.SCHEMA_URL,
+                          json=fakes.GLANCE_TASK_SCHEMA)
         self.assertFailsWith(
-            self.openstack('image', 'task', 'export', IMAGE_ID,
-                           '--container', 'exports'),
+            self.export(IMAGE_ID, '--container', 'exports'),
             'This cloud offers no export task (its task types: import, '
             'api_image_import, location_import); exporting is a Rackspace '
             'Cloud Images feature')
-        self.assertEqual(['GET'], [r.method for r in
-                                   self.requests.request_history])
+        self.assertEqual([('GET', fakes.SCHEMA_URL)], self.image_requests())
+        self.assertEqual([], self.swift.sent)

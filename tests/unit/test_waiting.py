@@ -65,6 +65,29 @@ class TestSchedule(testtools.TestCase):
         self.wait(server, max_interval=5)
         self.assertEqual(5, server.asked_at[-1] - server.asked_at[-2])
 
+    def test_rackspace_floor(self):
+        # Rackspace asks for 30 s between looks, whatever the ceiling.
+        server = Server(self.clock, task('processing'), task('processing'),
+                        task('processing'), task('success'))
+        self.wait(server, max_interval=5,
+                  min_interval=waiting.RACKSPACE_MIN_INTERVAL)
+        self.assertEqual([30.0, 60.0, 90.0, 120.0], server.asked_at)
+
+    def test_rackspace_floor_beats_retries(self):
+        server = Server(self.clock, http.Unreachable('no answer'),
+                        task('success'))
+        self.wait(server, min_interval=waiting.RACKSPACE_MIN_INTERVAL)
+        self.assertEqual([30.0, 60.0], server.asked_at)
+
+    def test_rackspace_timeout_between_looks_ends_without_one(self):
+        server = Server(self.clock, task('processing'))
+        error = self.assertRaises(
+            waiting.WaitTimeout, self.wait, server, timeout=45,
+            min_interval=waiting.RACKSPACE_MIN_INTERVAL)
+        self.assertEqual([30.0], server.asked_at)
+        self.assertEqual(45, error.waited)
+        self.assertEqual(45, self.clock.now)
+
     def test_timeout(self):
         server = Server(self.clock, *[task('processing')] * 100)
         error = self.assertRaises(waiting.WaitTimeout, self.wait, server,
