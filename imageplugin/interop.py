@@ -12,6 +12,7 @@ gone. It succeeded if the image is ``active`` with no store still
 importing; anything else is a failure, whatever the task record says.
 """
 
+import hashlib
 import logging
 import os
 
@@ -46,6 +47,8 @@ class Import:
         self.content = content or (image_file and image_file.content)
         self.image_id = None
         self.request_id = None
+        # The file's MD5 as sent, for the image's checksum.
+        self.md5 = hashlib.md5(usedforsecurity=False)
 
     @classmethod
     def of_task(cls, client, image_id, task):
@@ -86,7 +89,13 @@ class Import:
         label = f'Sending {os.path.basename(path)}'
         with progress.ProgressBar(stream, size, label) as bar, \
                 open(path, 'rb') as data:
-            self.client.stage(self.image_id, _Counted(data, size, bar))
+            self.client.stage(self.image_id,
+                              _Counted(data, size, bar, self.md5))
+
+    @property
+    def digests(self):
+        """The hex digests of the data sent, by algorithm."""
+        return {'md5': self.md5.hexdigest()}
 
     def task(self, timeout=None):
         """The import's own task: the one its request created."""
@@ -150,10 +159,11 @@ class Import:
 
 
 class _Counted:
-    """A file read by the HTTP client, its progress told to ``bar``."""
+    """A file read by the HTTP client, its progress told to ``bar``, its
+    bytes to ``hasher``."""
 
-    def __init__(self, data, size, bar):
-        self.data, self.size, self.bar = data, size, bar
+    def __init__(self, data, size, bar, hasher):
+        self.data, self.size, self.bar, self.hasher = data, size, bar, hasher
         self.done = 0
 
     def __len__(self):
@@ -161,6 +171,7 @@ class _Counted:
 
     def read(self, size=-1):
         chunk = self.data.read(max(size, 1024 * 1024))
+        self.hasher.update(chunk)
         self.done += len(chunk)
         self.bar(self.done)
         return chunk

@@ -518,6 +518,11 @@ class ImportTask(TaskCommand):
             self.say(note)
         columns = self.shown(task, parsed_args, look=started.look,
                              resume=('--image', started.image_id))
+        if started.image_file and self.final_task.get('status') == 'success':
+            from imageplugin import fileimport
+
+            self.verify(started.client, lambda image: fileimport.compared(
+                image, started.image_file.path, started.digests))
         if self.final_task.get('status') == 'failure':
             self.say(f'Image {started.image_id} is kept (--keep-image).'
                      if parsed_args.keep_image else started.discard())
@@ -578,7 +583,8 @@ class ImportTask(TaskCommand):
             self.say(upload.left_note())
             raise
         if parsed_args.wait and self.final_task.get('status') == 'success':
-            self.verify(client, upload, uploaded)
+            self.verify(client, lambda image: upload.compared(image,
+                                                              uploaded))
         if keep:
             self.say(f'The uploaded image is kept at {upload.where}.')
         elif self.final_task.get('status') in waiting.FINAL_STATUSES:
@@ -589,8 +595,11 @@ class ImportTask(TaskCommand):
             self.say(upload.left_note())
         return columns
 
-    def verify(self, client, upload, uploaded):
-        """Say whether the image holds the file's bytes; exit 1 if not."""
+    def verify(self, client, compare):
+        """Say whether the image holds the file's bytes; exit 1 if not.
+
+        ``compare(image)`` is ``fileimport.compared`` for the file.
+        """
         image_id = task_image_id(self.final_task)
         if not image_id:
             self.say('Cannot verify the image: the task does not name it.')
@@ -600,7 +609,7 @@ class ImportTask(TaskCommand):
         except exceptions.CommandError as exc:
             self.say(f'{exc}: the image was not compared with the file.')
             return
-        matched, line = upload.compared(image, uploaded)
+        matched, line = compare(image)
         self.say(line)
         if matched is False:
             self.exit_code = EXIT_TASK_FAILED

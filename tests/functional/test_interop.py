@@ -60,9 +60,14 @@ class TestImport(InteropTestCase):
 
     def test_file(self):
         sample = self.sample('sample.raw')
-        task = json.loads(self.assertSucceeds(self.member(
-            'image', 'task', 'import', '--file', sample['path'], '--name',
-            self.name, '--wait', '-f', 'json')))
+        result = self.member('image', 'task', 'import', '--file',
+                             sample['path'], '--name', self.name, '--wait',
+                             '-f', 'json')
+        task = result.json()
+        self.assertEqual(
+            (0, f'Verified image {task["image_id"]}: its md5 (checksum) '
+             f'matched {sample["path"]}.\n'),
+            (result.exit_code, result.stderr))
         self.assertActiveWithBytesOf(task, sample)
 
     def test_failure_leaves_no_image(self):

@@ -1,5 +1,6 @@
 """Interoperable image import, as a member of an upstream Glance runs it."""
 
+import hashlib
 import json
 
 from tests.unit import base
@@ -193,12 +194,16 @@ class TestFile(InteropTestCase):
         self.path = base.write_file(self.home, 'cirros.img', self.data)
 
     def test_member_sends_the_file_by_glance_direct(self):
-        self.images_seen(image('uploading'), image('active', lock=False))
+        md5 = hashlib.md5(self.data, usedforsecurity=False).hexdigest()
+        self.images_seen(image('uploading'),
+                         image('active', lock=False, checksum=md5))
         result = self.openstack('image', 'task', 'import', '--file',
                                 self.path, '--wait', '-f', 'value', '-c',
                                 'status')
-        self.assertEqual((0, 'success\n', ''), (result.exit_code,
-                                               result.stdout, result.stderr))
+        self.assertEqual(
+            (0, 'success\n', f'Verified image {IMAGE_ID}: its md5 '
+             f'(checksum) matched {self.path}.\n'),
+            (result.exit_code, result.stdout, result.stderr))
         self.assertEqual({'name': 'cirros', 'disk_format': 'qcow2',
                           'container_format': 'bare'},
                          self.created.last_request.json())
@@ -209,6 +214,17 @@ class TestFile(InteropTestCase):
         self.assertEqual([self.data], self.received)
         self.assertEqual({'method': {'name': 'glance-direct'}},
                          self.started.last_request.json())
+
+    def test_an_image_of_other_bytes_fails(self):
+        self.images_seen(image('active', lock=False, checksum='0' * 32))
+        result = self.openstack('image', 'task', 'import', '--file',
+                                self.path, '--wait', '-f', 'value', '-c',
+                                'status')
+        self.assertEqual((1, 'success\n'), (result.exit_code,
+                                            result.stdout))
+        self.assertIn(f'Image {IMAGE_ID} does not hold the bytes of '
+                      f'{self.path}: its md5 (checksum) is {"0" * 32}',
+                      result.stderr)
 
     def test_left_importing_is_a_failure_and_cleaned(self):
         self.images_seen(image('importing', lock=False, disk_format='raw'))
