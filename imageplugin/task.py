@@ -70,6 +70,24 @@ def task_image_id(task):
     return None
 
 
+def resume_command(cloud, task_id, options=()):
+    """The command that waits again for a task, with the profile used."""
+    words = ['openstack']
+    if cloud:
+        words += ['--os-cloud', cloud]
+    words += ['image', 'task', 'show', task_id, *options, '--wait']
+    return ' '.join(shlex.quote(word) for word in words)
+
+
+def timeout_message(task, seconds, again):
+    """What a wait that ran out of time says; ``again`` waits again."""
+    status = task.get('status')
+    state = (f'it is still {status}' if status else
+             'the image service did not tell its status')
+    return (f'Gave up waiting for task {task["id"]} after {seconds:g} s: '
+            f'{state}. Wait again with: {again}')
+
+
 def checked_task_id(task_id):
     from imageplugin import api
 
@@ -209,13 +227,9 @@ class TaskCommand(PluginCommand, command.ShowOne):
                     progress=self.progress)
             except waiting.WaitTimeout as exc:
                 self.exit_code = EXIT_TIMEOUT
-                status = exc.task.get('status')
-                state = (f'it is still {status}' if status else
-                         'the image service did not tell its status')
-                again = self.resume_command(exc.task['id'], resume)
-                self.say(f'Gave up waiting for task {exc.task["id"]} after '
-                         f'{parsed_args.timeout:g} s: {state}. Wait again '
-                         f'with: {again}')
+                self.say(timeout_message(
+                    exc.task, parsed_args.timeout,
+                    self.resume_command(exc.task['id'], resume)))
                 return exc.task
             except KeyboardInterrupt:
                 self.say(f'Stopped waiting for task {task["id"]}; it goes '
@@ -263,12 +277,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
                 else waiting.MIN_INTERVAL)
 
     def resume_command(self, task_id, options=()):
-        words = ['openstack']
-        cloud = getattr(self.app.options, 'cloud', None)
-        if cloud:
-            words += ['--os-cloud', cloud]
-        words += ['image', 'task', 'show', task_id, *options, '--wait']
-        return ' '.join(shlex.quote(word) for word in words)
+        return resume_command(getattr(self.app.options, 'cloud', None),
+                              task_id, options)
 
     def say(self, text):
         """A line for the user on stderr, never on stdout."""

@@ -23,6 +23,7 @@ import uuid
 import fixtures
 import testtools.content
 
+from imageplugin import task
 from tests.functional import base
 
 MiB = 1024 * 1024
@@ -216,10 +217,10 @@ class FaultTestCase(base.FunctionalTestCase):
         return self.assertSucceeds(result).strip()
 
     def resume_command(self, task_id, cloud='local-admin'):
-        return (f'openstack --os-cloud {cloud} image task show '
-                f'{task_id} --wait')
+        return task.resume_command(cloud, task_id)
 
     def timeout_message(self, task_id, seconds, status, cloud='local-admin'):
-        return (f'Gave up waiting for task {task_id} after {seconds} s: it '
-                f'is still {status}. Wait again with: '
-                f'{self.resume_command(task_id, cloud)}\n')
+        return task.timeout_message({'id': task_id, 'status': status},
+                                    seconds,
+                                    self.resume_command(task_id, cloud)) + '\n'
+
