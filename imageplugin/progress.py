@@ -28,64 +28,25 @@ def human_duration(seconds):
     return f'{minutes}:{seconds:02d}'
 
 
-class ProgressBar:
-    """Bytes done of a total, the rate and the time left, on one line.
+class StatusLine:
+    """The one line of progress on a terminal's stderr, redrawn in place.
 
-    Drawn only when ``stream`` is a terminal, at most once per
-    ``interval`` seconds, redrawn in place with a carriage return; the
-    bar is its own progress callback (``bar(done)``). ``clear()``, or
-    leaving its ``with`` block, takes the line away.
+    Draws only when ``stream`` is a terminal; ``clear()`` takes the line
+    away before anything else is written there.
     """
 
-    def __init__(self, stream, total, label, interval=0.25,
-                 clock=time.monotonic):
+    def __init__(self, stream):
         self.stream = stream
-        self.total = total
-        self.label = label
-        self.interval = interval
-        self.clock = clock
         self.enabled = bool(stream is not None and stream.isatty())
         self.shown = False
-        self._samples = collections.deque()
-        self._drawn_at = None
 
-    def __call__(self, done):
-        self.update(done)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.clear()
-
-    def update(self, done):
+    def show(self, text):
         if not self.enabled:
             return
-        now = self.clock()
-        self._samples.append((now, done))
-        while (len(self._samples) > 2
-               and now - self._samples[0][0] > RATE_WINDOW):
-            self._samples.popleft()
-        if (self._drawn_at is not None and done < self.total
-                and now - self._drawn_at < self.interval):
-            return
-        self._drawn_at = now
         # Marked first: a Ctrl-C during the write still clears the line.
         self.shown = True
-        self.stream.write(_CLEAR_LINE + self._fitted(self.line(done, now)))
+        self.stream.write(_CLEAR_LINE + self._fitted(text))
         self.stream.flush()
-
-    def line(self, done, now):
-        percent = 100 * done // self.total if self.total else 100
-        text = (f'{self.label}: {human_size(done)} of '
-                f'{human_size(self.total)} ({percent}%)')
-        since, done_then = self._samples[0]
-        if now > since and done > done_then:
-            rate = (done - done_then) / (now - since)
-            text += f', {human_size(rate)}/s'
-            if done < self.total:
-                text += f', {human_duration((self.total - done) / rate)} left'
-        return text
 
     def clear(self):
         if self.shown:
@@ -103,3 +64,61 @@ class ProgressBar:
         # A terminal of unknown size (some CI ptys) reports 0 columns.
         columns = columns or 80
         return text[:max(columns - 1, 20)]
+
+
+class ProgressBar:
+    """Bytes done of a total, the rate and the time left, on one line.
+
+    Drawn only when ``stream`` is a terminal, at most once per
+    ``interval`` seconds, redrawn in place with a carriage return; the
+    bar is its own progress callback (``bar(done)``). ``clear()``, or
+    leaving its ``with`` block, takes the line away.
+    """
+
+    def __init__(self, stream, total, label, interval=0.25,
+                 clock=time.monotonic):
+        self.status = StatusLine(stream)
+        self.total = total
+        self.label = label
+        self.interval = interval
+        self.clock = clock
+        self._samples = collections.deque()
+        self._drawn_at = None
+
+    def __call__(self, done):
+        self.update(done)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.clear()
+
+    def update(self, done):
+        if not self.status.enabled:
+            return
+        now = self.clock()
+        self._samples.append((now, done))
+        while (len(self._samples) > 2
+               and now - self._samples[0][0] > RATE_WINDOW):
+            self._samples.popleft()
+        if (self._drawn_at is not None and done < self.total
+                and now - self._drawn_at < self.interval):
+            return
+        self._drawn_at = now
+        self.status.show(self.line(done, now))
+
+    def line(self, done, now):
+        percent = 100 * done // self.total if self.total else 100
+        text = (f'{self.label}: {human_size(done)} of '
+                f'{human_size(self.total)} ({percent}%)')
+        since, done_then = self._samples[0]
+        if now > since and done > done_then:
+            rate = (done - done_then) / (now - since)
+            text += f', {human_size(rate)}/s'
+            if done < self.total:
+                text += f', {human_duration((self.total - done) / rate)} left'
+        return text
+
+    def clear(self):
+        self.status.clear()

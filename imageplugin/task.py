@@ -162,8 +162,11 @@ class TaskCommand(PluginCommand, command.ShowOne):
         # Checked before take_action, so that no task is created in vain.
         if parsed_args.timeout is not None and not parsed_args.wait:
             raise exceptions.CommandError('--timeout needs --wait')
+        from imageplugin import progress
+
         self.progress_stream = (self.app.stderr if parsed_args.progress
                                 else None)
+        self.status_line = progress.StatusLine(self.progress_stream)
         super().run(parsed_args)
         return self.exit_code
 
@@ -282,26 +285,16 @@ class TaskCommand(PluginCommand, command.ShowOne):
 
     def say(self, text):
         """A line for the user on stderr, never on stdout."""
-        self._clear_progress()
+        self.status_line.clear()
         self.app.stderr.write(text + '\n')
         self.app.stderr.flush()
 
     def progress(self, task, waited):
-        if not (self.progress_stream and self.progress_stream.isatty()):
-            return
-        # Marked first: a Ctrl-C during the write still clears the line.
-        self._progress_shown = True
-        self.app.stderr.write(f'\r\033[KTask {task["id"]}: '
-                              f'{task.get("status")}, {waited:.0f} s')
-        self.app.stderr.flush()
-
-    def _clear_progress(self):
-        if getattr(self, '_progress_shown', False):
-            self.app.stderr.write('\r\033[K')
-            self._progress_shown = False
+        self.status_line.show(f'Task {task["id"]}: {task.get("status")}, '
+                              f'{waited:.0f} s')
 
     def produce_output(self, parsed_args, column_names, data):
-        self._clear_progress()
+        self.status_line.clear()
         return super().produce_output(parsed_args, column_names, data)
 
 

@@ -76,7 +76,7 @@ class TestProgressBar(testtools.TestCase):
         with self.bar(stream=stream) as bar:
             bar(MiB)
         self.assertEqual('', stream.getvalue())
-        self.assertFalse(bar.shown)
+        self.assertFalse(bar.status.shown)
 
     def test_no_stream(self):
         with progress.ProgressBar(None, 10, 'Up') as bar:
