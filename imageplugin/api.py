@@ -234,6 +234,16 @@ def _quoted(text):
     return urllib.parse.quote(text, safe='')
 
 
+def task_image_id(task):
+    """The ID of the image a task made, or None."""
+    if task.get('image_id'):
+        return task['image_id']
+    if isinstance(task.get('result'), dict):
+        # Glance's legacy import and Rackspace name the image in the result.
+        return task['result'].get('image_id')
+    return None
+
+
 def is_uuid(text):
     try:
         uuid.UUID(text)

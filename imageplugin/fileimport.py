@@ -140,6 +140,54 @@ class FileImport:
             return f'{exc}. {self.left_note()}'
         return None
 
+    def run(self, client, extra, follow, say, stream=None):
+        """Upload the file, import it, clean up; return the ``Outcome``.
+
+        ``client`` is the cloud's ``TaskAPI``; ``follow(task,
+        recreate=...)`` gives a task's ``waiting.Outcome`` (waited for or
+        not); ``say(text)`` writes a line on stderr; the upload's progress
+        is drawn on ``stream`` when it is a terminal. Whatever stays in
+        the object storage is said, with where.
+        """
+        from imageplugin import waiting
+
+        task_input = self.task_input(client, extra)
+        try:
+            uploaded = self.send(stream)
+        except KeyboardInterrupt:
+            say(f'Upload interrupted. {self.resume_note()}')
+            raise
+        if uploaded.reused:
+            say(f'Resumed the upload: {uploaded.reused} of '
+                f'{uploaded.segments} segments were already stored.')
+        keep = self.args.keep_upload
+        try:
+            task = client.create_task('import', task_input)
+        except exceptions.CommandError as exc:
+            problem = None if keep else self.remove()
+            raise exceptions.CommandError(
+                f'{exc}. ' + (problem or (self.left_note() if keep else
+                                          'The upload was deleted.'))
+            ) from None
+        try:
+            outcome = follow(task, recreate=lambda: client.create_task(
+                'import', task_input))
+        except KeyboardInterrupt:
+            say(self.left_note())
+            raise
+        if self.args.wait and outcome.status == 'success':
+            outcome = verified(client, outcome, say,
+                               lambda image: self.compared(image, uploaded))
+        if keep:
+            say(f'The uploaded image is kept at {self.where}.')
+        elif outcome.status in waiting.FINAL_STATUSES:
+            problem = self.remove()
+            if problem:
+                say(problem)
+        else:
+            say(self.left_note())
+        return outcome
+
     def compared(self, image, uploaded):
         """``compared`` for the image made of this upload (``uploaded``,
         the store's ``Upload``)."""
@@ -182,3 +230,25 @@ def compared(image, path, digests):
                     for algorithm, field, _ in shown)
         + ', and the upload computed '
         + ', '.join(sorted(digests)) + '.')
+
+
+def verified(client, outcome, say, compare):
+    """``outcome`` after saying whether its image holds the file's bytes:
+    exit code 1 if not. ``compare(image)`` is ``compared`` for the file."""
+    from imageplugin import api
+    from imageplugin import waiting
+
+    image_id = api.task_image_id(outcome.task)
+    if not image_id:
+        say('Cannot verify the image: the task does not name it.')
+        return outcome
+    try:
+        image = client.get_image(image_id)
+    except exceptions.CommandError as exc:
+        say(f'{exc}: the image was not compared with the file.')
+        return outcome
+    matched, line = compare(image)
+    say(line)
+    if matched is False:
+        return outcome._replace(exit_code=waiting.EXIT_TASK_FAILED)
+    return outcome

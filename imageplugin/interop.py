@@ -59,6 +59,36 @@ class Import:
         started.request_id = task.get('request_id')
         return started
 
+    def run(self, properties, formats, follow, say, stream=None,
+            keep_image=False, note=None):
+        """Start the import, follow it, clean up; return the ``Outcome``.
+
+        ``follow(task, look=..., resume=...)`` gives a task's
+        ``waiting.Outcome`` (waited for or not); ``say(text)`` writes a
+        line on stderr; ``note`` is said once the import has started. An
+        image whose import failed is deleted unless ``keep_image``.
+        """
+        try:
+            task = self.start(properties, formats, stream)
+        except KeyboardInterrupt:
+            say(f'Interrupted. {self.interrupted_note}')
+            raise
+        if note:
+            say(note)
+        outcome = follow(task, look=self.look,
+                         resume=('--image', self.image_id))
+        if self.image_file and outcome.status == 'success':
+            from imageplugin import fileimport
+
+            outcome = fileimport.verified(
+                self.client, outcome, say,
+                lambda image: fileimport.compared(
+                    image, self.image_file.path, self.digests))
+        if outcome.status == 'failure':
+            say(f'Image {self.image_id} is kept (--keep-image).'
+                if keep_image else self.discard())
+        return outcome
+
     def start(self, properties, formats, stream=None):
         """Create the image and start its import; return the import's task.
 

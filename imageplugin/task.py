@@ -11,7 +11,6 @@ import itertools
 import json
 import re
 import shlex
-import time
 
 from osc_lib import exceptions
 from osc_lib.cli import format_columns
@@ -20,11 +19,6 @@ from osc_lib.command import command
 
 from imageplugin import osc_hooks
 
-# Exit codes of a command that waits (0: the task succeeded).
-EXIT_TASK_FAILED = 1
-EXIT_TIMEOUT = 124  # as timeout(1)
-# How many times a task hit by Rackspace's intermittent 396 is re-created.
-INTERMITTENT_RETRIES = 2
 TASK_STATUSES = ('pending', 'processing', 'success', 'failure')
 _BYTE_UNITS = {'': 1, 'K': 1024, 'M': 1024 ** 2, 'G': 1024 ** 3}
 
@@ -40,11 +34,12 @@ _DICT_COLUMNS = {'input', 'result', 'properties'}
 
 def task_columns(task):
     """Return (columns, values) of a task for a ShowOne command."""
+    from imageplugin import api
     from imageplugin import http
 
     info = {name: task.get(name) for name in CORE_COLUMNS + EXTRA_COLUMNS}
     info['owner_id'] = task.get('owner')
-    info['image_id'] = task_image_id(task)
+    info['image_id'] = api.task_image_id(task)
     if info['message'] == 'None':
         # Rackspace spells "no message" as the string "None".
         info['message'] = ''
@@ -60,16 +55,6 @@ def task_columns(task):
     return tuple(columns), tuple(info[name] for name in columns)
 
 
-def task_image_id(task):
-    """The ID of the image a task made, or None."""
-    if task.get('image_id'):
-        return task['image_id']
-    if isinstance(task.get('result'), dict):
-        # Glance's legacy import and Rackspace name the image in the result.
-        return task['result'].get('image_id')
-    return None
-
-
 def resume_command(cloud, task_id, options=()):
     """The command that waits again for a task, with the profile used."""
     words = ['openstack']
@@ -77,15 +62,6 @@ def resume_command(cloud, task_id, options=()):
         words += ['--os-cloud', cloud]
     words += ['image', 'task', 'show', task_id, *options, '--wait']
     return ' '.join(shlex.quote(word) for word in words)
-
-
-def timeout_message(task, seconds, again):
-    """What a wait that ran out of time says; ``again`` waits again."""
-    status = task.get('status')
-    state = (f'it is still {status}' if status else
-             'the image service did not tell its status')
-    return (f'Gave up waiting for task {task["id"]} after {seconds:g} s: '
-            f'{state}. Wait again with: {again}')
 
 
 def checked_task_id(task_id):
@@ -154,9 +130,11 @@ class PluginCommand(osc_hooks.PluginCommand):
 
 
 class TaskCommand(PluginCommand, command.ShowOne):
-    """A command that shows one task and can wait for it to end."""
+    """A command that shows one task and can wait for it to end.
 
-    exit_code = 0
+    Subclasses return a ``waiting.Outcome`` from ``outcome_of``: the task
+    shown and the exit code.
+    """
 
     def run(self, parsed_args):
         # Checked before take_action, so that no task is created in vain.
@@ -168,7 +146,11 @@ class TaskCommand(PluginCommand, command.ShowOne):
                                 else None)
         self.status_line = progress.StatusLine(self.progress_stream)
         super().run(parsed_args)
-        return self.exit_code
+        return self.outcome.exit_code
+
+    def take_action(self, parsed_args):
+        self.outcome = self.outcome_of(parsed_args)
+        return task_columns(self.outcome.task)
 
     @staticmethod
     def add_wait_options(parser):
@@ -177,8 +159,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
         parser.add_argument(
             '--wait', action='store_true',
             help='Wait for the task to end, then show it. Exit code 0 if '
-                 f'it succeeded, {EXIT_TASK_FAILED} if it failed, '
-                 f'{EXIT_TIMEOUT} on timeout')
+                 f'it succeeded, {waiting.EXIT_TASK_FAILED} if it failed, '
+                 f'{waiting.EXIT_TIMEOUT} on timeout')
         parser.add_argument(
             '--timeout', metavar='<seconds>', type=positive_number,
             help='With --wait, give up waiting after this many seconds '
@@ -194,65 +176,32 @@ class TaskCommand(PluginCommand, command.ShowOne):
                  'task; shorter at first, but never under 30 s on Rackspace, '
                  'which asks for that (default: %(default)s)')
 
-    def shown(self, task, parsed_args, recreate=None, look=None,
-              resume=()):
-        """The task's columns, after waiting for its end if asked.
+    def followed(self, task, parsed_args, recreate=None, look=None,
+                 resume=()):
+        """The ``Outcome`` of ``task``: waited for to its end if asked.
 
         ``recreate()`` creates the task again, for Rackspace's
         intermittent failure; ``look(task_id, timeout)`` reads the task
         for the wait (default: the tasks API); ``resume`` are the options
         that ``image task show`` needs to wait again.
         """
-        if parsed_args.wait:
-            task = self.waited(task, parsed_args, recreate, look, resume)
-        self.final_task = task
-        return task_columns(task)
-
-    def waited(self, task, parsed_args, recreate, look=None, resume=()):
-        from imageplugin import failures
         from imageplugin import waiting
 
+        if not parsed_args.wait:
+            return waiting.Outcome(task, 0)
         client = self.client
-        deadline = (None if parsed_args.timeout is None
-                    else time.monotonic() + parsed_args.timeout)
         # An import read through its image is interoperable import, which
         # only upstream Glance has: its fast schedule, no schema to read.
         min_interval = (waiting.MIN_INTERVAL if look
                         else self.poll_floor(client, parsed_args))
-        for attempt in range(INTERMITTENT_RETRIES + 1):
-            timeout = (None if deadline is None
-                       else max(0.0, deadline - time.monotonic()))
-            try:
-                task = waiting.wait_for_task(
-                    look or client.get_task, task, timeout=timeout,
-                    max_interval=parsed_args.max_poll_interval,
-                    min_interval=min_interval, note=self.say,
-                    progress=self.progress)
-            except waiting.WaitTimeout as exc:
-                self.exit_code = EXIT_TIMEOUT
-                self.say(timeout_message(
-                    exc.task, parsed_args.timeout,
-                    self.resume_command(exc.task['id'], resume)))
-                return exc.task
-            except KeyboardInterrupt:
-                self.say(f'Stopped waiting for task {task["id"]}; it goes '
-                         'on in the cloud. Wait again with: '
-                         f'{self.resume_command(task["id"], resume)}')
-                raise
-            if not (recreate and failures.is_intermittent(task)
-                    and attempt < INTERMITTENT_RETRIES):
-                break
-            failed_id = task['id']
-            task = recreate()
-            self.say(f'Task {failed_id} failed with Rackspace\'s '
-                     'intermittent error 396; created it again as task '
-                     f'{task["id"]} (retry {attempt + 1} of '
-                     f'{INTERMITTENT_RETRIES})')
-        if task.get('status') == 'failure':
-            self.exit_code = EXIT_TASK_FAILED
-            self.say(f'Task {task["id"]} failed: '
-                     f'{failures.explained(task.get("message"))}')
-        return task
+        return waiting.follow(
+            look or client.get_task, task, self.say,
+            timeout=parsed_args.timeout,
+            max_interval=parsed_args.max_poll_interval,
+            min_interval=min_interval, progress=self.progress,
+            resume_command=lambda task_id: self.resume_command(task_id,
+                                                               resume),
+            recreate=recreate)
 
     @staticmethod
     def poll_floor(client, parsed_args):
@@ -450,12 +399,12 @@ class ImportTask(TaskCommand):
         self.add_wait_options(parser)
         return parser
 
-    def take_action(self, parsed_args):
+    def outcome_of(self, parsed_args):
         extra = None
         if parsed_args.extra_input is not None:
             extra = parsed_json_object(parsed_args.extra_input, '--input')
         if parsed_args.file:
-            return self.import_file(parsed_args, extra)
+            return self.file_outcome(parsed_args, extra)
         from imageplugin import importing
 
         import_from = parsed_args.import_from
@@ -486,7 +435,6 @@ class ImportTask(TaskCommand):
         client = self.client
         if not importing.is_url(import_from):
             importing.check_object(self.app.client_manager, import_from)
-        task = None
         if method in (None, 'task'):
             from imageplugin import http
 
@@ -496,44 +444,31 @@ class ImportTask(TaskCommand):
                 if method or not _admin_only(exc):
                     raise
                 method = _interop_method(client, exc, 'web-download')
-        if task is None:
-            from imageplugin import interop
+            else:
+                if note:
+                    # Said once the task exists: a refusal stays one line.
+                    self.say(note)
+                return self.followed(
+                    task, parsed_args,
+                    recreate=lambda: client.create_task('import',
+                                                        task_input))
+        from imageplugin import interop
 
-            started = interop.Import(client, method, url=import_from)
-            return self.imported(started, properties, formats, parsed_args,
-                                 note)
-        if note:
-            # Said once the task exists: a refusal stays one line.
-            self.say(note)
-        return self.shown(
-            task, parsed_args,
-            recreate=lambda: client.create_task('import', task_input))
+        started = interop.Import(client, method, url=import_from)
+        return self.interop_outcome(started, properties, formats,
+                                    parsed_args, note)
 
-    def imported(self, started, properties, formats, parsed_args,
-                 note=None):
-        """Columns of an interoperable import, waited for if asked."""
-        try:
-            task = started.start(properties, formats, self.progress_stream)
-        except KeyboardInterrupt:
-            self.say(f'Interrupted. {started.interrupted_note}')
-            raise
-        if note:
-            self.say(note)
-        columns = self.shown(task, parsed_args, look=started.look,
-                             resume=('--image', started.image_id))
-        if started.image_file and self.final_task.get('status') == 'success':
-            from imageplugin import fileimport
+    def interop_outcome(self, started, properties, formats, parsed_args,
+                        note=None):
+        return started.run(
+            properties, formats,
+            lambda task, **kwargs: self.followed(task, parsed_args,
+                                                 **kwargs),
+            self.say, stream=self.progress_stream,
+            keep_image=parsed_args.keep_image, note=note)
 
-            self.verify(started.client, lambda image: fileimport.compared(
-                image, started.image_file.path, started.digests))
-        if self.final_task.get('status') == 'failure':
-            self.say(f'Image {started.image_id} is kept (--keep-image).'
-                     if parsed_args.keep_image else started.discard())
-        return columns
-
-    def import_file(self, parsed_args, extra):
+    def file_outcome(self, parsed_args, extra):
         from imageplugin import fileimport
-        from imageplugin import waiting
 
         # The file and the options are checked before logging in.
         upload = fileimport.FileImport(self.app.client_manager, parsed_args)
@@ -558,64 +493,13 @@ class ImportTask(TaskCommand):
             from imageplugin import interop
 
             started = interop.Import(client, method, image_file=upload.image)
-            return self.imported(started, upload.properties,
-                                 upload.image.formats, parsed_args)
-        task_input = upload.task_input(client, extra)
-        try:
-            uploaded = upload.send(self.progress_stream)
-        except KeyboardInterrupt:
-            self.say(f'Upload interrupted. {upload.resume_note()}')
-            raise
-        if uploaded.reused:
-            self.say(f'Resumed the upload: {uploaded.reused} of '
-                     f'{uploaded.segments} segments were already stored.')
-        keep = parsed_args.keep_upload
-        try:
-            task = client.create_task('import', task_input)
-        except exceptions.CommandError as exc:
-            problem = None if keep else upload.remove()
-            raise exceptions.CommandError(
-                f'{exc}. ' + (problem or (upload.left_note() if keep else
-                                          'The upload was deleted.'))
-            ) from None
-        try:
-            columns = self.shown(
-                task, parsed_args,
-                recreate=lambda: client.create_task('import', task_input))
-        except KeyboardInterrupt:
-            self.say(upload.left_note())
-            raise
-        if parsed_args.wait and self.final_task.get('status') == 'success':
-            self.verify(client, lambda image: upload.compared(image,
-                                                              uploaded))
-        if keep:
-            self.say(f'The uploaded image is kept at {upload.where}.')
-        elif self.final_task.get('status') in waiting.FINAL_STATUSES:
-            problem = upload.remove()
-            if problem:
-                self.say(problem)
-        else:
-            self.say(upload.left_note())
-        return columns
-
-    def verify(self, client, compare):
-        """Say whether the image holds the file's bytes; exit 1 if not.
-
-        ``compare(image)`` is ``fileimport.compared`` for the file.
-        """
-        image_id = task_image_id(self.final_task)
-        if not image_id:
-            self.say('Cannot verify the image: the task does not name it.')
-            return
-        try:
-            image = client.get_image(image_id)
-        except exceptions.CommandError as exc:
-            self.say(f'{exc}: the image was not compared with the file.')
-            return
-        matched, line = compare(image)
-        self.say(line)
-        if matched is False:
-            self.exit_code = EXIT_TASK_FAILED
+            return self.interop_outcome(started, upload.properties,
+                                        upload.image.formats, parsed_args)
+        return upload.run(
+            client, extra,
+            lambda task, **kwargs: self.followed(task, parsed_args,
+                                                 **kwargs),
+            self.say, stream=self.progress_stream)
 
 
 class ShowTask(TaskCommand):
@@ -633,19 +517,19 @@ class ShowTask(TaskCommand):
         self.add_wait_options(parser)
         return parser
 
-    def take_action(self, parsed_args):
+    def outcome_of(self, parsed_args):
         task_id = checked_task_id(parsed_args.task)
         if parsed_args.image:
-            return self.shown_through_image(task_id, parsed_args)
+            return self.through_image(task_id, parsed_args)
         with _tasks_of_images_hint(
                 f'openstack image task show {task_id} --image <image>'):
             if parsed_args.wait:
                 # The first look is part of the wait: it rides out a
                 # restarting image service too.
-                return self.shown({'id': task_id}, parsed_args)
-            return self.shown(self.client.get_task(task_id), parsed_args)
+                return self.followed({'id': task_id}, parsed_args)
+            return self.followed(self.client.get_task(task_id), parsed_args)
 
-    def shown_through_image(self, task_id, parsed_args):
+    def through_image(self, task_id, parsed_args):
         from imageplugin import interop
 
         client = self.client
@@ -657,8 +541,8 @@ class ShowTask(TaskCommand):
                 f'Image {image_id} has no task {task_id} of your project '
                 f'(see openstack image task list --image {image_id})')
         started = interop.Import.of_task(client, image_id, task)
-        return self.shown(task, parsed_args, look=started.look,
-                          resume=('--image', image_id))
+        return self.followed(task, parsed_args, look=started.look,
+                             resume=('--image', image_id))
 
 
 class ListTask(PluginCommand, command.Lister):
@@ -788,7 +672,7 @@ class ExportTask(TaskCommand):
         self.add_wait_options(parser)
         return parser
 
-    def take_action(self, parsed_args):
+    def outcome_of(self, parsed_args):
         container = parsed_args.container
         if not container or set(container) & set('/?.'):
             raise exceptions.CommandError(
@@ -806,8 +690,8 @@ class ExportTask(TaskCommand):
         self.check_export_target(image_id, container)
         task_input = {'image_uuid': image_id,
                       'receiving_swift_container': container}
-        return self.shown(client.create_task('export', task_input),
-                          parsed_args)
+        return self.followed(client.create_task('export', task_input),
+                             parsed_args)
 
     def check_export_target(self, image_id, container):
         """Refuse an export that would fail: Rackspace's task needs the

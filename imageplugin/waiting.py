@@ -8,17 +8,34 @@ not to look at a task more often than every 30 seconds: there the floor
 is ``RACKSPACE_MIN_INTERVAL``, and it wins over the ceiling.
 """
 
+import collections
 import time
 
+from imageplugin import failures
 from imageplugin import http
 
 FINAL_STATUSES = ('success', 'failure')
+# Exit codes of a command about a task (0: it succeeded, or no wait).
+EXIT_TASK_FAILED = 1
+EXIT_TIMEOUT = 124  # as timeout(1)
+# How many times a task hit by Rackspace's intermittent 396 is re-created.
+INTERMITTENT_RETRIES = 2
 MIN_INTERVAL = 0.5
 DEFAULT_MAX_INTERVAL = 30.0
 RACKSPACE_MIN_INTERVAL = 30.0
 # A look at the task that gets no answer in this long is given up and
 # retried, as a lost connection is: a hung server cannot stall the wait.
 POLL_TIMEOUT = 60.0
+
+
+class Outcome(collections.namedtuple('Outcome', 'task exit_code')):
+    """How a command about a task ends: the task it shows, its exit code."""
+
+    __slots__ = ()
+
+    @property
+    def status(self):
+        return self.task.get('status')
 
 
 class WaitTimeout(Exception):
@@ -99,3 +116,55 @@ def wait_for_task(get_task, task, timeout=None,
                              if timeout is not None else delay)
                 time.sleep(max(0.0, min(delay, remaining)))
     return task
+
+
+def follow(look, task, say, timeout=None, max_interval=DEFAULT_MAX_INTERVAL,
+           min_interval=MIN_INTERVAL, progress=None, resume_command=None,
+           recreate=None):
+    """Wait for ``task`` to end, telling the user; return the ``Outcome``.
+
+    ``look`` and ``progress`` are ``wait_for_task``'s ``get_task`` and
+    ``progress``; ``say(text)`` writes a line on stderr;
+    ``resume_command(task_id)`` is the command that waits again, said on
+    timeout and on Ctrl-C (which goes on up); ``recreate()`` creates the
+    task again, for Rackspace's intermittent failure.
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for attempt in range(INTERMITTENT_RETRIES + 1):
+        left = (None if deadline is None
+                else max(0.0, deadline - time.monotonic()))
+        try:
+            task = wait_for_task(look, task, timeout=left,
+                                 max_interval=max_interval,
+                                 min_interval=min_interval, note=say,
+                                 progress=progress)
+        except WaitTimeout as exc:
+            say(timeout_message(exc.task, timeout,
+                                resume_command(exc.task['id'])))
+            return Outcome(exc.task, EXIT_TIMEOUT)
+        except KeyboardInterrupt:
+            say(f'Stopped waiting for task {task["id"]}; it goes on in the '
+                f'cloud. Wait again with: {resume_command(task["id"])}')
+            raise
+        if not (recreate and failures.is_intermittent(task)
+                and attempt < INTERMITTENT_RETRIES):
+            break
+        failed_id = task['id']
+        task = recreate()
+        say(f'Task {failed_id} failed with Rackspace\'s intermittent error '
+            f'396; created it again as task {task["id"]} (retry '
+            f'{attempt + 1} of {INTERMITTENT_RETRIES})')
+    if task.get('status') == 'failure':
+        say(f'Task {task["id"]} failed: '
+            f'{failures.explained(task.get("message"))}')
+        return Outcome(task, EXIT_TASK_FAILED)
+    return Outcome(task, 0)
+
+
+def timeout_message(task, seconds, again):
+    """What a wait that ran out of time says; ``again`` waits again."""
+    status = task.get('status')
+    state = (f'it is still {status}' if status else
+             'the image service did not tell its status')
+    return (f'Gave up waiting for task {task["id"]} after {seconds:g} s: '
+            f'{state}. Wait again with: {again}')

@@ -160,8 +160,7 @@ class FakeClock(fixtures.Fixture):
     def _setUp(self):
         self.now = 0.0
         self.sleeps = []
-        for module in ('imageplugin.waiting', 'imageplugin.task'):
-            self.useFixture(fixtures.MockPatch(module + '.time', self))
+        self.useFixture(fixtures.MockPatch('imageplugin.waiting.time', self))
 
     def monotonic(self):
         return self.now
