@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import os
 import queue
 import secrets
@@ -32,6 +33,7 @@ from osc_lib import exceptions
 
 from imageplugin import http
 
+LOG = logging.getLogger(__name__)
 MiB = 1024 ** 2
 GiB = 1024 ** 3
 # Swift's default limits (max_file_size, max_manifest_segments,
@@ -241,6 +243,8 @@ class ObjectStore(http.SessionClient):
             etag = self._stored_etag(container, segment, body)
             if etag:
                 reused += 1
+                LOG.debug('Segment %d of %d already stored: %s', index,
+                          len(ranges), segment)
                 if progress:
                     progress(offset + length)
             else:
@@ -357,8 +361,9 @@ class ObjectStore(http.SessionClient):
             raise ObjectTaken(
                 f'{action}: it is no longer an upload of this file (another '
                 'upload wrote it), so it was left alone')
-        if head is not None and head.headers.get(
-                'X-Static-Large-Object', '').lower() == 'true':
+        large = head is not None and head.headers.get(
+            'X-Static-Large-Object', '').lower() == 'true'
+        if large:
             response = self.request(
                 'DELETE', self.path(container, name), action,
                 params={'multipart-manifest': 'delete'})
@@ -370,6 +375,9 @@ class ObjectStore(http.SessionClient):
                                         segments_prefix(name, identity)):
                 self._delete_quietly(container, leftover,
                                      f'Cannot delete segment {leftover}')
+                LOG.debug('Deleted the leftover segment %s', leftover)
+        LOG.debug('Deleted %s/%s%s', container, name,
+                  ' and its segments' if large else '')
         return head is not None
 
     def _delete_quietly(self, container, name, action):

@@ -9,11 +9,13 @@ is ``RACKSPACE_MIN_INTERVAL``, and it wins over the ceiling.
 """
 
 import collections
+import logging
 import time
 
 from imageplugin import failures
 from imageplugin import http
 
+LOG = logging.getLogger(__name__)
 FINAL_STATUSES = ('success', 'failure')
 # Exit codes of a command about a task (0: it succeeded, or no wait).
 EXIT_TASK_FAILED = 1
@@ -95,6 +97,8 @@ def wait_for_task(get_task, task, timeout=None,
                 raise WaitTimeout(task, time.monotonic() - start)
             pause = min(pause, timeout - waited)
         if pause:
+            LOG.debug('Next look at task %s in %.1f s (waited %.1f s)',
+                      task['id'], pause, waited)
             time.sleep(pause)
         request_timeout = POLL_TIMEOUT
         if timeout is not None:
