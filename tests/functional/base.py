@@ -23,6 +23,8 @@ import tty
 
 import testtools
 
+from tests import support
+
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 STATE_DIR = os.environ.get('IMAGEPLUGIN_CLOUD_DIR',
@@ -53,20 +55,6 @@ def load_cloud():
         raise RuntimeError(f'{path} is missing: run "tools/local-cloud up"')
     with open(path) as cloud_json:
         return json.load(cloud_json)
-
-
-class Result:
-    def __init__(self, completed):
-        self.exit_code = completed.returncode
-        self.stdout = completed.stdout
-        self.stderr = completed.stderr
-
-    def json(self):
-        return json.loads(self.stdout)
-
-    def __repr__(self):
-        return (f'Result(exit_code={self.exit_code!r}, '
-                f'stdout={self.stdout!r}, stderr={self.stderr!r})')
 
 
 class Running:
@@ -148,7 +136,7 @@ class Running:
                 self._cond.wait(min(remaining, 0.5))
 
     def finish(self, timeout):
-        """Wait for the end; return a ``base.Result``-like object."""
+        """Wait for the end; return its ``support.Result``."""
         self.proc.wait(timeout=timeout)
         for thread in self._threads:
             thread.join(timeout=10)
@@ -156,8 +144,7 @@ class Running:
         with self._cond:
             out = self._out.decode()
             err = self._err.decode()
-        return Result(subprocess.CompletedProcess(
-            self.argv, self.proc.returncode, out, err))
+        return support.Result(self.proc.returncode, out, err)
 
     def kill(self):
         if self.proc.poll() is None:
@@ -176,7 +163,7 @@ class Running:
             self._master = None
 
 
-class FunctionalTestCase(testtools.TestCase):
+class FunctionalTestCase(support.ResultAssertions, testtools.TestCase):
 
     def setUp(self):
         super().setUp()
@@ -198,19 +185,11 @@ class FunctionalTestCase(testtools.TestCase):
             argv + list(args), capture_output=True, text=True,
             env=dict(self.env, **(env or {})), timeout=COMMAND_TIMEOUT,
             stdin=subprocess.DEVNULL)
-        result = Result(completed)
+        result = support.Result(completed.returncode, completed.stdout,
+                                completed.stderr)
         for secret in self.secrets:
             self.assertNotIn(secret, result.stdout + result.stderr)
         return result
-
-    def assertSucceeds(self, result):
-        """Exit 0 with nothing on stderr; return stdout."""
-        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
-        return result.stdout
-
-    def assertFailsWith(self, result, message, exit_code=1):
-        self.assertEqual((exit_code, '', message + '\n'),
-                         (result.exit_code, result.stdout, result.stderr))
 
     def sample(self, name):
         return self.cloud['samples'][name]

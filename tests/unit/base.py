@@ -11,6 +11,8 @@ from keystoneauth1 import fixture as ks_fixture
 from requests_mock.contrib import fixture as requests_mock_fixture
 import testtools
 
+from tests import support
+
 ENDPOINT = 'http://127.0.0.1:9292'
 TASKS_URL = ENDPOINT + '/v2/tasks'
 TOKEN = 'gAAAAAunit-test-token-0d1e2f'
@@ -38,17 +40,6 @@ def write_file(folder, name, data):
     return path
 
 
-class Result:
-    def __init__(self, exit_code, stdout, stderr):
-        self.exit_code = exit_code
-        self.stdout = stdout
-        self.stderr = stderr
-
-    def __repr__(self):
-        return (f'Result(exit_code={self.exit_code!r}, '
-                f'stdout={self.stdout!r}, stderr={self.stderr!r})')
-
-
 class TerminalIO(io.StringIO):
     """A captured stream that says it is a terminal."""
 
@@ -56,7 +47,7 @@ class TerminalIO(io.StringIO):
         return True
 
 
-class ShellTestCase(testtools.TestCase):
+class ShellTestCase(support.ResultAssertions, testtools.TestCase):
     """Each test runs ``openstack ...`` as a user would, minus the process.
 
     The environment holds no OS_* variable and no clouds.yaml but the
@@ -122,20 +113,11 @@ class ShellTestCase(testtools.TestCase):
             root.handlers[:] = handlers
             root.setLevel(level)
             sys.stdout, sys.stderr = saved_streams
-        result = Result(exit_code, stdout.getvalue(), stderr.getvalue())
+        result = support.Result(exit_code, stdout.getvalue(),
+                                stderr.getvalue())
         for secret in self.secrets:
             self.assertNotIn(secret, result.stdout + result.stderr)
         return result
-
-    def assertFailsWith(self, result, message, exit_code=1):
-        """The one-line error a user sees: exactly ``message``."""
-        self.assertEqual((exit_code, '', message + '\n'),
-                         (result.exit_code, result.stdout, result.stderr))
-
-    def assertSucceeds(self, result):
-        self.assertEqual((0, ''), (result.exit_code, result.stderr),
-                         result)
-        return result.stdout
 
     def serve_image(self, url, data):
         """Answer ranged GETs of ``url`` as a web server holding ``data``
