@@ -176,9 +176,10 @@ class FunctionalTestCase(support.ResultAssertions, testtools.TestCase):
         self.secrets = [self.cloud['admin']['password'],
                         self.cloud['member']['password']]
 
-    def openstack(self, *args, cloud='local-admin', env=None):
+    def openstack(self, *args, cloud='local-admin', env=None,
+                  executable=None):
         """Run ``openstack --os-cloud CLOUD ARGS`` and return its result."""
-        argv = [self.executable]
+        argv = [executable or self.executable]
         if cloud:
             argv += ['--os-cloud', cloud]
         completed = subprocess.run(

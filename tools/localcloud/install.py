@@ -4,6 +4,8 @@ virtualenv per server."""
 import concurrent.futures
 import os
 import shutil
+import subprocess
+import sys
 import time
 
 from localcloud import settings
@@ -25,8 +27,6 @@ VENVS = {
 
 # The Debian packages the local cloud needs, each with the program that
 # shows it is installed.  This is the one list of them in the package.
-APT_PACKAGES = {'qemu-utils': 'qemu-img', 'memcached': 'memcached',
-                'nginx-light': 'nginx', 'openssl': 'openssl'}
 
 
 def venvs_root():
@@ -79,29 +79,16 @@ def build_venv(name):
     return time.monotonic() - start
 
 
-def missing_apt_packages():
-    path = os.environ.get('PATH', '') + ':/usr/bin:/usr/sbin'
-    return [pkg for pkg, prog in APT_PACKAGES.items()
-            if not shutil.which(prog, path=path)]
-
-
 def install_apt_packages():
-    missing = missing_apt_packages()
-    if not missing:
-        return
-    if os.geteuid() != 0:
-        raise CloudError('missing Debian packages; run as root: apt-get '
-                         f'install -y {" ".join(missing)}')
-    log(f'installing Debian packages: {" ".join(missing)}')
-    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
-    logfile = os.path.join(settings.CACHE_DIR, 'apt-install.log')
-    argv = ['apt-get', 'install', '-y', '-q', '--no-install-recommends']
-    try:
-        run(argv + missing, logfile, env=env)
-    except CloudError:
-        # Usually empty or stale package lists: refresh them once.
-        run(['apt-get', 'update', '-q'], logfile, env=env)
-        run(argv + missing, logfile, env=env)
+    """The Debian packages of bindep.txt's "cloud" profile, if missing.
+
+    bindep.txt is the project's one list of them; tools/system-packages
+    reads it and installs what is missing.
+    """
+    script = os.path.join(settings.REPO, 'tools', 'system-packages')
+    if subprocess.call([sys.executable, script, 'cloud'],
+                       stdin=subprocess.DEVNULL) != 0:
+        raise CloudError('the Debian packages the cloud needs are missing')
 
 
 def build_missing_venvs(cloud_running):
