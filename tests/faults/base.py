@@ -24,6 +24,7 @@ import fixtures
 import testtools.content
 
 from imageplugin import task
+from imageplugin import waiting
 from tests.functional import base
 
 MiB = 1024 * 1024
@@ -220,7 +221,7 @@ class FaultTestCase(base.FunctionalTestCase):
         return task.resume_command(cloud, task_id)
 
     def timeout_message(self, task_id, seconds, status, cloud='local-admin'):
-        return task.timeout_message({'id': task_id, 'status': status},
-                                    seconds,
-                                    self.resume_command(task_id, cloud)) + '\n'
+        return waiting.timeout_message(
+            {'id': task_id, 'status': status}, seconds,
+            self.resume_command(task_id, cloud)) + '\n'
 

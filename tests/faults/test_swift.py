@@ -1,11 +1,13 @@
 """Swift's proxy stopped before or during an ``import --file`` upload."""
 
 import json
+import os
 import re
 import time
 
 import fixtures
 
+from imageplugin import objectstore
 from tests.faults import base
 
 SEGMENTS = 10
@@ -41,7 +43,10 @@ class TestSwiftDown(base.FaultTestCase):
                 '--container', name, '--segment-size', '32M', '--wait',
                 '-f', 'json')
         token = self.admin_token()
-        segments = 'disk.raw.segments/'
+        # Where the plugin puts this file's upload (named after it).
+        identity = objectstore.file_identity(os.stat(path))
+        upload = objectstore.default_object_name('disk.raw', identity)
+        segments = objectstore.segments_prefix(upload, identity)
 
         running = self.start(*args)
         deadline = time.monotonic() + 120
@@ -55,16 +60,15 @@ class TestSwiftDown(base.FaultTestCase):
         first = self.finished(running)
         self.assertEqual((1, ''), (first.exit_code, first.stdout), first)
         where = re.escape(f'{self.cloud["admin_swift_storage_url"]}/{name}'
-                          f'/{segments}{SEGMENTS * SEGMENT_SIZE}-'
-                          f'{SEGMENT_SIZE}/')
+                          f'/{segments}{SEGMENT_SIZE}/')
         self.assertRegex(
             first.stderr,
             '^Cannot (upload segment [0-9]+ of 10 of '
-            f'{re.escape(path)} to {name}/disk\\.raw|check segment '
-            f'disk\\.raw\\.segments/[0-9]+-[0-9]+/[0-9]{{6}}): cannot reach '
+            f'{re.escape(path)} to {re.escape(f"{name}/{upload}")}|check '
+            f'segment {re.escape(segments)}[0-9]+/[0-9]{{6}}): cannot reach '
             f'the object storage at {where}[0-9]{{6}}: connection '
             '(refused|reset|failed)\\. The segments stored so far stay '
-            f'under {name}/disk\\.raw\\.segments/: run the same command '
+            f'under {re.escape(f"{name}/{segments}")}: run the same command '
             'again to resume the upload\\.\n\\Z')
 
         self.start_service('swift-proxy')
@@ -74,9 +78,12 @@ class TestSwiftDown(base.FaultTestCase):
         self.assertEqual(len(stored), len(set(stored)))
         result = self.openstack(*args)
         self.assertEqual(0, result.exit_code, result)
-        self.assertEqual(f'Resumed the upload: {len(stored)} of {SEGMENTS} '
-                         'segments were already stored.\n', result.stderr)
         task = json.loads(result.stdout)
+        self.assertEqual(
+            f'Resumed the upload: {len(stored)} of {SEGMENTS} segments were '
+            'already stored.\nVerified image '
+            f'{task["result"]["image_id"]}: its sha512 (os_hash_value) '
+            f'matched {path}.\n', result.stderr)
         self.assertEqual('success', task['status'])
         status, _, body = self.http(
             'GET', f'{self.glance_v2}/images/{task["result"]["image_id"]}',
