@@ -106,8 +106,8 @@ def _plain(text):
     return ' '.join(re.split(r'\n\s*\n', text)[0].split())
 
 
-def _without_query(url):
-    # A query may hold a signature (TempURL): never show it.
+def without_query(url):
+    """A URL as it may be shown: a query may hold a signature (TempURL)."""
     return url.split('?', 1)[0]
 
 
@@ -142,7 +142,7 @@ def translated_errors(action, service, endpoint=None):
         raise
     except ks_exc.ConnectionError as exc:
         match = _URL.search(str(exc))
-        url = (_without_query(match.group(0)).rstrip(':.,')
+        url = (without_query(match.group(0)).rstrip(':.,')
                if match else endpoint)
         who = service
         if url and endpoint and not url.startswith(endpoint):

@@ -46,11 +46,6 @@ def is_url(import_from):
     return True
 
 
-def shown(url):
-    """A URL as it may be printed: a TempURL's query is a signature."""
-    return url.split('?', 1)[0]
-
-
 def image_properties(args):
     """The image properties the options in ``args`` set, typed.
 
@@ -132,9 +127,10 @@ def url_formats(url, args, verify=True):
     certain name) had to do, else None.
     """
     from imageplugin import formats
+    from imageplugin import http
     from imageplugin import inspection
 
-    where = shown(url)
+    where = http.without_query(url)
     try:
         content, unread = inspection.inspect_url(url, verify), None
     except inspection.Unreadable as exc:

@@ -135,7 +135,9 @@ def inspect_url(url, verify=True):
     """
     import requests
 
-    shown = url.split('?', 1)[0]
+    from imageplugin import http
+
+    shown = http.without_query(url)
     try:
         with requests.get(url, stream=True, verify=verify,
                           timeout=URL_TIMEOUT, headers={
