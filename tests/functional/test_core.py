@@ -86,7 +86,7 @@ class TestShow(CoreTestCase):
         qcow2 = self.sample('sample.qcow2')
         tasks = {
             'success': ['--import-from', qcow2['url'], '--name', 'core'],
-            'failure': ['--import-from', self.cloud['missing_sample_url']],
+            'failure': ['--import-from', self.cloud['failing_sample_url']],
             'tempurl': ['--file', qcow2['path'], '--name', 'core-file']}
         for kind, args in tasks.items():
             task = self.openstack('image', 'task', 'import', *args,
@@ -163,7 +163,7 @@ class TestList(CoreTestCase):
         if not TestList.made_tasks:
             # At least one task of each status that can be filtered on.
             for url in (self.sample('sample.raw')['url'],
-                        self.cloud['missing_sample_url']):
+                        self.cloud['failing_sample_url']):
                 self.assertIn(self.import_and_wait(url).exit_code, (0, 1))
             TestList.made_tasks = True
 
