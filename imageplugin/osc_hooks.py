@@ -18,8 +18,9 @@ that a release changing one fails a test, loudly, not a user's command.
 5. cliff calls ``Command.run``: ours freeze the garbage collector's
    objects there, which spares its walk at interpreter exit.
 
-``plugin.py`` imports this module on every ``openstack`` run: module-level
-imports are the standard library's.
+``plugin.py`` installs hooks 1 and 2 (they must be in place before OSC
+logs) as filters that import this module only when a record reaches them;
+``task.py`` uses the rest. Module-level imports are the standard library's.
 """
 
 import gc
@@ -33,26 +34,18 @@ _MASKED_OPTION = r'--os-[\w-]*(?:pass|tok|secret|totp)[\w-]*'
 START_MESSAGE = 'START with options: %s'
 
 
-class _OwnOverrides(logging.Filter):
-    """Drop cliff's duplicate warning for the commands we replace."""
-
-    def filter(self, record):
-        return 'imageplugin.' not in record.getMessage()
-
-
-class _SecretOptions(logging.Filter):
-    """Mask ``--os-password X``, ``--os-token X`` in osc-lib's --debug."""
-
-    def filter(self, record):
-        if record.msg == START_MESSAGE and record.args:
-            record.args = (masked_command_line(str(record.args[0])),)
-        return True
+def without_own_overrides(record):
+    """Hook 1, a filter of ``cliff.commandmanager``: drop cliff's duplicate
+    warning for the commands we replace."""
+    return 'imageplugin.' not in record.getMessage()
 
 
-def install_log_filters():
-    """Hooks 1 and 2: called when OSC imports the plugin, before it logs."""
-    logging.getLogger('cliff.commandmanager').addFilter(_OwnOverrides())
-    logging.getLogger('osc_lib.shell').addFilter(_SecretOptions())
+def with_secrets_masked(record):
+    """Hook 2, a filter of ``osc_lib.shell``: mask ``--os-password X``,
+    ``--os-token X`` in the command line osc-lib logs."""
+    if record.msg == START_MESSAGE and record.args:
+        record.args = (masked_command_line(str(record.args[0])),)
+    return True
 
 
 def masked_command_line(line):

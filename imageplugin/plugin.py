@@ -1,20 +1,32 @@
 """OpenStackClient plugin for the Image v2 tasks API.
 
 ``openstack`` imports this module on every run, so it imports nothing but
-the standard library and ``osc_hooks`` (which imports only the standard
-library); the client is built only when a command needs it.
+the standard library; the client is built only when a command needs it,
+and ``osc_hooks`` is imported only when a record reaches its log filters.
 """
 
+import logging
 import os
-
-from imageplugin import osc_hooks
 
 DEFAULT_API_VERSION = '2'
 API_VERSION_OPTION = 'os_image_tasks_api_version'
 API_NAME = 'image_tasks'
 API_VERSIONS = ('2',)
 
-osc_hooks.install_log_filters()
+
+def _hook(name):
+    """The log filter ``osc_hooks.<name>``, imported on first use."""
+    def log_filter(record):
+        from imageplugin import osc_hooks
+
+        return getattr(osc_hooks, name)(record)
+    return log_filter
+
+
+# Hooks 1 and 2 of osc_hooks: in place before OSC loads commands and logs.
+logging.getLogger('cliff.commandmanager').addFilter(
+    _hook('without_own_overrides'))
+logging.getLogger('osc_lib.shell').addFilter(_hook('with_secrets_masked'))
 
 
 def make_client(instance):

@@ -15,6 +15,7 @@ from oslo_utils import strutils
 import testtools
 
 from imageplugin import osc_hooks
+from imageplugin import plugin  # noqa: F401 (installs hooks 1 and 2)
 from tests.unit import base
 
 
