@@ -38,13 +38,13 @@ class Import:
     """One image imported by ``method``: from ``url``, or from the checked
     local ``image_file`` (an ``upload.ImageFile``)."""
 
-    def __init__(self, client, method, url=None, image_file=None,
-                 content=None):
+    def __init__(self, client, method, url=None, image_file=None):
         self.client = client
         self.method = method
         self.url = url
         self.image_file = image_file
-        self.content = content or (image_file and image_file.content)
+        # What the file's bytes are, for a failure's reason.
+        self.content = image_file.content if image_file else None
         self.image_id = None
         self.request_id = None
         # The file's MD5 as sent, for the image's checksum.

@@ -408,17 +408,17 @@ class ImportTask(TaskCommand):
         from imageplugin import importing
 
         import_from = parsed_args.import_from
+        from_url = importing.is_url(import_from)
         method = parsed_args.method
         if method == 'glance-direct' or (
-                method == 'web-download' and not importing.is_url(
-                    import_from)):
+                method == 'web-download' and not from_url):
             raise exceptions.CommandError(
                 f'--method {method} imports '
                 + ('a --file' if method == 'glance-direct' else
                    'an http(s) URL'))
         properties, given = importing.image_properties(parsed_args)
         note = None
-        if importing.is_url(import_from):
+        if from_url:
             formats, note = importing.url_formats(
                 import_from, parsed_args,
                 verify=self.app.client_manager.verify)
@@ -433,7 +433,7 @@ class ImportTask(TaskCommand):
                 import_from, properties, given,
                 parsed_args.import_from_format, extra)
         client = self.client
-        if not importing.is_url(import_from):
+        if not from_url:
             importing.check_object(self.app.client_manager, import_from)
         if method in (None, 'task'):
             from imageplugin import http
