@@ -12,14 +12,16 @@ again finds its segments. After a successful import the image's hash is
 compared with the one computed while the upload read the file.
 """
 
+import collections
 import os
 
 from osc_lib import exceptions
 
+from imageplugin import imagefile
 from imageplugin import importing
 from imageplugin import limits
 from imageplugin import objectstore
-from imageplugin import upload
+from imageplugin import progress
 
 # How long the TempURL lets Glance read the upload: the task reads it as
 # soon as it starts, but a busy cloud may queue it.
@@ -34,84 +36,106 @@ GLANCE_DIGEST = 'sha512'
 RACKSPACE_DIGEST = 'md5'
 
 
-class FileImport:
-    """One local file on its way to becoming an image.
+class LocalFile(collections.namedtuple(
+        'LocalFile', 'image properties given name identity')):
+    """A local image file checked with the options (``checked_file``):
+    the ``imagefile.ImageFile``, the image's properties, the options
+    given, and the object it goes up as, named after its ``identity``."""
 
-    Constructing it checks the file, its content and the options, before
-    anything goes over the network.
+    __slots__ = ()
+
+
+def checked_file(args):
+    """Check the file, its content and the options; return a ``LocalFile``.
+
+    Nothing goes over the network: a long upload must not end in a refusal
+    the file or the options already told. With ``--dialect rackspace`` the
+    Rackspace rules are checked too.
+    """
+    properties, given = importing.image_properties(args)
+    properties.setdefault('name', os.path.splitext(
+        os.path.basename(args.file))[0])
+    image = imagefile.checked(args.file, args.disk_format,
+                              args.container_format,
+                              args.import_from_format)
+    try:
+        identity = objectstore.file_identity(os.stat(image.path))
+    except OSError as exc:
+        raise exceptions.CommandError(
+            f'Cannot upload {image.path}: {exc.strerror or exc}') from None
+    name = args.object_name or objectstore.default_object_name(
+        os.path.basename(image.path), identity)
+    local = LocalFile(image, properties, given, name, identity)
+    if args.dialect == 'rackspace':
+        _check_rackspace(local, f'{args.container}/{name}',
+                         args.import_from_format)
+    return local
+
+
+def _check_rackspace(local, where, import_from_format):
+    """Refuse what Rackspace Cloud Images would fail the task for."""
+    image = local.image
+    limits.check_rackspace_image(image.path, image.content, image.size)
+    importing.rackspace_input(where, local.properties, local.given,
+                              import_from_format)
+
+
+class FileImport:
+    """A checked ``LocalFile`` imported through ``store``, the cloud's
+    ``objectstore.ObjectStore``, into a cloud of the Rackspace dialect or
+    not: ``run`` does it all. Complete once constructed.
     """
 
-    def __init__(self, client_manager, parsed_args):
-        self.client_manager = client_manager
-        self.args = parsed_args
-        self.container = parsed_args.container
-        self.segment_size = (parsed_args.segment_size
+    def __init__(self, local, store, rackspace, args):
+        self.image = local.image
+        self.properties = local.properties
+        self.given = local.given
+        self.name = local.name
+        self.identity = local.identity
+        self.store = store
+        self.rackspace = rackspace
+        self.container = args.container
+        self.segment_size = (args.segment_size
                              or objectstore.DEFAULT_SEGMENT_SIZE)
-        self.properties, self.given = importing.image_properties(parsed_args)
-        self.properties.setdefault('name', os.path.splitext(
-            os.path.basename(parsed_args.file))[0])
-        self.image = upload.checked_image_file(
-            parsed_args.file, parsed_args.disk_format,
-            parsed_args.container_format, parsed_args.import_from_format)
-        self.name_upload(parsed_args.object_name)
-        # The hash to compare the image with: set once the dialect is known.
-        self.digest = None
-        if parsed_args.dialect == 'rackspace':
-            self.check_rackspace()
-        self.store = None
+        self.import_from_format = args.import_from_format
+        self.keep_upload = args.keep_upload
+        self.wait = args.wait
+        if rackspace:
+            _check_rackspace(local, self.where, self.import_from_format)
+        # The hash to compare the image with (see GLANCE_DIGEST).
+        segmented = self.image.size > self.segment_size
+        self.digest = (GLANCE_DIGEST if segmented and not rackspace
+                       else RACKSPACE_DIGEST)
 
     @property
     def where(self):
         return f'{self.container}/{self.name}'
 
-    def task_input(self, tasks, extra):
-        """Check what the cloud would refuse, before the upload.
-
-        ``tasks`` is the cloud's ``TaskAPI``. Returns the import task's
-        input.
-        """
-        args = self.args
-        rackspace = (args.dialect or tasks.dialect()) == 'rackspace'
-        if rackspace and not args.dialect:
-            self.check_rackspace()
-        segmented = self.image.size > self.segment_size
-        self.digest = (GLANCE_DIGEST if segmented and not rackspace
-                       else RACKSPACE_DIGEST)
-        self.store = objectstore.ObjectStore.from_client_manager(
-            self.client_manager)
-        if rackspace:
+    def task_input(self, extra):
+        """The import task's input (``extra`` merged in)."""
+        if self.rackspace:
             return importing.rackspace_input(
                 self.where, self.properties, self.given,
-                args.import_from_format, extra)
+                self.import_from_format, extra)
         temp_url = self.store.temp_url(self.container, self.name,
                                        TEMP_URL_LIFETIME)
         return importing.glance_input(temp_url, self.image.formats,
                                       self.properties, extra)
 
-    def check_rackspace(self):
-        """Refuse what Rackspace Cloud Images would fail the task for."""
-        limits.check_rackspace_image(self.args.file, self.image.content,
-                                     self.image.size)
-        importing.rackspace_input(self.where, self.properties, self.given)
-
-    def name_upload(self, object_name):
-        """Name the object after the file's identity, unless given."""
-        path = self.image.path
-        try:
-            self.identity = objectstore.file_identity(os.stat(path))
-        except OSError as exc:
-            raise exceptions.CommandError(
-                f'Cannot upload {path}: {exc.strerror or exc}') from None
-        self.name = object_name or objectstore.default_object_name(
-            os.path.basename(path), self.identity)
-
     def send(self, stream):
-        """Upload the file, saying on failure what stays where."""
+        """Upload the file, saying on failure what stays where.
+
+        Creates the container if needed; draws a progress bar on
+        ``stream`` when it is a terminal. Returns the store's ``Upload``.
+        """
         try:
-            return upload.send(self.store, self.image, self.container,
-                               self.name, stream=stream,
-                               segment_size=self.segment_size,
-                               identity=self.identity, digest=self.digest)
+            self.store.ensure_container(self.container)
+            label = f'Uploading {os.path.basename(self.image.path)}'
+            with progress.ProgressBar(stream, self.image.size, label) as bar:
+                return self.store.upload(
+                    self.container, self.name, self.image.path,
+                    segment_size=self.segment_size, progress=bar,
+                    identity=self.identity, digest=self.digest)
         except objectstore.ObjectTaken:
             raise
         except exceptions.CommandError as exc:
@@ -151,7 +175,7 @@ class FileImport:
         """
         from imageplugin import waiting
 
-        task_input = self.task_input(client, extra)
+        task_input = self.task_input(extra)
         try:
             uploaded = self.send(stream)
         except KeyboardInterrupt:
@@ -160,7 +184,7 @@ class FileImport:
         if uploaded.reused:
             say(f'Resumed the upload: {uploaded.reused} of '
                 f'{uploaded.segments} segments were already stored.')
-        keep = self.args.keep_upload
+        keep = self.keep_upload
         try:
             task = client.create_task('import', task_input)
         except exceptions.CommandError as exc:
@@ -175,7 +199,7 @@ class FileImport:
         except KeyboardInterrupt:
             say(self.left_note())
             raise
-        if self.args.wait and outcome.status == 'success':
+        if self.wait and outcome.status == 'success':
             outcome = verified(client, outcome, say,
                                lambda image: self.compared(image, uploaded))
         if keep:

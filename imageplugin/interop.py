@@ -36,7 +36,7 @@ def image_body(properties, formats):
 
 class Import:
     """One image imported by ``method``: from ``url``, or from the checked
-    local ``image_file`` (an ``upload.ImageFile``)."""
+    local ``image_file`` (an ``imagefile.ImageFile``)."""
 
     def __init__(self, client, method, url=None, image_file=None):
         self.client = client

@@ -471,7 +471,7 @@ class ImportTask(TaskCommand):
         from imageplugin import fileimport
 
         # The file and the options are checked before logging in.
-        upload = fileimport.FileImport(self.app.client_manager, parsed_args)
+        local = fileimport.checked_file(parsed_args)
         client = self.client
         method = parsed_args.method
         if method == 'web-download':
@@ -492,9 +492,15 @@ class ImportTask(TaskCommand):
         if method == 'glance-direct':
             from imageplugin import interop
 
-            started = interop.Import(client, method, image_file=upload.image)
-            return self.interop_outcome(started, upload.properties,
-                                        upload.image.formats, parsed_args)
+            started = interop.Import(client, method, image_file=local.image)
+            return self.interop_outcome(started, local.properties,
+                                        local.image.formats, parsed_args)
+        from imageplugin import objectstore
+
+        rackspace = (parsed_args.dialect or client.dialect()) == 'rackspace'
+        store = objectstore.ObjectStore.from_client_manager(
+            self.app.client_manager)
+        upload = fileimport.FileImport(local, store, rackspace, parsed_args)
         return upload.run(
             client, extra,
             lambda task, **kwargs: self.followed(task, parsed_args,

@@ -37,9 +37,9 @@ class FileImportTestCase(base.ShellTestCase):
     def file(self, name, content):
         return base.write_file(self.home, name, content)
 
-    def run_import(self, *args):
+    def run_import(self, *args, tty=False):
         return self.openstack('--os-cloud', 'test', 'image', 'task',
-                              'import', *args, auth=())
+                              'import', *args, auth=(), tty=tty)
 
     def object_name(self, path):
         """The object an upload of the file at ``path`` goes to."""
@@ -101,6 +101,33 @@ class TestGlanceDialect(FileImportTestCase):
         urls = [r.url for r in self.requests.request_history]
         self.assertEqual(urls.index(base.TASKS_URL + '/' + base.TASK_ID) + 1,
                          urls.index(IMAGE_URL))
+
+    def test_progress_bar_on_a_terminal(self):
+        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
+            fakes.GLANCE_SUCCESS, status='pending'))
+        result = self.run_import('--file', self.path, '--container', 'new',
+                                 '-f', 'value', '-c', 'status', tty=True)
+        name = self.object_name(self.path)
+        left = (f'The uploaded image stays at new/{name}'
+                ' in the object storage until you delete it, once the task '
+                'has ended.\n')
+        # The bar, wiped once the upload is done, then the note.
+        self.assertEqual(
+            (0, 'pending\n', '\r\033[KUploading disk.qcow2: 4.0 KiB of '
+             '4.0 KiB (100%)\r\033[K' + left),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertIn('new', self.swift.containers)
+
+    def test_no_progress_bar_off_a_terminal(self):
+        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
+            fakes.GLANCE_SUCCESS, status='pending'))
+        result = self.run_import('--file', self.path, '-f', 'value',
+                                 '-c', 'status')
+        self.assertEqual(
+            (0, 'pending\n', 'The uploaded image stays at images/'
+             f'{self.object_name(self.path)} in the object storage until '
+             'you delete it, once the task has ended.\n'),
+            (result.exit_code, result.stdout, result.stderr))
 
     def test_signature_never_shown(self):
         echoed = {}

@@ -13,8 +13,6 @@ from osc_lib import exceptions
 
 from imageplugin import formats
 from imageplugin import inspection
-from imageplugin import objectstore
-from imageplugin import progress
 
 
 class ImageFile(collections.namedtuple(
@@ -28,7 +26,7 @@ class ImageFile(collections.namedtuple(
         return self.formats.disk
 
 
-def checked_image_file(path, disk_format=None, container_format=None,
+def checked(path, disk_format=None, container_format=None,
                        import_from_format=None):
     """Check the file at ``path``; return it as an ``ImageFile``.
 
@@ -76,18 +74,3 @@ def _checked_size(path):
         raise error('the file is empty')
     return mode.st_size
 
-
-def send(store, image, container, name, stream=None,
-         segment_size=objectstore.DEFAULT_SEGMENT_SIZE, **options):
-    """Upload a checked ``ImageFile`` as ``container/name``.
-
-    Creates the container if needed; draws a progress bar on ``stream``
-    when it is a terminal. ``options`` go to ``ObjectStore.upload``.
-    Returns the store's ``Upload``.
-    """
-    store.ensure_container(container)
-    label = f'Uploading {os.path.basename(image.path)}'
-    with progress.ProgressBar(stream, image.size, label) as bar:
-        return store.upload(container, name, image.path,
-                            segment_size=segment_size, progress=bar,
-                            **options)

@@ -1,20 +1,13 @@
-import io
 import os
 import pwd
 
 import fixtures
-from keystoneauth1 import session as ks_session
-from keystoneauth1 import token_endpoint
 from osc_lib import exceptions
-from requests_mock.contrib import fixture as requests_mock_fixture
 import testtools
 
-from imageplugin import objectstore
-from imageplugin import upload
+from imageplugin import imagefile
 from tests.unit import base
 from tests.unit import images
-from tests.unit.fakeswift import ENDPOINT
-from tests.unit.fakeswift import FakeSwift
 
 # The first bytes of each format, as real images start.
 QCOW2 = b'QFI\xfb\x00\x00\x00\x03' + bytes(504)
@@ -42,11 +35,11 @@ class FileTestCase(testtools.TestCase):
         return base.write_file(self.dir, name, data)
 
     def check(self, name, data, **kwargs):
-        return upload.checked_image_file(self.write(name, data), **kwargs)
+        return imagefile.checked(self.write(name, data), **kwargs)
 
     def fails(self, path, **kwargs):
         error = self.assertRaises(exceptions.CommandError,
-                                  upload.checked_image_file, path, **kwargs)
+                                  imagefile.checked, path, **kwargs)
         return str(error)
 
 
@@ -54,7 +47,7 @@ class TestPreflight(FileTestCase):
 
     def test_good_file(self):
         path = self.write('disk.qcow2', QCOW2)
-        image = upload.checked_image_file(path)
+        image = imagefile.checked(path)
         self.assertEqual((path, 512, ('qcow2', 'qcow2', 'bare')),
                          (image.path, image.size, image.formats))
 
@@ -181,35 +174,3 @@ class TestDiskFormat(FileTestCase):
         self.assertIn('its VMDK descriptor names extents outside the image',
                       self.fails(path))
 
-
-class TestSend(FileTestCase):
-
-    def setUp(self):
-        super().setUp()
-        mocker = self.useFixture(requests_mock_fixture.Fixture())
-        self.swift = FakeSwift(mocker)
-        session = ks_session.Session(
-            auth=token_endpoint.Token(ENDPOINT, base.TOKEN))
-        self.store = objectstore.ObjectStore(session, ENDPOINT)
-
-    def test_to_a_new_container(self):
-        data = os.urandom(objectstore.MiB + 10)
-        image = self.check('disk.raw', data)
-        stderr = base.TerminalIO()
-        result = upload.send(self.store, image, 'images', 'disk.raw',
-                             stderr, segment_size=objectstore.MiB)
-        self.assertEqual((2, 0), (result.segments, result.reused))
-        self.assertEqual(['HEAD', 'PUT'],
-                         [method for method, *_ in self.swift.sent[:2]])
-        self.assertIn('images', self.swift.containers)
-        output = stderr.getvalue()
-        self.assertIn('\r\033[KUploading disk.raw: 1.0 MiB of 1.0 MiB',
-                      output)
-        self.assertTrue(output.endswith('\r\033[K'), output)
-
-    def test_no_bar_off_a_terminal(self):
-        image = self.check('disk.raw', b'x')
-        stderr = io.StringIO()
-        upload.send(self.store, image, 'images', 'disk.raw', stderr)
-        self.assertEqual('', stderr.getvalue())
-        self.assertEqual(b'x', self.swift.data('images', 'disk.raw'))
