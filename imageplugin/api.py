@@ -39,14 +39,16 @@ class TaskAPI(http.SessionClient):
         self._task_types = _UNREAD
 
     @classmethod
-    def from_client_manager(cls, instance):
+    def from_client_manager(cls, instance, region_name=None):
         """Build the client from osc-lib's ClientManager.
 
-        The catalog lookup honours region and interface; osc-lib gives
+        The catalog lookup honours region (``region_name``, else the
+        profile's) and interface; osc-lib gives
         ``image_endpoint_override`` priority over the catalog.
         """
         endpoint = http.catalog_endpoint(instance, 'image', cls.service,
-                                         'image_endpoint_override')
+                                         'image_endpoint_override',
+                                         region_name)
         return cls(instance.session, endpoint)
 
     def error_detail(self, response):
@@ -212,6 +214,21 @@ class TaskAPI(http.SessionClient):
                     f'No {kind} with ID {item_id} at {self.endpoint} '
                     '(HTTP 404)') from None
             raise
+
+    def image_data(self, image_id):
+        """The image's data: a streamed response, to be closed."""
+        return self.request(
+            'GET', f'/images/{_quoted(image_id)}/file',
+            f'Cannot read the data of image {image_id}',
+            headers={'Accept': 'application/octet-stream'}, stream=True)
+
+    def set_protected(self, image_id):
+        self.request(
+            'PATCH', f'/images/{_quoted(image_id)}',
+            f'Cannot protect image {image_id}',
+            headers={'Content-Type':
+                     'application/openstack-images-v2.1-json-patch'},
+            json=[{'op': 'replace', 'path': '/protected', 'value': True}])
 
     def delete_image(self, image_id):
         self.request('DELETE', f'/images/{_quoted(image_id)}',

@@ -201,7 +201,8 @@ class FileImport:
             raise
         if self.wait and outcome.status == 'success':
             outcome = verified(client, outcome, say,
-                               lambda image: self.compared(image, uploaded))
+                               lambda image: self.image.compared(
+                                   image, uploaded.digests))
         if keep:
             say(f'The uploaded image is kept at {self.where}.')
         elif outcome.status in waiting.FINAL_STATUSES:
@@ -212,48 +213,6 @@ class FileImport:
             say(self.left_note())
         return outcome
 
-    def compared(self, image, uploaded):
-        """``compared`` for the image made of this upload (``uploaded``,
-        the store's ``Upload``)."""
-        return compared(image, self.image.path, uploaded.digests)
-
-
-def compared(image, path, digests):
-    """Compare the image's hash with the file's, as read to send it.
-
-    ``image`` is the image as the image service shows it, ``digests`` the
-    file's hex digests by algorithm. Returns (verdict, line to say): True
-    if they matched, False if not, None if nothing could be compared.
-    """
-    image_id = image.get('id')
-    shown = []
-    if image.get('os_hash_algo') and image.get('os_hash_value'):
-        shown.append((image['os_hash_algo'], 'os_hash_value',
-                      image['os_hash_value']))
-    if image.get('checksum'):
-        shown.append(('md5', 'checksum', image['checksum']))
-    for algorithm, field, theirs in shown:
-        ours = digests.get(algorithm)
-        if ours is None:
-            continue
-        if ours == str(theirs).lower():
-            return True, (f'Verified image {image_id}: its {algorithm} '
-                          f'({field}) matched {path}.')
-        return False, (
-            f'Image {image_id} does not hold the bytes of {path}: its '
-            f'{algorithm} ({field}) is {theirs}, the file\'s is {ours}; '
-            f'delete the image ("openstack image delete {image_id}") '
-            'and import the file again')
-    if not shown:
-        return None, (f'Cannot verify image {image_id}: the image '
-                      'service shows neither os_hash_value nor checksum '
-                      'for it.')
-    return None, (
-        f'Cannot verify image {image_id}: it shows only '
-        + ', '.join(f'{field} ({algorithm})'
-                    for algorithm, field, _ in shown)
-        + ', and the upload computed '
-        + ', '.join(sorted(digests)) + '.')
 
 
 def verified(client, outcome, say, compare):

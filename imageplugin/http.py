@@ -170,29 +170,49 @@ def _first_line(exc):
     return lines[0] if lines else type(exc).__name__
 
 
-def catalog_endpoint(instance, service_type, service, override_key):
+def catalog_endpoint(instance, service_type, service, override_key,
+                     region_name=None):
     """The endpoint of a service for osc-lib's ClientManager ``instance``.
 
-    The catalog lookup honours region and interface; osc-lib gives the
+    The catalog lookup honours region (``region_name``, else the
+    profile's) and interface; osc-lib gives the
     ``<service_type>_endpoint_override`` of clouds.yaml priority.
     """
     interface = instance.interface or 'public'
     action = f'Cannot find {service}'
+    region = region_name or instance.region_name
     try:
         with translated_errors(action, service):
             endpoint = instance.get_endpoint_for_service_type(
-                service_type, region_name=instance.region_name,
-                interface=interface)
+                service_type, region_name=region, interface=interface)
     except ks_exc.EndpointNotFound:
         endpoint = None
+    if not endpoint and region_name:
+        regions = catalog_regions(instance, service_type)
+        raise exceptions.CommandError(
+            f'Region {region_name} has no {interface} {service_type} '
+            'endpoint in the catalog'
+            + (f' (regions with one: {", ".join(sorted(regions))})'
+               if regions else ''))
     if not endpoint:
-        region = instance.region_name
         raise exceptions.CommandError(
             f'{action}: the catalog has no {interface} {service_type} '
             'endpoint' + (f' in region {region}' if region else '')
             + '; choose another with --os-region-name or --os-interface, '
             f'or set {override_key} in clouds.yaml')
     return endpoint
+
+
+def catalog_regions(instance, service_type):
+    """The catalog's {region: URL} of a service, for the profile's
+    interface (logged in)."""
+    interface = instance.interface or 'public'
+    catalog = instance.auth_ref.service_catalog
+    found = catalog.get_endpoints(service_type=service_type,
+                                  interface=interface)
+    return {endpoint.get('region_id') or endpoint.get('region'):
+            endpoint.get('url') or endpoint.get(f'{interface}URL')
+            for endpoint in found.get(service_type, [])}
 
 
 class SessionClient:

@@ -14,7 +14,6 @@ importing; anything else is a failure, whatever the task record says.
 
 import hashlib
 import logging
-import os
 
 from osc_lib import exceptions
 
@@ -29,22 +28,37 @@ _RUNNING = ('pending', 'processing')
 
 
 def image_body(properties, formats):
-    """The body of ``POST /v2/images`` for these properties and formats."""
+    """The body of ``POST /v2/images`` for these properties and formats
+    (None: the properties hold them)."""
+    if formats is None:
+        return dict(properties)
     return dict(properties, disk_format=formats.disk,
                 container_format=formats.container)
 
 
 class Import:
-    """One image imported by ``method``: from ``url``, or from the checked
-    local ``image_file`` (an ``imagefile.ImageFile``)."""
+    """One image imported by ``method``.
 
-    def __init__(self, client, method, url=None, image_file=None):
+    web-download imports ``url``; glance-direct sends ``data``, a checked
+    local ``imagefile.ImageFile`` or anything with its ``label``, ``size``,
+    ``content``, ``open()`` and ``compared()``; glance-download reads the
+    image that ``remote`` names (the method's ``glance_*`` fields).
+    ``compare(image, digests)`` tells whether the imported image holds
+    the right bytes (default: ``data.compared``): a verdict and a line to
+    say. ``create(body)`` creates the image (default: as the body says).
+    """
+
+    def __init__(self, client, method, url=None, data=None, remote=None,
+                 compare=None, create=None):
         self.client = client
+        self.create = create or client.create_image
         self.method = method
         self.url = url
-        self.image_file = image_file
-        # What the file's bytes are, for a failure's reason.
-        self.content = image_file.content if image_file else None
+        self.data = data
+        self.remote = remote
+        self.compare = compare or (data.compared if data else None)
+        # What the data's bytes are, for a failure's reason.
+        self.content = getattr(data, 'content', None)
         self.image_id = None
         self.request_id = None
         # The file's MD5 as sent, for the image's checksum.
@@ -77,13 +91,12 @@ class Import:
             say(note)
         outcome = follow(task, look=self.look,
                          resume=('--image', self.image_id))
-        if self.image_file and outcome.status == 'success':
+        if self.compare and outcome.status == 'success':
             from imageplugin import fileimport
 
             outcome = fileimport.verified(
                 self.client, outcome, say,
-                lambda image: fileimport.compared(
-                    image, self.image_file.path, self.digests))
+                lambda image: self.compare(image, self.digests))
         if outcome.status == 'failure':
             say(f'Image {self.image_id} is kept (--keep-image).'
                 if keep_image else self.discard())
@@ -95,7 +108,7 @@ class Import:
         Draws the staging's progress on ``stream`` when it is a terminal.
         The image is deleted if the import cannot be started.
         """
-        image = self.client.create_image(image_body(properties, formats))
+        image = self.create(image_body(properties, formats))
         self.image_id = image['id']
         LOG.debug('Created image %s; importing it by %s', self.image_id,
                   self.method)
@@ -103,6 +116,8 @@ class Import:
             if self.method == 'glance-direct':
                 self._stage(stream)
                 method = {'name': 'glance-direct'}
+            elif self.method == 'glance-download':
+                method = dict(self.remote, name='glance-download')
             else:
                 method = {'name': 'web-download', 'uri': self.url}
             self.request_id = self.client.start_import(self.image_id, method)
@@ -115,10 +130,10 @@ class Import:
         return self.task()
 
     def _stage(self, stream):
-        path, size = self.image_file.path, self.image_file.size
-        label = f'Sending {os.path.basename(path)}'
-        with progress.ProgressBar(stream, size, label) as bar, \
-                open(path, 'rb') as data:
+        size = self.data.size
+        with progress.ProgressBar(stream, size,
+                                  f'Sending {self.data.label}') as bar, \
+                self.data.open() as data:
             self.client.stage(self.image_id,
                               _Counted(data, size, bar, self.md5))
 

@@ -55,11 +55,14 @@ def task_columns(task):
     return tuple(columns), tuple(info[name] for name in columns)
 
 
-def resume_command(cloud, task_id, options=()):
-    """The command that waits again for a task, with the profile used."""
+def resume_command(cloud, task_id, options=(), region=None):
+    """The command that waits again for a task, with the profile used
+    (and the region the task is in, when not the profile's)."""
     words = ['openstack']
     if cloud:
         words += ['--os-cloud', cloud]
+    if region:
+        words += ['--os-region-name', region]
     words += ['image', 'task', 'show', task_id, *options, '--wait']
     return ' '.join(shlex.quote(word) for word in words)
 
@@ -177,13 +180,14 @@ class TaskCommand(PluginCommand, command.ShowOne):
                  'which asks for that (default: %(default)s)')
 
     def followed(self, task, parsed_args, recreate=None, look=None,
-                 resume=()):
+                 resume=(), region=None):
         """The ``Outcome`` of ``task``: waited for to its end if asked.
 
         ``recreate()`` creates the task again, for Rackspace's
         intermittent failure; ``look(task_id, timeout)`` reads the task
         for the wait (default: the tasks API); ``resume`` are the options
-        that ``image task show`` needs to wait again.
+        that ``image task show`` needs to wait again, in ``region`` if
+        the task is not in the profile's.
         """
         from imageplugin import waiting
 
@@ -199,8 +203,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
             timeout=parsed_args.timeout,
             max_interval=parsed_args.max_poll_interval,
             min_interval=min_interval, progress=self.progress,
-            resume_command=lambda task_id: self.resume_command(task_id,
-                                                               resume),
+            resume_command=lambda task_id: self.resume_command(
+                task_id, resume, region),
             recreate=recreate)
 
     @staticmethod
@@ -228,9 +232,9 @@ class TaskCommand(PluginCommand, command.ShowOne):
         return (waiting.RACKSPACE_MIN_INTERVAL if dialect == 'rackspace'
                 else waiting.MIN_INTERVAL)
 
-    def resume_command(self, task_id, options=()):
+    def resume_command(self, task_id, options=(), region=None):
         return resume_command(getattr(self.app.options, 'cloud', None),
-                              task_id, options)
+                              task_id, options, region)
 
     def say(self, text):
         """A line for the user on stderr, never on stdout."""
@@ -492,7 +496,7 @@ class ImportTask(TaskCommand):
         if method == 'glance-direct':
             from imageplugin import interop
 
-            started = interop.Import(client, method, image_file=local.image)
+            started = interop.Import(client, method, data=local.image)
             return self.interop_outcome(started, local.properties,
                                         local.image.formats, parsed_args)
         from imageplugin import objectstore
@@ -657,6 +661,62 @@ def _listed(task, field):
     if field == 'message' and value == 'None':
         return ''
     return value
+
+
+class CopyTask(TaskCommand):
+    """Copy an image into another region of the cloud.
+
+    The other region's Glance pulls the image itself (glance-download)
+    where it offers that, else the data streams through this client
+    (glance-direct). The copy has the image's name, formats, tags and
+    properties; its hash is compared with the image's.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('image', metavar='<image>',
+                            help='Image to copy (name or ID), in the '
+                                 "profile's region (--os-region-name)")
+        parser.add_argument('--to-region', metavar='<region>',
+                            required=True,
+                            help='Region to copy the image into')
+        parser.add_argument('--name', metavar='<name>',
+                            help="Name of the copy (default: the image's)")
+        parser.add_argument(
+            '--method', choices=('glance-download', 'glance-direct'),
+            help='"glance-download": the target region reads the image '
+                 'itself; "glance-direct": the data streams through this '
+                 'client (no local disk used); default: glance-download '
+                 'where the target offers it')
+        parser.add_argument(
+            '--keep-image', action='store_true',
+            help='Keep the copy when its import fails or its bytes differ '
+                 'from the image\'s (default: delete it)')
+        self.add_wait_options(parser)
+        return parser
+
+    def outcome_of(self, parsed_args):
+        from imageplugin import api
+        from imageplugin import copying
+        from imageplugin import limits
+
+        limits.checked_name(parsed_args.name)
+        source = self.client
+        instance = self.app.client_manager
+        target_region = parsed_args.to_region
+        source_region = copying.region_of(instance, source.endpoint)
+        copying.check_regions(source_region, target_region)
+        target = api.TaskAPI.from_client_manager(instance, target_region)
+        copy = copying.Copy(
+            source, source_region, target, target_region,
+            source.find_image_id(parsed_args.image),
+            instance.interface or 'public', self.say)
+        return copy.run(
+            parsed_args.method, parsed_args.name,
+            lambda task, **kwargs: self.followed(
+                task, parsed_args, region=target_region, **kwargs),
+            stream=self.progress_stream, keep_image=parsed_args.keep_image,
+            wait=parsed_args.wait)
 
 
 class ExportTask(TaskCommand):

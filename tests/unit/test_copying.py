@@ -1,0 +1,290 @@
+"""``image task copy``: an image of RegionOne copied into RegionTwo."""
+
+import hashlib
+import json
+
+from tests.unit import base
+from tests.unit import test_interop
+
+TARGET = 'http://127.0.0.1:9393'
+SOURCE_ID = '3f0c8e2a-5b7d-4c1e-9f6a-8d2b4e6c0a13'
+SOURCE_URL = base.ENDPOINT + '/v2/images/' + SOURCE_ID
+COPY_ID = '9e4d2c1b-7a6f-4e5d-8c3b-2a1f0e9d8c7b'
+COPY_URL = TARGET + '/v2/images/' + COPY_ID
+REQUEST_ID = 'req-1c2b3a49-5d6e-4f70-8a9b-0c1d2e3f4a5b'
+DATA = b'QFI\xfb\x00\x00\x00\x03' + bytes(8184)
+SHA512 = hashlib.sha512(DATA).hexdigest()
+MD5 = hashlib.md5(DATA, usedforsecurity=False).hexdigest()
+
+
+def source_image(**fields):
+    """The image to copy, as RegionOne's Glance shows it."""
+    image = {'id': SOURCE_ID, 'name': 'cirros', 'status': 'active',
+             'disk_format': 'qcow2', 'container_format': 'bare',
+             'visibility': 'shared', 'protected': False, 'min_disk': 1,
+             'min_ram': 64, 'tags': ['base'], 'size': len(DATA),
+             'virtual_size': 117440512, 'checksum': MD5,
+             'os_hash_algo': 'sha512', 'os_hash_value': SHA512,
+             'owner': 'p1', 'os_hidden': False, 'hw_disk_bus': 'scsi',
+             'distro_release': '0.6', 'os_glance_import_task': None,
+             'os_glance_failed_import': '', 'stores': 'file',
+             'created_at': '2026-11-30T10:00:00Z',
+             'updated_at': '2026-11-30T10:00:01Z',
+             'file': f'/v2/images/{SOURCE_ID}/file',
+             'self': f'/v2/images/{SOURCE_ID}', 'schema': '/v2/schemas/image',
+             'direct_url': None, 'locations': []}
+    image.update(fields)
+    return image
+
+
+def copy_image(status, lock=True, **fields):
+    """The copy, as RegionTwo's Glance shows it."""
+    image = {'id': COPY_ID, 'name': 'cirros', 'status': status,
+             'disk_format': 'qcow2', 'os_glance_importing_to_stores': '',
+             'os_glance_failed_import': ''}
+    if lock:
+        image['os_glance_import_task'] = base.TASK_ID
+    image.update(fields)
+    return image
+
+
+def copy_task(status='processing', **fields):
+    return test_interop.import_task(status, image_id=COPY_ID,
+                                    request_id=REQUEST_ID, **fields)
+
+
+class CopyTestCase(base.ShellTestCase):
+    """A member whose profile is in RegionOne; both regions' Glances
+    offer glance-download."""
+
+    def setUp(self):
+        super().setUp()
+        self.use_catalog(
+            [base.password_profile('test', region_name='RegionOne')],
+            [('image', 'public', base.ENDPOINT, 'RegionOne'),
+             ('image', 'public', TARGET, 'RegionTwo')])
+        self.clock = self.useFixture(base.FakeClock())
+        self.requests.get(SOURCE_URL, json=source_image())
+        self.methods(['glance-direct', 'web-download', 'glance-download'])
+        self.created = self.requests.post(
+            TARGET + '/v2/images', status_code=201,
+            json=copy_image('queued', lock=False))
+        self.started = self.requests.post(
+            COPY_URL + '/import', status_code=202,
+            headers={'x-openstack-request-id': REQUEST_ID})
+        self.deleted = self.requests.delete(COPY_URL, status_code=204)
+        self.requests.get(COPY_URL + '/tasks',
+                          json={'tasks': [copy_task()]})
+
+    def methods(self, offered):
+        self.requests.get(TARGET + '/v2/info/import', json={
+            'import-methods': {'value': offered}})
+
+    def copies_seen(self, *answers):
+        self.requests.get(COPY_URL, [{'json': answer} for answer in answers])
+
+    def copy(self, *args, tty=False):
+        return self.openstack('--os-cloud', 'test', 'image', 'task', 'copy',
+                              SOURCE_ID, *args, auth=(), tty=tty)
+
+    def target_requests(self):
+        return [(r.method, r.url) for r in self.requests.request_history
+                if r.url.startswith(TARGET)]
+
+
+class TestGlanceDownload(CopyTestCase):
+
+    def test_copy_waited_for_and_verified(self):
+        self.copies_seen(copy_image('queued'), copy_image(
+            'active', lock=False, checksum=MD5, os_hash_algo='sha512',
+            os_hash_value=SHA512))
+        result = self.copy('--to-region', 'RegionTwo', '--wait', '-f', 'json')
+        self.assertEqual(
+            (0, f'Verified image {COPY_ID} in RegionTwo: its sha512 '
+                f'(os_hash_value) matched image {SOURCE_ID} in RegionOne.\n'),
+            (result.exit_code, result.stderr), result)
+        shown = json.loads(result.stdout)
+        self.assertEqual((base.TASK_ID, 'success', COPY_ID),
+                         (shown['id'], shown['status'], shown['image_id']))
+        # Everything the user set, not what Glance keeps for itself.
+        self.assertEqual(
+            {'name': 'cirros', 'disk_format': 'qcow2',
+             'container_format': 'bare', 'visibility': 'shared',
+             'min_disk': 1, 'min_ram': 64, 'tags': ['base'],
+             'os_hidden': False, 'hw_disk_bus': 'scsi',
+             'distro_release': '0.6'},
+            self.created.last_request.json())
+        self.assertEqual(
+            {'method': {'name': 'glance-download',
+                        'glance_image_id': SOURCE_ID,
+                        'glance_region': 'RegionOne',
+                        'glance_service_interface': 'public'}},
+            self.started.last_request.json())
+        self.assertFalse(self.deleted.called)
+
+    def test_name_given(self):
+        result = self.copy('--to-region', 'RegionTwo', '--name', 'other',
+                           '-f', 'value', '-c', 'status')
+        self.assertEqual((0, 'processing\n', ''), (
+            result.exit_code, result.stdout, result.stderr))
+        self.assertEqual('other', self.created.last_request.json()['name'])
+
+    def test_bytes_differ(self):
+        self.copies_seen(copy_image('active', lock=False, checksum=MD5,
+                                    os_hash_algo='sha512',
+                                    os_hash_value='0' * 128))
+        result = self.copy('--to-region', 'RegionTwo', '--wait', '-f',
+                           'value', '-c', 'status')
+        self.assertEqual(
+            (1, 'success\n',
+             f'Image {COPY_ID} in RegionTwo does not hold the bytes of '
+             f'image {SOURCE_ID} in RegionOne: its sha512 (os_hash_value) '
+             f'is {"0" * 128}, the source\'s is {SHA512}\n'
+             f'Image {COPY_ID} was deleted.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
+    def test_failed_import_deletes_the_copy(self):
+        self.copies_seen(copy_image('queued'), copy_image('queued',
+                                                          lock=False))
+        self.requests.get(COPY_URL + '/tasks', [
+            {'json': {'tasks': [copy_task()]}},
+            {'json': {'tasks': [copy_task(
+                'failure', message='Task failed due to Internal Error')]}}])
+        result = self.copy('--to-region', 'RegionTwo', '--wait', '-f',
+                           'value', '-c', 'status')
+        self.assertEqual(
+            (1, 'failure\n', f'Task {base.TASK_ID} failed: Task failed due '
+             'to Internal Error (the image went back to queued)\n'
+             f'Image {COPY_ID} was deleted.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertTrue(self.deleted.called)
+
+    def test_timeout_names_the_region_to_resume_in(self):
+        self.copies_seen(copy_image('queued'))
+        result = self.copy('--to-region', 'RegionTwo', '--wait',
+                           '--timeout', '5', '-f', 'value', '-c', 'status')
+        self.assertEqual(124, result.exit_code, result)
+        self.assertIn(
+            'openstack --os-cloud test --os-region-name RegionTwo image '
+            f'task show {base.TASK_ID} --image {COPY_ID} --wait',
+            result.stderr)
+        self.assertFalse(self.deleted.called)
+
+    def test_protected_source_protects_the_copy(self):
+        self.requests.get(SOURCE_URL, json=source_image(protected=True))
+        self.copies_seen(copy_image('active', lock=False, checksum=MD5))
+        patched = self.requests.patch(COPY_URL, json=copy_image('active'))
+        result = self.copy('--to-region', 'RegionTwo', '--wait', '-f',
+                           'value', '-c', 'status')
+        self.assertEqual(0, result.exit_code, result)
+        self.assertEqual(
+            [{'op': 'replace', 'path': '/protected', 'value': True}],
+            patched.last_request.json())
+        self.assertNotIn('protected', self.created.last_request.json())
+
+    def test_public_source_copied_as_not_public_for_a_member(self):
+        self.requests.get(SOURCE_URL, json=source_image(visibility='public'))
+        self.requests.post(TARGET + '/v2/images', [
+            {'status_code': 403, 'json': {
+                'message': 'You are not authorized to complete '
+                           'publicize_image action.', 'code': '403'}},
+            {'status_code': 201, 'json': copy_image('queued', lock=False)}])
+        result = self.copy('--to-region', 'RegionTwo', '-f', 'value', '-c',
+                           'status')
+        self.assertEqual(
+            (0, 'processing\n', f'Image {SOURCE_ID} is public in RegionOne;'
+             ' its copy is not: making an image public takes the admin '
+             'role.\n'), (result.exit_code, result.stdout, result.stderr))
+        first, second = [r.json() for r in self.requests.request_history
+                         if r.method == 'POST'
+                         and r.url == TARGET + '/v2/images']
+        self.assertEqual('public', first['visibility'])
+        self.assertNotIn('visibility', second)
+
+
+class TestStreamed(CopyTestCase):
+    """A target without glance-download: the data streams through."""
+
+    def setUp(self):
+        super().setUp()
+        self.methods(['glance-direct', 'web-download'])
+        self.requests.get(SOURCE_URL + '/file', content=DATA)
+        self.received = []
+
+        def stage(request, context):
+            # Read as the server does, while the request is being made.
+            self.received.append(b''.join(
+                iter(lambda: request.body.read(65536), b'')))
+            context.status_code = 204
+            return ''
+
+        self.staged = self.requests.put(COPY_URL + '/stage', text=stage)
+
+    def test_data_streamed_into_the_stage(self):
+        self.copies_seen(copy_image('active', lock=False, checksum=MD5,
+                                    os_hash_algo='sha512',
+                                    os_hash_value=SHA512))
+        result = self.copy('--to-region', 'RegionTwo', '--wait', '-f',
+                           'value', '-c', 'status', tty=True)
+        self.assertEqual((0, 'success\n'), (result.exit_code, result.stdout))
+        self.assertIn('\r\033[KSending image cirros from RegionOne: 8.0 KiB '
+                      'of 8.0 KiB (100%)', result.stderr)
+        self.assertEqual([DATA], self.received)
+        self.assertEqual(str(len(DATA)),
+                         self.staged.last_request.headers['Content-Length'])
+        self.assertEqual({'method': {'name': 'glance-direct'}},
+                         self.started.last_request.json())
+
+    def test_source_data_cut_short(self):
+        self.requests.get(SOURCE_URL + '/file', content=DATA[:4096])
+        result = self.copy('--to-region', 'RegionTwo', '--wait')
+        self.assertFailsWith(
+            result, 'The image cirros from RegionOne ended after 4096 of '
+            f'8192 bytes. Image {COPY_ID} was deleted.')
+        self.assertFalse(self.started.called)
+
+    def test_glance_download_asked_for_and_not_offered(self):
+        result = self.copy('--to-region', 'RegionTwo', '--method',
+                           'glance-download')
+        self.assertFailsWith(
+            result, 'The image service of RegionTwo offers no '
+            'glance-download (its methods: glance-direct, web-download)')
+        self.assertFalse(self.created.called)
+
+
+class TestRefused(CopyTestCase):
+    """Nothing is created in the target for a copy that cannot be made."""
+
+    def tearDown(self):
+        self.assertFalse(self.created.called)
+        super().tearDown()
+
+    def test_same_region(self):
+        self.assertFailsWith(
+            self.copy('--to-region', 'regionone'),
+            'The image is in RegionOne already: --to-region names another '
+            'region')
+
+    def test_unknown_region(self):
+        self.assertFailsWith(
+            self.copy('--to-region', 'RegionThree'),
+            'Region RegionThree has no public image endpoint in the catalog '
+            '(regions with one: RegionOne, RegionTwo)')
+
+    def test_source_not_active(self):
+        self.requests.get(SOURCE_URL, json=source_image(status='queued'))
+        self.assertFailsWith(
+            self.copy('--to-region', 'RegionTwo'),
+            f'Image {SOURCE_ID} is queued in RegionOne: only an active '
+            'image can be copied')
+
+    def test_source_not_visible(self):
+        self.requests.get(SOURCE_URL, status_code=404, text='Not Found')
+        self.assertFailsWith(
+            self.copy('--to-region', 'RegionTwo'),
+            f'No image with ID {SOURCE_ID} at {base.ENDPOINT}/v2 (HTTP 404)')
+
+    def test_name_too_long(self):
+        result = self.copy('--to-region', 'RegionTwo', '--name', 'x' * 256)
+        self.assertEqual(1, result.exit_code)
+        self.assertIn('255', result.stderr)
