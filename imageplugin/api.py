@@ -191,13 +191,31 @@ class TaskAPI(http.SessionClient):
                      f'Cannot send the data of image {image_id}', data=data,
                      headers={'Content-Type': 'application/octet-stream'})
 
-    def start_import(self, image_id, method):
-        """Ask the image service to import; return the request ID, which
-        names the import's task."""
+    def start_import(self, image_id, method, stores=None, all_stores=False):
+        """Ask the image service to import (into ``stores``, or into all
+        with ``all_stores``); return the request ID, which names the
+        import's task."""
+        body = {'method': method}
+        if stores:
+            body['stores'] = list(stores)
+        if all_stores:
+            body['all_stores'] = True
         response = self.request(
             'POST', f'/images/{_quoted(image_id)}/import',
-            f'Cannot import image {image_id}', json={'method': method})
+            f'Cannot import image {image_id}', json=body)
         return response.headers.get('x-openstack-request-id')
+
+    def stores(self):
+        """The IDs of the stores ``GET /v2/info/stores`` lists, or None
+        where Glance has a single store (it answers 404)."""
+        try:
+            info = self.request_json('GET', '/info/stores',
+                                     'Cannot read the stores')
+        except http.HTTPError as exc:
+            if exc.http_status == 404:
+                return None
+            raise
+        return [store['id'] for store in info.get('stores', [])]
 
     def get_image(self, image_id, timeout=None):
         return self._get_one('image', 'images', image_id, timeout)

@@ -23,7 +23,6 @@ LOG = logging.getLogger(__name__)
 LOCK = 'os_glance_import_task'
 IMPORTING = 'os_glance_importing_to_stores'
 FAILED = 'os_glance_failed_import'
-METHODS = ('web-download', 'glance-direct')
 _RUNNING = ('pending', 'processing')
 
 
@@ -42,15 +41,22 @@ class Import:
     web-download imports ``url``; glance-direct sends ``data``, a checked
     local ``imagefile.ImageFile`` or anything with its ``label``, ``size``,
     ``content``, ``open()`` and ``compared()``; glance-download reads the
-    image that ``remote`` names (the method's ``glance_*`` fields).
+    image that ``remote`` names (the method's ``glance_*`` fields);
+    copy-image copies image ``image_id`` into more stores. ``stores`` and
+    ``all_stores`` say where a multi-store Glance imports to.
     ``compare(image, digests)`` tells whether the imported image holds
     the right bytes (default: ``data.compared``): a verdict and a line to
     say. ``create(body)`` creates the image (default: as the body says).
     """
 
     def __init__(self, client, method, url=None, data=None, remote=None,
-                 compare=None, create=None):
+                 compare=None, create=None, image_id=None, stores=(),
+                 all_stores=False):
         self.client = client
+        # copy-image imports an existing image into more stores.
+        self.existing = image_id is not None
+        self.stores = list(stores)
+        self.all_stores = all_stores
         self.create = create or client.create_image
         self.method = method
         self.url = url
@@ -59,7 +65,7 @@ class Import:
         self.compare = compare or (data.compared if data else None)
         # What the data's bytes are, for a failure's reason.
         self.content = getattr(data, 'content', None)
-        self.image_id = None
+        self.image_id = image_id
         self.request_id = None
         # The file's MD5 as sent, for the image's checksum.
         self.md5 = hashlib.md5(usedforsecurity=False)
@@ -97,7 +103,7 @@ class Import:
             outcome = fileimport.verified(
                 self.client, outcome, say,
                 lambda image: self.compare(image, self.digests))
-        if outcome.status == 'failure':
+        if outcome.status == 'failure' and not self.existing:
             say(f'Image {self.image_id} is kept (--keep-image).'
                 if keep_image else self.discard())
         return outcome
@@ -108,26 +114,50 @@ class Import:
         Draws the staging's progress on ``stream`` when it is a terminal.
         The image is deleted if the import cannot be started.
         """
-        image = self.create(image_body(properties, formats))
-        self.image_id = image['id']
-        LOG.debug('Created image %s; importing it by %s', self.image_id,
-                  self.method)
+        if self.stores or self.all_stores:
+            self.check_stores()
+        if not self.existing:
+            image = self.create(image_body(properties, formats))
+            self.image_id = image['id']
+            LOG.debug('Created image %s; importing it by %s', self.image_id,
+                      self.method)
         try:
             if self.method == 'glance-direct':
                 self._stage(stream)
                 method = {'name': 'glance-direct'}
             elif self.method == 'glance-download':
                 method = dict(self.remote, name='glance-download')
+            elif self.method == 'copy-image':
+                method = {'name': 'copy-image'}
             else:
                 method = {'name': 'web-download', 'uri': self.url}
-            self.request_id = self.client.start_import(self.image_id, method)
+            self.request_id = self.client.start_import(
+                self.image_id, method, self.stores, self.all_stores)
         except exceptions.CommandError as exc:
+            if self.existing:
+                raise
             raise exceptions.CommandError(f'{exc}. {self.discard()}') \
                 from None
         except KeyboardInterrupt:
-            self.interrupted_note = self.discard()
+            self.interrupted_note = (
+                'The import may have started: see openstack image task list '
+                f'--image {self.image_id}' if self.existing
+                else self.discard())
             raise
         return self.task()
+
+    def check_stores(self):
+        """Refuse stores this Glance does not have, before any image."""
+        available = self.client.stores()
+        if available is None:
+            raise exceptions.CommandError(
+                'This Glance has a single store: --store and --all-stores '
+                'need one with several (enabled_backends)')
+        unknown = [store for store in self.stores if store not in available]
+        if unknown:
+            raise exceptions.CommandError(
+                f'This Glance has no store {unknown[0]} (its stores: '
+                f'{", ".join(available)})')
 
     def _stage(self, stream):
         size = self.data.size
@@ -167,12 +197,21 @@ class Import:
             if task.get('status') not in _RUNNING:
                 task['status'] = 'processing'
             return task
-        if image.get('status') == 'active' and not image.get(IMPORTING):
+        if (image.get('status') == 'active' and not image.get(IMPORTING)
+                and not self.failed_stores(image)):
             task['status'] = 'success'
             return task
         task['status'] = 'failure'
         task['message'] = self.failure_reason(task, image)
         return task
+
+    def failed_stores(self, image):
+        """The stores of this import that Glance lists as failed."""
+        failed = [store for store in (image.get(FAILED) or '').split(',')
+                  if store]
+        if self.stores and not self.all_stores:
+            return [store for store in failed if store in self.stores]
+        return failed
 
     def failure_reason(self, task, image):
         """Glance's message, with what the image itself tells."""
@@ -180,7 +219,9 @@ class Import:
             'the image service gave no reason'
         status = image.get('status')
         facts = []
-        if status == 'importing':
+        if status == 'active':
+            facts.append('the image stays active in the stores it was in')
+        elif status == 'importing':
             facts.append('the image was left importing, as Glance leaves a '
                          'failed glance-direct import')
         else:

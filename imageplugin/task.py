@@ -272,6 +272,26 @@ def _interop_method(client, refusal, method):
         + (f' (its methods: {", ".join(methods)})' if methods else ''))
 
 
+def _store_method(parsed_args):
+    """The --method asked for; with stores named, interoperable import
+    (the tasks API cannot choose stores)."""
+    method = parsed_args.method
+    if not (parsed_args.stores or parsed_args.all_stores):
+        return method
+    if method == 'task':
+        raise exceptions.CommandError(
+            '--store and --all-stores choose stores of interoperable '
+            'import; the tasks API cannot')
+    if method is None and not parsed_args.image:
+        return 'glance-direct' if parsed_args.file else 'web-download'
+    return method
+
+
+def _stores(parsed_args):
+    return {'stores': parsed_args.stores or (),
+            'all_stores': parsed_args.all_stores}
+
+
 def whole_number(text):
     if not text.isdigit():
         raise argparse.ArgumentTypeError(
@@ -313,6 +333,11 @@ class ImportTask(TaskCommand):
             '--file', metavar='<path>',
             help='Local image file to upload to the cloud\'s object '
                  'storage and import from there')
+        source.add_argument(
+            '--image', metavar='<image>',
+            help='Existing image (name or ID) to copy into more stores of '
+                 'a multi-store Glance (copy-image, an admin\'s method by '
+                 'default); with --store or --all-stores')
         parser.add_argument(
             '--import-from-format', metavar='<format>',
             choices=formats.DISK_FORMATS,
@@ -390,12 +415,22 @@ class ImportTask(TaskCommand):
                  'or as Glance does (a TempURL); default: told by the '
                  'cloud\'s task schema')
         parser.add_argument(
-            '--method', choices=('task', 'web-download', 'glance-direct'),
+            '--method',
+            choices=('task', 'web-download', 'glance-direct', 'copy-image'),
             help='How Glance imports: "task" by its tasks API (admins), '
                  '"web-download" a URL and "glance-direct" a --file by '
-                 'interoperable image import (any user); default: the '
-                 'tasks API where your role may use it, else interoperable '
-                 'import')
+                 'interoperable image import (any user), "copy-image" an '
+                 '--image; default: the tasks API where your role may use '
+                 'it and no store is named, else interoperable import')
+        stores = parser.add_mutually_exclusive_group()
+        stores.add_argument(
+            '--store', metavar='<store>', dest='stores', action='append',
+            help='Store of a multi-store Glance to import into (repeat for '
+                 'more; interoperable import)')
+        stores.add_argument(
+            '--all-stores', action='store_true',
+            help='Import into every store of a multi-store Glance '
+                 '(interoperable import)')
         parser.add_argument(
             '--keep-image', action='store_true',
             help='With interoperable import, keep the new image when its '
@@ -407,13 +442,18 @@ class ImportTask(TaskCommand):
         extra = None
         if parsed_args.extra_input is not None:
             extra = parsed_json_object(parsed_args.extra_input, '--input')
+        method = _store_method(parsed_args)
+        if parsed_args.image:
+            return self.copy_outcome(parsed_args, method, extra)
+        if method == 'copy-image':
+            raise exceptions.CommandError(
+                '--method copy-image copies an --image into more stores')
         if parsed_args.file:
-            return self.file_outcome(parsed_args, extra)
+            return self.file_outcome(parsed_args, method, extra)
         from imageplugin import importing
 
         import_from = parsed_args.import_from
         from_url = importing.is_url(import_from)
-        method = parsed_args.method
         if method == 'glance-direct' or (
                 method == 'web-download' and not from_url):
             raise exceptions.CommandError(
@@ -458,9 +498,41 @@ class ImportTask(TaskCommand):
                                                         task_input))
         from imageplugin import interop
 
-        started = interop.Import(client, method, url=import_from)
+        started = interop.Import(client, method, url=import_from,
+                                 **_stores(parsed_args))
         return self.interop_outcome(started, properties, formats,
                                     parsed_args, note)
+
+    def copy_outcome(self, parsed_args, method, extra):
+        """copy-image: an existing image into more stores."""
+        from imageplugin import importing
+        from imageplugin import interop
+
+        if method not in (None, 'copy-image'):
+            raise exceptions.CommandError(
+                f'--image is copied into more stores by copy-image, not by '
+                f'{method}')
+        _, given = importing.image_properties(parsed_args)
+        given += [option for option, value in (
+            ('--name', parsed_args.name), ('--input', extra),
+            ('--disk-format', parsed_args.disk_format),
+            ('--container-format', parsed_args.container_format),
+            ('--import-from-format', parsed_args.import_from_format))
+            if value is not None]
+        if given:
+            raise exceptions.CommandError(
+                f'{given[0]} describes a new image; --image copies an '
+                'existing one into more stores')
+        if not (parsed_args.stores or parsed_args.all_stores):
+            raise exceptions.CommandError(
+                '--image needs the stores to copy it into: --store <store> '
+                '(repeat for more) or --all-stores')
+        client = self.client
+        started = interop.Import(
+            client, 'copy-image',
+            image_id=client.find_image_id(parsed_args.image),
+            **_stores(parsed_args))
+        return self.interop_outcome(started, None, None, parsed_args)
 
     def interop_outcome(self, started, properties, formats, parsed_args,
                         note=None):
@@ -471,13 +543,12 @@ class ImportTask(TaskCommand):
             self.say, stream=self.progress_stream,
             keep_image=parsed_args.keep_image, note=note)
 
-    def file_outcome(self, parsed_args, extra):
+    def file_outcome(self, parsed_args, method, extra):
         from imageplugin import fileimport
 
         # The file and the options are checked before logging in.
         local = fileimport.checked_file(parsed_args)
         client = self.client
-        method = parsed_args.method
         if method == 'web-download':
             raise exceptions.CommandError(
                 '--method web-download imports an http(s) URL; a --file goes '
@@ -496,7 +567,8 @@ class ImportTask(TaskCommand):
         if method == 'glance-direct':
             from imageplugin import interop
 
-            started = interop.Import(client, method, data=local.image)
+            started = interop.Import(client, method, data=local.image,
+                                     **_stores(parsed_args))
             return self.interop_outcome(started, local.properties,
                                         local.image.formats, parsed_args)
         from imageplugin import objectstore

@@ -35,8 +35,8 @@ def glance_error(status, message):
 CASES = [
     ('import without a source', ('image', 'task', 'import'), {}, USAGE,
      'openstack image task import: error: one of the arguments '
-     '--import-from --file is required (see openstack image task import '
-     '--help)'),
+     '--import-from --file --image is required (see openstack image task '
+     'import --help)'),
     ('import from a URL and a file', IMPORT_URL + ('--file', 'a.qcow2'), {},
      USAGE, 'openstack image task import: error: argument --file: not '
      'allowed with argument --import-from (see openstack image task import '

@@ -307,3 +307,145 @@ class TestTasksOfAnImage(InteropTestCase):
             'admin-only (policy tasks_api_access): use a profile with the '
             'admin role. (HTTP 403) The tasks of your own images: openstack '
             'image task list --image <image>')
+
+
+class TestStores(InteropTestCase):
+    """A multi-store Glance: --store, --all-stores and copy-image."""
+
+    def setUp(self):
+        super().setUp()
+        self.store_list = self.requests.get(
+            base.ENDPOINT + '/v2/info/stores', json={'stores': [
+                {'id': 'fast', 'default': 'true'}, {'id': 'cheap'}]})
+
+    def copy_image(self, *args):
+        return self.openstack('image', 'task', 'import', '--image',
+                              IMAGE_ID, *args)
+
+    def test_copy_image_into_a_store(self):
+        self.images_seen(image('active'), image('active', lock=False))
+        self.tasks_seen(import_task(), import_task('success'))
+        result = self.copy_image('--store', 'cheap', '--wait', '-f', 'value',
+                                 '-c', 'status')
+        self.assertEqual((0, 'success\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual({'method': {'name': 'copy-image'},
+                          'stores': ['cheap']},
+                         self.started.last_request.json())
+        self.assertFalse(self.created.called)
+        self.assertFalse(self.deleted.called)
+
+    def test_copy_image_into_all_stores(self):
+        result = self.copy_image('--all-stores', '-f', 'value', '-c',
+                                 'status')
+        self.assertEqual((0, 'processing\n'),
+                         (result.exit_code, result.stdout))
+        self.assertEqual({'method': {'name': 'copy-image'},
+                          'all_stores': True},
+                         self.started.last_request.json())
+
+    def test_failed_store_fails_and_keeps_the_image(self):
+        self.images_seen(image('active'), image(
+            'active', lock=False, os_glance_failed_import='cheap'))
+        self.tasks_seen(import_task(), import_task(
+            'failure', message='Task failed due to Internal Error'))
+        result = self.copy_image('--store', 'cheap', '--wait', '-f', 'value',
+                                 '-c', 'status')
+        self.assertEqual(
+            (1, 'failure\n', f'Task {base.TASK_ID} failed: Task failed due '
+             'to Internal Error (the image stays active in the stores it '
+             'was in; stores that failed: cheap)\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertFalse(self.deleted.called)
+
+    def test_earlier_failure_of_another_store_is_not_this_one(self):
+        self.images_seen(image('active', lock=False,
+                               os_glance_failed_import='fast'))
+        result = self.copy_image('--store', 'cheap', '--wait', '-f', 'value',
+                                 '-c', 'status')
+        self.assertEqual((0, 'success\n'), (result.exit_code, result.stdout))
+
+    def test_refused_by_policy_leaves_the_image(self):
+        self.requests.post(IMAGE_URL + '/import', status_code=403, json={
+            'message': 'You are not authorized to complete copy_image '
+                       'action.', 'code': '403 Forbidden'})
+        result = self.copy_image('--store', 'cheap')
+        self.assertEqual(1, result.exit_code)
+        self.assertIn('You are not authorized to complete copy_image action',
+                      result.stderr)
+        self.assertEqual(1, len(result.stderr.splitlines()), result)
+        self.assertFalse(self.deleted.called)
+
+    def test_unknown_store_refused_before_any_image(self):
+        self.assertFailsWith(
+            self.url_import('--store', 'slow'),
+            'This Glance has no store slow (its stores: fast, cheap)')
+        self.assertFalse(self.created.called)
+
+    def test_single_store_glance(self):
+        self.requests.get(base.ENDPOINT + '/v2/info/stores', status_code=404,
+                          text='Multi backend is not supported at this site.')
+        self.assertFailsWith(
+            self.copy_image('--all-stores'),
+            'This Glance has a single store: --store and --all-stores need '
+            'one with several (enabled_backends)')
+        self.assertFalse(self.started.called)
+
+    def test_url_imported_into_a_store(self):
+        result = self.url_import('--store', 'cheap', '-f', 'value', '-c',
+                                 'status')
+        self.assertEqual((0, 'processing\n'),
+                         (result.exit_code, result.stdout))
+        self.assertEqual({'method': {'name': 'web-download', 'uri': SOURCE},
+                          'stores': ['cheap']},
+                         self.started.last_request.json())
+
+    def test_store_takes_interop_import_even_for_an_admin(self):
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json={'id': base.TASK_ID})
+        result = self.url_import('--store', 'cheap', '-f', 'value', '-c',
+                                 'status')
+        self.assertEqual(0, result.exit_code, result)
+        self.assertTrue(self.started.called)
+        self.assertFalse([r for r in self.requests.request_history
+                          if r.url == base.TASKS_URL])
+
+
+class TestCopyImageRefused(InteropTestCase):
+    """Options that cannot go with copy-image: refused before logging in
+    or before any request to the image service."""
+
+    def test_without_stores(self):
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'import', '--image', IMAGE_ID),
+            '--image needs the stores to copy it into: --store <store> '
+            '(repeat for more) or --all-stores')
+
+    def test_with_image_options(self):
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'import', '--image', IMAGE_ID,
+                           '--all-stores', '--name', 'x'),
+            '--name describes a new image; --image copies an existing one '
+            'into more stores')
+
+    def test_with_another_method(self):
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'import', '--image', IMAGE_ID,
+                           '--all-stores', '--method', 'web-download'),
+            '--image is copied into more stores by copy-image, not by '
+            'web-download')
+
+    def test_copy_image_without_an_image(self):
+        self.assertFailsWith(
+            self.url_import('--method', 'copy-image'),
+            '--method copy-image copies an --image into more stores')
+
+    def test_stores_with_the_tasks_api(self):
+        self.assertFailsWith(
+            self.url_import('--method', 'task', '--store', 'fast'),
+            '--store and --all-stores choose stores of interoperable '
+            'import; the tasks API cannot')
+
+    def tearDown(self):
+        self.assertFalse(self.started.called)
+        super().tearDown()

@@ -290,8 +290,8 @@ class TestImportGlance(base.ShellTestCase):
         result = self.openstack('image', 'task', 'import', '--name', 'x')
         self.assertFailsWith(
             result, 'openstack image task import: error: one of the '
-            'arguments --import-from --file is required (see openstack image '
-            'task import --help)', exit_code=2)
+            'arguments --import-from --file --image is required (see '
+            'openstack image task import --help)', exit_code=2)
 
     def test_server_refusal_is_one_line(self):
         self.serve_image('http://127.0.0.1:8000/a.raw', bytes(4096))
