@@ -11,6 +11,7 @@ import testtools
 
 from imageplugin import objectstore
 from imageplugin import upload
+from tests.support import files
 from tests.unit import base
 from tests.unit import images
 from tests.unit.fakeswift import ENDPOINT
@@ -39,7 +40,7 @@ class FileTestCase(testtools.TestCase):
         self.dir = self.useFixture(fixtures.TempDir()).path
 
     def write(self, name, data):
-        return base.write_file(self.dir, name, data)
+        return files.write_file(self.dir, name, data)
 
     def check(self, name, data, **kwargs):
         return upload.checked_image_file(self.write(name, data), **kwargs)
