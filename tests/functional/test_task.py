@@ -61,10 +61,8 @@ class TestImport(base.FunctionalTestCase):
             '--timeout', '3', '-f', 'value', '-c', 'id', '-c', 'status')
         task_id, status = result.stdout.split()
         self.assertEqual((124, 'processing'), (result.exit_code, status))
-        self.assertEqual(
-            f'Gave up waiting for task {task_id} after 3 s: it is still '
-            'processing. Wait again with: openstack --os-cloud local-admin '
-            f'image task show {task_id} --wait\n', result.stderr)
+        self.assertEqual(self.timeout_message(task_id, 3, 'processing'),
+                         result.stderr)
 
     def test_wait_on_an_existing_task(self):
         created = self.openstack(
