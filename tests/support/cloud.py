@@ -2,8 +2,8 @@
 
 ``tools/local-cloud up`` starts Keystone, Glance and Swift on 127.0.0.1
 and writes ``cloud.json`` into its state directory
-(``IMAGEPLUGIN_CLOUD_DIR``, default ``.local-cloud``, read as
-``tools/localcloud/settings.py`` reads it). ``LocalCloud`` reads that
+(``IMAGEPLUGIN_CLOUD_DIR``, default ``.local-cloud``: this module takes
+it from ``tools/localcloud/settings.py``). ``LocalCloud`` reads that
 file; its ``session(user)`` is a keystoneauth session logged in as one of
 the cloud's users, for what tests and benchmarks ask the servers
 themselves.
@@ -11,18 +11,24 @@ themselves.
 
 import json
 import os
+import sys
 import urllib.parse
 
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 import requests
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-TOOL = os.path.join(REPO, 'tools', 'local-cloud')
-STATE_DIR = os.path.abspath(os.path.expanduser(
-    os.environ.get('IMAGEPLUGIN_CLOUD_DIR')
-    or os.path.join(REPO, '.local-cloud')))
+# Where the state directory is, the local cloud's own settings say;
+# tools/ is not installed: put it first, as tools/local-cloud does.
+TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'tools')
+if TOOLS not in sys.path:
+    sys.path.insert(0, TOOLS)
+
+from localcloud import settings  # noqa: E402
+
+TOOL = os.path.join(settings.TOOLS_DIR, 'local-cloud')
+STATE_DIR = settings.STATE_DIR
 LOOPBACK = ('localhost', '::1')
 # Seconds a request may take: a frozen server must fail the test, not
 # hang it.
