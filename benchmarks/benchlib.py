@@ -1,9 +1,10 @@
-"""Shared helpers of the imageplugin benchmarks (standard library only).
+"""Shared helpers of the imageplugin benchmarks.
 
 - comparison virtualenvs, cached and pinned to the repository's
   constraints file;
-- the local cloud of ``tools/local-cloud``: bring it up, get tokens, talk
-  to Glance;
+- the local cloud of ``tools/local-cloud``, as the tests' support layer
+  (``tests/support/cloud.py``) describes it: bring it up, get tokens,
+  talk to Glance;
 - running a command under a stopwatch with its own peak RSS;
 - paired, alternating rounds and their medians, as JSON-ready figures.
 """
@@ -21,16 +22,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
-CLOUD_TOOL = os.path.join(REPO, 'tools', 'local-cloud')
-CLOUD_DIR = os.path.abspath(os.path.expanduser(
-    os.environ.get('IMAGEPLUGIN_CLOUD_DIR')
-    or os.path.join(REPO, '.local-cloud')))
+# run.py runs as a script from benchmarks/: the tests' support layer is
+# imported from the work tree, which nothing installs.
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
+
+from tests.support import cloud as local_cloud  # noqa: E402
+
 VENV_CACHE = os.path.abspath(os.path.expanduser(
     os.environ.get('IMAGEPLUGIN_BENCH_VENVS')
     or '~/.cache/imageplugin/bench-venvs'))
@@ -47,8 +48,7 @@ KEY_PACKAGES = ('python-openstackclient', 'osc-lib', 'openstacksdk',
 UNPINNED = ('imageplugin', 'pip', 'setuptools', 'wheel')
 _PIN = re.compile(r'([A-Za-z0-9][A-Za-z0-9._-]*)\s*===?\s*([^\s;#]+)')
 
-# Loopback only, and never through a proxy from the environment.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+# How the benchmarks' own requests show in the servers' logs.
 OBSERVER_AGENT = 'imageplugin-bench-observer'
 
 
@@ -324,59 +324,17 @@ def differences(results_a, results_b):
 # The local cloud
 # --------------------------------------------------------------------------
 
-def http(method, url, token=None, body=None, headers=None, timeout=30):
-    """One loopback request; returns (status, headers, parsed JSON or None).
-    """
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme != 'http' or not (
-            parts.hostname in ('localhost', '::1')
-            or (parts.hostname or '').startswith('127.')):
-        raise ValueError(f'not a loopback http URL: {url}')
-    data = None if body is None else json.dumps(body).encode()
-    # The URL was checked above: http on loopback only.
-    request = urllib.request.Request(  # noqa: S310
-        url, data=data, method=method)
-    request.add_header('Accept', 'application/json')
-    request.add_header('User-Agent', OBSERVER_AGENT)
-    if data is not None:
-        request.add_header('Content-Type', 'application/json')
-    if token:
-        request.add_header('X-Auth-Token', token)
-    for key, value in (headers or {}).items():
-        request.add_header(key, value)
-    try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            raw = response.read()
-            status, response_headers = response.status, response.headers
-    except urllib.error.HTTPError as exc:
-        raw, status, response_headers = exc.read(), exc.code, exc.headers
-    try:
-        parsed = json.loads(raw) if raw else None
-    except ValueError:
-        parsed = None
-    return status, response_headers, parsed
-
-
-class Cloud:
-    """The running local cloud, as ``.local-cloud/cloud.json`` describes it.
-    """
+class Cloud(local_cloud.LocalCloud):
+    """The running local cloud, and what the benchmarks ask its Glance."""
 
     def __init__(self):
-        self._token = None
-        self._token_time = 0.0
-        self.reload()
-
-    def reload(self):
-        with open(os.path.join(CLOUD_DIR, 'cloud.json')) as f:
-            self.info = json.load(f)
+        super().__init__(user_agent=OBSERVER_AGENT)
         self.glance_url = self.info['glance_url'].rstrip('/')
-        self.auth_url = self.info['auth_url'].rstrip('/')
-        self.expiration = float(self.info.get('token_expiration') or 3600)
-        self._token = None
+        self._validated = {}
 
     @staticmethod
     def running():
-        return subprocess.run([CLOUD_TOOL, 'status'],
+        return subprocess.run([local_cloud.TOOL, 'status'],
                               capture_output=True).returncode == 0
 
     @classmethod
@@ -389,41 +347,31 @@ class Cloud:
                 if not may_start:
                     raise RuntimeError('the local cloud is not running')
                 log('the local cloud is stopped: tools/local-cloud up')
-                subprocess.run([CLOUD_TOOL, 'up'], check=True,
+                subprocess.run([local_cloud.TOOL, 'up'], check=True,
                                stdout=sys.stderr)
                 break
             log('the local cloud is not (yet) running; waiting')
             time.sleep(5)
         return cls()
 
-    def token(self):
-        """A project-scoped admin token, renewed well before it expires."""
-        if (self._token is None or time.monotonic() - self._token_time
-                > max(5.0, self.expiration / 3)):
-            admin = self.info['admin']
-            body = {'auth': {
-                'identity': {'methods': ['password'], 'password': {'user': {
-                    'name': admin['username'],
-                    'domain': {'name': admin['user_domain_name']},
-                    'password': admin['password']}}},
-                'scope': {'project': {
-                    'name': admin['project_name'],
-                    'domain': {'name': admin['project_domain_name']}}}}}
-            status, headers, _ = http('POST', self.auth_url + '/auth/tokens',
-                                      body=body)
-            if status != 201:
-                raise RuntimeError(f'Keystone refused a token ({status})')
-            self._token = headers['X-Subject-Token']
-            self._token_time = time.monotonic()
-            # Let Glance validate (and cache) the new token now, not
-            # inside a timed command.
-            self.glance('GET', '/v2/tasks?limit=1')
-        return self._token
+    def token(self, user='admin'):
+        """``user``'s token, which the session renews before it expires."""
+        token = super().token(user)
+        if self._validated.get(user) != token:
+            # Let Glance validate (and cache) a new token now, not inside
+            # a timed command.
+            self.request('GET', self.glance_url + '/v2/tasks?limit=1',
+                         user=user)
+            self._validated[user] = token
+        return token
 
     def glance(self, method, path, body=None):
-        status, _, parsed = http(method, self.glance_url + path,
-                                 token=self.token(), body=body)
-        return status, parsed
+        """(status, parsed JSON or None) of one request to Glance."""
+        answer = self.request(method, self.glance_url + path, json=body)
+        try:
+            return answer.status_code, answer.json()
+        except ValueError:
+            return answer.status_code, None
 
     def all_tasks(self):
         tasks, path = [], '/v2/tasks?limit=1000'

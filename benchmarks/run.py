@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Benchmarks of the imageplugin commands against core OSC and glanceclient.
 
-Run ``python benchmarks/run.py`` (standard library only; ``--help`` for the
-options).  It builds or reuses the comparison venvs, starts the local cloud
-if it is not running, runs the sections of ``sections.py`` in paired,
-alternating rounds, and prints the tables that ``render.py`` makes of the
-figures (``--json`` keeps them; ``render.py`` and ``plot.py`` read them
-again).  See benchmarks/README.rst for what each figure means.
+Run ``python benchmarks/run.py`` (the standard library and keystoneauth1;
+``--help`` for the options).  It builds or reuses the comparison venvs,
+starts the local cloud if it is not running, runs the sections of
+``sections.py`` in paired, alternating rounds, and prints the tables that
+``render.py`` makes of the figures (``--json`` keeps them; ``render.py``
+and ``plot.py`` read them again).  See benchmarks/README.rst for what
+each figure means.
 """
 
 import argparse

@@ -9,7 +9,7 @@ figures only (no targets, no prose: ``render.py`` adds those):
 - ``figures``: named figures, each a ``benchlib.spread`` (median, low,
   high, n, unit), a ``{'value': x, 'unit': u}`` or a group of either.
 
-Standard library only, like the runner.
+The standard library and ``benchlib``, like the runner.
 """
 
 import concurrent.futures

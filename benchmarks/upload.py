@@ -41,7 +41,8 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LOCAL_CLOUDS_YAML = os.path.join(REPO, '.local-cloud', 'clouds.yaml')
+# The plugin and the tests' support layer, from the work tree.
+sys.path.insert(0, REPO)
 SWIFT_VENV = os.path.expanduser('~/.cache/imageplugin/bench-swiftclient')
 _UNITS = {'': 1, 'K': 1024, 'M': 1024 ** 2, 'G': 1024 ** 3}
 
@@ -69,6 +70,16 @@ def with_keystoneauth():
         os.execv(python, [python] + sys.argv)  # noqa: S606 (no shell)
 
 
+def local_clouds_yaml():
+    """The clouds.yaml of the local cloud, or None when it is not up."""
+    from tests.support.cloud import LocalCloud
+
+    try:
+        return LocalCloud()['clouds_yaml']
+    except RuntimeError:
+        return None
+
+
 def storage_url_and_token(args):
     if args.url:
         return args.url.rstrip('/'), args.token
@@ -83,7 +94,6 @@ def storage_url_and_token(args):
 
 
 def store(url, token):
-    sys.path.insert(0, REPO)
     from keystoneauth1 import session
     from keystoneauth1 import token_endpoint
 
@@ -204,16 +214,16 @@ def main():
     if args.child_upload:
         path, container, name, segment_size = args.child_upload
         return child_upload(path, container, name, int(segment_size))
-    if not args.url and not args.os_cloud:
-        if not os.path.exists(LOCAL_CLOUDS_YAML):
-            parser.error('give --os-cloud, or --url and --token (no local '
-                         'cloud: tools/local-cloud up starts one)')
-        os.environ['OS_CLIENT_CONFIG_FILE'] = LOCAL_CLOUDS_YAML
-        args.os_cloud = 'local-admin'
     if bool(args.url) != bool(args.token):
         parser.error('--url and --token go together')
-
     with_keystoneauth()
+    if not args.url and not args.os_cloud:
+        clouds_yaml = local_clouds_yaml()
+        if clouds_yaml is None:
+            parser.error('give --os-cloud, or --url and --token (no local '
+                         'cloud: tools/local-cloud up starts one)')
+        os.environ['OS_CLIENT_CONFIG_FILE'] = clouds_yaml
+        args.os_cloud = 'local-admin'
     url, token = storage_url_and_token(args)
     client = store(url, token)
     client.ensure_container(args.container)

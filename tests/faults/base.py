@@ -11,35 +11,25 @@ before the stop, so the cloud is whole again after each test, pass or
 fail (a gentle per-test timeout still lets the cleanups run).
 """
 
-import json
 import os
 import subprocess
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 
 import fixtures
 import testtools.content
 
-from imageplugin import task
-from imageplugin import waiting
 from tests.functional import base
+from tests.support.cloud import STATE_DIR
+from tests.support.cloud import TOOL
 
-MiB = 1024 * 1024
-LOCAL_CLOUD = os.path.join(base.TOP, 'tools', 'local-cloud')
 # Starting a service waits until it answers (Glance: several seconds).
 SERVICE_TIMEOUT = 180
 # Long enough for the longest test (a 45 s wait plus two Keystone
 # restarts), short enough that a hang still ends with the cleanups.
 TEST_TIMEOUT = 240
 CLEAR_LINE = base.CLEAR_LINE
-
-
-def random_file(folder, name, size):
-    """A file of random bytes; returns its path and MD5 (Glance's checksum)."""
-    return base.random_file(folder, name, size, 'md5')
 
 
 class FaultTestCase(base.FunctionalTestCase):
@@ -61,10 +51,10 @@ class FaultTestCase(base.FunctionalTestCase):
         Keystone (re)starts with ``expiration`` seconds of token life, by
         default the cloud's own.
         """
-        env = dict(os.environ, IMAGEPLUGIN_CLOUD_DIR=base.STATE_DIR,
+        env = dict(os.environ, IMAGEPLUGIN_CLOUD_DIR=STATE_DIR,
                    IMAGEPLUGIN_TOKEN_EXPIRATION=str(
                        expiration or self.cloud['token_expiration']))
-        done = subprocess.run([LOCAL_CLOUD, *args], capture_output=True,
+        done = subprocess.run([TOOL, *args], capture_output=True,
                               text=True, env=env, timeout=SERVICE_TIMEOUT,
                               stdin=subprocess.DEVNULL)
         if check:
@@ -99,72 +89,42 @@ class FaultTestCase(base.FunctionalTestCase):
                             f'{text!r} not in {path} within {timeout} s')
             time.sleep(0.1)
 
-    # Straight HTTP to the servers, for what the test checks by itself
+    # Straight to the servers as admin, for what the test checks itself
 
-    def admin_token(self, full=False):
-        admin = self.cloud['admin']
-        body = {'auth': {
-            'identity': {'methods': ['password'], 'password': {'user': {
-                'name': admin['username'], 'password': admin['password'],
-                'domain': {'name': admin['user_domain_name']}}}},
-            'scope': {'project': {'id': admin['project_id']}}}}
-        status, headers, answer = self.http(
-            'POST', self.cloud['auth_url'] + '/auth/tokens', body=body)
-        self.assertEqual(201, status, answer)
-        token = headers['X-Subject-Token']
-        return (token, json.loads(answer)['token']) if full else token
+    def get_json(self, url):
+        answer = self.cloud.request('GET', url)
+        self.assertEqual(200, answer.status_code, answer.text)
+        return answer.json()
 
-    def http(self, method, url, token=None, body=None, headers=None):
-        """(status, headers, body) of one request, errors included."""
-        headers = dict(headers or {})
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers['Content-Type'] = 'application/json'
-        if token:
-            headers['X-Auth-Token'] = token
-        request = urllib.request.Request(url, data=data, method=method,
-                                         headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                return answer.status, answer.headers, answer.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.headers, exc.read()
-
-    def objects(self, container, token):
+    def objects(self, container):
         """Names in a container, straight from Swift ([] if none)."""
-        status, _, body = self.http(
+        answer = self.cloud.request(
             'GET', f'{self.cloud["admin_swift_storage_url"]}/'
-            f'{urllib.parse.quote(container)}?format=json', token=token)
-        if status == 404:
+            f'{urllib.parse.quote(container)}?format=json')
+        if answer.status_code == 404:
             return []
-        self.assertEqual(200, status, body)
-        return [item['name'] for item in json.loads(body)]
+        self.assertEqual(200, answer.status_code, answer.text)
+        return [item['name'] for item in answer.json()]
 
     def delete_container(self, container):
         self.openstack('container', 'delete', '--recursive', container)
 
-    def task_ids(self, token, limit=100):
+    def task_ids(self, limit=100):
         """IDs of the newest tasks, straight from Glance."""
-        status, _, body = self.http(
-            'GET', f'{self.glance_v2}/tasks?sort_key=created_at&'
-            f'sort_dir=desc&limit={limit}', token=token)
-        self.assertEqual(200, status, body)
-        return [task['id'] for task in json.loads(body)['tasks']]
+        listed = self.get_json(f'{self.glance_v2}/tasks?sort_key=created_at'
+                               f'&sort_dir=desc&limit={limit}')
+        return [task['id'] for task in listed['tasks']]
 
-    def task(self, task_id, token):
-        status, _, body = self.http('GET', f'{self.glance_v2}/tasks/'
-                                    f'{task_id}', token=token)
-        self.assertEqual(200, status, body)
-        return json.loads(body)
+    def task(self, task_id):
+        return self.get_json(f'{self.glance_v2}/tasks/{task_id}')
 
-    def new_tasks_named(self, before, name, token):
+    def new_tasks_named(self, before, name):
         """Tasks created since ``before`` (a set of IDs) for image name."""
         found = []
-        for task_id in self.task_ids(token):
+        for task_id in self.task_ids():
             if task_id in before:
                 continue
-            task_input = self.task(task_id, token).get('input') or {}
+            task_input = self.task(task_id).get('input') or {}
             properties = task_input.get('image_properties') or {}
             if properties.get('name') == name:
                 found.append(task_id)
@@ -172,15 +132,13 @@ class FaultTestCase(base.FunctionalTestCase):
 
     def delete_images_named(self, name):
         """Delete the images a test's tasks made (best effort)."""
-        token = self.admin_token()
-        status, _, body = self.http(
-            'GET', f'{self.glance_v2}/images?name='
-            f'{urllib.parse.quote(name)}', token=token)
-        if status != 200:
+        listed = self.cloud.request('GET', f'{self.glance_v2}/images?name='
+                                    f'{urllib.parse.quote(name)}')
+        if listed.status_code != 200:
             return
-        for image in json.loads(body)['images']:
-            self.http('DELETE', f'{self.glance_v2}/images/{image["id"]}',
-                      token=token)
+        for image in listed.json()['images']:
+            self.cloud.request('DELETE',
+                               f'{self.glance_v2}/images/{image["id"]}')
 
     # Commands
 
@@ -201,8 +159,7 @@ class FaultTestCase(base.FunctionalTestCase):
         result = running.finish(timeout)
         self.addDetail(f'stderr of {" ".join(running.argv[3:6])}',
                        testtools.content.text_content(result.stderr))
-        for secret in self.secrets:
-            self.assertNotIn(secret, result.stdout + result.stderr)
+        self.assertLeaksNoSecret(result)
         return result
 
     def slow_task(self, name):
@@ -216,12 +173,3 @@ class FaultTestCase(base.FunctionalTestCase):
             self.cloud['slow_sample_url'], '--disk-format', 'raw', '--name',
             name, '-f', 'value', '-c', 'id')
         return self.assertSucceeds(result).strip()
-
-    def resume_command(self, task_id, cloud='local-admin'):
-        return task.resume_command(cloud, task_id)
-
-    def timeout_message(self, task_id, seconds, status, cloud='local-admin'):
-        return waiting.timeout_message(
-            {'id': task_id, 'status': status}, seconds,
-            self.resume_command(task_id, cloud)) + '\n'
-

@@ -19,16 +19,16 @@ HUNG_GRACE = 30
 
 class TestGlanceDown(base.FaultTestCase):
 
-    def find_task_named(self, name, before, token, timeout=60):
+    def find_task_named(self, name, before, timeout=60):
         """Bounded polling for the task that imports image ``name``."""
         seen = set(before)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for task_id in self.task_ids(token):
+            for task_id in self.task_ids():
                 if task_id in seen:
                     continue
                 seen.add(task_id)
-                task_input = self.task(task_id, token).get('input') or {}
+                task_input = self.task(task_id).get('input') or {}
                 if (task_input.get('image_properties') or {}).get(
                         'name') == name:
                     return task_id
@@ -38,14 +38,13 @@ class TestGlanceDown(base.FaultTestCase):
     def test_wait_goes_on_through_a_glance_restart(self):
         name = self.unique_name()
         self.addCleanup(self.delete_images_named, name)
-        token = self.admin_token()
-        before = self.task_ids(token)
+        before = self.task_ids()
         running = self.start(
             'image', 'task', 'import', '--import-from',
             self.cloud['slow_sample_url'], '--disk-format', 'raw', '--name',
             name, '--wait', '--timeout', str(RESTART_WAIT_TIMEOUT), '-f',
             'json')
-        task_id = self.find_task_named(name, before, token)
+        task_id = self.find_task_named(name, before)
 
         self.stop_service('glance')
         url = f'{re.escape(self.glance_v2)}/tasks/{task_id}'

@@ -15,6 +15,8 @@ import fixtures
 
 from imageplugin import objectstore
 from tests.faults import base
+from tests.support.files import MiB
+from tests.support.files import random_file
 
 CLEAR = re.escape(base.CLEAR_LINE)
 
@@ -43,15 +45,14 @@ class TestCtrlC(base.FaultTestCase):
 
     def test_ctrl_c_while_uploading(self):
         folder = self.useFixture(fixtures.TempDir()).path
-        path, _ = base.random_file(folder, 'disk.raw', 512 * base.MiB)
+        path, _ = random_file(folder, 'disk.raw', 512 * MiB)
         identity = objectstore.file_identity(os.stat(path))
-        segments = (objectstore.default_object_name('disk.raw', identity)
-                    + f'.segments/{identity}/')
+        segments = objectstore.segments_prefix(
+            objectstore.default_object_name('disk.raw', identity), identity)
         name = self.unique_name()
         self.addCleanup(self.delete_images_named, name)
         self.addCleanup(self.delete_container, name)
-        token = self.admin_token()
-        before = set(self.task_ids(token))
+        before = set(self.task_ids())
         running = self.start('image', 'task', 'import', '--file', path,
                              '--name', name, '--container', name,
                              '--segment-size', '64M', '--wait', '-f', 'json',
@@ -72,7 +73,7 @@ class TestCtrlC(base.FaultTestCase):
             result.stderr,
             f'^({CLEAR}Uploading disk\\.raw: [^\r\n\x1b]+)+{CLEAR}'
             f'{interrupted}\\Z')
-        self.assertEqual([], self.new_tasks_named(before, name, token))
+        self.assertEqual([], self.new_tasks_named(before, name))
         # Only whole segments stay, ready for a resumed upload.
         self.assertTrue(all(n.startswith(segments)
-                            for n in self.objects(name, token)))
+                            for n in self.objects(name)))

@@ -9,9 +9,11 @@ import fixtures
 
 from imageplugin import objectstore
 from tests.faults import base
+from tests.support.files import MiB
+from tests.support.files import random_file
 
 SEGMENTS = 10
-SEGMENT_SIZE = 32 * base.MiB
+SEGMENT_SIZE = 32 * MiB
 
 
 class TestSwiftDown(base.FaultTestCase):
@@ -19,8 +21,7 @@ class TestSwiftDown(base.FaultTestCase):
     def test_upload_while_swift_is_down(self):
         name = self.unique_name()
         self.addCleanup(self.delete_container, name)
-        token = self.admin_token()
-        before = set(self.task_ids(token))
+        before = set(self.task_ids())
         self.stop_service('swift-proxy')
         result = self.openstack(
             'image', 'task', 'import', '--file',
@@ -30,19 +31,18 @@ class TestSwiftDown(base.FaultTestCase):
             result, 'Cannot read the object storage account: cannot reach '
             'the object storage at '
             f'{self.cloud["admin_swift_storage_url"]}: connection refused')
-        self.assertEqual([], self.new_tasks_named(before, name, token))
+        self.assertEqual([], self.new_tasks_named(before, name))
 
     def test_upload_cut_by_a_proxy_stop_resumes(self):
         folder = self.useFixture(fixtures.TempDir()).path
-        path, md5 = base.random_file(folder, 'disk.raw',
-                                     SEGMENTS * SEGMENT_SIZE)
+        path, md5 = random_file(folder, 'disk.raw', SEGMENTS * SEGMENT_SIZE,
+                                algorithm='md5')
         name = self.unique_name()
         self.addCleanup(self.delete_images_named, name)
         self.addCleanup(self.delete_container, name)
         args = ('image', 'task', 'import', '--file', path, '--name', name,
                 '--container', name, '--segment-size', '32M', '--wait',
                 '-f', 'json')
-        token = self.admin_token()
         # Where the plugin puts this file's upload (named after it).
         identity = objectstore.file_identity(os.stat(path))
         upload = objectstore.default_object_name('disk.raw', identity)
@@ -51,7 +51,7 @@ class TestSwiftDown(base.FaultTestCase):
         running = self.start(*args)
         deadline = time.monotonic() + 120
         while not any(n.startswith(segments)
-                      for n in self.objects(name, token)):
+                      for n in self.objects(name)):
             self.assertIsNone(running.proc.poll(), running.stderr)
             self.assertLess(time.monotonic(), deadline,
                             'no segment stored within 120 s')
@@ -72,7 +72,7 @@ class TestSwiftDown(base.FaultTestCase):
             'again to resume the upload\\.\n\\Z')
 
         self.start_service('swift-proxy')
-        stored = [n for n in self.objects(name, token)
+        stored = [n for n in self.objects(name)
                   if n.startswith(segments)]
         self.assertTrue(1 <= len(stored) <= SEGMENTS, stored)
         self.assertEqual(len(stored), len(set(stored)))
@@ -85,12 +85,9 @@ class TestSwiftDown(base.FaultTestCase):
             f'{task["result"]["image_id"]}: its sha512 (os_hash_value) '
             f'matched {path}.\n', result.stderr)
         self.assertEqual('success', task['status'])
-        status, _, body = self.http(
-            'GET', f'{self.glance_v2}/images/{task["result"]["image_id"]}',
-            token=token)
-        self.assertEqual(200, status, body)
-        image = json.loads(body)
+        image = self.get_json(
+            f'{self.glance_v2}/images/{task["result"]["image_id"]}')
         self.assertEqual(('active', SEGMENTS * SEGMENT_SIZE, md5),
                          (image['status'], image['size'], image['checksum']))
         # The upload and every segment, old and new, are gone.
-        self.assertEqual([], self.objects(name, token))
+        self.assertEqual([], self.objects(name))

@@ -1,14 +1,13 @@
 """Run the installed ``openstack`` executable against the local cloud.
 
 ``tools/local-cloud up`` starts real Keystone, Glance and Swift on
-127.0.0.1 and writes ``cloud.json`` and ``clouds.yaml`` into its state
-folder (``IMAGEPLUGIN_CLOUD_DIR``, default ``.local-cloud``). The tests
-fail, rather than skip, when it is not running.
+127.0.0.1; ``tests.support.cloud`` reads what it wrote (``cloud.json``,
+``clouds.yaml``). The tests fail, rather than skip, when it is not
+running.
 """
 
 import fcntl
 import hashlib
-import json
 import os
 import pty
 import re
@@ -23,38 +22,17 @@ import tty
 
 import testtools
 
-from tests import support
+from imageplugin import task
+from imageplugin import waiting
+from tests.support import leaks
+from tests.support import result as results
+from tests.support.cloud import LocalCloud
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-STATE_DIR = os.environ.get('IMAGEPLUGIN_CLOUD_DIR',
-                           os.path.join(TOP, '.local-cloud'))
 COMMAND_TIMEOUT = 300
-MiB = 1024 * 1024
 # What the plugin writes on a terminal before each progress line, and to
 # take the line away before a message.
 CLEAR_LINE = '\r\x1b[K'
 PTY_ROWS, PTY_COLUMNS = 40, 200
-
-
-def random_file(folder, name, size, algorithm='sha256'):
-    """A file of random bytes; returns its path and its hex digest."""
-    path = os.path.join(folder, name)
-    digest = hashlib.new(algorithm)
-    with open(path, 'wb') as out:
-        for _ in range(size // (8 * MiB)):
-            chunk = os.urandom(8 * MiB)
-            digest.update(chunk)
-            out.write(chunk)
-    return path, digest.hexdigest()
-
-
-def load_cloud():
-    path = os.path.join(STATE_DIR, 'cloud.json')
-    if not os.path.exists(path):
-        raise RuntimeError(f'{path} is missing: run "tools/local-cloud up"')
-    with open(path) as cloud_json:
-        return json.load(cloud_json)
 
 
 class Running:
@@ -136,7 +114,7 @@ class Running:
                 self._cond.wait(min(remaining, 0.5))
 
     def finish(self, timeout):
-        """Wait for the end; return its ``support.Result``."""
+        """Wait for the end; return its ``Result``."""
         self.proc.wait(timeout=timeout)
         for thread in self._threads:
             thread.join(timeout=10)
@@ -144,7 +122,7 @@ class Running:
         with self._cond:
             out = self._out.decode()
             err = self._err.decode()
-        return support.Result(self.proc.returncode, out, err)
+        return results.Result(self.proc.returncode, out, err)
 
     def kill(self):
         if self.proc.poll() is None:
@@ -163,18 +141,18 @@ class Running:
             self._master = None
 
 
-class FunctionalTestCase(support.ResultAssertions, testtools.TestCase):
+class FunctionalTestCase(results.ResultAssertions, leaks.LeakCheck,
+                         testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.cloud = load_cloud()
+        self.cloud = LocalCloud()
         self.executable = shutil.which('openstack')
         self.assertIsNotNone(self.executable, 'no openstack on PATH')
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith('OS_')}
         self.env['OS_CLIENT_CONFIG_FILE'] = self.cloud['clouds_yaml']
-        self.secrets = [self.cloud['admin']['password'],
-                        self.cloud['member']['password']]
+        self.secrets = self.cloud.secrets
 
     def openstack(self, *args, cloud='local-admin', env=None,
                   executable=None):
@@ -186,10 +164,9 @@ class FunctionalTestCase(support.ResultAssertions, testtools.TestCase):
             argv + list(args), capture_output=True, text=True,
             env=dict(self.env, **(env or {})), timeout=COMMAND_TIMEOUT,
             stdin=subprocess.DEVNULL)
-        result = support.Result(completed.returncode, completed.stdout,
+        result = results.Result(completed.returncode, completed.stdout,
                                 completed.stderr)
-        for secret in self.secrets:
-            self.assertNotIn(secret, result.stdout + result.stderr)
+        self.assertLeaksNoSecret(result)
         return result
 
     def sample(self, name):
@@ -210,3 +187,15 @@ class FunctionalTestCase(support.ResultAssertions, testtools.TestCase):
 
     def delete_image(self, image_id):
         self.openstack('image', 'delete', image_id)
+
+    # What the plugin says, from its own formatters
+
+    def resume_command(self, task_id, cloud='local-admin', options=()):
+        return task.resume_command(cloud, task_id, options)
+
+    def timeout_message(self, task_id, seconds, status, cloud='local-admin',
+                        options=()):
+        """The last line of a wait that ran out of time."""
+        return waiting.timeout_message(
+            {'id': task_id, 'status': status}, seconds,
+            self.resume_command(task_id, cloud, options)) + '\n'

@@ -101,11 +101,9 @@ class TestWaiting(InteropTestCase):
                              'raw', '--name', self.name, '--wait',
                              '--timeout', '3', '-f', 'json')
         task = result.json()
-        again = (f'openstack --os-cloud {MEMBER} image task show '
-                 f'{task["id"]} --image {task["image_id"]} --wait')
         self.assertEqual(
-            (124, f'Gave up waiting for task {task["id"]} after 3 s: it is '
-             f'still {task["status"]}. Wait again with: {again}\n'),
+            (124, self.timeout_message(task['id'], 3, task['status'], MEMBER,
+                                       ('--image', task['image_id']))),
             (result.exit_code, result.stderr))
         listed = self.member('image', 'task', 'list', '--image', self.name,
                              '-f', 'json').json()
@@ -129,10 +127,10 @@ class TestWaiting(InteropTestCase):
         task_id = shown.group(1)
         [image_id] = self.images_named(self.name)
         self.assertEqual((130, ''), (result.exit_code, result.stdout))
+        again = self.resume_command(task_id, MEMBER, ('--image', image_id))
         self.assertRegex(result.stderr, re.escape(
             f'Stopped waiting for task {task_id}; it goes on in the cloud. '
-            f'Wait again with: openstack --os-cloud {MEMBER} image task '
-            f'show {task_id} --image {image_id} --wait\n') + r'\Z')
+            f'Wait again with: {again}\n') + r'\Z')
 
     def test_refused_show_points_to_the_image(self):
         task_id = str(uuid.uuid4())

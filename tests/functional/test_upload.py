@@ -6,16 +6,14 @@ Glance imports the upload through a Swift TempURL (the upstream dialect).
 import json
 import os
 import signal
-import urllib.request
 import uuid
 
 import fixtures
 
 from imageplugin import objectstore
 from tests.functional import base
-
-MiB = base.MiB
-random_file = base.random_file
+from tests.support.files import MiB
+from tests.support.files import random_file
 
 
 class TestUpload(base.FunctionalTestCase):
@@ -29,13 +27,11 @@ class TestUpload(base.FunctionalTestCase):
 
     def objects(self):
         """Names in the test's container, straight from Swift."""
-        token = self.assertSucceeds(self.openstack(
-            'token', 'issue', '-f', 'value', '-c', 'id')).strip()
-        request = urllib.request.Request(
-            f'{self.cloud["admin_swift_storage_url"]}/{self.container}'
-            '?format=json', headers={'X-Auth-Token': token})
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return [o['name'] for o in json.load(answer)]
+        listed = self.cloud.request(
+            'GET', f'{self.cloud["admin_swift_storage_url"]}/'
+            f'{self.container}?format=json')
+        self.assertEqual(200, listed.status_code, listed.text)
+        return [o['name'] for o in listed.json()]
 
     def test_segmented_upload_is_imported_and_cleaned_up(self):
         path, sha256 = random_file(self.folder, 'disk.raw', 304 * MiB)
@@ -60,6 +56,8 @@ class TestUpload(base.FunctionalTestCase):
         path, sha256 = random_file(self.folder, 'disk.raw', 640 * MiB)
         identity = objectstore.file_identity(os.stat(path))
         name = objectstore.default_object_name('disk.raw', identity)
+        segments = objectstore.segments_prefix(f'{self.container}/{name}',
+                                               identity)
         args = ['image', 'task', 'import', '--file', path, '--container',
                 self.container, '--segment-size', '64M', '--wait', '-f',
                 'json']
@@ -79,8 +77,8 @@ class TestUpload(base.FunctionalTestCase):
                          interrupted)
         self.assertTrue(interrupted.stderr.endswith(
             base.CLEAR_LINE + 'Upload interrupted. The segments stored so '
-            f'far stay under {self.container}/{name}.segments/{identity}/: '
-            'run the same command again to resume the upload.\n'),
+            f'far stay under {segments}: run the same command again to '
+            'resume the upload.\n'),
             interrupted.stderr)
 
         result = self.openstack(*args)

@@ -11,7 +11,8 @@ from keystoneauth1 import fixture as ks_fixture
 from requests_mock.contrib import fixture as requests_mock_fixture
 import testtools
 
-from tests import support
+from tests.support import leaks
+from tests.support import result as results
 
 ENDPOINT = 'http://127.0.0.1:9292'
 TASKS_URL = ENDPOINT + '/v2/tasks'
@@ -32,14 +33,6 @@ def password_profile(name, **settings):
     return '\n'.join(lines) + '\n'
 
 
-def write_file(folder, name, data):
-    """Write ``data`` (bytes) to folder/name; return the path."""
-    path = os.path.join(folder, name)
-    with open(path, 'wb') as out:
-        out.write(data)
-    return path
-
-
 class TerminalIO(io.StringIO):
     """A captured stream that says it is a terminal."""
 
@@ -47,7 +40,8 @@ class TerminalIO(io.StringIO):
         return True
 
 
-class ShellTestCase(support.ResultAssertions, testtools.TestCase):
+class ShellTestCase(results.ResultAssertions, leaks.LeakCheck,
+                    testtools.TestCase):
     """Each test runs ``openstack ...`` as a user would, minus the process.
 
     The environment holds no OS_* variable and no clouds.yaml but the
@@ -113,10 +107,9 @@ class ShellTestCase(support.ResultAssertions, testtools.TestCase):
             root.handlers[:] = handlers
             root.setLevel(level)
             sys.stdout, sys.stderr = saved_streams
-        result = support.Result(exit_code, stdout.getvalue(),
+        result = results.Result(exit_code, stdout.getvalue(),
                                 stderr.getvalue())
-        for secret in self.secrets:
-            self.assertNotIn(secret, result.stdout + result.stderr)
+        self.assertLeaksNoSecret(result)
         return result
 
     def serve_image(self, url, data):

@@ -26,7 +26,7 @@ def load(name):
     return module
 
 
-# Standard library only, and none imports the others.
+# None imports the others; benchlib imports tests.support.cloud.
 benchlib = load('benchlib')
 plot = load('plot')
 render = load('render')

@@ -4,6 +4,7 @@ import os
 import urllib.parse
 
 from imageplugin import objectstore
+from tests.support import files
 from tests.unit import base
 from tests.unit import fakes
 from tests.unit import fakeswift
@@ -35,7 +36,7 @@ class FileImportTestCase(base.ShellTestCase):
             'properties': {'type': {'enum': list(task_types)}}})
 
     def file(self, name, content):
-        return base.write_file(self.home, name, content)
+        return files.write_file(self.home, name, content)
 
     def run_import(self, *args, tty=False):
         return self.openstack('--os-cloud', 'test', 'image', 'task',

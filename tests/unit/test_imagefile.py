@@ -6,7 +6,7 @@ from osc_lib import exceptions
 import testtools
 
 from imageplugin import imagefile
-from tests.unit import base
+from tests.support import files
 from tests.unit import images
 
 # The first bytes of each format, as real images start.
@@ -32,7 +32,7 @@ class FileTestCase(testtools.TestCase):
         self.dir = self.useFixture(fixtures.TempDir()).path
 
     def write(self, name, data):
-        return base.write_file(self.dir, name, data)
+        return files.write_file(self.dir, name, data)
 
     def check(self, name, data, **kwargs):
         return imagefile.checked(self.write(name, data), **kwargs)

@@ -3,6 +3,7 @@ from osc_lib import exceptions
 import testtools
 
 from imageplugin import inspection
+from tests.support import files
 from tests.unit import base
 from tests.unit import images
 
@@ -16,7 +17,7 @@ class TestFiles(testtools.TestCase):
         self.dir = self.useFixture(fixtures.TempDir()).path
 
     def inspect(self, data, name='disk'):
-        return inspection.inspect_file(base.write_file(self.dir, name, data))
+        return inspection.inspect_file(files.write_file(self.dir, name, data))
 
     def test_qcow2(self):
         content = self.inspect(images.qcow2(20 * images.GiB))

@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from tests.support import files
 from tests.unit import base
 from tests.unit import images
 
@@ -191,7 +192,7 @@ class TestFile(InteropTestCase):
 
         self.staged = self.requests.put(IMAGE_URL + '/stage', text=stage)
         self.data = images.qcow2() + b'data' * 1000
-        self.path = base.write_file(self.home, 'cirros.img', self.data)
+        self.path = files.write_file(self.home, 'cirros.img', self.data)
 
     def test_member_sends_the_file_by_glance_direct(self):
         md5 = hashlib.md5(self.data, usedforsecurity=False).hexdigest()

@@ -17,6 +17,7 @@ from requests_mock.contrib import fixture as requests_mock_fixture
 import testtools
 
 from imageplugin import objectstore
+from tests.support import files
 from tests.unit import base
 from tests.unit.fakeswift import ENDPOINT
 from tests.unit.fakeswift import FakeSwift
@@ -39,7 +40,7 @@ class StoreTestCase(testtools.TestCase):
         self.dir = self.useFixture(fixtures.TempDir()).path
 
     def write(self, name, data):
-        return base.write_file(self.dir, name, data)
+        return files.write_file(self.dir, name, data)
 
     def identity(self, path):
         return objectstore.file_identity(os.stat(path))

@@ -1,5 +1,10 @@
 """Keystone's data for the local cloud: users, projects, roles and the
-catalog, made through the Keystone API (idempotent)."""
+catalog, made through the Keystone API (idempotent).
+
+It logs in with its own password-token body rather than the tests'
+keystoneauth session (``tests/support/cloud.py``): it runs under the
+system Python, standard library only, before any virtualenv exists.
+"""
 
 from localcloud.common import CloudError
 from localcloud.net import http

@@ -1,4 +1,9 @@
-"""Loopback HTTP: a tiny JSON client and the health probes."""
+"""Loopback HTTP: a tiny JSON client and the health probes.
+
+This is the one HTTP client besides ``tests/support/cloud.py``'s
+keystoneauth session, on purpose: the cloud's bootstrap runs under the
+system Python before any virtualenv (so any keystoneauth) exists.
+"""
 
 import json
 import socket
