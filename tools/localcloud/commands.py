@@ -22,6 +22,7 @@ from localcloud.outputs import update_cloud_json
 from localcloud.outputs import write_outputs
 from localcloud.ports import port_is_free
 from localcloud.services import BY_PROCESS
+from localcloud.services import GLANCES
 from localcloud.services import GROUPS
 from localcloud.services import PORTS
 from localcloud.services import PROCESSES
@@ -96,8 +97,9 @@ def start_services(cloud, names):
 
 def smoke_test(cloud, ks, project_ids):
     """One authenticated call to Glance and Swift proves the auth wiring."""
-    checks = [('glance', cloud.url('glance') + '/v2/images'),
-              ('swift-proxy', f'{cloud.url("swift-proxy")}/v1/AUTH_'
+    # Every Glance: one whose region lacks an identity endpoint answers 500.
+    checks = [(g.name, cloud.url(g.name) + '/v2/images') for g in GLANCES]
+    checks += [('swift-proxy', f'{cloud.url("swift-proxy")}/v1/AUTH_'
                               f'{project_ids["admin"]}')]
     for name, url in checks:
         deadline = time.monotonic() + 30

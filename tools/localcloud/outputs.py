@@ -10,24 +10,32 @@ from localcloud.files import read_json
 from localcloud.files import write_file
 from localcloud.files import write_json
 from localcloud.services import BY_PROCESS
+from localcloud.services import GLANCES
 from localcloud.services import PROCESSES
+from localcloud.services import glance
 from localcloud.services import glance_front
 from localcloud.services import samples as samples_service
 from localcloud.settings import REGION
+from localcloud.settings import REGION_TWO
+from localcloud.settings import REGIONS
 
-# profile: (user, project, image endpoint override or None: the catalog's)
-PROFILES = {'local-admin': ('admin', 'admin', None),
-            'local-member': ('demo', 'demo', None),
+# profile: (user, project, image endpoint override or None: the catalog's,
+# region)
+PROFILES = {'local-admin': ('admin', 'admin', None, REGION),
+            'local-member': ('demo', 'demo', None, REGION),
             # Glance through glance-front, in plain HTTP and in HTTPS.
-            'local-admin-front': ('admin', 'admin', 'glance-front'),
-            'local-admin-tls': ('admin', 'admin', 'glance-tls')}
+            'local-admin-front': ('admin', 'admin', 'glance-front', REGION),
+            'local-admin-tls': ('admin', 'admin', 'glance-tls', REGION),
+            # The same users in the second region (its own Glance).
+            'local-admin-two': ('admin', 'admin', None, REGION_TWO),
+            'local-member-two': ('demo', 'demo', None, REGION_TWO)}
 
 
-def credentials(cloud, user, project):
+def credentials(cloud, user, project, region=REGION):
     return {'auth_url': cloud.auth_url, 'username': user,
             'password': cloud.secrets[user], 'project_name': project,
             'user_domain_name': 'Default', 'project_domain_name': 'Default',
-            'region_name': REGION}
+            'region_name': region}
 
 
 def service_url(cloud, process):
@@ -38,14 +46,14 @@ def clouds_yaml(cloud):
     """The text of clouds.yaml (written by hand: no YAML library here)."""
     lines = ['# Written by tools/local-cloud; rewritten by every "up".',
              'clouds:']
-    for profile, (user, project, front) in PROFILES.items():
-        cred = credentials(cloud, user, project)
+    for profile, (user, project, front, region) in PROFILES.items():
+        cred = credentials(cloud, user, project, region)
         lines += [f'  {profile}:', '    auth:']
         for key in ('auth_url', 'username', 'password', 'project_name',
                     'user_domain_name', 'project_domain_name'):
             lines.append(f'      {key}: "{cred[key]}"')
         lines += ['    auth_type: password',
-                  f'    region_name: {REGION}',
+                  f'    region_name: {region}',
                   '    identity_api_version: 3',
                   '    image_api_version: 2',
                   '    interface: public']
@@ -62,19 +70,36 @@ def cloud_json(cloud, project_ids):
         info['url'] = f'{cloud.url("samples")}/{name}'
         info['disk_format'] = samples_service.disk_format(name)
         samples[name] = info
-    admin = credentials(cloud, 'admin', 'admin')
-    member = credentials(cloud, 'demo', 'demo')
-    admin['project_id'] = project_ids['admin']
-    member['project_id'] = project_ids['demo']
+    users = {}
+    for key, user, region in (('admin', 'admin', REGION),
+                              ('member', 'demo', REGION),
+                              ('admin_two', 'admin', REGION_TWO),
+                              ('member_two', 'demo', REGION_TWO)):
+        users[key] = credentials(cloud, user, user, region)
+        users[key]['project_id'] = project_ids[user]
     swift_url = cloud.url('swift-proxy')
+    two = next(g for g in GLANCES if g.region == REGION_TWO)
     return {
         'state_dir': cloud.dir,
         'region': REGION,
+        'regions': list(REGIONS),
+        'region_two': REGION_TWO,
         'ports': cloud.ports,
         'auth_url': cloud.auth_url,
         'keystone_url': cloud.url('keystone'),
         'glance_url': cloud.url('glance'),
         'glance_api_url': cloud.url('glance') + '/v2',
+        # The second region's Glance (multi-store: its backends, the first
+        # is the default; no glance-front before it).
+        'glance_two_url': cloud.url(two.name),
+        'glance_two_api_url': cloud.url(two.name) + '/v2',
+        'glance_urls': {g.region: cloud.url(g.name) for g in GLANCES},
+        'glance_two_stores': list(two.stores),
+        'glance_two_default_store': two.stores[0],
+        'glance_two_store_dirs': two.store_dirs(cloud),
+        # enabled_import_methods of every Glance.
+        'import_methods': list(glance.IMPORT_METHODS),
+        'glance_download_properties': list(glance.DOWNLOAD_PROPERTIES),
         'swift_url': swift_url,
         'swift_storage_url_template': cloud.swift_url_template,
         'admin_swift_storage_url': (
@@ -88,8 +113,7 @@ def cloud_json(cloud, project_ids):
         'failing_sample_url': cloud.url('samples') + '/broken/sample.qcow2',
         # Sent at 64 KiB/s: its import stays processing for a minute.
         'slow_sample_url': cloud.url('samples') + '/slow/sample.raw',
-        'admin': admin,
-        'member': member,
+        **users,
         'token_expiration': token_expiration(),
         'clouds_yaml': cloud.path('clouds.yaml'),
         'clouds': sorted(PROFILES),
@@ -120,7 +144,10 @@ def update_cloud_json(cloud, **changes):
 
 def summary(cloud):
     rows = [('Keystone', cloud.auth_url),
-            ('Glance', cloud.url('glance')),
+            *(('Glance' if g.region == REGION else 'Glance two',
+               f'{cloud.url(g.name)} ({g.region}'
+               + (f'; stores {", ".join(g.stores)})' if g.stores else ')'))
+              for g in GLANCES),
             ('nginx', f'{cloud.url("glance-front")} and '
                       f'{cloud.url("glance-tls")} before Glance'),
             ('Swift', cloud.url('swift-proxy') + '/v1/AUTH_<project id>'),
@@ -135,3 +162,4 @@ def summary(cloud):
     log(f'  use:   export OS_CLIENT_CONFIG_FILE={cloud.path("clouds.yaml")}')
     log('         openstack --os-cloud local-admin image list   '
         '# or --os-cloud local-member')
+    log('         (local-admin-two, local-member-two: RegionTwo)')

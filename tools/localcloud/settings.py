@@ -18,4 +18,7 @@ START_TIMEOUT = float(os.environ.get('IMAGEPLUGIN_START_TIMEOUT') or 90)
 
 HOST = '127.0.0.1'
 REGION = 'RegionOne'
+# A second region: its own Glance; Keystone and Swift serve both.
+REGION_TWO = 'RegionTwo'
+REGIONS = (REGION, REGION_TWO)
 STATE_MARKER = '.imageplugin-local-cloud'   # proves a directory is ours

@@ -1,4 +1,7 @@
-"""clouds.yaml: the profiles tests and users log in with."""
+"""clouds.yaml: the profiles tests and users log in with; cloud.json:
+what tests read about the cloud."""
+
+import fixtures
 
 from localcloud import outputs
 from localcloud.settings import HOST
@@ -31,6 +34,26 @@ class TestCloudsYaml(base.CloudTestCase):
         self.assertFalse([line for line in admin + member
                           if 'endpoint_override' in line])
 
+    def test_profiles_of_each_region(self):
+        found = profiles(outputs.clouds_yaml(self.cloud))
+        regions = {name: [line for line in lines
+                          if line.startswith('region_name:')]
+                   for name, lines in found.items()}
+        self.assertEqual(
+            {'local-admin': ['region_name: RegionOne'],
+             'local-member': ['region_name: RegionOne'],
+             'local-admin-front': ['region_name: RegionOne'],
+             'local-admin-tls': ['region_name: RegionOne'],
+             'local-admin-two': ['region_name: RegionTwo'],
+             'local-member-two': ['region_name: RegionTwo']}, regions)
+        # Same users and projects as in RegionOne, the catalog's Glance.
+        two = found['local-member-two']
+        self.assertEqual(
+            [line for line in found['local-member'] if 'region' not in line],
+            [line for line in two if 'region' not in line])
+        self.assertIn('password: "secret-of-admin"', found['local-admin-two'])
+        self.assertFalse([line for line in two if 'endpoint_override' in line])
+
     def test_front_profiles_go_through_glance_front(self):
         found = profiles(outputs.clouds_yaml(self.cloud))
         ports = self.cloud.ports
@@ -40,3 +63,58 @@ class TestCloudsYaml(base.CloudTestCase):
         self.assertIn('image_endpoint_override: '
                       f'"https://{HOST}:{ports["glance-tls"]}"',
                       found['local-admin-tls'])
+
+
+class TestCloudJson(base.CloudTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.MonkeyPatch(
+            'localcloud.outputs.file_digests', lambda path: {'path': path}))
+        self.data = outputs.cloud_json(
+            self.cloud, {'admin': 'admin-id', 'demo': 'demo-id'})
+
+    def test_regions(self):
+        ports = self.cloud.ports
+        one = f'http://{HOST}:{ports["glance"]}'
+        two = f'http://{HOST}:{ports["glance-two"]}'
+        data = self.data
+        self.assertEqual(['RegionOne', 'RegionTwo'], data['regions'])
+        self.assertEqual(('RegionOne', 'RegionTwo'),
+                         (data['region'], data['region_two']))
+        self.assertEqual((one, two, two + '/v2'),
+                         (data['glance_url'], data['glance_two_url'],
+                          data['glance_two_api_url']))
+        self.assertEqual({'RegionOne': one, 'RegionTwo': two},
+                         data['glance_urls'])
+        self.assertEqual(self.cloud.logfile('glance-two'),
+                         data['logs']['glance-two'])
+
+    def test_stores_and_methods(self):
+        data = self.data
+        self.assertEqual((['fast', 'cheap'], 'fast'),
+                         (data['glance_two_stores'],
+                          data['glance_two_default_store']))
+        self.assertEqual(
+            {'fast': self.cloud.path('glance-two', 'stores', 'fast'),
+             'cheap': self.cloud.path('glance-two', 'stores', 'cheap')},
+            data['glance_two_store_dirs'])
+        self.assertEqual(['glance-direct', 'web-download', 'copy-image',
+                          'glance-download'], data['import_methods'])
+        self.assertEqual(['hw_', 'trait:', 'os_distro', 'os_secure_boot',
+                          'os_type'], data['glance_download_properties'])
+
+    def test_users_of_each_region(self):
+        data = self.data
+        for key, user, project_id, region in (
+                ('admin', 'admin', 'admin-id', 'RegionOne'),
+                ('member', 'demo', 'demo-id', 'RegionOne'),
+                ('admin_two', 'admin', 'admin-id', 'RegionTwo'),
+                ('member_two', 'demo', 'demo-id', 'RegionTwo')):
+            self.assertEqual(
+                (user, user, project_id, region, f'secret-of-{user}'),
+                (data[key]['username'], data[key]['project_name'],
+                 data[key]['project_id'], data[key]['region_name'],
+                 data[key]['password']))
+        self.assertEqual(sorted(outputs.PROFILES), data['clouds'])
+        self.assertIn('local-member-two', data['clouds'])

@@ -2,10 +2,12 @@
 
 Every command goes through ``SERVICES`` (and the lists derived from it)
 to prepare, start, probe, stop and describe services: no command picks
-what to do from a chain of service names.  A second Glance
-region is one more row, e.g. ``glance.Glance('glance-two',
-region='RegionTwo')`` after the first Glance: it gets its own port,
-directory, log and catalog endpoints (tools/README.rst says more).
+what to do from a chain of service names.  The second region is one
+more row, ``glance.Glance('glance-two', region=REGION_TWO, stores=...)``
+after the first Glance: it gets its own port, directory, database, file
+stores, log, PID record, ``*-service`` name and ``image`` endpoints in
+its region; Keystone and Swift give endpoints in every region of
+``settings.REGIONS`` (tools/README.rst says more).
 """
 
 from localcloud.services import glance
@@ -14,12 +16,18 @@ from localcloud.services import keystone
 from localcloud.services import memcached
 from localcloud.services import samples
 from localcloud.services import swift
+from localcloud.settings import REGION_TWO
+
+# RegionTwo's Glance is multi-store (copy-image --stores can be tried
+# there); the first backend is its default.
+REGION_TWO_STORES = ('fast', 'cheap')
 
 SERVICES = (
     memcached.Memcached(),
     keystone.Keystone(),
     swift.Swift(),
     glance.Glance(),
+    glance.Glance('glance-two', region=REGION_TWO, stores=REGION_TWO_STORES),
     glance_front.GlanceFront(),
     samples.Samples(),
 )
@@ -33,3 +41,5 @@ HTTPS_PORTS = frozenset(p for s in SERVICES for p in s.https_ports)
 GROUPS = {s.name: list(s.processes) for s in SERVICES
           if list(s.processes) != [s.name]}
 BY_PROCESS = {p: s for s in SERVICES for p in s.processes}
+# The Glance of each region, in table order.
+GLANCES = [s for s in SERVICES if isinstance(s, glance.Glance)]

@@ -14,6 +14,7 @@ from localcloud.services.base import Service
 from localcloud.services.base import start_gunicorn
 from localcloud.services.base import use_wal
 from localcloud.settings import REGION
+from localcloud.settings import REGIONS
 
 
 class Keystone(Service):
@@ -84,7 +85,10 @@ class Keystone(Service):
         return cloud.auth_url
 
     def catalog(self, cloud):
-        return [('identity', 'keystone', cloud.auth_url + '/', REGION)]
+        # In every region: a keystonemiddleware whose region has no
+        # identity endpoint answers 500 to everything.
+        return [('identity', 'keystone', cloud.auth_url + '/', region)
+                for region in REGIONS]
 
 
 def authtoken(cloud, user, region):

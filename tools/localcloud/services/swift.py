@@ -15,6 +15,7 @@ from localcloud.services.base import Service
 from localcloud.services.keystone import authtoken
 from localcloud.settings import HOST
 from localcloud.settings import REGION
+from localcloud.settings import REGIONS
 
 STORAGE_SERVERS = ('account', 'container', 'object')
 
@@ -101,4 +102,6 @@ class Swift(Service):
         return cloud.url(process)
 
     def catalog(self, cloud):
-        return [('object-store', 'swift', cloud.swift_url_template, REGION)]
+        # One Swift serves every region (same accounts, same data).
+        return [('object-store', 'swift', cloud.swift_url_template, region)
+                for region in REGIONS]
