@@ -10,20 +10,9 @@ RegionOne image by glance-download through the raw API.
 import time
 import uuid
 
-from keystoneauth1 import loading
-from keystoneauth1 import session
-
 from tests.functional import base
 
 IMPORT_TIMEOUT = 60
-
-
-def api_session(credentials):
-    """A keystoneauth session for cloud.json's ``admin``/``member``."""
-    options = {key: value for key, value in credentials.items()
-               if key not in ('region_name', 'project_id')}
-    auth = loading.get_plugin_loader('password').load_from_options(**options)
-    return session.Session(auth=auth)
 
 
 class RegionsTestCase(base.FunctionalTestCase):
@@ -31,7 +20,7 @@ class RegionsTestCase(base.FunctionalTestCase):
     def setUp(self):
         super().setUp()
         self.name = f'regions-{uuid.uuid4().hex[:8]}'
-        self.member = api_session(self.cloud['member'])
+        self.member = self.cloud.session('member')
 
     def glance(self, region, interface='public'):
         return {'service_type': 'image', 'region_name': region,
@@ -133,7 +122,7 @@ class TestRegionTwo(RegionsTestCase):
                          (copy.get('hw_disk_bus'), copy.get('colour')))
 
     def test_admin_copies_into_the_other_store(self):
-        admin = api_session(self.cloud['admin'])
+        admin = self.cloud.session('admin')
         image = self.upload(admin, 'RegionTwo', self.sample('sample.raw'))
         default, other = self.cloud['glance_two_stores']
         self.assertEqual(default, image['stores'])
