@@ -190,12 +190,13 @@ class FunctionalTestCase(results.ResultAssertions, leaks.LeakCheck,
 
     # What the plugin says, from its own formatters
 
-    def resume_command(self, task_id, cloud='local-admin', options=()):
-        return task.resume_command(cloud, task_id, options)
+    def resume_command(self, task_id, cloud='local-admin', options=(),
+                       region=None):
+        return task.resume_command(cloud, task_id, options, region)
 
     def timeout_message(self, task_id, seconds, status, cloud='local-admin',
-                        options=()):
+                        options=(), region=None):
         """The last line of a wait that ran out of time."""
         return waiting.timeout_message(
             {'id': task_id, 'status': status}, seconds,
-            self.resume_command(task_id, cloud, options)) + '\n'
+            self.resume_command(task_id, cloud, options, region)) + '\n'

@@ -73,6 +73,30 @@ class TestCopy(CopyTestCase):
         self.assertEqual('glance-direct', json.loads(result.stdout)[
             'input']['import_req']['method']['name'])
 
+    def test_timeout_then_resume_in_the_other_region(self):
+        source = self.source()
+        result = self.openstack('image', 'task', 'copy', source['id'],
+                                '--to-region', 'RegionTwo', '--wait',
+                                '--timeout', '0.01', '-f', 'json',
+                                cloud='local-member')
+        self.assertEqual(124, result.exit_code, result)
+        shown = json.loads(result.stdout)
+        copy = self.copied(result)
+        again = self.resume_command(
+            shown['id'], cloud='local-member',
+            options=('--image', copy['id']), region='RegionTwo')
+        self.assertEqual(
+            self.timeout_message(shown['id'], 0.01, shown['status'],
+                                 cloud='local-member',
+                                 options=('--image', copy['id']),
+                                 region='RegionTwo'),
+            result.stderr)
+        # The profile lists both regions: the command said works as said.
+        resumed = self.openstack(*again.split()[1:], '-f', 'value', '-c',
+                                 'status', cloud=None)
+        self.assertEqual((0, 'success\n'),
+                         (resumed.exit_code, resumed.stdout), resumed)
+
 
 class TestCopyRefused(CopyTestCase):
     """Each refusal is one line, and nothing is made in RegionTwo."""

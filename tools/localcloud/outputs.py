@@ -52,8 +52,12 @@ def clouds_yaml(cloud):
         for key in ('auth_url', 'username', 'password', 'project_name',
                     'user_domain_name', 'project_domain_name'):
             lines.append(f'      {key}: "{cred[key]}"')
+        # Every region listed (its own first): openstacksdk refuses an
+        # --os-region-name that the profile does not list.
+        regions = [region] + [r for r in REGIONS if r != region]
         lines += ['    auth_type: password',
                   f'    region_name: {region}',
+                  f'    regions: [{", ".join(regions)}]',
                   '    identity_api_version: 3',
                   '    image_api_version: 2',
                   '    interface: public']

@@ -37,15 +37,16 @@ class TestCloudsYaml(base.CloudTestCase):
     def test_profiles_of_each_region(self):
         found = profiles(outputs.clouds_yaml(self.cloud))
         regions = {name: [line for line in lines
-                          if line.startswith('region_name:')]
+                          if line.startswith('region')]
                    for name, lines in found.items()}
+        # Each lists both regions, its own first: openstacksdk takes an
+        # --os-region-name only among them.
+        one = ['region_name: RegionOne', 'regions: [RegionOne, RegionTwo]']
+        two = ['region_name: RegionTwo', 'regions: [RegionTwo, RegionOne]']
         self.assertEqual(
-            {'local-admin': ['region_name: RegionOne'],
-             'local-member': ['region_name: RegionOne'],
-             'local-admin-front': ['region_name: RegionOne'],
-             'local-admin-tls': ['region_name: RegionOne'],
-             'local-admin-two': ['region_name: RegionTwo'],
-             'local-member-two': ['region_name: RegionTwo']}, regions)
+            {'local-admin': one, 'local-member': one,
+             'local-admin-front': one, 'local-admin-tls': one,
+             'local-admin-two': two, 'local-member-two': two}, regions)
         # Same users and projects as in RegionOne, the catalog's Glance.
         two = found['local-member-two']
         self.assertEqual(
