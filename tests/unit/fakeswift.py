@@ -14,7 +14,6 @@ import urllib.parse
 import requests_mock
 
 ENDPOINT = 'http://127.0.0.1:8080/v1/AUTH_test'
-_ACCOUNT_PATH = urllib.parse.urlsplit(ENDPOINT).path
 
 
 def md5(data):
@@ -22,8 +21,11 @@ def md5(data):
 
 
 class FakeSwift:
+    """One account at ``endpoint`` (another region's: another endpoint)."""
 
-    def __init__(self, mocker):
+    def __init__(self, mocker, endpoint=ENDPOINT):
+        self.endpoint = endpoint
+        self.account_path = urllib.parse.urlsplit(endpoint).path
         self.containers = {}
         self.account_meta = {}
         # Objects stored with their bytes altered (an ETag mismatch).
@@ -35,12 +37,12 @@ class FakeSwift:
         self.sent = []  # (method, container, object, body bytes, request)
         self.mocker = mocker
         mocker.register_uri(requests_mock.ANY,
-                            re.compile(re.escape(ENDPOINT) + r'(/|\?|$)'),
+                            re.compile(re.escape(endpoint) + r'(/|\?|$)'),
                             content=self._answer)
 
     def _answer(self, request, context):
         path = urllib.parse.unquote(
-            urllib.parse.urlsplit(request.url).path)[len(_ACCOUNT_PATH):]
+            urllib.parse.urlsplit(request.url).path)[len(self.account_path):]
         container, _, name = path.lstrip('/').partition('/')
         body = request.body
         if body is not None and not isinstance(body, (bytes, str)):
@@ -124,17 +126,67 @@ class FakeSwift:
                 }).encode()
             context.status_code = 204
             return b''
-        context.headers['Content-Length'] = str(stored['size'])
         context.headers['Etag'] = stored['etag']
         context.headers.update(stored.get('meta', {}))
         if stored.get('manifest'):
             context.headers['X-Static-Large-Object'] = 'True'
-        return b''
+        if request.method != 'GET':
+            context.headers['Content-Length'] = str(
+                len(self.content(container, name))
+                if self._dlo_prefix(stored) is not None else stored['size'])
+            return b''
+        data = self.content(container, name)
+        context.headers['Content-Length'] = str(len(data))
+        wanted = request.headers.get('Range')
+        if not wanted:
+            return data
+        first, _, last = wanted[len('bytes='):].partition('-')
+        start = len(data) - int(last) if not first else int(first)
+        end = len(data) if not first or not last else int(last) + 1
+        context.status_code = 206
+        context.headers['Content-Range'] = (
+            f'bytes {start}-{min(end, len(data)) - 1}/{len(data)}')
+        context.headers['Content-Length'] = str(len(data[start:end]))
+        return data[start:end]
+
+    def content(self, container, name):
+        """What a GET of the object returns: its bytes, or its segments'
+        (a Static or a Dynamic Large Object)."""
+        stored = self.containers[container][name]
+        if stored.get('manifest'):
+            return b''.join(self.content(*segment['path'].partition('/')[::2])
+                            for segment in stored['manifest'])
+        prefix = self._dlo_prefix(stored)
+        if prefix is not None:
+            seg_container, _, seg_prefix = prefix.partition('/')
+            objects = self.containers.get(seg_container, {})
+            return b''.join(objects[n]['data'] for n in sorted(objects)
+                            if n.startswith(seg_prefix))
+        return stored['data']
+
+    @staticmethod
+    def _dlo_prefix(stored):
+        return {k.lower(): v for k, v in stored.get('meta', {}).items()
+                }.get('x-object-manifest')
+
+    def add_dlo(self, container, name, segments):
+        """A Dynamic Large Object of ``segments`` (bytes each), as
+        Rackspace's export writes one: ``name-00001``... then the
+        manifest."""
+        objects = self.containers.setdefault(container, {})
+        for index, data in enumerate(segments, 1):
+            objects[f'{name}-{index:05d}'] = {
+                'size': len(data), 'etag': md5(data), 'data': data}
+        etag = md5(''.join(md5(data) for data in segments).encode())
+        objects[name] = {'size': 0, 'etag': f'"{etag}"', 'data': b'',
+                         'meta': {'X-Object-Manifest':
+                                  f'{container}/{name}-'}}
 
     def _put(self, context, objects, name, body, multipart, headers):
         context.status_code = 201
         meta = {header: value for header, value in headers.items()
-                if header.lower().startswith('x-object-meta-')}
+                if header.lower().startswith('x-object-meta-')
+                or header.lower() == 'x-object-manifest'}
         if multipart == 'put' and self.slo:
             manifest = json.loads(body)
             for segment in manifest:
