@@ -47,6 +47,8 @@ class FileImport:
         self.container = parsed_args.container
         self.segment_size = (parsed_args.segment_size
                              or objectstore.DEFAULT_SEGMENT_SIZE)
+        self.concurrency = (getattr(parsed_args, 'upload_concurrency', None)
+                            or objectstore.DEFAULT_CONCURRENCY)
         self.properties, self.given = importing.image_properties(parsed_args)
         self.properties.setdefault('name', os.path.splitext(
             os.path.basename(parsed_args.file))[0])
@@ -111,7 +113,8 @@ class FileImport:
             return upload.send(self.store, self.image, self.container,
                                self.name, stream=stream,
                                segment_size=self.segment_size,
-                               identity=self.identity, digest=self.digest)
+                               identity=self.identity, digest=self.digest,
+                               concurrency=self.concurrency)
         except objectstore.ObjectTaken:
             raise
         except exceptions.CommandError as exc:
