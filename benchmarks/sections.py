@@ -615,6 +615,75 @@ def upload(ctx):
             'figures': {'tools': data['tools']}}
 
 
+# --------------------------------------------------------------------------
+# wan: benchmarks/wan.py, uploads through benchmarks/wanproxy.py
+# --------------------------------------------------------------------------
+
+def wan_ratios(tools, default):
+    """The paired ratios the targets judge, from wan.py's figures.
+
+    Against swift and openstacksdk: wall time of the process (all three
+    start Python). Against curl: the transfer alone, as both tell it.
+    """
+    by = {(t['setting'], t['name']): t for t in tools}
+    ours = f'ours, concurrency {default} (default)'
+    figures = {'ours_over_swift': {}, 'ours_over_curl': {}}
+    for setting in dict.fromkeys(t['setting'] for t in tools):
+        mine = by.get((setting, ours))
+        if mine is None:
+            continue
+        for (where, name), other in by.items():
+            if where != setting:
+                continue
+            if name.startswith('swift upload'):
+                figures['ours_over_swift'][setting] = {
+                    'value': mine['seconds'] / other['seconds'],
+                    'unit': 'x'}
+            elif name.startswith('curl') and mine['transfer_seconds'] \
+                    and other['transfer_seconds']:
+                figures['ours_over_curl'][setting] = {
+                    'value': mine['transfer_seconds']
+                    / other['transfer_seconds'], 'unit': 'x'}
+    longest = [key for key in figures['ours_over_curl']
+               if key.startswith('proxy, RTT')]
+    if longest:
+        figures['ours_over_curl_longest_rtt'] = figures['ours_over_curl'][
+            max(longest, key=lambda key: float(key.split()[2]))]
+    one = by.get(('no proxy', 'ours, one object'))
+    curl = by.get(('no proxy', 'curl -T (one PUT)'))
+    if one and curl and one['transfer_seconds'] and curl['transfer_seconds']:
+        figures['one_object_over_curl'] = {
+            'value': one['transfer_seconds'] / curl['transfer_seconds'],
+            'unit': 'x'}
+    return figures
+
+
+def wan(ctx):
+    ctx.need_cloud()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, 'wan.json')
+        argv = [sys.executable, os.path.join(benchlib.BENCH_DIR, 'wan.py'),
+                '--json', out, '--size', ctx.args.wan_size,
+                '--segment-size', ctx.args.wan_segment_size]
+        env = benchlib.clean_env(
+            IMAGEPLUGIN_BENCH_PAIRS=str(ctx.args.wan_rounds),
+            IMAGEPLUGIN_BENCH_OPENSTACK=ctx.openstack('osc-plugin'))
+        result = subprocess.run(argv, env=env, capture_output=True,
+                                text=True)
+        if result.returncode:
+            raise benchlib.CommandFailed(
+                f'wan.py exited {result.returncode}: '
+                f'{(result.stdout + result.stderr)[-800:]}')
+        with open(out) as f:
+            data = json.load(f)
+    figures = wan_ratios(data['tools'], data['default_concurrency'])
+    figures['tools'] = data['tools']
+    params = {key: data[key] for key in (
+        'size', 'segment_size', 'rate', 'total_rate', 'rtts_ms', 'rounds',
+        'default_concurrency')}
+    return {'params': params, 'commands': [], 'figures': figures}
+
+
 # The sections, in the order they run.
 SECTIONS = {
     'startup': startup,
@@ -623,4 +692,5 @@ SECTIONS = {
     'wait': wait,
     'phases': phases,
     'upload': upload,
+    'wan': wan,
 }
