@@ -57,10 +57,15 @@ READ_AHEAD = 4
 # open connections only to throw them away.
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 10
-# The chunks of all the segments in flight (read ahead, being hashed,
-# being sent) stay within this: a worker's chunks shrink as workers grow.
-BUFFER_BUDGET = 8 * MiB
-MIN_CHUNK_SIZE = 128 * 1024
+# With several segments in flight, all their chunks (read ahead, being
+# hashed, being sent) stay within this: a worker's chunks shrink as
+# workers grow. Each stream then moves a fraction of the link, so smaller
+# sends cost little, while every MiB here (and the allocator's arenas of
+# the threads) adds to the peak RSS: with 10 workers and 256 KiB chunks
+# the upload grew 21 MiB, with 64 KiB chunks 8 MiB, less than one stream
+# with its 1 MiB chunks (10 MiB).
+PARALLEL_BUFFERS = 2 * MiB
+MIN_CHUNK_SIZE = 64 * 1024
 
 TEMP_URL_KEY = 'X-Account-Meta-Temp-URL-Key'
 # The object metadata that names the file an upload came from.
@@ -540,10 +545,13 @@ def _check_concurrency(concurrency):
 
 def buffers(workers):
     """(chunk size, chunks read ahead) of each of ``workers`` segments in
-    flight: all their chunks fit in ``BUFFER_BUDGET``."""
+    flight: one has the whole CHUNK_SIZE and READ_AHEAD, more share
+    ``PARALLEL_BUFFERS``."""
+    if workers == 1:
+        return CHUNK_SIZE, READ_AHEAD
     read_ahead = max(1, READ_AHEAD // workers)
     # A chunk being read, the ones ahead, and one being sent.
-    chunk_size = BUFFER_BUDGET // (workers * (read_ahead + 2))
+    chunk_size = PARALLEL_BUFFERS // (workers * (read_ahead + 2))
     # A power of two, so that reads stay aligned with pages.
     chunk_size = 1 << (chunk_size.bit_length() - 1)
     return max(MIN_CHUNK_SIZE, min(CHUNK_SIZE, chunk_size)), read_ahead

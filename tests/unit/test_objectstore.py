@@ -526,10 +526,11 @@ class TestConcurrentSegments(StoreTestCase):
     def test_buffers_stay_within_the_budget(self):
         self.assertEqual((objectstore.CHUNK_SIZE, objectstore.READ_AHEAD),
                          objectstore.buffers(1))
-        for workers in range(1, objectstore.MAX_CONCURRENCY + 1):
+        for workers in range(2, objectstore.MAX_CONCURRENCY + 1):
             chunk_size, read_ahead = objectstore.buffers(workers)
             self.assertLessEqual(workers * (read_ahead + 2) * chunk_size,
-                                 objectstore.BUFFER_BUDGET)
+                                 objectstore.PARALLEL_BUFFERS)
+            self.assertGreaterEqual(chunk_size, objectstore.MIN_CHUNK_SIZE)
 
 
 class TestDelete(StoreTestCase):
