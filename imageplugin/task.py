@@ -393,7 +393,7 @@ class ImportTask(TaskCommand):
             '--upload-concurrency', metavar='<count>',
             type=upload_concurrency,
             help='Segments uploaded at once, from 1 to 10: more help over '
-                 'a network with a long round-trip time (default: 4)')
+                 'a network with a long round-trip time (default: 8)')
         upload.add_argument(
             '--keep-upload', action='store_true',
             help='Keep the uploaded object after the task has ended')

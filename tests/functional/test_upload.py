@@ -62,10 +62,10 @@ class TestUpload(base.FunctionalTestCase):
         identity = objectstore.file_identity(os.stat(path))
         name = objectstore.default_object_name('disk.raw', identity)
         args = ['image', 'task', 'import', '--file', path, '--container',
-                self.container, '--segment-size', '64M', '--wait', '-f',
-                'json']
+                self.container, '--segment-size', '64M',
+                '--upload-concurrency', '4', '--wait', '-f', 'json']
         # On a terminal the plugin draws its progress (every 0.25 s). Four
-        # segments go up at once (the default): a bar between 41% and 89%
+        # segments go up at once: a bar between 41% and 89%
         # means more than four segments' bytes were sent, so one is
         # stored, and the upload has a segment or more to go when Ctrl-C
         # comes, with segments in flight that the next run sends again.
