@@ -733,17 +733,15 @@ class _WholeHasher(threading.Thread):
     def __init__(self, fd, path, ranges, digest, run):
         super().__init__(daemon=True, name='imageplugin-whole-file-hash')
         self.hasher = _hasher(digest)
-        self.fd = fd
-        self.path = path
-        self.ranges = ranges
+        self.bodies = [_FileRange(fd, path, offset, length)
+                       for offset, length in ranges]
         self.segments = run
         self.error = None
 
     def run(self):
         try:
-            for index, (offset, length) in enumerate(self.ranges, 1):
+            for index, body in enumerate(self.bodies, 1):
                 self.segments.started[index].wait()
-                body = _FileRange(self.fd, self.path, offset, length)
                 for chunk in body.chunks():
                     if self.segments.stopped.is_set():
                         return

@@ -49,6 +49,13 @@ class StoreTestCase(testtools.TestCase):
         return objectstore.segment_name(name, self.identity(path),
                                         segment_size, index)
 
+    def large_file(self, size):
+        """disk.raw of ``size`` random bytes, and its 1 MiB ``parts``."""
+        self.data = os.urandom(size)
+        self.size = size
+        self.path = self.write('disk.raw', self.data)
+        self.parts = [self.data[i:i + MiB] for i in range(0, size, MiB)]
+
     def object_puts(self, name='disk.raw'):
         return [request for _, n, _, request in self.swift.puts()
                 if n == name]
@@ -236,11 +243,7 @@ class TestLargeObject(StoreTestCase):
 
     def setUp(self):
         super().setUp()
-        self.data = os.urandom(2 * MiB + 100)
-        self.size = len(self.data)
-        self.path = self.write('disk.raw', self.data)
-        self.parts = [self.data[:MiB], self.data[MiB:2 * MiB],
-                      self.data[2 * MiB:]]
+        self.large_file(2 * MiB + 100)
 
     def upload(self, **kwargs):
         return self.store.upload('images', 'disk.raw', self.path,
@@ -357,11 +360,7 @@ class TestConcurrentSegments(StoreTestCase):
 
     def setUp(self):
         super().setUp()
-        self.data = os.urandom(8 * MiB + 3)
-        self.size = len(self.data)
-        self.path = self.write('disk.raw', self.data)
-        self.parts = [self.data[i:i + MiB]
-                      for i in range(0, self.size, MiB)]
+        self.large_file(8 * MiB + 3)
 
     def upload(self, **kwargs):
         kwargs.setdefault('concurrency', 4)
