@@ -94,6 +94,20 @@ TARGETS = (
     Target('wait', 'sim_long_end_to_seen',
            '--wait, 10 min task (simulated): end -> seen', unit=' s',
            measured='{median:.1f}{unit} (max {high:.1f}{unit})'),
+    Target('wan', 'ours_over_swift',
+           'upload, {key}: ours / swift upload (wall time)', limit=1.0,
+           unit='x', statistic='value',
+           measured='{value:.2f}{unit}'),
+    Target('wan', 'ours_over_curl_longest_rtt',
+           'upload, proxy at the longest RTT: ours / curl -T '
+           '(transfer)', limit=0.33, unit='x', statistic='value',
+           measured='{value:.2f}{unit}'),
+    Target('wan', 'ours_over_curl', '  same, {key}', unit='x',
+           statistic='value', measured='{value:.2f}{unit}'),
+    Target('wan', 'one_object_over_curl',
+           'upload without proxy: ours as one object / curl -T '
+           '(transfer)', limit=1.11, unit='x', statistic='value',
+           measured='{value:.2f}{unit}'),
 )
 
 
@@ -189,6 +203,28 @@ def upload_table(section):
             f'{params["rounds"]} rounds (peak RSS: max)\n'
             + table(('tool', 'seconds', 'MB/s', 'transfer MB/s', 'CPU s',
                      'peak RSS'), rows))
+
+
+def wan_table(section):
+    def number(value, digits):
+        return '-' if value is None else f'{value:.{digits}f}'
+
+    params = section['params']
+    size = params['size']
+    rows = [(tool['setting'], tool['name'], number(tool['seconds'], 2),
+             number(size / tool['seconds'] / 1e6, 1),
+             number(tool.get('transfer_seconds'), 2),
+             number(tool['cpu_seconds'], 2),
+             f'{tool["peak_rss_mib"]:.0f} MiB')
+            for tool in section['figures']['tools']]
+    cap = f'{params["rate"] / 1e6:g} MB/s per connection'
+    if params.get('total_rate'):
+        cap += f', {params["total_rate"] / 1e6:g} MB/s in all'
+    return (f'upload of {size / 1e6:.0f} MB in segments of '
+            f'{params["segment_size"] / 2 ** 20:.0f} MiB through '
+            f'wanproxy ({cap}), median of {params["rounds"]} rounds\n'
+            + table(('network', 'tool', 'seconds', 'MB/s', 'transfer s',
+                     'CPU s', 'peak RSS'), rows))
 
 
 # --------------------------------------------------------------------------
@@ -290,6 +326,8 @@ def render(data):
         parts.append(phases_table(sections['phases']))
     if 'upload' in sections:
         parts.append(upload_table(sections['upload']))
+    if 'wan' in sections:
+        parts.append(wan_table(sections['wan']))
     parts.append(table(('what', 'target', 'measured', 'met?'),
                        [(w, t, m, yes(met)) for w, t, m, met
                         in target_rows(sections)]))

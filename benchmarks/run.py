@@ -43,6 +43,13 @@ def parse_args(argv):
                         help='how long the real task takes (default 2)')
     parser.add_argument('--upload-size', metavar='SIZE',
                         help="upload.py's --size (default there: 1G)")
+    parser.add_argument('--wan-size', metavar='SIZE', default='256M',
+                        help="wan.py's --size (default 256M)")
+    parser.add_argument('--wan-segment-size', metavar='SIZE', default='32M',
+                        help="wan.py's --segment-size (default 32M)")
+    parser.add_argument('--wan-rounds', type=int, default=1,
+                        help='rounds of the wan section (default 1: about '
+                             '4 minutes at 256M)')
     parser.add_argument('--no-cloud-up', action='store_true',
                         help='never run tools/local-cloud up')
     parser.add_argument('--plugin-source', metavar='DIR',

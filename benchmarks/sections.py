@@ -592,27 +592,92 @@ def phases(ctx):
 # upload: benchmarks/upload.py
 # --------------------------------------------------------------------------
 
-def upload(ctx):
+def script_figures(ctx, script, args, rounds):
+    """Run benchmarks/SCRIPT with ``--json`` and ARGS; return its JSON.
+
+    It runs in the plugin's venv (it re-executes itself there).
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, 'upload.json')
-        argv = [sys.executable, os.path.join(benchlib.BENCH_DIR,
-                                             'upload.py'), '--json', out]
-        if ctx.args.upload_size:
-            argv += ['--size', ctx.args.upload_size]
+        out = os.path.join(tmp, 'figures.json')
+        argv = [sys.executable, os.path.join(benchlib.BENCH_DIR, script),
+                '--json', out, *args]
         env = benchlib.clean_env(
-            IMAGEPLUGIN_BENCH_PAIRS=str(ctx.pairs),
+            IMAGEPLUGIN_BENCH_PAIRS=str(rounds),
             IMAGEPLUGIN_BENCH_OPENSTACK=ctx.openstack('osc-plugin'))
         result = subprocess.run(argv, env=env, capture_output=True,
                                 text=True)
         if result.returncode:
             raise benchlib.CommandFailed(
-                f'upload.py exited {result.returncode}: '
+                f'{script} exited {result.returncode}: '
                 f'{(result.stdout + result.stderr)[-800:]}')
         with open(out) as f:
-            data = json.load(f)
+            return json.load(f)
+
+
+def upload(ctx):
+    args = ['--size', ctx.args.upload_size] if ctx.args.upload_size else []
+    data = script_figures(ctx, 'upload.py', args, ctx.pairs)
     return {'params': {'size': data['size'], 'rounds': data['rounds']},
             'commands': [],
             'figures': {'tools': data['tools']}}
+
+
+# --------------------------------------------------------------------------
+# wan: benchmarks/wan.py, uploads through benchmarks/wanproxy.py
+# --------------------------------------------------------------------------
+
+def wan_ratios(tools, default):
+    """The paired ratios the targets judge, from wan.py's figures.
+
+    Against swift and openstacksdk: wall time of the process (all three
+    start Python). Against curl: the transfer alone, as both tell it.
+    """
+    by = {(t['setting'], t['name']): t for t in tools}
+    ours = f'ours, concurrency {default} (default)'
+    figures = {'ours_over_swift': {}, 'ours_over_curl': {}}
+    for setting in dict.fromkeys(t['setting'] for t in tools):
+        mine = by.get((setting, ours))
+        if mine is None:
+            continue
+        for (where, name), other in by.items():
+            if where != setting:
+                continue
+            if name.startswith('swift upload'):
+                figures['ours_over_swift'][setting] = {
+                    'value': mine['seconds'] / other['seconds'],
+                    'unit': 'x'}
+            elif name.startswith('curl') and mine['transfer_seconds'] \
+                    and other['transfer_seconds']:
+                figures['ours_over_curl'][setting] = {
+                    'value': mine['transfer_seconds']
+                    / other['transfer_seconds'], 'unit': 'x'}
+    longest = [key for key in figures['ours_over_curl']
+               if key.startswith('proxy, RTT')]
+    if longest:
+        figures['ours_over_curl_longest_rtt'] = figures['ours_over_curl'][
+            max(longest, key=lambda key: float(key.split()[2]))]
+    one = by.get(('no proxy', 'ours, one object'))
+    curl = by.get(('no proxy', 'curl -T (one PUT)'))
+    if one and curl and one['transfer_seconds'] and curl['transfer_seconds']:
+        figures['one_object_over_curl'] = {
+            'value': one['transfer_seconds'] / curl['transfer_seconds'],
+            'unit': 'x'}
+    return figures
+
+
+def wan(ctx):
+    ctx.need_cloud()
+    data = script_figures(ctx, 'wan.py', [
+        '--size', ctx.args.wan_size,
+        '--segment-size', ctx.args.wan_segment_size,
+        # Ours at other concurrencies too: what the default is chosen by.
+        '--concurrency', '1,2,8'], ctx.args.wan_rounds)
+    figures = wan_ratios(data['tools'], data['default_concurrency'])
+    figures['tools'] = data['tools']
+    params = {key: data[key] for key in (
+        'size', 'segment_size', 'rate', 'total_rate', 'rtts_ms', 'rounds',
+        'default_concurrency')}
+    return {'params': params, 'commands': [], 'figures': figures}
 
 
 # The sections, in the order they run.
@@ -623,4 +688,5 @@ SECTIONS = {
     'wait': wait,
     'phases': phases,
     'upload': upload,
+    'wan': wan,
 }

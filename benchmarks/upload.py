@@ -128,8 +128,10 @@ def swift_command(args):
               file=sys.stderr)
         subprocess.run([sys.executable, '-m', 'venv', SWIFT_VENV],
                        check=True)
+        # At the version of the repository's constraints.
         subprocess.run([os.path.join(SWIFT_VENV, 'bin', 'pip'), 'install',
-                        '-q', 'python-swiftclient'], check=True)
+                        '-q', '-c', os.path.join(REPO, 'constraints.txt'),
+                        'python-swiftclient'], check=True)
     return swift
 
 

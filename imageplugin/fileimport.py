@@ -106,6 +106,8 @@ class FileImport:
         segmented = self.image.size > self.segment_size
         self.digest = (GLANCE_DIGEST if segmented and not rackspace
                        else RACKSPACE_DIGEST)
+        self.concurrency = (args.upload_concurrency
+                            or objectstore.DEFAULT_CONCURRENCY)
 
     @property
     def where(self):
@@ -135,7 +137,8 @@ class FileImport:
                 return self.store.upload(
                     self.container, self.name, self.image.path,
                     segment_size=self.segment_size, progress=bar,
-                    identity=self.identity, digest=self.digest)
+                    identity=self.identity, digest=self.digest,
+                    concurrency=self.concurrency)
         except objectstore.ObjectTaken:
             raise
         except exceptions.CommandError as exc:

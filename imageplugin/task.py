@@ -311,6 +311,18 @@ def segment_size(text):
     return size
 
 
+def upload_concurrency(text):
+    """How many segments go up at once (1 to objectstore's maximum)."""
+    from imageplugin import objectstore
+
+    count = whole_number(text)
+    if not 1 <= count <= objectstore.MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not a count of segments from 1 to '
+            f'{objectstore.MAX_CONCURRENCY}')
+    return count
+
+
 class ImportTask(TaskCommand):
     """Create a task that imports an image into the image service.
 
@@ -406,6 +418,11 @@ class ImportTask(TaskCommand):
             '--segment-size', metavar='<size>', type=segment_size,
             help='Files larger than this are uploaded in segments of this '
                  'size, and an interrupted upload resumes (default: 256M)')
+        upload.add_argument(
+            '--upload-concurrency', metavar='<count>',
+            type=upload_concurrency,
+            help='Segments uploaded at once, from 1 to 10: more help over '
+                 'a network with a long round-trip time (default: 8)')
         upload.add_argument(
             '--keep-upload', action='store_true',
             help='Keep the uploaded object after the task has ended')

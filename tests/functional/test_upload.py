@@ -34,11 +34,12 @@ class TestUpload(base.FunctionalTestCase):
         return [o['name'] for o in listed.json()]
 
     def test_segmented_upload_is_imported_and_cleaned_up(self):
+        # Four segments, three at once.
         path, sha256 = random_file(self.folder, 'disk.raw', 304 * MiB)
         result = self.openstack(
             'image', 'task', 'import', '--file', path, '--name', 'uploaded',
             '--container', self.container, '--segment-size', '100M',
-            '--wait', '-f', 'json')
+            '--upload-concurrency', '3', '--wait', '-f', 'json')
         self.assertEqual(0, result.exit_code, result)
         task = result.json()
         self.assertEqual('success', task['status'])
@@ -59,17 +60,19 @@ class TestUpload(base.FunctionalTestCase):
         segments = objectstore.segments_prefix(f'{self.container}/{name}',
                                                identity)
         args = ['image', 'task', 'import', '--file', path, '--container',
-                self.container, '--segment-size', '64M', '--wait', '-f',
-                'json']
-        # On a terminal the plugin draws its progress (every 0.25 s): a
-        # bar between 11% and 89% means the first segment is stored and
-        # the upload has a segment or more to go when Ctrl-C comes.
+                self.container, '--segment-size', '64M',
+                '--upload-concurrency', '4', '--wait', '-f', 'json']
+        # On a terminal the plugin draws its progress (every 0.25 s). Four
+        # segments go up at once: a bar between 41% and 89%
+        # means more than four segments' bytes were sent, so one is
+        # stored, and the upload has a segment or more to go when Ctrl-C
+        # comes, with segments in flight that the next run sends again.
         first = base.Running(
             [self.executable, '--os-cloud', 'local-admin', *args], self.env,
             stderr_on_pty=True)
         self.addCleanup(first.kill)
         first.wait_for_stderr(r'Uploading disk\.raw: [0-9.]+ MiB of 640\.0 '
-                              r'MiB \((1[1-9]|[2-8][0-9])%\)', timeout=120)
+                              r'MiB \((4[1-9]|[5-8][0-9])%\)', timeout=120)
         first.proc.send_signal(signal.SIGINT)
         interrupted = first.finish(timeout=60)
         self.assertEqual((130, ''),

@@ -145,6 +145,38 @@ class RenderTest(testtools.TestCase):
               '+1.50 MiB (86.0 -> 87.5)', False)],
             render.target_rows(data['sections']))
 
+    def test_wan_uploads(self):
+        tool = {'setting': 'proxy, RTT 80 ms', 'name': 'curl -T (one PUT)',
+                'seconds': 11.0, 'transfer_seconds': 10.5,
+                'cpu_seconds': 0.5, 'peak_rss_mib': 11.0}
+        data = figures(wan={
+            'params': {'size': 256 * 2 ** 20, 'segment_size': 32 * 2 ** 20,
+                       'rate': 25e6, 'total_rate': None, 'rtts_ms': [80],
+                       'rounds': 1, 'default_concurrency': 4},
+            'commands': [], 'figures': {
+                'tools': [tool],
+                'ours_over_swift': {
+                    'proxy, RTT 80 ms': {'value': 0.9, 'unit': 'x'}},
+                'ours_over_curl': {
+                    'proxy, RTT 80 ms': {'value': 0.3, 'unit': 'x'}},
+                'ours_over_curl_longest_rtt': {'value': 0.3, 'unit': 'x'},
+                'one_object_over_curl': {'value': 1.2, 'unit': 'x'}}})
+        self.assertEqual([
+            ('upload, proxy, RTT 80 ms: ours / swift upload (wall time)',
+             '<= 1.0x', '0.90x', True),
+            ('upload, proxy at the longest RTT: ours / curl -T (transfer)',
+             '<= 0.33x', '0.30x', True),
+            ('  same, proxy, RTT 80 ms', 'info', '0.30x', None),
+            ('upload without proxy: ours as one object / curl -T '
+             '(transfer)', '<= 1.11x', '1.20x', False)],
+            render.target_rows(data['sections']))
+        text = render.render(data)
+        self.assertIn('upload of 268 MB in segments of 32 MiB through '
+                      'wanproxy (25 MB/s per connection), median of 1 '
+                      'rounds\n', text)
+        self.assertIn('| proxy, RTT 80 ms | curl -T (one PUT) | 11.00   | '
+                      '24.4 | 10.50      | 0.50  | 11 MiB   |', text)
+
     def show_run(self):
         return figures(show={
             'params': {}, 'commands': [command('ours', 0.8, 0.9, 1.0)],
