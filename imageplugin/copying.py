@@ -159,10 +159,10 @@ class Copy:
                 f'{self.source_region}: only an active image can be copied')
         return image
 
-    def chosen_method(self, method):
-        """The import method the copy takes, refused where the target
-        cannot."""
-        offered = self.target.import_methods()
+    def chosen_method(self, method, offered):
+        """The import method the copy takes among those ``offered`` by
+        the target (None: it has no interoperable import), refused where
+        the target cannot."""
         if offered is None:
             raise exceptions.CommandError(
                 f'The image service of {self.target_region} has no '
@@ -198,12 +198,12 @@ class Copy:
 
     def run(self, method, name, follow, stream=None, keep_image=False,
             wait=False):
-        """Make the copy; return its import's ``waiting.Outcome``.
+        """Make the copy by ``method`` (``chosen_method``'s); return its
+        import's ``waiting.Outcome``.
 
         ``follow`` is as ``interop.Import.run`` takes it. A copy whose
         bytes differ from the image's is deleted unless ``keep_image``.
         """
-        method = self.chosen_method(method)
         started = self.importer(method)
         outcome = started.run(copied_properties(self.image, name), None,
                               follow, self.say, stream=stream,

@@ -103,8 +103,9 @@ class ObjectStore(http.SessionClient):
     service = 'the object storage'
 
     @classmethod
-    def from_client_manager(cls, instance):
-        """Build the client from osc-lib's ClientManager.
+    def from_client_manager(cls, instance, region_name=None):
+        """Build the client from osc-lib's ClientManager, for region
+        ``region_name`` (default: the profile's).
 
         ``object_store_endpoint_override`` in clouds.yaml wins over the
         catalog, as for every OSC service.
@@ -126,7 +127,7 @@ class ObjectStore(http.SessionClient):
                     'a profile that logs in')
         endpoint = http.catalog_endpoint(
             instance, 'object-store', cls.service,
-            'object_store_endpoint_override')
+            'object_store_endpoint_override', region_name)
         return cls(instance.session, endpoint)
 
     def error_detail(self, response):
@@ -278,6 +279,14 @@ class ObjectStore(http.SessionClient):
 
         done = run.run(segment, whole)
         _check_unchanged(fd, path, before)
+        digests = {digest: whole.hexdigest()} if whole else {}
+        return self._finish_large(target, ranges, done, size, digests)
+
+    def _finish_large(self, target, ranges, done, size, digests):
+        """Write the manifest of the segments ``done`` (name, etag,
+        whether it was stored already) of ``ranges``; return the
+        ``Upload``."""
+        container, name = target.container, target.name
         manifest = [{'path': f'{container}/{segment}', 'etag': etag,
                      'size_bytes': length}
                     for (segment, etag, _), (_, length)
@@ -295,9 +304,90 @@ class ObjectStore(http.SessionClient):
                 'with a segment size of at least the file size (at most '
                 f'{MAX_OBJECT_SIZE // GiB} GiB)')
         slo_etag = _md5(''.join(item['etag'] for item in manifest).encode())
-        digests = {digest: whole.hexdigest()} if whole else {}
         return Upload(container, name, size, slo_etag, len(manifest),
                       reused, digests)
+
+    # Copying from another object storage (another region's)
+
+    def size(self, container, name):
+        """An object's size in bytes (a large object's: all of them)."""
+        response = self.request('HEAD', self.path(container, name),
+                                f'Cannot read {container}/{name}')
+        return int(response.headers.get('Content-Length') or 0)
+
+    def copy_from(self, source, source_container, source_name, container,
+                  name, segment_size=DEFAULT_SEGMENT_SIZE, progress=None,
+                  concurrency=DEFAULT_CONCURRENCY):
+        """Stream an object of ``source`` (another region's
+        ``ObjectStore``) into this store as ``container/name``, never
+        through the local disk.
+
+        Segments are read by ranged GETs and sent ``concurrency`` at a
+        time into a Static Large Object (one PUT when the object fits in
+        one ``segment_size``); each one's MD5 as read is checked against
+        the ETag this store answers. Segment names hold the source
+        object's identity (its ETag, size and last change): the same copy
+        run again sends only the segments still missing. ``progress`` is
+        ``upload``'s. Returns an ``Upload``.
+        """
+        _check_segment_size(segment_size)
+        _check_concurrency(concurrency)
+        where = f'{source_container}/{source_name}'
+        head = source.request('HEAD', source.path(source_container,
+                                                  source_name),
+                              f'Cannot read {where}')
+        size = int(head.headers.get('Content-Length') or 0)
+        identity = object_identity(head.headers)
+        target = _Target(container, name, identity,
+                         self._owned_by(container, name, identity, where))
+
+        def body(offset, length, report=progress, stop=None,
+                 chunk_size=CHUNK_SIZE):
+            return _RemoteRange(source, source_container, source_name,
+                                offset, length, report, stop, chunk_size)
+
+        if size <= segment_size:
+            etag = self._put(target, name, body(0, size),
+                             f'Cannot copy {where} to {container}/{name}')
+            return Upload(container, name, size, etag, 0, 0, {})
+        segment_size = segment_size_for(size, segment_size)
+        ranges = [(offset, min(segment_size, size - offset))
+                  for offset in range(0, size, segment_size)]
+        run = _Run(progress, len(ranges), min(concurrency, len(ranges)))
+
+        def segment(index):
+            offset, length = ranges[index - 1]
+            segment = segment_name(name, identity, segment_size, index)
+            # Its name holds the source's identity, and its MD5 was
+            # checked when it was written: the right size is enough.
+            etag = self._stored_segment(container, segment, length)
+            if etag:
+                LOG.debug('Segment %d of %d already stored: %s', index,
+                          len(ranges), segment)
+                run.report(index, length)
+                return segment, etag, True
+            etag = self._put(
+                target, segment,
+                body(offset, length, run.progress_of(index), run.stopped,
+                     run.chunk_size),
+                f'Cannot copy segment {index} of {len(ranges)} of {where} '
+                f'to {container}/{name}')
+            return segment, etag, False
+
+        return self._finish_large(target, ranges, run.run(segment), size, {})
+
+    def _stored_segment(self, container, segment, length):
+        """The ETag of a stored segment of ``length`` bytes, or None."""
+        try:
+            response = self.request('HEAD', self.path(container, segment),
+                                    f'Cannot check segment {segment}')
+        except http.HTTPError as exc:
+            if exc.http_status == 404:
+                return None
+            raise
+        if response.headers.get('Content-Length') != str(length):
+            return None
+        return _etag(response)
 
     def _stored_etag(self, container, segment, body):
         """The segment's MD5 if the store holds exactly these bytes."""
@@ -390,7 +480,19 @@ class ObjectStore(http.SessionClient):
                 'upload wrote it), so it was left alone')
         large = head is not None and head.headers.get(
             'X-Static-Large-Object', '').lower() == 'true'
-        if large:
+        dynamic = head is not None and head.headers.get('X-Object-Manifest')
+        if dynamic:
+            # A Dynamic Large Object (Rackspace's export writes them): its
+            # segments are the objects under its prefix, deleted when the
+            # prefix is this object's own (``<name>-00001``...).
+            segments_container, _, prefix = urllib.parse.unquote(
+                dynamic).partition('/')
+            if segments_container == container and prefix.startswith(name):
+                for segment in list(self._names(container, prefix)):
+                    if segment != name:
+                        self._delete_quietly(container, segment, action)
+            self._delete_quietly(container, name, action)
+        elif large:
             response = self.request(
                 'DELETE', self.path(container, name), action,
                 params={'multipart-manifest': 'delete'})
@@ -508,6 +610,14 @@ def file_identity(stat_result):
     """
     text = (f'{stat_result.st_dev}:{stat_result.st_ino}:'
             f'{stat_result.st_size}:{stat_result.st_mtime_ns}')
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def object_identity(headers):
+    """``file_identity`` of an object of another store, from its HEAD:
+    its ETag, size and last change name one state of it."""
+    text = (f'{headers.get("Etag", "")}:{headers.get("Content-Length")}:'
+            f'{headers.get("Last-Modified", "")}')
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -756,6 +866,61 @@ class _WholeHasher(threading.Thread):
 
     def hexdigest(self):
         return self.hasher.hexdigest()
+
+
+class _RemoteRange:
+    """Bytes ``offset`` to ``offset + length`` of an object of another
+    store, as a request body: read by a ranged GET while they are sent,
+    ``chunk_size`` at a time. Each iteration reads them anew (keystoneauth
+    sends a request again after a 401) and leaves ``md5`` the MD5 of what
+    went out; ``progress`` and ``stop`` are ``_FileRange``'s.
+    """
+
+    def __init__(self, store, container, name, offset, length,
+                 progress=None, stop=None, chunk_size=CHUNK_SIZE):
+        self.store = store
+        self.container = container
+        self.name = name
+        self.offset = offset
+        self.length = length
+        self.progress = progress
+        self.stop = stop
+        self.chunk_size = chunk_size
+        self.md5 = hashlib.md5(usedforsecurity=False)
+
+    def __len__(self):
+        return self.length
+
+    def __repr__(self):
+        return (f'<{self.length} bytes of {self.container}/{self.name} '
+                f'from {self.offset}>')
+
+    def __iter__(self):
+        self.md5 = hashlib.md5(usedforsecurity=False)
+        where = f'{self.container}/{self.name}'
+        last = self.offset + self.length - 1
+        response = self.store.request(
+            'GET', self.store.path(self.container, self.name),
+            f'Cannot read {where}', stream=True, log=False,
+            headers={'Range': f'bytes={self.offset}-{last}',
+                     'Accept': '*/*'})
+        done = 0
+        try:
+            for chunk in response.iter_content(self.chunk_size):
+                if self.stop is not None and self.stop.is_set():
+                    raise _Stopped(f'{self!r}: interrupted')
+                chunk = chunk[:self.length - done]
+                self.md5.update(chunk)
+                yield chunk
+                done += len(chunk)
+                if self.progress:
+                    self.progress(done)
+        finally:
+            response.close()
+        if done != self.length:
+            raise exceptions.CommandError(
+                f'{where} ended after {self.offset + done} bytes, short of '
+                f'{last + 1}: it changed while it was being copied')
 
 
 class _FileRange:

@@ -272,6 +272,14 @@ def _interop_method(client, refusal, method):
         + (f' (its methods: {", ".join(methods)})' if methods else ''))
 
 
+def _check_container(container):
+    """Refuse a name that Rackspace's export container may not have."""
+    if not container or set(container) & set('/?.'):
+        raise exceptions.CommandError(
+            f'Invalid container name {container!r}: an export '
+            "container's name may not be empty or hold '/', '?' or '.'")
+
+
 def _store_method(parsed_args):
     """The --method asked for; with stores named, interoperable import
     (the tasks API cannot choose stores)."""
@@ -755,10 +763,12 @@ def _listed(task, field):
 class CopyTask(TaskCommand):
     """Copy an image into another region of the cloud.
 
-    The other region's Glance pulls the image itself (glance-download)
-    where it offers that, else the data streams through this client
-    (glance-direct). The copy has the image's name, formats, tags and
-    properties; its hash is compared with the image's.
+    Upstream Glance: the other region's Glance pulls the image itself
+    (glance-download) where it offers that, else the data streams through
+    this client (glance-direct). Rackspace: an export task, the VHD
+    streamed between the regions' Cloud Files, an import task. The copy
+    has the image's name and properties; its checksum is compared with
+    the image's.
     """
 
     def get_parser(self, prog_name):
@@ -773,14 +783,30 @@ class CopyTask(TaskCommand):
                             help="Name of the copy (default: the image's)")
         parser.add_argument(
             '--method', choices=('glance-download', 'glance-direct'),
-            help='"glance-download": the target region reads the image '
-                 'itself; "glance-direct": the data streams through this '
-                 'client (no local disk used); default: glance-download '
-                 'where the target offers it')
+            help='Glance: "glance-download", the target region reads the '
+                 'image itself; "glance-direct", the data streams through '
+                 'this client (no local disk used); default: '
+                 'glance-download where the target offers it')
         parser.add_argument(
             '--keep-image', action='store_true',
             help='Keep the copy when its import fails or its bytes differ '
                  'from the image\'s (default: delete it)')
+        rackspace = parser.add_argument_group('Rackspace (export, transfer, '
+                                              'import)')
+        rackspace.add_argument(
+            '--container', metavar='<container>', default='images',
+            help='Container of both regions\' object storage that the '
+                 'exported VHD goes through, created if missing (default: '
+                 '%(default)s)')
+        rackspace.add_argument(
+            '--keep-upload', action='store_true',
+            help='Keep the exported VHD in both regions once the import '
+                 'has ended (default: delete it)')
+        rackspace.add_argument(
+            '--upload-concurrency', metavar='<count>',
+            type=upload_concurrency,
+            help='Segments of the VHD copied at once between the regions '
+                 '(default: 8)')
         self.add_wait_options(parser)
         return parser
 
@@ -790,22 +816,108 @@ class CopyTask(TaskCommand):
         from imageplugin import limits
 
         limits.checked_name(parsed_args.name)
+        _check_container(parsed_args.container)
         source = self.client
         instance = self.app.client_manager
         target_region = parsed_args.to_region
         source_region = copying.region_of(instance, source.endpoint)
         copying.check_regions(source_region, target_region)
         target = api.TaskAPI.from_client_manager(instance, target_region)
+        image_id = source.find_image_id(parsed_args.image)
+        # Rackspace has no interoperable import, and only its task schema
+        # offers exports.
+        offered = target.import_methods()
+        if offered is None and source.dialect() == 'rackspace':
+            return self.exported_copy(parsed_args, source, source_region,
+                                      target, target_region, image_id)
+        given = [option for option, value in (
+            ('--container', parsed_args.container != 'images'),
+            ('--keep-upload', parsed_args.keep_upload),
+            ('--upload-concurrency', parsed_args.upload_concurrency))
+            if value]
+        if given:
+            raise exceptions.CommandError(
+                f'{given[0]} is for Rackspace, whose copies go through its '
+                'object storage; Glance copies by interoperable import')
         copy = copying.Copy(
-            source, source_region, target, target_region,
-            source.find_image_id(parsed_args.image),
+            source, source_region, target, target_region, image_id,
             instance.interface or 'public', self.say)
         return copy.run(
-            parsed_args.method, parsed_args.name,
+            copy.chosen_method(parsed_args.method, offered),
+            parsed_args.name,
             lambda task, **kwargs: self.followed(
                 task, parsed_args, region=target_region, **kwargs),
             stream=self.progress_stream, keep_image=parsed_args.keep_image,
             wait=parsed_args.wait)
+
+    def exported_copy(self, parsed_args, source, source_region, target,
+                      target_region, image_id):
+        """Rackspace: export, transfer, import (``exportcopy``)."""
+        import time
+
+        from imageplugin import exportcopy
+        from imageplugin import objectstore
+        from imageplugin import waiting
+
+        if parsed_args.method:
+            raise exceptions.CommandError(
+                '--method is for Glance; Rackspace copies by an export '
+                'task, a transfer and an import task')
+        instance = self.app.client_manager
+        copy = exportcopy.ExportCopy(
+            source, objectstore.ObjectStore.from_client_manager(instance),
+            source_region, target,
+            objectstore.ObjectStore.from_client_manager(instance,
+                                                        target_region),
+            target_region, image_id, parsed_args.container, self.say)
+        # --timeout bounds the whole copy, not each wait.
+        timeout = parsed_args.timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
+
+        def follower(get_task, resume_command):
+            def follow(task, recreate=None):
+                left = (None if deadline is None
+                        else max(0.0, deadline - time.monotonic()))
+                return waiting.follow(
+                    get_task, task, self.say, timeout=left,
+                    max_interval=parsed_args.max_poll_interval,
+                    min_interval=waiting.RACKSPACE_MIN_INTERVAL,
+                    progress=self.progress, resume_command=resume_command,
+                    recreate=recreate)
+            return follow
+
+        # The export is always waited for: the transfer needs it.
+        follow_export = follower(source.get_task,
+                                 lambda _: self.copy_again(parsed_args))
+        follow_import = follower(
+            target.get_task,
+            lambda task_id: self.resume_command(task_id, (), target_region))
+        return copy.run(
+            parsed_args.name, follow_export,
+            follow_import if parsed_args.wait
+            else lambda task, **_: waiting.Outcome(task, 0),
+            stream=self.progress_stream,
+            keep_upload=parsed_args.keep_upload,
+            keep_image=parsed_args.keep_image, wait=parsed_args.wait,
+            concurrency=parsed_args.upload_concurrency)
+
+    def copy_again(self, parsed_args):
+        """This copy's command, which goes on from the step it reached."""
+        words = ['openstack']
+        options = self.app.options
+        if getattr(options, 'cloud', None):
+            words += ['--os-cloud', options.cloud]
+        if getattr(options, 'region_name', None):
+            words += ['--os-region-name', options.region_name]
+        words += ['image', 'task', 'copy', parsed_args.image, '--to-region',
+                  parsed_args.to_region, '--container',
+                  parsed_args.container]
+        if parsed_args.name:
+            words += ['--name', parsed_args.name]
+        words += [flag for flag, on in (
+            ('--keep-upload', parsed_args.keep_upload),
+            ('--keep-image', parsed_args.keep_image)) if on]
+        return ' '.join(shlex.quote(word) for word in words + ['--wait'])
 
 
 class ExportTask(TaskCommand):
@@ -829,11 +941,7 @@ class ExportTask(TaskCommand):
 
     def outcome_of(self, parsed_args):
         container = parsed_args.container
-        if not container or set(container) & set('/?.'):
-            raise exceptions.CommandError(
-                f'Invalid container name {container!r}: an export '
-                "container's name may not be empty or hold '/', '?' or "
-                "'.'")
+        _check_container(container)
         client = self.client
         types = client.task_types()
         if types is not None and 'export' not in types:
