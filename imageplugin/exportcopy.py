@@ -51,7 +51,8 @@ class ExportCopy:
         return f'{self.container}/{self.object}'
 
     def run(self, name, follow_export, follow_import, stream=None,
-            keep_upload=False, keep_image=False, wait=False, concurrency=None):
+            keep_upload=False, keep_image=False, wait=False,
+            segment_size=None, concurrency=None):
         """Export, transfer, import; return the ``waiting.Outcome`` of the
         import (or of the export, when that did not succeed).
 
@@ -65,7 +66,7 @@ class ExportCopy:
             return failed
         self.check_export()
         if not self.shared_store:
-            self.transfer(stream, concurrency)
+            self.transfer(stream, segment_size, concurrency)
         from imageplugin import importing
 
         task_input = importing.rackspace_input(
@@ -137,8 +138,9 @@ class ExportCopy:
             self.source_store, self.container, self.object)
         limits.check_rackspace_image(self.where, content, size)
 
-    def transfer(self, stream, concurrency):
+    def transfer(self, stream, segment_size=None, concurrency=None):
         """The exported VHD streamed into the target's object storage."""
+        from imageplugin import objectstore
         from imageplugin import progress
 
         self.target_store.ensure_container(self.container)
@@ -148,8 +150,12 @@ class ExportCopy:
             with progress.ProgressBar(stream, size, label) as bar:
                 copied = self.target_store.copy_from(
                     self.source_store, self.container, self.object,
-                    self.container, self.object, progress=bar,
-                    concurrency=concurrency)
+                    self.container, self.object,
+                    segment_size=(segment_size
+                                  or objectstore.DEFAULT_SEGMENT_SIZE),
+                    progress=bar,
+                    concurrency=(concurrency
+                                 or objectstore.DEFAULT_CONCURRENCY))
         except KeyboardInterrupt:
             self.say(f'Interrupted. {self.resume_note()}')
             raise

@@ -436,10 +436,12 @@ class ObjectStore(http.SessionClient):
                 f'{action}: the object storage answered without an ETag, '
                 'so the upload cannot be verified')
         if stored != sent:
+            # Never left for a resumed upload to take as done.
+            self._delete_quietly(target.container, name, action)
             raise exceptions.CommandError(
                 f'{action}: the object storage stored data with MD5 '
-                f'{stored}, but the file\'s MD5 is {sent}: the data was '
-                'damaged on the way; run the command again')
+                f'{stored}, but the MD5 of what was sent is {sent}: the '
+                'data was damaged on the way; run the command again')
         return sent
 
     # Reading

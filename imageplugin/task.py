@@ -803,6 +803,10 @@ class CopyTask(TaskCommand):
             help='Keep the exported VHD in both regions once the import '
                  'has ended (default: delete it)')
         rackspace.add_argument(
+            '--segment-size', metavar='<size>', type=segment_size,
+            help='Size of the segments the VHD is copied in between the '
+                 'regions; an interrupted copy resumes (default: 256M)')
+        rackspace.add_argument(
             '--upload-concurrency', metavar='<count>',
             type=upload_concurrency,
             help='Segments of the VHD copied at once between the regions '
@@ -833,6 +837,7 @@ class CopyTask(TaskCommand):
         given = [option for option, value in (
             ('--container', parsed_args.container != 'images'),
             ('--keep-upload', parsed_args.keep_upload),
+            ('--segment-size', parsed_args.segment_size),
             ('--upload-concurrency', parsed_args.upload_concurrency))
             if value]
         if given:
@@ -899,6 +904,7 @@ class CopyTask(TaskCommand):
             stream=self.progress_stream,
             keep_upload=parsed_args.keep_upload,
             keep_image=parsed_args.keep_image, wait=parsed_args.wait,
+            segment_size=parsed_args.segment_size,
             concurrency=parsed_args.upload_concurrency)
 
     def copy_again(self, parsed_args):
@@ -912,8 +918,12 @@ class CopyTask(TaskCommand):
         words += ['image', 'task', 'copy', parsed_args.image, '--to-region',
                   parsed_args.to_region, '--container',
                   parsed_args.container]
-        if parsed_args.name:
-            words += ['--name', parsed_args.name]
+        for option, value in (('--name', parsed_args.name),
+                              ('--segment-size', parsed_args.segment_size),
+                              ('--upload-concurrency',
+                               parsed_args.upload_concurrency)):
+            if value:
+                words += [option, str(value)]
         words += [flag for flag, on in (
             ('--keep-upload', parsed_args.keep_upload),
             ('--keep-image', parsed_args.keep_image)) if on]

@@ -3,6 +3,7 @@ member (and the admin) run them against both regions of the local cloud.
 """
 
 import json
+import os
 import uuid
 
 from tests.functional import test_regions
@@ -179,3 +180,39 @@ class TestStores(CopyTestCase):
                            cloud='local-member'),
             'This Glance has a single store: --store and --all-stores need '
             'one with several (enabled_backends)')
+
+
+class TestObjectTransfer(CopyTestCase):
+    """The transfer of a Rackspace copy (``ObjectStore.copy_from``), run
+    between two containers of the local Swift: Rackspace itself is not
+    here to export and import."""
+
+    def setUp(self):
+        super().setUp()
+        self.url = self.cloud['admin_swift_storage_url']
+        self.admin = self.cloud.session('admin')
+        self.containers = [f'copy-{uuid.uuid4().hex[:8]}' for _ in 'ab']
+        for container in self.containers:
+            self.admin.put(f'{self.url}/{container}')
+            self.addCleanup(self.openstack, 'container', 'delete',
+                            '--recursive', container)
+
+    def test_streamed_in_segments_and_resumed(self):
+        from imageplugin import objectstore
+
+        source, target = self.containers
+        data = os.urandom(3 * objectstore.MiB + 512)
+        self.admin.put(f'{self.url}/{source}/disk.vhd', data=data)
+        store = objectstore.ObjectStore(self.admin, self.url)
+        copied = store.copy_from(store, source, 'disk.vhd', target,
+                                 'disk.vhd', segment_size=objectstore.MiB,
+                                 concurrency=3)
+        self.assertEqual((4, 0), (copied.segments, copied.reused))
+        self.assertEqual(data, self.admin.get(
+            f'{self.url}/{target}/disk.vhd').content)
+        # Run again, it finds every segment stored.
+        again = store.copy_from(store, source, 'disk.vhd', target,
+                                'disk.vhd', segment_size=objectstore.MiB)
+        self.assertEqual((4, 4), (again.segments, again.reused))
+        self.assertEqual(data, self.admin.get(
+            f'{self.url}/{target}/disk.vhd').content)
