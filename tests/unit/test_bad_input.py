@@ -103,11 +103,6 @@ CASES = [
      USAGE, "openstack image task import: error: argument "
      "--upload-concurrency: '11' is not a count of segments from 1 to 10 "
      "(see openstack image task import --help)"),
-    ('upload concurrency zero', ('image', 'task', 'import', '--file', 'f',
-                                 '--upload-concurrency', '0'), {}, USAGE,
-     "openstack image task import: error: argument --upload-concurrency: "
-     "'0' is not a count of segments from 1 to 10 (see openstack image "
-     "task import --help)"),
     ('property for Rackspace', ('image', 'task', 'import', '--import-from',
                                 'c/a.vhd', '--disk-format', 'vhd'), {}, 1,
      'An import from <container>/<object> (Rackspace Cloud Images) accepts '
