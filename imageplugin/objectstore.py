@@ -376,6 +376,11 @@ class ObjectStore(http.SessionClient):
 
         return self._finish_large(target, ranges, run.run(segment), size, {})
 
+    def _stored_etag(self, container, segment, body):
+        """The segment's MD5 if the store holds exactly these bytes."""
+        stored = self._stored_segment(container, segment, len(body))
+        return stored if stored and stored == body.md5_from_disk() else None
+
     def _stored_segment(self, container, segment, length):
         """The ETag of a stored segment of ``length`` bytes, or None."""
         try:
@@ -388,20 +393,6 @@ class ObjectStore(http.SessionClient):
         if response.headers.get('Content-Length') != str(length):
             return None
         return _etag(response)
-
-    def _stored_etag(self, container, segment, body):
-        """The segment's MD5 if the store holds exactly these bytes."""
-        try:
-            response = self.request('HEAD', self.path(container, segment),
-                                    f'Cannot check segment {segment}')
-        except http.HTTPError as exc:
-            if exc.http_status == 404:
-                return None
-            raise
-        if response.headers.get('Content-Length') != str(len(body)):
-            return None
-        stored = _etag(response)
-        return stored if stored == body.md5_from_disk() else None
 
     def _write(self, target, name, action, data, params=None):
         """PUT an object of the upload, marked with the file's identity.

@@ -125,6 +125,20 @@ class ShellTestCase(results.ResultAssertions, leaks.LeakCheck,
             return data[start:end]
         return self.requests.get(url, content=answer)
 
+    def read_stage(self, url):
+        """Answer PUTs of ``url`` as Glance's stage does, reading the
+        body while the request is made; returns the requests-mock matcher
+        and the list of bodies received."""
+        received = []
+
+        def stage(request, context):
+            received.append(b''.join(
+                iter(lambda: request.body.read(65536), b'')))
+            context.status_code = 204
+            return ''
+
+        return self.requests.put(url, text=stage), received
+
     def sent_json(self, index=-1):
         return self.requests.request_history[index].json()
 

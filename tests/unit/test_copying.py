@@ -209,16 +209,7 @@ class TestStreamed(CopyTestCase):
         super().setUp()
         self.methods(['glance-direct', 'web-download'])
         self.requests.get(SOURCE_URL + '/file', content=DATA)
-        self.received = []
-
-        def stage(request, context):
-            # Read as the server does, while the request is being made.
-            self.received.append(b''.join(
-                iter(lambda: request.body.read(65536), b'')))
-            context.status_code = 204
-            return ''
-
-        self.staged = self.requests.put(COPY_URL + '/stage', text=stage)
+        self.staged, self.received = self.read_stage(COPY_URL + '/stage')
 
     def test_data_streamed_into_the_stage(self):
         self.copies_seen(copy_image('active', lock=False, checksum=MD5,

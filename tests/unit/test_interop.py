@@ -181,16 +181,7 @@ class TestFile(InteropTestCase):
 
     def setUp(self):
         super().setUp()
-        self.received = []
-
-        def stage(request, context):
-            # Read as the server does, while the request is being made.
-            self.received.append(b''.join(
-                iter(lambda: request.body.read(65536), b'')))
-            context.status_code = 204
-            return ''
-
-        self.staged = self.requests.put(IMAGE_URL + '/stage', text=stage)
+        self.staged, self.received = self.read_stage(IMAGE_URL + '/stage')
         self.data = images.qcow2() + b'data' * 1000
         self.path = files.write_file(self.home, 'cirros.img', self.data)
 
