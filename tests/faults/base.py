@@ -130,15 +130,16 @@ class FaultTestCase(base.FunctionalTestCase):
                 found.append(task_id)
         return found
 
-    def delete_images_named(self, name):
-        """Delete the images a test's tasks made (best effort)."""
-        listed = self.cloud.request('GET', f'{self.glance_v2}/images?name='
+    def delete_images_named(self, name, glance_v2=None):
+        """Delete the images a test's tasks made (best effort), in the
+        Glance at ``glance_v2`` (default: RegionOne's)."""
+        glance_v2 = glance_v2 or self.glance_v2
+        listed = self.cloud.request('GET', f'{glance_v2}/images?name='
                                     f'{urllib.parse.quote(name)}')
         if listed.status_code != 200:
             return
         for image in listed.json()['images']:
-            self.cloud.request('DELETE',
-                               f'{self.glance_v2}/images/{image["id"]}')
+            self.cloud.request('DELETE', f'{glance_v2}/images/{image["id"]}')
 
     # Commands
 

@@ -90,6 +90,8 @@ class TestSecrets(base.FaultTestCase):
     def test_debug_output_of_every_command(self):
         name = self.unique_name()
         self.addCleanup(self.delete_images_named, name)
+        self.addCleanup(self.delete_images_named, name,
+                        self.cloud['glance_two_api_url'])
         self.addCleanup(self.delete_container, name)
         imported = self.openstack(
             '--debug', 'image', 'task', 'import', '--import-from',
@@ -113,7 +115,12 @@ class TestSecrets(base.FaultTestCase):
                  (1, ('--debug', 'image', 'task', 'show',
                       str(uuid.uuid4()))),
                  (1, ('--debug', 'image', 'task', 'import', '--import-from',
-                      self.cloud['failing_sample_url'], '--wait')))))
+                      self.cloud['failing_sample_url'], '--wait')),
+                 # The data streamed through, with both regions' tokens.
+                 (0, ('--debug', 'image', 'task', 'copy',
+                      json.loads(imported.stdout)['image_id'],
+                      '--to-region', 'RegionTwo', '--method',
+                      'glance-direct', '--wait')))))
         shown = self.run_all((0, ('--debug', 'image', 'task', 'show',
                                   task['id'], '-f', 'json')))
 
