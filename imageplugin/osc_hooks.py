@@ -17,12 +17,24 @@ that a release changing one fails a test, loudly, not a user's command.
    command line in one line.
 5. cliff calls ``Command.run``: ours freeze the garbage collector's
    objects there, which spares its walk at interpreter exit.
+6. cliff's ``App.run`` parses the command line with the parser that
+   OSC gave our ``build_option_parser``, then loads every command group
+   through stevedore, which imports the module of each of about 850
+   commands only to file it under its name. When the command line names
+   one of ours, the groups of that run are read as cliff reads them,
+   without the imports; a command that would replace ours after ours is
+   filed, or that cliff would find first on that command line, is still
+   imported (one that fails to import is left out, as before), and the
+   command cliff finds is imported when found.
 
 ``plugin.py`` installs hooks 1 and 2 (they must be in place before OSC
-logs) as filters that import this module only when a record reaches them;
-``task.py`` uses the rest. Module-level imports are the standard library's.
+logs) as filters that import this module only when a record reaches them,
+and hook 6 on the parser, which imports this module only for our command
+lines; ``task.py`` uses the rest. Module-level imports are the standard
+library's.
 """
 
+import functools
 import gc
 import logging
 import re
@@ -124,3 +136,66 @@ class PluginCommand:
 
         parser.error = error
         return parser
+
+
+def load_commands_unimported(caller, parser, options, command_name):
+    """Hook 6: ``caller``, the frame that parsed the command line with
+    ``parser``, is cliff's ``App.run``; from now on its command manager
+    loads groups without importing their modules, for ``command_name``
+    (``image task show``...). Help goes on as before."""
+    app = caller.f_locals.get('self')
+    manager = getattr(app, 'command_manager', None)
+    if (getattr(app, 'parser', None) is not parser or manager is None
+            or getattr(options, 'deferred_help', False)):
+        return
+    manager.load_commands = functools.partial(
+        _load_unimported, manager, command_name)
+
+
+def _load_unimported(manager, command_name, namespace):
+    """cliff's ``CommandManager.load_commands``, whose stevedore manager
+    imports only the commands that could stand for ``command_name``."""
+    # cliff's, loaded already.
+    from cliff import commandmanager
+    import stevedore
+    from stevedore import extension
+
+    def cmd_name(name):
+        return name.replace('_', ' ') if manager.convert_underscores else name
+
+    filed = manager.commands.get(command_name)
+    ours_filed = filed is not None and filed.value.startswith(
+        __name__.partition('.')[0] + '.')
+
+    class Unimported(stevedore.ExtensionManager):
+        def _load_one_plugin(self, ep, *args, **kwargs):
+            # Imported as before: a command that would replace ours, and
+            # one with a longer name that cliff would look for first. One
+            # that fails to import is left out, as before.
+            name = cmd_name(ep.name)
+            if ((name == command_name and ours_filed)
+                    or name.startswith(command_name + ' ')):
+                return super()._load_one_plugin(ep, *args, **kwargs)
+            return extension.Extension(ep.name, ep, None, None)
+
+    # From here on, cliff 4.17's load_commands word for word.
+    log = commandmanager.LOG
+    manager.group_list.append(namespace)
+    for ext in Unimported(namespace):
+        log.debug('found command %r', ext.name)
+        if manager._is_module_ignored(ext.module_name,
+                                      manager.ignored_modules):
+            log.debug('extension found in ignored module %r: skipping',
+                      ext.module_name)
+            continue
+        name = cmd_name(ext.name)
+        if name in manager.commands:
+            log.warning(
+                'found duplicate implementations of the %(name)r command '
+                'in the following modules: %(modules)s: this is likely '
+                'programmer error and should be reported as a bug to the '
+                'relevant project(s)',
+                {'name': name,
+                 'modules': ', '.join([manager.commands[name].value,
+                                       ext.entry_point.value])})
+        manager.commands[name] = ext.entry_point
