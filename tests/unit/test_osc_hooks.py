@@ -10,6 +10,7 @@ import logging
 import sys
 from unittest import mock
 
+from cliff import command as cliff_command
 from cliff import commandmanager
 import fixtures
 from oslo_utils import strutils
@@ -293,3 +294,49 @@ class TestCommandsReadUnimported(base.ShellTestCase):
             group='openstack.image_tasks.v2')}
         self.assertEqual({f'image_task_{word}'
                           for word in plugin.COMMAND_WORDS}, names)
+
+
+class TestEpilogWhenShown(base.ShellTestCase):
+    """Hook 7: cliff's epilog, made when the help is shown."""
+
+    def commands(self):
+        return [ep.load() for ep in importlib.metadata.entry_points(
+            group='openstack.image_tasks.v2')]
+
+    def test_a_run_maps_no_distribution(self):
+        spy = self.useFixture(fixtures.MockPatch(
+            'cliff.command._get_distribution_for_module',
+            wraps=cliff_command._get_distribution_for_module)).mock
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
+                          json={'id': base.TASK_ID, 'status': 'success'})
+        self.assertSucceeds(self.openstack('image', 'task', 'show',
+                                           base.TASK_ID))
+        spy.assert_not_called()
+
+    def test_the_help_is_cliffs(self):
+        from openstackclient import shell
+
+        app = shell.OpenStackShell()
+        for cls in self.commands():
+            prog = 'openstack image task x'
+            shown = cls(app, None).get_parser(prog).format_help()
+            with mock.patch.object(osc_hooks.PluginCommand, 'get_epilog',
+                                   cliff_command.Command.get_epilog):
+                cliffs = cls(app, None).get_parser(prog)
+            self.assertIn('This command is provided by the imageplugin '
+                          'plugin.', cliffs.epilog)
+            self.assertEqual(cliffs.format_help(), shown)
+
+    def test_help_shows_the_epilog(self):
+        result = self.openstack('image', 'task', 'show', '--help')
+        self.assertSucceeds(result)
+        self.assertTrue(result.stdout.endswith(
+            '\nThis command is provided by the imageplugin plugin.\n'),
+            result.stdout[-200:])
+
+    def test_the_sphinx_extension_reads_the_epilog(self):
+        # cliff.sphinxext makes commands with no app, and reads
+        # parser.epilog.
+        for cls in self.commands():
+            self.assertIn('imageplugin plugin',
+                          cls(None, None).get_parser('x').epilog)
