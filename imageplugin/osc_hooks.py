@@ -21,11 +21,12 @@ that a release changing one fails a test, loudly, not a user's command.
    OSC gave our ``build_option_parser``, then loads every command group
    through stevedore, which imports the module of each of about 850
    commands only to file it under its name. When the command line names
-   one of ours, the groups of that run are read as cliff reads them,
-   without the imports; a command that would replace ours after ours is
-   filed, or that cliff would find first on that command line, is still
-   imported (one that fails to import is left out, as before), and the
-   command cliff finds is imported when found.
+   one of ours, the groups of that run are read by cliff's own code with
+   a stevedore manager that skips the imports; a command that would
+   replace ours after ours is filed, or that cliff would find first on
+   that command line, is still imported (one that fails to import is
+   left out, as before), and the command cliff finds is imported when
+   found.
 7. cliff's ``Command.get_parser`` makes the epilog of the help ("This
    command is provided by the imageplugin plugin.") when it builds the
    parser, which maps every installed distribution to its packages
@@ -43,6 +44,7 @@ import gc
 import logging
 import re
 import sys
+import types
 
 # Options that carry a secret, and argparse's abbreviations of them (a
 # pattern, compiled on first use).
@@ -176,9 +178,10 @@ def load_commands_unimported(caller, parser, options, command_name):
 
 
 def _load_unimported(manager, command_name, namespace):
-    """cliff's ``CommandManager.load_commands``, whose stevedore manager
-    imports only the commands that could stand for ``command_name``."""
-    # cliff's, loaded already.
+    """cliff's own ``CommandManager.load_commands``, with a stevedore
+    manager that imports only the commands that could stand for
+    ``command_name``."""
+    # cliff's and stevedore's, loaded already.
     from cliff import commandmanager
     import stevedore
     from stevedore import extension
@@ -186,9 +189,8 @@ def _load_unimported(manager, command_name, namespace):
     def cmd_name(name):
         return name.replace('_', ' ') if manager.convert_underscores else name
 
-    filed = manager.commands.get(command_name)
-    ours_filed = filed is not None and filed.value.startswith(
-        __name__.partition('.')[0] + '.')
+    filed = getattr(manager.commands.get(command_name), 'value', '')
+    ours_filed = filed.startswith(__name__.partition('.')[0] + '.')
 
     class Unimported(stevedore.ExtensionManager):
         def _load_one_plugin(self, ep, *args, **kwargs):
@@ -201,24 +203,12 @@ def _load_unimported(manager, command_name, namespace):
                 return super()._load_one_plugin(ep, *args, **kwargs)
             return extension.Extension(ep.name, ep, None, None)
 
-    # From here on, cliff 4.17's load_commands word for word.
-    log = commandmanager.LOG
-    manager.group_list.append(namespace)
-    for ext in Unimported(namespace):
-        log.debug('found command %r', ext.name)
-        if manager._is_module_ignored(ext.module_name,
-                                      manager.ignored_modules):
-            log.debug('extension found in ignored module %r: skipping',
-                      ext.module_name)
-            continue
-        name = cmd_name(ext.name)
-        if name in manager.commands:
-            log.warning(
-                'found duplicate implementations of the %(name)r command '
-                'in the following modules: %(modules)s: this is likely '
-                'programmer error and should be reported as a bug to the '
-                'relevant project(s)',
-                {'name': name,
-                 'modules': ', '.join([manager.commands[name].value,
-                                       ext.entry_point.value])})
-        manager.commands[name] = ext.entry_point
+    # cliff makes its manager with stevedore.ExtensionManager(namespace),
+    # and files each extension's name and entry point.
+    cliffs = commandmanager.stevedore
+    commandmanager.stevedore = types.SimpleNamespace(
+        ExtensionManager=Unimported)
+    try:
+        type(manager).load_commands(manager, namespace)
+    finally:
+        commandmanager.stevedore = cliffs
