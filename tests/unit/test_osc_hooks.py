@@ -253,8 +253,8 @@ class TestCommandsReadUnimported(base.ShellTestCase):
         self.useFixture(fixtures.MockPatchObject(logger, 'filters', []))
         for command_name in ('image task show', 'image task list',
                              'image task import'):
-            cliffs = commandmanager.CommandManager()
-            ours = commandmanager.CommandManager()
+            cliffs = commandmanager.CommandManager(None)
+            ours = commandmanager.CommandManager(None)
             for group in _command_groups():
                 cliffs.load_commands(group)
             cliffs_warnings = [r.getMessage() for r in records]
@@ -271,7 +271,7 @@ class TestCommandsReadUnimported(base.ShellTestCase):
             self.assertGreater(len(ours.commands), 500)
 
     def test_a_command_that_replaces_ours_is_imported(self):
-        manager = commandmanager.CommandManager()
+        manager = commandmanager.CommandManager(None)
         osc_hooks._load_unimported(manager, 'image task show',
                                    'openstack.image_tasks.v2')
         imported = []
