@@ -74,20 +74,32 @@ def main():
     from osc_lib import shell as osc_lib_shell
 
     groups = []
-    original_load = commandmanager.CommandManager.load_commands
+    loading = []
 
-    def load_commands(self, namespace):
-        before, modules = time.monotonic(), len(sys.modules)
-        count = len(self.commands)
-        try:
-            return original_load(self, namespace)
-        finally:
-            groups.append({'group': namespace,
-                           'ms': (time.monotonic() - before) * 1000,
-                           'commands': len(self.commands) - count,
-                           'new_modules': len(sys.modules) - modules})
+    def timed_group(original):
+        # OSC loads its groups with add_command_group, which calls
+        # load_commands (the plugin's own for its commands, hook 6 of
+        # imageplugin.osc_hooks); the shell's constructor calls
+        # load_commands.  Each group is counted once.
+        def wrapper(self, namespace):
+            if loading:
+                return original(self, namespace)
+            loading.append(namespace)
+            before, modules = time.monotonic(), len(sys.modules)
+            count = len(self.commands)
+            try:
+                return original(self, namespace)
+            finally:
+                loading.pop()
+                groups.append({'group': namespace,
+                               'ms': (time.monotonic() - before) * 1000,
+                               'commands': len(self.commands) - count,
+                               'new_modules': len(sys.modules) - modules})
+        return wrapper
 
-    commandmanager.CommandManager.load_commands = load_commands
+    for name in ('load_commands', 'add_command_group'):
+        setattr(commandmanager.CommandManager, name, timed_group(
+            getattr(commandmanager.CommandManager, name)))
 
     def wrap(cls, name, label):
         original = getattr(cls, name)

@@ -276,7 +276,11 @@ def phases_notes(section):
     ours = groups['ours']
     yield ('phases: cliff loads (imports) every command of every group: '
            f'{groups["commands"]} commands, {groups["modules"]} modules on '
-           'an `image task show`; our group: '
+           "core's `image task show`"
+           + (f'; ours reads them without importing: '
+              f'{groups["modules_ours"]} modules'
+              if 'modules_ours' in groups else '')
+           + '; our group: '
            + (f'{ours["modules"]} modules, {ours["seconds"] * MS:.1f} ms'
               if ours else 'not loaded')
            + '; modules our take_action imported: '

@@ -5,17 +5,19 @@ that is its job, so that a user never meets the change first.
 """
 
 import gc
+import importlib.metadata
 import logging
 import sys
 from unittest import mock
 
+from cliff import command as cliff_command
 from cliff import commandmanager
 import fixtures
 from oslo_utils import strutils
 import testtools
 
 from imageplugin import osc_hooks
-from imageplugin import plugin  # noqa: F401 (installs hooks 1 and 2)
+from imageplugin import plugin  # installs hooks 1 and 2
 from tests.unit import base
 
 
@@ -168,3 +170,173 @@ class TestParserAndRun(base.ShellTestCase):
         self.requests.get(base.TASKS_URL, json={'tasks': []})
         self.assertSucceeds(self.openstack('image', 'task', 'list'))
         freeze.assert_called_once_with()
+
+
+def _command_groups():
+    """Every group of commands installed for ``openstack``, in a fixed
+    order ('openstack.cli.extension' names plugins, not commands)."""
+    groups = {group for group in importlib.metadata.entry_points().groups
+              if group.startswith('openstack.')}
+    groups -= {'openstack.cli.base', 'openstack.cli.extension'}
+    return sorted(groups)
+
+
+class TestCommandsReadUnimported(base.ShellTestCase):
+    """Hook 6: for our command lines, the command groups are read as cliff
+    reads them, without importing every command's module."""
+
+    def run_shell(self, *args):
+        """Run the shell; return (result, the namespaces loaded, the entry
+        points imported)."""
+        loaded, imported = [], []
+        original_load = commandmanager.CommandManager.load_commands
+        original_import = importlib.metadata.EntryPoint.load
+
+        def load_commands(manager, namespace):
+            loaded.append(namespace)
+            return original_load(manager, namespace)
+
+        def load(ep):
+            # Not the group of OSC's own commands (help, complete ...),
+            # which the shell's constructor loads.
+            if ep.group in groups and ep.group != 'openstack.cli':
+                imported.append(ep.value)
+            return original_import(ep)
+
+        groups = _command_groups()
+        self.useFixture(fixtures.MockPatchObject(
+            commandmanager.CommandManager, 'load_commands', load_commands))
+        self.useFixture(fixtures.MockPatchObject(
+            importlib.metadata.EntryPoint, 'load', load))
+        return self.openstack(*args), loaded, imported
+
+    def test_our_command_imports_no_other_command(self):
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
+                          json={'id': base.TASK_ID, 'status': 'success'})
+        result, loaded, imported = self.run_shell(
+            'image', 'task', 'show', base.TASK_ID)
+        self.assertSucceeds(result)
+        # Every group read by cliff's load_commands, and only our command
+        # imported (when cliff found it).
+        self.assertIn('openstack.image.v2', loaded)
+        self.assertIn('openstack.image_tasks.v2', loaded)
+        self.assertEqual(['imageplugin.task:ShowTask'], imported)
+
+    def test_other_commands_load_every_group_as_before(self):
+        # An abbreviation that cliff accepts: not one of our command
+        # lines, so every group is loaded as before.
+        result, loaded, imported = self.run_shell('image', 'task', 'sho')
+        self.assertIn('openstack.image.v2', loaded)
+        self.assertIn('openstack.image_tasks.v2', loaded)
+        self.assertIn('openstackclient.image.v2.image:ListImage', imported)
+
+    def test_help_for_our_command_loads_every_group_as_before(self):
+        result, loaded, _ = self.run_shell('image', 'task', 'show',
+                                           '--help')
+        self.assertSucceeds(result)
+        self.assertIn('openstack.image.v2', loaded)
+
+    def test_the_parser_is_left_as_it_was(self):
+        from openstackclient import shell
+
+        app = shell.OpenStackShell()
+        self.assertIn('parse_known_args', vars(app.parser))
+        app.parser.parse_known_args(['module', 'list'])
+        self.assertNotIn('parse_known_args', vars(app.parser))
+
+    def test_groups_are_read_as_cliff_reads_them(self):
+        # Every group installed, with cliff's warnings: the same commands
+        # in the same order, filed under the same entry points.
+        records = self.useFixture(LogRecords('cliff.commandmanager',
+                                             logging.WARNING)).records
+        logger = logging.getLogger('cliff.commandmanager')
+        self.useFixture(fixtures.MockPatchObject(logger, 'filters', []))
+        for command_name in ('image task show', 'image task list',
+                             'image task import'):
+            cliffs = commandmanager.CommandManager(None)
+            ours = commandmanager.CommandManager(None)
+            for group in _command_groups():
+                cliffs.load_commands(group)
+            cliffs_warnings = [r.getMessage() for r in records]
+            del records[:]
+            for group in _command_groups():
+                osc_hooks._load_unimported(ours, command_name, group)
+            self.assertEqual(cliffs_warnings,
+                             [r.getMessage() for r in records])
+            del records[:]
+            self.assertEqual(cliffs.group_list, ours.group_list)
+            self.assertEqual(
+                [(name, ep.value) for name, ep in cliffs.commands.items()],
+                [(name, ep.value) for name, ep in ours.commands.items()])
+            self.assertGreater(len(ours.commands), 500)
+
+    def test_a_command_that_replaces_ours_is_imported(self):
+        manager = commandmanager.CommandManager(None)
+        osc_hooks._load_unimported(manager, 'image task show',
+                                   'openstack.image_tasks.v2')
+        imported = []
+        original_import = importlib.metadata.EntryPoint.load
+
+        def load(ep):
+            if ep.group == 'openstack.image.v2':
+                imported.append(ep.value)
+            return original_import(ep)
+
+        self.useFixture(fixtures.MockPatchObject(
+            importlib.metadata.EntryPoint, 'load', load))
+        osc_hooks._load_unimported(manager, 'image task show',
+                                   'openstack.image.v2')
+        self.assertEqual(['openstackclient.image.v2.task:ShowTask'],
+                         imported)
+
+    def test_our_command_words_are_our_entry_points(self):
+        names = {ep.name for ep in importlib.metadata.entry_points(
+            group='openstack.image_tasks.v2')}
+        self.assertEqual({f'image_task_{word}'
+                          for word in plugin.COMMAND_WORDS}, names)
+
+
+class TestEpilogWhenShown(base.ShellTestCase):
+    """Hook 7: cliff's epilog, made when the help is shown."""
+
+    def commands(self):
+        return [ep.load() for ep in importlib.metadata.entry_points(
+            group='openstack.image_tasks.v2')]
+
+    def test_a_run_maps_no_distribution(self):
+        spy = self.useFixture(fixtures.MockPatch(
+            'cliff.command._get_distribution_for_module',
+            wraps=cliff_command._get_distribution_for_module)).mock
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
+                          json={'id': base.TASK_ID, 'status': 'success'})
+        self.assertSucceeds(self.openstack('image', 'task', 'show',
+                                           base.TASK_ID))
+        spy.assert_not_called()
+
+    def test_the_help_is_cliffs(self):
+        from openstackclient import shell
+
+        app = shell.OpenStackShell()
+        for cls in self.commands():
+            prog = 'openstack image task x'
+            shown = cls(app, None).get_parser(prog).format_help()
+            with mock.patch.object(osc_hooks.PluginCommand, 'get_epilog',
+                                   cliff_command.Command.get_epilog):
+                cliffs = cls(app, None).get_parser(prog)
+            self.assertIn('This command is provided by the imageplugin '
+                          'plugin.', cliffs.epilog)
+            self.assertEqual(cliffs.format_help(), shown)
+
+    def test_help_shows_the_epilog(self):
+        result = self.openstack('image', 'task', 'show', '--help')
+        self.assertSucceeds(result)
+        self.assertTrue(result.stdout.endswith(
+            '\nThis command is provided by the imageplugin plugin.\n'),
+            result.stdout[-200:])
+
+    def test_the_sphinx_extension_reads_the_epilog(self):
+        # cliff.sphinxext makes commands with no app, and reads
+        # parser.epilog.
+        for cls in self.commands():
+            self.assertIn('imageplugin plugin',
+                          cls(None, None).get_parser('x').epilog)
