@@ -57,16 +57,18 @@ def size_argument(text):
 
 
 def with_keystoneauth():
-    """Run again under the openstack command's venv if ours lacks it."""
-    try:
-        import keystoneauth1  # noqa: F401
-    except ImportError:
+    """Run again under the openstack command's venv if ours lacks what
+    the uploads need (openstacksdk, keystoneauth1: the bench tox env has
+    only the latter)."""
+    import importlib.util
+
+    if importlib.util.find_spec('openstack') is None:
         openstack = os.environ.get('IMAGEPLUGIN_BENCH_OPENSTACK')
         python = openstack and os.path.join(os.path.dirname(openstack),
                                             'python')
         if not python or not os.path.exists(python):
             raise SystemExit('Run this with the plugin\'s venv: '
-                             'keystoneauth1 is missing') from None
+                             'openstacksdk is missing')
         os.execv(python, [python] + sys.argv)  # noqa: S606 (no shell)
 
 

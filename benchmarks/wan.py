@@ -117,9 +117,10 @@ def main():
         path, container, name, seg, count = args.child_ours
         return child_ours(path, container, name, int(seg), int(count))
     args.concurrency = [int(c) for c in args.concurrency.split(',') if c]
-    os.environ.setdefault('OS_CLIENT_CONFIG_FILE', upload.LOCAL_CLOUDS_YAML)
-    args.os_cloud, args.url = 'local-admin', None
     upload.with_keystoneauth()
+    os.environ.setdefault('OS_CLIENT_CONFIG_FILE',
+                          upload.local_clouds_yaml() or '')
+    args.os_cloud, args.url = 'local-admin', None
     sys.path.insert(0, upload.REPO)
     from imageplugin import objectstore
 
