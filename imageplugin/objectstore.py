@@ -248,7 +248,7 @@ class ObjectStore(http.SessionClient):
 
     def _upload_large(self, target, fd, path, before, segment_size,
                       progress, digest, concurrency):
-        container, name = target.container, target.name
+        container = target.container
         size = before.st_size
         segment_size = segment_size_for(size, segment_size)
         ranges = [(offset, min(segment_size, size - offset))
@@ -257,26 +257,18 @@ class ObjectStore(http.SessionClient):
         whole = _WholeHasher(fd, path, ranges, digest, run) if digest \
             else None
 
-        def segment(index):
-            offset, length = ranges[index - 1]
-            segment = segment_name(name, target.identity, segment_size,
-                                   index)
-            body = _FileRange(fd, path, offset, length,
+        def body(index, offset, length):
+            return _FileRange(fd, path, offset, length,
                               run.progress_of(index), stop=run.stopped,
                               chunk_size=run.chunk_size,
                               read_ahead=run.read_ahead)
-            etag = self._stored_etag(container, segment, body)
-            if etag:
-                LOG.debug('Segment %d of %d already stored: %s', index,
-                          len(ranges), segment)
-                run.report(index, length)
-                return segment, etag, True
-            etag = self._put(
-                target, segment, body,
-                f'Cannot upload segment {index} of {len(ranges)} of '
-                f'{path} to {container}/{name}')
-            return segment, etag, False
 
+        segment = self._segment_sender(
+            target, ranges, segment_size, run, body,
+            lambda segment, data: self._stored_etag(container, segment,
+                                                    data),
+            lambda index: f'upload segment {index} of {len(ranges)} of '
+                          f'{path}')
         done = run.run(segment, whole)
         _check_unchanged(fd, path, before)
         digests = {digest: whole.hexdigest()} if whole else {}
@@ -355,26 +347,45 @@ class ObjectStore(http.SessionClient):
                   for offset in range(0, size, segment_size)]
         run = _Run(progress, len(ranges), min(concurrency, len(ranges)))
 
-        def segment(index):
-            offset, length = ranges[index - 1]
-            segment = segment_name(name, identity, segment_size, index)
+        segment = self._segment_sender(
+            target, ranges, segment_size, run,
+            lambda index, offset, length: body(
+                offset, length, run.progress_of(index), run.stopped,
+                run.chunk_size),
             # Its name holds the source's identity, and its MD5 was
             # checked when it was written: the right size is enough.
-            etag = self._stored_segment(container, segment, length)
+            lambda segment, data: self._stored_segment(container, segment,
+                                                       len(data)),
+            lambda index: f'copy segment {index} of {len(ranges)} of '
+                          f'{where}')
+        return self._finish_large(target, ranges, run.run(segment), size, {})
+
+    def _segment_sender(self, target, ranges, segment_size, run, body,
+                        stored, action):
+        """``send(index)`` for ``_Run.run``: segment ``index`` of
+        ``ranges`` sent unless ``stored(segment, body)`` finds its ETag in
+        the store already. ``body(index, offset, length)`` makes its
+        request body; ``action(index)`` ("upload segment 2 of 4 of x")
+        names it in errors. Each gives (segment name, ETag, whether it was
+        stored already)."""
+        container, name = target.container, target.name
+
+        def send(index):
+            offset, length = ranges[index - 1]
+            segment = segment_name(name, target.identity, segment_size,
+                                   index)
+            data = body(index, offset, length)
+            etag = stored(segment, data)
             if etag:
                 LOG.debug('Segment %d of %d already stored: %s', index,
                           len(ranges), segment)
                 run.report(index, length)
                 return segment, etag, True
-            etag = self._put(
-                target, segment,
-                body(offset, length, run.progress_of(index), run.stopped,
-                     run.chunk_size),
-                f'Cannot copy segment {index} of {len(ranges)} of {where} '
-                f'to {container}/{name}')
+            etag = self._put(target, segment, data,
+                             f'Cannot {action(index)} to '
+                             f'{container}/{name}')
             return segment, etag, False
-
-        return self._finish_large(target, ranges, run.run(segment), size, {})
+        return send
 
     def _stored_etag(self, container, segment, body):
         """The segment's MD5 if the store holds exactly these bytes."""
