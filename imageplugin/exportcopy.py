@@ -151,8 +151,7 @@ class ExportCopy:
                 copied = self.target_store.copy_from(
                     self.source_store, self.container, self.object,
                     self.container, self.object,
-                    segment_size=(segment_size
-                                  or objectstore.DEFAULT_SEGMENT_SIZE),
+                    segment_size=segment_size,
                     progress=bar,
                     concurrency=(concurrency
                                  or objectstore.DEFAULT_CONCURRENCY))

@@ -95,8 +95,9 @@ class FileImport:
         self.store = store
         self.rackspace = rackspace
         self.container = args.container
-        self.segment_size = (args.segment_size
-                             or objectstore.DEFAULT_SEGMENT_SIZE)
+        self.segment_size = (args.segment_size or
+                             objectstore.default_segment_size(
+                                 local.image.size))
         self.import_from_format = args.import_from_format
         self.keep_upload = args.keep_upload
         self.wait = args.wait

@@ -42,8 +42,14 @@ GiB = 1024 ** 3
 MAX_OBJECT_SIZE = 5 * GiB
 MAX_SEGMENTS = 1000
 MIN_SEGMENT_SIZE = 1 * MiB
-# Small enough that an interrupted upload loses little, big enough that
-# a 160 GiB image stays far below MAX_SEGMENTS.
+# Without a chosen segment size, a file is cut into as many segments as
+# go up at once by default (DEFAULT_CONCURRENCY), of at least
+# MIN_DEFAULT_SEGMENT_SIZE (fewer requests for a small file) and at most
+# DEFAULT_SEGMENT_SIZE: small enough that an interrupted upload loses
+# little, big enough that a 160 GiB image stays far below MAX_SEGMENTS.
+# Through an emulated WAN (20 or 80 ms, 25 MB/s per connection), a 1 GiB
+# file went up in 6.5 s in 8 segments of 128 MiB, 12 s in 4 of 256 MiB.
+MIN_DEFAULT_SEGMENT_SIZE = 32 * MiB
 DEFAULT_SEGMENT_SIZE = 256 * MiB
 # Bytes per disk read and per socket send. Against 16 KiB sends (what
 # urllib3 does with a file object) 1 MiB sends were 40% faster on
@@ -177,13 +183,14 @@ class ObjectStore(http.SessionClient):
 
     # Uploads
 
-    def upload(self, container, name, path,
-               segment_size=DEFAULT_SEGMENT_SIZE, progress=None,
+    def upload(self, container, name, path, segment_size=None,
+               progress=None,
                identity=None, digest=None, concurrency=DEFAULT_CONCURRENCY):
         """Upload the file at ``path`` as ``container/name``.
 
-        Files over ``segment_size`` bytes become Static Large Objects,
-        whose segments go up ``concurrency`` at a time.
+        Files over ``segment_size`` bytes (``default_segment_size`` if
+        None) become Static Large Objects, whose segments go up
+        ``concurrency`` at a time.
         ``progress(done)`` hears the bytes done so far after each chunk
         (from one thread at a time). ``identity`` is the
         ``file_identity`` the caller named the upload after (a file that
@@ -191,12 +198,13 @@ class ObjectStore(http.SessionClient):
         ``sha512``) of the whole file to compute while it is read, for
         ``Upload.digests``. Returns an ``Upload``.
         """
-        _check_segment_size(segment_size)
         _check_concurrency(concurrency)
         with open(path, 'rb', buffering=0) as file:
             fd = file.fileno()
             before = os.fstat(fd)
             size = before.st_size
+            segment_size = segment_size or default_segment_size(size)
+            _check_segment_size(segment_size)
             if identity is None:
                 identity = file_identity(before)
             elif identity != file_identity(before):
@@ -307,7 +315,7 @@ class ObjectStore(http.SessionClient):
         return int(response.headers.get('Content-Length') or 0)
 
     def copy_from(self, source, source_container, source_name, container,
-                  name, segment_size=DEFAULT_SEGMENT_SIZE, progress=None,
+                  name, segment_size=None, progress=None,
                   concurrency=DEFAULT_CONCURRENCY):
         """Stream an object of ``source`` (another region's
         ``ObjectStore``) into this store as ``container/name``, never
@@ -315,19 +323,22 @@ class ObjectStore(http.SessionClient):
 
         Segments are read by ranged GETs and sent ``concurrency`` at a
         time into a Static Large Object (one PUT when the object fits in
-        one ``segment_size``); each one's MD5 as read is checked against
-        the ETag this store answers. Segment names hold the source
-        object's identity (its ETag, size and last change): the same copy
-        run again sends only the segments still missing. ``progress`` is
-        ``upload``'s. Returns an ``Upload``.
+        one ``segment_size``, ``default_segment_size`` if None); each
+        one's MD5 as read is checked against the ETag this store
+        answers. Segment names hold the source object's identity (its
+        ETag, size and last change): the same copy run again sends only
+        the segments still missing. ``progress`` is ``upload``'s.
+        Returns an ``Upload``.
         """
-        _check_segment_size(segment_size)
+        if segment_size is not None:
+            _check_segment_size(segment_size)
         _check_concurrency(concurrency)
         where = f'{source_container}/{source_name}'
         head = source.request('HEAD', source.path(source_container,
                                                   source_name),
                               f'Cannot read {where}')
         size = int(head.headers.get('Content-Length') or 0)
+        segment_size = segment_size or default_segment_size(size)
         identity = object_identity(head.headers)
         target = _Target(container, name, identity,
                          self._owned_by(container, name, identity, where))
@@ -580,6 +591,18 @@ class ObjectStore(http.SessionClient):
                              .encode(), hashlib.sha256).hexdigest()
         return url + '?' + urllib.parse.urlencode(
             {'temp_url_sig': signature, 'temp_url_expires': expires})
+
+
+def default_segment_size(size):
+    """The segment size for a file of ``size`` bytes when none is chosen.
+
+    From the size alone, so that a resumed upload (even at another
+    concurrency) cuts the file as the interrupted one did.
+    """
+    per_segment = -(-size // DEFAULT_CONCURRENCY)
+    per_segment = -(-per_segment // MiB) * MiB
+    return max(MIN_DEFAULT_SEGMENT_SIZE,
+               min(DEFAULT_SEGMENT_SIZE, per_segment))
 
 
 def segment_size_for(size, segment_size):

@@ -425,7 +425,8 @@ class ImportTask(TaskCommand):
         upload.add_argument(
             '--segment-size', metavar='<size>', type=segment_size,
             help='Files larger than this are uploaded in segments of this '
-                 'size, and an interrupted upload resumes (default: 256M)')
+                 'size, and an interrupted upload resumes (default: the '
+                 'file in 8 segments of 32M to 256M)')
         upload.add_argument(
             '--upload-concurrency', metavar='<count>',
             type=upload_concurrency,
@@ -805,7 +806,8 @@ class CopyTask(TaskCommand):
         rackspace.add_argument(
             '--segment-size', metavar='<size>', type=segment_size,
             help='Size of the segments the VHD is copied in between the '
-                 'regions; an interrupted copy resumes (default: 256M)')
+                 'regions; an interrupted copy resumes (default: the VHD in '
+                 '8 segments of 32M to 256M)')
         rackspace.add_argument(
             '--upload-concurrency', metavar='<count>',
             type=upload_concurrency,

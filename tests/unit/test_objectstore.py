@@ -358,6 +358,42 @@ class TestLargeObject(StoreTestCase):
                          'segments of 5 GiB', str(error))
 
 
+class TestDefaultSegmentSize(StoreTestCase):
+    """Without a segment size, a file goes up in as many segments as are
+    sent at once, of 32 to 256 MiB."""
+
+    def test_from_the_size_alone(self):
+        size_for = objectstore.default_segment_size
+        self.assertEqual(32 * MiB, size_for(1))
+        self.assertEqual(32 * MiB, size_for(256 * MiB))
+        self.assertEqual(128 * MiB, size_for(objectstore.GiB))
+        # Rounded up to whole MiB: never a ninth, tiny segment.
+        self.assertEqual(129 * MiB, size_for(objectstore.GiB + 1))
+        self.assertEqual(256 * MiB, size_for(2 * objectstore.GiB + 1))
+        self.assertEqual(256 * MiB, size_for(160 * objectstore.GiB))
+
+    def test_small_file_is_one_object(self):
+        path = self.write('disk.raw', b'x' * MiB)
+        upload = self.store.upload('images', 'disk.raw', path)
+        self.assertEqual(0, upload.segments)
+        self.assertEqual(['disk.raw'],
+                         [name for _, name, _, _ in self.swift.puts()])
+
+    def test_larger_file_is_cut_the_same_way_at_any_concurrency(self):
+        self.large_file(32 * MiB + 1)
+        upload = self.store.upload('images', 'disk.raw', self.path)
+        self.assertEqual(2, upload.segments)
+        self.assertEqual(
+            [32 * MiB, 1],
+            sorted((int(request.headers['Content-Length'])
+                    for _, name, _, request in self.swift.puts()
+                    if name != 'disk.raw'), reverse=True))
+        del self.swift.containers['images']['disk.raw']
+        resumed = self.store.upload('images', 'disk.raw', self.path,
+                                    concurrency=1)
+        self.assertEqual(2, resumed.reused)
+
+
 class TestConcurrentSegments(StoreTestCase):
     """Segments sent several at once: same objects, checks and resume."""
 
