@@ -16,6 +16,7 @@ from localcloud.common import token_expiration
 from localcloud.files import locked
 from localcloud.identity import seed
 from localcloud.net import http
+from localcloud.outputs import refresh_outputs
 from localcloud.outputs import service_url
 from localcloud.outputs import summary
 from localcloud.outputs import update_cloud_json
@@ -127,8 +128,10 @@ def cmd_up(args):
     cloud = Cloud()
     with locked(os.path.join(cloud.run_dir, 'lock')):
         state = running(cloud)
-        if all(state.values()) and all(healthy(cloud, n) for n in PROCESSES):
-            log('local cloud already running; nothing to do.')
+        if (all(state.values()) and all(healthy(cloud, n) for n in PROCESSES)
+                and refresh_outputs(cloud)):
+            log('local cloud already running; clouds.yaml and cloud.json '
+                'written again.')
             summary(cloud)
             return 0
         if any(state.values()):

@@ -139,6 +139,21 @@ def write_outputs(cloud, project_ids):
                mode=0o600)
 
 
+def refresh_outputs(cloud):
+    """Write clouds.yaml and cloud.json again for a running cloud, with
+    the project ids its cloud.json holds: what this checkout writes
+    (new profiles, new keys) without a restart. False if that file does
+    not hold them."""
+    data = read_json(cloud.path('cloud.json')) or {}
+    try:
+        project_ids = {'admin': data['admin']['project_id'],
+                       'demo': data['member']['project_id']}
+    except (KeyError, TypeError):
+        return False
+    write_outputs(cloud, project_ids)
+    return True
+
+
 def update_cloud_json(cloud, **changes):
     data = read_json(cloud.path('cloud.json'))
     if data is not None:

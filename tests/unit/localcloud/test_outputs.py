@@ -1,9 +1,13 @@
 """clouds.yaml: the profiles tests and users log in with; cloud.json:
 what tests read about the cloud."""
 
+import os
+
 import fixtures
 
 from localcloud import outputs
+from localcloud.files import read_json
+from localcloud.files import write_json
 from localcloud.settings import HOST
 from tests.unit.localcloud import base
 
@@ -119,3 +123,37 @@ class TestCloudJson(base.CloudTestCase):
                  data[key]['password']))
         self.assertEqual(sorted(outputs.PROFILES), data['clouds'])
         self.assertIn('local-member-two', data['clouds'])
+
+
+class TestRefresh(base.CloudTestCase):
+    """``up`` on a running cloud writes both files again, as this
+    checkout would, keeping the project ids it found."""
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.MonkeyPatch(
+            'localcloud.outputs.file_digests', lambda path: {'path': path}))
+        self.cloud.create()
+
+    def test_outdated_files_are_written_again(self):
+        outputs.write_outputs(self.cloud, {'admin': 'admin-id',
+                                           'demo': 'demo-id'})
+        with open(self.cloud.path('clouds.yaml'), 'w') as stale:
+            stale.write('clouds: {}\n')
+        data = read_json(self.cloud.path('cloud.json'))
+        del data['regions']
+        write_json(self.cloud.path('cloud.json'), data)
+
+        self.assertTrue(outputs.refresh_outputs(self.cloud))
+        with open(self.cloud.path('clouds.yaml')) as written:
+            self.assertEqual(outputs.clouds_yaml(self.cloud), written.read())
+        data = read_json(self.cloud.path('cloud.json'))
+        self.assertEqual(['RegionOne', 'RegionTwo'], data['regions'])
+        self.assertEqual(('admin-id', 'demo-id'),
+                         (data['admin']['project_id'],
+                          data['member']['project_id']))
+
+    def test_without_project_ids_nothing_is_written(self):
+        write_json(self.cloud.path('cloud.json'), {'admin': {}})
+        self.assertFalse(outputs.refresh_outputs(self.cloud))
+        self.assertFalse(os.path.exists(self.cloud.path('clouds.yaml')))
