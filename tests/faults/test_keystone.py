@@ -4,8 +4,8 @@ import json
 
 from tests.faults import base
 
-TOKEN_LIFETIME = 20
-WAIT_TIMEOUT = 45
+TOKEN_LIFETIME = 10
+WAIT_TIMEOUT = 22
 
 
 class TestKeystone(base.FaultTestCase):
