@@ -10,10 +10,13 @@ Glance 33 marks an import in progress with the image property
 ``os_glance_import_task`` (the task's ID): the import has ended once it is
 gone. It succeeded if the image is ``active`` with no store still
 importing; anything else is a failure, whatever the task record says.
+A task record that says ``failure`` ends it too: some failures leave the
+property behind for good.
 """
 
 import hashlib
 import logging
+import shlex
 
 from osc_lib import exceptions
 
@@ -55,7 +58,9 @@ class Import:
         self.client = client
         # copy-image imports an existing image into more stores.
         self.existing = image_id is not None
-        self.stores = list(stores)
+        # Glance fails an import that names a store twice and leaves
+        # the image locked: each store once, in the order given.
+        self.stores = list(dict.fromkeys(stores))
         self.all_stores = all_stores
         self.create = create or client.create_image
         self.method = method
@@ -67,6 +72,8 @@ class Import:
         self.content = getattr(data, 'content', None)
         self.image_id = image_id
         self.request_id = None
+        # What an interrupt (Ctrl-C) leaves, as start() goes on.
+        self.interrupted_note = 'Nothing was created.'
         # The file's MD5 as sent, for the image's checksum.
         self.md5 = hashlib.md5(usedforsecurity=False)
 
@@ -117,6 +124,11 @@ class Import:
         if self.stores or self.all_stores:
             self.check_stores()
         if not self.existing:
+            name = properties.get('name')
+            self.interrupted_note = (
+                'An image may have been created before the interrupt: see '
+                + (f'openstack image list --name {shlex.quote(name)}'
+                   if name else 'openstack image list'))
             image = self.create(image_body(properties, formats))
             self.image_id = image['id']
             LOG.debug('Created image %s; importing it by %s', self.image_id,
@@ -144,6 +156,9 @@ class Import:
                 f'--image {self.image_id}' if self.existing
                 else self.discard())
             raise
+        self.interrupted_note = (
+            'The import has started: see openstack image task list '
+            f'--image {self.image_id}')
         return self.task()
 
     def check_stores(self):
@@ -193,11 +208,15 @@ class Import:
         """
         image = self.client.get_image(self.image_id, timeout)
         task = dict(self.task(timeout), image_id=self.image_id)
-        if image.get(LOCK):
+        locked = image.get(LOCK)
+        # A failed task can leave the lock (a store named twice did):
+        # its record is then what tells.
+        if locked and task.get('status') != 'failure':
             if task.get('status') not in _RUNNING:
                 task['status'] = 'processing'
             return task
-        if (image.get('status') == 'active' and not image.get(IMPORTING)
+        if (not locked and image.get('status') == 'active'
+                and not image.get(IMPORTING)
                 and not self.failed_stores(image)):
             task['status'] = 'success'
             return task
@@ -222,8 +241,7 @@ class Import:
         if status == 'active':
             facts.append('the image stays active in the stores it was in')
         elif status == 'importing':
-            facts.append('the image was left importing, as Glance leaves a '
-                         'failed glance-direct import')
+            facts.append('the image was left importing')
         else:
             facts.append(f'the image went back to {status}')
         found = self.content and self.content.disk_format

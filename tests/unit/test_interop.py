@@ -124,6 +124,44 @@ class TestUrl(InteropTestCase):
             (result.exit_code, result.stdout, result.stderr))
         self.assertTrue(self.deleted.called)
 
+    def test_failed_task_ends_the_wait_though_the_lock_stays(self):
+        # Glance 33 leaves the lock of some failures (a store named
+        # twice): the task record ends the wait.
+        self.images_seen(image('importing'), image('importing'))
+        self.tasks_seen(import_task(), import_task(
+            'failure', message='Task failed due to Internal Error'))
+        result = self.url_import('--wait', '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (1, 'failure\n', f'Task {base.TASK_ID} failed: Task failed due '
+             'to Internal Error (the image was left importing)\n'
+             f'Image {IMAGE_ID} was deleted.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
+    def test_ctrl_c_while_the_image_is_created(self):
+        self.requests.post(base.ENDPOINT + '/v2/images', exc=KeyboardInterrupt)
+        result = self.url_import('--wait')
+        self.assertEqual(
+            (130, '', 'Interrupted. An image may have been created before '
+             'the interrupt: see openstack image list --name cirros\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
+    def test_ctrl_c_while_the_import_is_started(self):
+        self.requests.post(IMAGE_URL + '/import', exc=KeyboardInterrupt)
+        result = self.url_import('--wait')
+        self.assertEqual(
+            (130, '', f'Interrupted. Image {IMAGE_ID} was deleted.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertTrue(self.deleted.called)
+
+    def test_ctrl_c_once_the_import_started(self):
+        self.requests.get(IMAGE_URL + '/tasks', exc=KeyboardInterrupt)
+        result = self.url_import('--wait')
+        self.assertEqual(
+            (130, '', 'Interrupted. The import has started: see openstack '
+             f'image task list --image {IMAGE_ID}\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertFalse(self.deleted.called)
+
     def test_keep_image(self):
         self.images_seen(image('queued', lock=False))
         result = self.url_import('--wait', '--keep-image')
@@ -227,9 +265,8 @@ class TestFile(InteropTestCase):
                                 'status')
         self.assertEqual(
             (1, 'failure\n', f'Task {base.TASK_ID} failed: Task failed due '
-             'to Internal Error (the image was left importing, as Glance '
-             'leaves a failed glance-direct import; it declares disk format '
-             f'raw and its data is qcow2)\nImage {IMAGE_ID} was deleted.\n'),
+             'to Internal Error (the image was left importing; it declares '
+             f'disk format raw and its data is qcow2)\nImage {IMAGE_ID} was deleted.\n'),
             (result.exit_code, result.stdout, result.stderr))
 
     def test_failed_staging_leaves_no_image(self):
@@ -339,7 +376,8 @@ class TestStores(InteropTestCase):
     def test_failed_store_fails_and_keeps_the_image(self):
         self.images_seen(image('active'), image(
             'active', lock=False, os_glance_failed_import='cheap'))
-        self.tasks_seen(import_task(), import_task(
+        # The one the import's start reads, then one a look.
+        self.tasks_seen(import_task(), import_task(), import_task(
             'failure', message='Task failed due to Internal Error'))
         result = self.copy_image('--store', 'cheap', '--wait', '-f', 'value',
                                  '-c', 'status')
@@ -391,6 +429,14 @@ class TestStores(InteropTestCase):
         self.assertEqual({'method': {'name': 'web-download', 'uri': SOURCE},
                           'stores': ['cheap']},
                          self.started.last_request.json())
+
+    def test_a_store_named_twice_is_sent_once(self):
+        # Glance fails such an import and leaves the image locked.
+        result = self.url_import('--store', 'cheap', '--store', 'fast',
+                                 '--store', 'cheap')
+        self.assertEqual(0, result.exit_code, result)
+        self.assertEqual(['cheap', 'fast'],
+                         self.started.last_request.json()['stores'])
 
     def test_store_takes_interop_import_even_for_an_admin(self):
         self.requests.post(base.TASKS_URL, status_code=201,
