@@ -266,7 +266,8 @@ class TestFile(InteropTestCase):
         self.assertEqual(
             (1, 'failure\n', f'Task {base.TASK_ID} failed: Task failed due '
              'to Internal Error (the image was left importing; it declares '
-             f'disk format raw and its data is qcow2)\nImage {IMAGE_ID} was deleted.\n'),
+             'disk format raw and its data is qcow2)\n'
+             f'Image {IMAGE_ID} was deleted.\n'),
             (result.exit_code, result.stdout, result.stderr))
 
     def test_failed_staging_leaves_no_image(self):
