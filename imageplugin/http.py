@@ -23,23 +23,28 @@ _HTML_SIGNATURE = re.compile(r'<(hr|address)\b.*', re.S | re.I)
 _STATUS_CODE = re.compile(r'^\d{3}\s+')
 _TAG = re.compile(r'<[^>]+>')
 _MAX_DETAIL = 300
+# The password of user information in a URL (scheme://user:password@).
+_PASSWORD = re.compile(r'(://[^/?#@:\s\'"]*:)[^/?#@\s\'"]*@')
 
 
 def redacted(text):
-    """``text`` with any TempURL signature blotted out."""
-    return _SIGNATURE.sub(r'\1<redacted>', text)
+    """``text`` with any TempURL signature, and any password in a URL,
+    blotted out."""
+    return _PASSWORD.sub(r'\1<redacted>@',
+                         _SIGNATURE.sub(r'\1<redacted>', text))
 
 
 class _RedactingFilter(logging.Filter):
     def filter(self, record):
         message = record.getMessage()
-        if 'temp_url_sig' in message:
+        if 'temp_url_sig' in message or '@' in message:
             record.msg, record.args = redacted(message), ()
         return True
 
 
 def redact_signatures_in_logs():
-    """Keep TempURL signatures out of keystoneauth's --debug logs.
+    """Keep TempURL signatures and passwords in URLs out of
+    keystoneauth's --debug logs.
 
     Task requests and answers carry the TempURL a task imports from.
     Idempotent.
@@ -106,9 +111,10 @@ def _plain(text):
     return ' '.join(re.split(r'\n\s*\n', text)[0].split())
 
 
-def without_query(url):
-    """A URL as it may be shown: a query may hold a signature (TempURL)."""
-    return url.split('?', 1)[0]
+def shown_url(url):
+    """A URL as it may be shown: a query may hold a signature (TempURL),
+    and user information a password."""
+    return redacted(url.split('?', 1)[0])
 
 
 def _connection_problem(exc):
@@ -142,7 +148,7 @@ def translated_errors(action, service, endpoint=None):
         raise
     except ks_exc.ConnectionError as exc:
         match = _URL.search(str(exc))
-        url = (without_query(match.group(0)).rstrip(':.,')
+        url = (shown_url(match.group(0)).rstrip(':.,')
                if match else endpoint)
         who = service
         if url and endpoint and not url.startswith(endpoint):

@@ -130,7 +130,7 @@ def url_formats(url, args, verify=True):
     from imageplugin import http
     from imageplugin import inspection
 
-    where = http.without_query(url)
+    where = http.shown_url(url)
     try:
         content, unread = inspection.inspect_url(url, verify), None
     except inspection.Unreadable as exc:

@@ -137,7 +137,7 @@ def inspect_url(url, verify=True):
 
     from imageplugin import http
 
-    shown = http.without_query(url)
+    shown = http.shown_url(url)
     try:
         with requests.get(url, stream=True, verify=verify,
                           timeout=URL_TIMEOUT, headers={

@@ -45,9 +45,9 @@ def task_columns(task):
         info['message'] = ''
     known = set(info) | _NOT_SHOWN
     info['properties'] = {k: v for k, v in task.items() if k not in known}
-    if isinstance(info['input'], dict) and info['input'].get('import_from'):
-        info['input'] = dict(info['input'], import_from=http.redacted(
-            str(info['input']['import_from'])))
+    if isinstance(info['input'], dict):
+        # The URL imported from: a TempURL's signature, a password.
+        info['input'] = json.loads(http.redacted(json.dumps(info['input'])))
     for name in _DICT_COLUMNS:
         if isinstance(info[name], dict):
             info[name] = format_columns.DictColumn(info[name])
@@ -68,13 +68,42 @@ def resume_command(cloud, task_id, options=(), region=None):
 
 
 def checked_task_id(task_id):
-    from imageplugin import api
+    """The task ID as Glance spells it (a UUID in another spelling, such
+    as upper case, names the same task)."""
+    import uuid
 
-    if not api.is_uuid(task_id):
+    try:
+        return str(uuid.UUID(task_id))
+    except ValueError:
         raise exceptions.CommandError(
             f'{task_id!r} is not a task ID: task IDs are UUIDs such as '
-            'fc29a67c-ad76-49bc-a317-a5f38dcb44c0')
-    return task_id
+            'fc29a67c-ad76-49bc-a317-a5f38dcb44c0') from None
+
+
+def not_empty(text):
+    """Any text but an empty one (an unset shell variable, say)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError('it must not be empty')
+    return text
+
+
+def container_name(text):
+    """A name the object storage takes for a container."""
+    not_empty(text)
+    if '/' in text:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a container name: it may not hold '/'")
+    return text
+
+
+def object_name(text):
+    """An object name that stays in its container as it is sent."""
+    not_empty(text)
+    if text.startswith('/') or {'.', '..'} & set(text.split('/')):
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not an object name this command can use: it may '
+            "not start with '/' or hold a '.' or '..' part")
+    return text
 
 
 def positive_number(text):
@@ -170,8 +199,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
                  '(default: no limit)')
         parser.add_argument(
             '--no-progress', dest='progress', action='store_false',
-            help='Draw no progress line on the terminal (the upload of a '
-                 '--file, the wait)')
+            help='Draw no progress line on stderr when it is a terminal '
+                 '(the wait, and an upload or a copy)')
         parser.add_argument(
             '--max-poll-interval', metavar='<seconds>',
             type=positive_number, default=waiting.DEFAULT_MAX_INTERVAL,
@@ -336,8 +365,8 @@ class ImportTask(TaskCommand):
 
     Rackspace Cloud Images imports an object of Cloud Files, named as
     container/object, and accepts only a name for the image. Upstream
-    Glance imports an http(s) URL; the formats follow from its file
-    extension unless given.
+    Glance imports an http(s) URL; the formats follow from the image's
+    content unless given.
     """
 
     def get_parser(self, prog_name):
@@ -347,14 +376,15 @@ class ImportTask(TaskCommand):
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument(
             '--import-from', metavar='<container/object|URL>',
+            type=not_empty,
             help='Image to import: <container>/<object> in the cloud\'s '
                  'object storage (Rackspace) or an http(s) URL (Glance)')
         source.add_argument(
-            '--file', metavar='<path>',
+            '--file', metavar='<path>', type=not_empty,
             help='Local image file to upload to the cloud\'s object '
                  'storage and import from there')
         source.add_argument(
-            '--image', metavar='<image>',
+            '--image', metavar='<image>', type=not_empty,
             help='Existing image (name or ID) to copy into more stores of '
                  'a multi-store Glance (copy-image, an admin\'s method by '
                  'default); with --store or --all-stores')
@@ -365,7 +395,7 @@ class ImportTask(TaskCommand):
                  'disk format and the cloud converts it (default: its '
                  'content\'s)')
         parser.add_argument(
-            '--name', metavar='<name>',
+            '--name', metavar='<name>', type=not_empty,
             help='Name of the new image (default for --file and '
                  'Rackspace: the file or object name without extension)')
         parser.add_argument(
@@ -415,10 +445,11 @@ class ImportTask(TaskCommand):
         upload = parser.add_argument_group('upload of a --file')
         upload.add_argument(
             '--container', metavar='<container>', default='images',
+            type=container_name,
             help='Container to upload into, created if missing '
                  '(default: %(default)s)')
         upload.add_argument(
-            '--object-name', metavar='<name>',
+            '--object-name', metavar='<name>', type=object_name,
             help='Name of the uploaded object (default: the file name with '
                  'the file\'s identity, e.g. disk-3f9c0a1b2d4e.raw); an '
                  'object of another file is never written over')
@@ -451,6 +482,7 @@ class ImportTask(TaskCommand):
         stores = parser.add_mutually_exclusive_group()
         stores.add_argument(
             '--store', metavar='<store>', dest='stores', action='append',
+            type=not_empty,
             help='Store of a multi-store Glance to import into (repeat for '
                  'more; interoperable import)')
         stores.add_argument(
@@ -618,7 +650,7 @@ class ShowTask(TaskCommand):
         parser.add_argument('task', metavar='<task-id>',
                             help='Task to display (ID)')
         parser.add_argument(
-            '--image', metavar='<image>',
+            '--image', metavar='<image>', type=not_empty,
             help='Read the task through the image it imports (name or ID), '
                  'as any user may; the tasks API is admin-only on upstream '
                  'Glance. With --wait, the image tells when the import ends')
@@ -669,8 +701,8 @@ class ListTask(PluginCommand, command.Lister):
                             help='Only tasks in this status: '
                                  + ', '.join(TASK_STATUSES))
         parser.add_argument('--type', metavar='<type>',
-                            help='Only tasks of this type (e.g. import, '
-                                 'export, api_image_import)')
+                            help='Only tasks of this type: import (and '
+                                 'export on Rackspace)')
         parser.add_argument('--sort-key', metavar='<key>',
                             help='Sort by this field, e.g. created_at, '
                                  'updated_at, status, type, id '
@@ -690,7 +722,7 @@ class ListTask(PluginCommand, command.Lister):
         parser.add_argument('--long', action='store_true',
                             help='Also list the times and the message')
         parser.add_argument(
-            '--image', metavar='<image>',
+            '--image', metavar='<image>', type=not_empty,
             help='Only the tasks of this image (name or ID) that your '
                  'project owns, newest first, read through the image as any '
                  'user may (the tasks API is admin-only on upstream Glance)')

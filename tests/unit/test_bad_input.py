@@ -25,6 +25,11 @@ SCHEMA_URL = base.ENDPOINT + '/v2/schemas/task'
 USAGE = 2
 
 
+def empty_refused(command, option):
+    return (f'openstack image task {command}: error: argument {option}: it '
+            f'must not be empty (see openstack image task {command} --help)')
+
+
 def glance_error(status, message):
     return {'status_code': status, 'json': {
         'message': message + '<br /><br />\n', 'code': str(status),
@@ -72,6 +77,14 @@ CASES = [
     ('URL of nothing', IMPORT_URL, {('GET', IMPORT_URL[-1]): {
         'status_code': 404, 'reason': 'Not Found'}}, 1,
      'Cannot import http://127.0.0.1:8000/a.qcow2: it answers HTTP 404 '
+     '(Not Found): there is no image there to import'),
+    # Neither the password in the URL nor its query is ever shown.
+    ('URL with a password', ('image', 'task', 'import', '--import-from',
+                             'http://bob:s3cret@127.0.0.1:8000/a.qcow2?s=1'),
+     {('GET', 'http://bob:s3cret@127.0.0.1:8000/a.qcow2?s=1'): {
+         'status_code': 404, 'reason': 'Not Found'}}, 1,
+     'Cannot import http://bob:<redacted>@127.0.0.1:8000/a.qcow2: it '
+     'answers HTTP 404 '
      '(Not Found): there is no image there to import'),
     ('URL of an unsafe image', IMPORT_URL, {('GET', IMPORT_URL[-1]): {
         'status_code': 200, 'content': images.qcow2(backing_file=True)}}, 1,
@@ -217,6 +230,34 @@ CASES = [
         'http://127.0.0.1:8000/a.qcow2')}, 1,
      'Cannot create the import task: URI for legacy import task does not '
      'pass filtering: http://127.0.0.1:8000/a.qcow2 (HTTP 400)'),
+    # An unset shell variable: refused, not taken as "no option".
+    ('empty file', ('image', 'task', 'import', '--file', ''), {}, USAGE,
+     empty_refused('import', '--file')),
+    ('blank URL', ('image', 'task', 'import', '--import-from', ' '), {},
+     USAGE, empty_refused('import', '--import-from')),
+    ('empty name', IMPORT_URL + ('--name', ''), {}, USAGE,
+     empty_refused('import', '--name')),
+    ('empty store', IMPORT_URL + ('--store', ''), {}, USAGE,
+     empty_refused('import', '--store')),
+    ('list of an empty image', ('image', 'task', 'list', '--image', ''), {},
+     USAGE, empty_refused('list', '--image')),
+    ('show through an empty image', SHOW + ('--image', ''), {}, USAGE,
+     empty_refused('show', '--image')),
+    # requests would resolve the dot parts: the object would land in
+    # another container than the one signed or said.
+    ('object name leaving its container',
+     ('image', 'task', 'import', '--file', 'a.raw', '--object-name',
+      '../other/a.raw'), {}, USAGE,
+     "openstack image task import: error: argument --object-name: "
+     "'../other/a.raw' is not an object name this command can use: it may "
+     "not start with '/' or hold a '.' or '..' part (see openstack image "
+     "task import --help)"),
+    ('container with a slash',
+     ('image', 'task', 'import', '--file', 'a.raw', '--container', 'a/b'),
+     {}, USAGE,
+     "openstack image task import: error: argument --container: 'a/b' is "
+     "not a container name: it may not hold '/' (see openstack image task "
+     "import --help)"),
 ]
 
 

@@ -1,3 +1,5 @@
+import json
+
 import requests
 
 from tests.unit import base
@@ -195,3 +197,21 @@ class TestDebugLogs(base.ShellTestCase):
         self.assertIn('temp_url_sig=<redacted>', result.stdout)
         self.assertIn('RESP BODY', result.stderr)
         self.assertIn('temp_url_sig=<redacted>', result.stderr)
+
+    def test_passwords_in_urls_stay_out_of_output_and_logs(self):
+        # Any task's URL, the tasks API's or an interoperable import's.
+        task = {'id': base.TASK_ID, 'status': 'success', 'input': {
+            'import_req': {'method': {
+                'name': 'web-download',
+                'uri': 'http://bob:5ec2e75167a7@127.0.0.1:8000/d.raw'}}}}
+        self.requests.get(SHOW_URL, json=task,
+                          headers={'Content-Type': 'application/json'})
+        result = self.openstack('--debug', 'image', 'task', 'show',
+                                base.TASK_ID, '-f', 'json')
+        self.assertEqual(0, result.exit_code)
+        shown = json.loads(result.stdout)
+        self.assertEqual(
+            'http://bob:<redacted>@127.0.0.1:8000/d.raw',
+            shown['input']['import_req']['method']['uri'])
+        self.assertIn('RESP BODY', result.stderr)
+        self.assertIn('bob:<redacted>@', result.stderr)

@@ -403,6 +403,16 @@ class TestShow(base.ShellTestCase):
             "as fc29a67c-ad76-49bc-a317-a5f38dcb44c0")
         self.assertEqual([], self.requests.request_history)
 
+    def test_other_spellings_of_the_uuid_name_the_same_task(self):
+        for spelling in (base.TASK_ID.upper(), '{' + base.TASK_ID + '}',
+                         'urn:uuid:' + base.TASK_ID,
+                         base.TASK_ID.replace('-', '')):
+            shown = json.loads(self.assertSucceeds(self.openstack(
+                'image', 'task', 'show', spelling, '-f', 'json')))
+            self.assertEqual(base.TASK_ID, shown['id'])
+            self.assertEqual(base.TASKS_URL + '/' + base.TASK_ID,
+                             self.requests.last_request.url)
+
     def test_our_show_replaces_cores(self):
         # Only ours shows image_id; core's would call openstacksdk.
         out = self.assertSucceeds(self.show('-f', 'value', '-c', 'image_id'))
