@@ -67,6 +67,17 @@ def resume_command(cloud, task_id, options=(), region=None):
     return ' '.join(shlex.quote(word) for word in words)
 
 
+# (dest, option, default) of the options of one route only.
+_UPLOAD_OPTIONS = (('container', '--container', 'images'),
+                   ('object_name', '--object-name', None),
+                   ('segment_size', '--segment-size', None),
+                   ('upload_concurrency', '--upload-concurrency', None),
+                   ('keep_upload', '--keep-upload', False))
+_INTEROP_OPTIONS = (('keep_image', '--keep-image', False),)
+_TASKS_API = ('the tasks API creates the image, and Glance deletes it when '
+              'the import fails')
+
+
 def checked_task_id(task_id):
     """The task ID as Glance spells it (a UUID in another spelling, such
     as upper case, names the same task)."""
@@ -264,6 +275,17 @@ class TaskCommand(PluginCommand, command.ShowOne):
     def resume_command(self, task_id, options=(), region=None):
         return resume_command(getattr(self.app.options, 'cloud', None),
                               task_id, options, region)
+
+    def say_unused(self, parsed_args, options, why):
+        """Say which of ``options`` (dests and names) were given for
+        nothing, and ``why``."""
+        given = [name for dest, name, default in options
+                 if getattr(parsed_args, dest, default) not in (default,
+                                                                 None)]
+        if given:
+            self.say(f'{", ".join(given)} ' + ('has' if len(given) == 1
+                                               else 'have')
+                     + f' no effect here: {why}')
 
     def say(self, text):
         """A line for the user on stderr, never on stdout."""
@@ -550,6 +572,9 @@ class ImportTask(TaskCommand):
                 if note:
                     # Said once the task exists: a refusal stays one line.
                     self.say(note)
+                self.say_unused(parsed_args, _UPLOAD_OPTIONS,
+                                'there is no --file to upload')
+                self.say_unused(parsed_args, _INTEROP_OPTIONS, _TASKS_API)
                 return self.followed(
                     task, parsed_args,
                     recreate=lambda: client.create_task('import',
@@ -594,6 +619,16 @@ class ImportTask(TaskCommand):
 
     def interop_outcome(self, started, properties, formats, parsed_args,
                         note=None):
+        if parsed_args.extra_input is not None:
+            # Nothing exists yet: better no image than another one.
+            raise exceptions.CommandError(
+                '--input is task input of the tasks API, which this import '
+                'does not use (interoperable import takes none): give image '
+                'properties with --property')
+        self.say_unused(parsed_args, _UPLOAD_OPTIONS,
+                        'glance-direct sends the file to Glance, not to '
+                        'the object storage' if parsed_args.file else
+                        'there is no --file to upload')
         return started.run(
             properties, formats,
             lambda task, **kwargs: self.followed(task, parsed_args,
@@ -634,6 +669,7 @@ class ImportTask(TaskCommand):
         rackspace = (parsed_args.dialect or client.dialect()) == 'rackspace'
         store = objectstore.ObjectStore.from_client_manager(
             self.app.client_manager)
+        self.say_unused(parsed_args, _INTEROP_OPTIONS, _TASKS_API)
         upload = fileimport.FileImport(local, store, rackspace, parsed_args)
         return upload.run(
             client, extra,

@@ -162,6 +162,22 @@ class TestUrl(InteropTestCase):
             (result.exit_code, result.stdout, result.stderr))
         self.assertFalse(self.deleted.called)
 
+    def test_task_input_is_refused_before_any_image(self):
+        self.assertFailsWith(
+            self.url_import('--input', '{"image_properties": {"a": "b"}}'),
+            '--input is task input of the tasks API, which this import does '
+            'not use (interoperable import takes none): give image '
+            'properties with --property')
+        self.assertFalse(self.created.called)
+
+    def test_upload_options_are_said_to_do_nothing(self):
+        result = self.url_import('--keep-upload', '--container', 'mine',
+                                 '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (0, 'processing\n', '--container, --keep-upload have no effect '
+             'here: there is no --file to upload\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
     def test_keep_image(self):
         self.images_seen(image('queued', lock=False))
         result = self.url_import('--wait', '--keep-image')

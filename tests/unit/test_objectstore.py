@@ -5,6 +5,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from unittest import mock
 import urllib.parse
 
@@ -519,6 +520,22 @@ class TestConcurrentSegments(StoreTestCase):
         self.assertEqual({'sha512': sha512(self.data)}, upload.digests)
         self.assertEqual(self.size, done[-1])
 
+    def threads_left(self, within=30):
+        """The names of our threads still alive after ``within`` s."""
+        deadline = time.monotonic() + within
+        while True:
+            ours = [thread for thread in threading.enumerate()
+                    if thread.name.startswith('imageplugin-')]
+            if not ours or time.monotonic() > deadline:
+                return [thread.name for thread in ours]
+            for thread in ours:
+                try:
+                    thread.join(max(0.0, deadline - time.monotonic()))
+                except RuntimeError:
+                    # Listed while its start() was cut short by the
+                    # interrupt: it runs in a moment.
+                    time.sleep(0.01)
+
     def test_interrupted_upload_stops_and_resumes(self):
         if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
             self.skipTest('SIGINT does not raise KeyboardInterrupt here')
@@ -535,10 +552,7 @@ class TestConcurrentSegments(StoreTestCase):
                           progress=done.append)
         reported = len(done)
         release.set()
-        for thread in threading.enumerate():
-            if thread.name.startswith('imageplugin-'):
-                thread.join(30)
-                self.assertFalse(thread.is_alive(), thread.name)
+        self.assertEqual([], self.threads_left())
         # Nothing is drawn once the upload was interrupted.
         self.assertEqual(reported, len(done))
         stored = self.stored_segments()

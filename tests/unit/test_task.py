@@ -165,6 +165,22 @@ class TestImportGlance(base.ShellTestCase):
         self.assertEqual({'type': 'import', 'input': fakes.GLANCE_INPUT},
                          self.sent_json())
 
+    def test_options_of_other_routes_are_said_to_do_nothing(self):
+        self.serve_image('http://127.0.0.1:8000/cirros.qcow2',
+                         images.qcow2())
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.GLANCE_SUCCESS)
+        result = self.openstack(
+            'image', 'task', 'import', '--import-from',
+            'http://127.0.0.1:8000/cirros.qcow2', '--segment-size', '8M',
+            '--keep-image', '-f', 'value', '-c', 'status')
+        self.assertEqual(
+            (0, 'success\n', '--segment-size has no effect here: there is '
+             'no --file to upload\n--keep-image has no effect here: the '
+             'tasks API creates the image, and Glance deletes it when the '
+             'import fails\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
     def test_an_img_name_is_what_its_content_is(self):
         url = 'https://127.0.0.1/noble-server-cloudimg-amd64.img'
         served = self.serve_image(url, images.qcow2(3 * images.GiB))
