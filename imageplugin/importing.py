@@ -71,18 +71,30 @@ def image_properties(args):
     return properties, given
 
 
-def _typed(key, value):
+def _typed(key, value, option='--property'):
+    """A property given as text, as Glance's schema types it."""
     if key in _INTEGER_PROPERTIES:
         if not value.isdigit():
             raise exceptions.CommandError(
-                f'--property {key}={value}: {key} must be a whole number')
+                f'{option} {key}={value}: {key} must be a whole number')
         return int(value)
     if key in _BOOLEAN_PROPERTIES:
         if value.lower() not in _BOOLEANS:
             raise exceptions.CommandError(
-                f'--property {key}={value}: {key} must be true or false')
+                f'{option} {key}={value}: {key} must be true or false')
         return _BOOLEANS[value.lower()]
     return value
+
+
+def _typed_input(extra):
+    """``--input`` with the text values of its image properties typed."""
+    given = extra.get('image_properties')
+    if not isinstance(given, dict):
+        return extra
+    return dict(extra, image_properties={
+        key: (_typed(key, value, '--input image_properties')
+              if isinstance(value, str) else value)
+        for key, value in given.items()})
 
 
 def rackspace_input(import_from, properties, refused=(),
@@ -114,7 +126,7 @@ def glance_input(url, formats, properties, extra=None):
     image_properties = dict(properties,
                             disk_format=formats.disk,
                             container_format=formats.container)
-    return _merged(extra or {}, {'import_from': url,
+    return _merged(_typed_input(extra or {}), {'import_from': url,
                                  'import_from_format': formats.source,
                                  'image_properties': image_properties})
 

@@ -94,3 +94,19 @@ class TestInput(testtools.TestCase):
                 {'name': 'n'}, extra={
                     'backend': 'fast', 'import_from': 'lost',
                     'image_properties': {'min_ram': 512, 'name': 'lost'}}))
+
+    def test_glance_types_the_properties_of_input(self):
+        # Sent as text, min_disk fails the task with "Internal Error".
+        sent = importing.glance_input(
+            'http://h/x', formats.Formats('qcow2', 'qcow2', 'bare'), {},
+            extra={'image_properties': {'min_disk': '2', 'os_hidden': 'True',
+                                        'os_distro': '2'}})
+        self.assertEqual({'min_disk': 2, 'os_hidden': True, 'os_distro': '2',
+                          'disk_format': 'qcow2', 'container_format': 'bare'},
+                         sent['image_properties'])
+        error = self.assertRaises(
+            exceptions.CommandError, importing.glance_input, 'http://h/x',
+            formats.Formats('qcow2', 'qcow2', 'bare'), {},
+            extra={'image_properties': {'min_ram': 'lots'}})
+        self.assertEqual('--input image_properties min_ram=lots: min_ram '
+                         'must be a whole number', str(error))

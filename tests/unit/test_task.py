@@ -265,7 +265,8 @@ class TestImportGlance(base.ShellTestCase):
         self.assertEqual('fast', sent['backend'])
         self.assertEqual('http://127.0.0.1:8000/cirros.qcow2',
                          sent['import_from'])
-        self.assertEqual({'min_ram': '512', 'name': 'cirros',
+        # Typed as Glance's schema types it, as --property would be.
+        self.assertEqual({'min_ram': 512, 'name': 'cirros',
                           'disk_format': 'qcow2', 'container_format': 'bare'},
                          sent['image_properties'])
 
