@@ -553,9 +553,15 @@ class ImportTask(TaskCommand):
                 ('--disk-format', parsed_args.disk_format),
                 ('--container-format', parsed_args.container_format))
                 if value]
-            task_input = importing.rackspace_input(
-                import_from, properties, given,
-                parsed_args.import_from_format, extra)
+            try:
+                task_input = importing.rackspace_input(
+                    import_from, properties, given,
+                    parsed_args.import_from_format, extra)
+            except exceptions.CommandError:
+                # Rackspace's rules are no news to a user of Glance.
+                self.refuse_unless_rackspace(import_from, parsed_args)
+                raise
+            self.refuse_unless_rackspace(import_from, parsed_args)
         client = self.client
         if not from_url:
             importing.check_object(self.app.client_manager, import_from)
@@ -585,6 +591,15 @@ class ImportTask(TaskCommand):
                                  **_stores(parsed_args))
         return self.interop_outcome(started, properties, formats,
                                     parsed_args, note)
+
+    def refuse_unless_rackspace(self, import_from, parsed_args):
+        """Refuse a <container>/<object> source on a Glance cloud."""
+        if (parsed_args.dialect or self.client.dialect()) == 'glance':
+            raise exceptions.CommandError(
+                f'{import_from!r} is not an http(s) URL, and this cloud\'s '
+                'image service (Glance) imports from URLs only '
+                '(<container>/<object> is Rackspace\'s form): give an '
+                'http(s) URL, or --file for a local file')
 
     def copy_outcome(self, parsed_args, method, extra):
         """copy-image: an existing image into more stores."""

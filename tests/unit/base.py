@@ -65,6 +65,14 @@ class ShellTestCase(results.ResultAssertions, leaks.LeakCheck,
             'osc_lib.clientmanager.ClientCache.__get__',
             lambda cache, instance, owner: cache.factory(instance)))
 
+    def serve_task_schema(self, schema=None):
+        """The cloud's task schema: Rackspace's unless given (whose
+        dialect takes <container>/<object> sources)."""
+        from tests.unit import fakes
+
+        self.requests.get(ENDPOINT + fakes.SCHEMA_URL,
+                          json=schema or fakes.RACKSPACE_TASK_SCHEMA)
+
     def use_catalog(self, profiles, endpoints):
         """Write ``profiles`` to clouds.yaml; Keystone's catalog lists
         ``endpoints``, (service type, interface, URL, region) each."""

@@ -117,10 +117,17 @@ CASES = [
      "--upload-concurrency: '11' is not a count of segments from 1 to 10 "
      "(see openstack image task import --help)"),
     ('property for Rackspace', ('image', 'task', 'import', '--import-from',
-                                'c/a.vhd', '--disk-format', 'vhd'), {}, 1,
+                                'c/a.vhd', '--disk-format', 'vhd'),
+     {('GET', SCHEMA_URL): {'json': fakes.RACKSPACE_TASK_SCHEMA}}, 1,
      'An import from <container>/<object> (Rackspace Cloud Images) accepts '
      'no image property but --name; --disk-format would make the task '
      'fail'),
+    ('object on Glance', ('image', 'task', 'import', '--import-from',
+                          'c/a.vhd', '--disk-format', 'vhd'),
+     {('GET', SCHEMA_URL): {'json': fakes.GLANCE_TASK_SCHEMA}}, 1,
+     "'c/a.vhd' is not an http(s) URL, and this cloud's image service "
+     '(Glance) imports from URLs only (<container>/<object> is Rackspace\'s '
+     'form): give an http(s) URL, or --file for a local file'),
     ('task ID not a UUID', ('image', 'task', 'show', '42'), {}, 1,
      "'42' is not a task ID: task IDs are UUIDs such as "
      "fc29a67c-ad76-49bc-a317-a5f38dcb44c0"),

@@ -65,6 +65,7 @@ class TestErrors(base.ShellTestCase):
             'downtime. (HTTP 503)')
 
     def test_schema_dump_is_cut(self):
+        self.serve_task_schema()
         self.requests.post(base.TASKS_URL, status_code=400, json={
             'message': "Provided object does not match schema 'task': "
                        "'bogus' is not one of ['import']\n\nFailed "

@@ -21,6 +21,10 @@ SEED_BODY = {
 
 class TestImportRackspace(base.ShellTestCase):
 
+    def setUp(self):
+        super().setUp()
+        self.serve_task_schema()
+
     def test_seed_request_and_response(self):
         self.requests.post(base.TASKS_URL, status_code=201,
                            json=fakes.RACKSPACE_PENDING)
@@ -84,7 +88,10 @@ class TestImportRackspace(base.ShellTestCase):
             'An import from <container>/<object> (Rackspace Cloud Images) '
             'accepts no image property but --name; --property would make '
             'the task fail')
-        self.assertEqual([], self.requests.request_history)
+        # Only the schema, which tells this is Rackspace (not Glance).
+        self.assertEqual(
+            [('GET', base.ENDPOINT + fakes.SCHEMA_URL)],
+            [(r.method, r.url) for r in self.requests.request_history])
 
     def test_object_without_container_is_refused(self):
         result = self.openstack('image', 'task', 'import',
@@ -107,6 +114,7 @@ class TestRackspaceObjectCheck(base.ShellTestCase):
             [base.password_profile('rackspace')],
             [('image', 'public', base.ENDPOINT, 'RegionOne'),
              ('object-store', 'public', fakeswift.ENDPOINT, 'RegionOne')])
+        self.serve_task_schema()
         self.requests.post(base.TASKS_URL, status_code=201,
                            json=fakes.RACKSPACE_PENDING)
 
