@@ -275,6 +275,25 @@ class TestRefused(CopyTestCase):
             self.copy('--to-region', 'RegionTwo'),
             f'No image with ID {SOURCE_ID} at {base.ENDPOINT}/v2 (HTTP 404)')
 
+    def test_empty_region_is_a_usage_error(self):
+        for region in ('', ' '):
+            result = self.copy('--to-region', region)
+            self.assertEqual(
+                (2, '', 'openstack image task copy: error: argument '
+                 '--to-region: the region must not be empty (see openstack '
+                 'image task copy --help)\n'),
+                (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual([], self.requests.request_history)
+
+    def test_empty_name_is_a_usage_error(self):
+        result = self.copy('--to-region', 'RegionTwo', '--name', '')
+        self.assertEqual(
+            (2, '', 'openstack image task copy: error: argument --name: the '
+             'name must not be empty (see openstack image task copy '
+             '--help)\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual([], self.requests.request_history)
+
     def test_name_too_long(self):
         result = self.copy('--to-region', 'RegionTwo', '--name', 'x' * 256)
         self.assertEqual(1, result.exit_code)
