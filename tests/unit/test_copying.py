@@ -243,6 +243,80 @@ class TestStreamed(CopyTestCase):
         self.assertFalse(self.created.called)
 
 
+class TestImageByName(CopyTestCase):
+    """The image named, hidden (``os_hidden``) or not."""
+
+    IMAGES = base.ENDPOINT + '/v2/images'
+
+    def listed(self, visible, hidden):
+        """Glance's answers by name: without hidden images, and with
+        hidden ones only (``os_hidden=true``)."""
+        self.requests.get(self.IMAGES + '?name=xb-hidden',
+                          json={'images': [{'id': i} for i in visible]})
+        self.requests.get(self.IMAGES + '?name=xb-hidden&os_hidden=true',
+                          json={'images': [{'id': i} for i in hidden]})
+
+    def copy_named(self):
+        return self.openstack('--os-cloud', 'test', 'image', 'task', 'copy',
+                              'xb-hidden', '--to-region', 'RegionTwo', '-f',
+                              'value', '-c', 'image_id', auth=())
+
+    def lookups(self):
+        return [r.qs for r in self.requests.request_history
+                if r.method == 'GET' and r.url.split('?')[0] == self.IMAGES]
+
+    def test_hidden_image_found(self):
+        self.listed([], [SOURCE_ID])
+        result = self.copy_named()
+        self.assertEqual((0, f'{COPY_ID}\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual(
+            [{'name': ['xb-hidden']},
+             {'name': ['xb-hidden'], 'os_hidden': ['true']}],
+            self.lookups())
+        self.assertEqual(SOURCE_ID, self.started.last_request.json()[
+            'method']['glance_image_id'])
+
+    def test_visible_image_needs_one_lookup(self):
+        self.listed([SOURCE_ID], [])
+        self.assertEqual(0, self.copy_named().exit_code)
+        self.assertEqual([{'name': ['xb-hidden']}], self.lookups())
+
+    def test_no_image_of_the_name(self):
+        self.listed([], [])
+        self.assertFailsWith(
+            self.copy_named(),
+            "Cannot find image 'xb-hidden': no image has this name or ID")
+        self.assertFalse(self.created.called)
+
+    def test_hidden_images_sharing_the_name(self):
+        self.listed([], [SOURCE_ID, COPY_ID])
+        self.assertFailsWith(
+            self.copy_named(),
+            "Cannot find image 'xb-hidden': 2 images have this name; give "
+            'the ID')
+        self.assertFalse(self.created.called)
+
+    def test_visible_images_sharing_the_name(self):
+        self.listed([SOURCE_ID, COPY_ID], [])
+        self.assertFailsWith(
+            self.copy_named(),
+            "Cannot find image 'xb-hidden': 2 images have this name; give "
+            'the ID')
+        self.assertEqual([{'name': ['xb-hidden']}], self.lookups())
+        self.assertFalse(self.created.called)
+
+    def test_filter_refused(self):
+        """A cloud that refuses the os_hidden filter has no hidden image
+        to find."""
+        self.listed([], [])
+        self.requests.get(self.IMAGES + '?name=xb-hidden&os_hidden=true',
+                          status_code=400, json={'message': 'Bad filter'})
+        self.assertFailsWith(
+            self.copy_named(),
+            "Cannot find image 'xb-hidden': no image has this name or ID")
+
+
 class TestRefused(CopyTestCase):
     """Nothing is created in the target for a copy that cannot be made."""
 
