@@ -43,8 +43,10 @@ class TaskAPI(http.SessionClient):
         """Build the client from osc-lib's ClientManager.
 
         The catalog lookup honours region (``region_name``, else the
-        profile's) and interface; osc-lib gives
-        ``image_endpoint_override`` priority over the catalog.
+        profile's) and interface; in the profile's region osc-lib gives
+        ``image_endpoint_override`` (and ``--os-endpoint``) priority over
+        the catalog, while ``region_name``'s endpoint comes from the
+        catalog alone.
         """
         endpoint = http.catalog_endpoint(instance, 'image', cls.service,
                                          'image_endpoint_override',

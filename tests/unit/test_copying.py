@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 
 from tests.unit import base
 from tests.unit import test_interop
@@ -241,6 +242,56 @@ class TestStreamed(CopyTestCase):
             result, 'The image service of RegionTwo offers no '
             'glance-download (its methods: glance-direct, web-download)')
         self.assertFalse(self.created.called)
+
+
+class TestEndpointOverride(CopyTestCase):
+    """An override is the endpoint of the profile's region only: the
+    other region's comes from the catalog."""
+
+    NO_CATALOG = ("--to-region needs a service catalog (a login that lists "
+                  "the regions' endpoints), and a token given with "
+                  "--os-endpoint comes with none: use a profile that logs "
+                  "in")
+
+    def test_image_endpoint_override_is_the_source_only(self):
+        # The catalog's RegionOne endpoint is not the one the profile uses.
+        self.use_catalog(
+            [base.password_profile('test', region_name='RegionOne',
+                                   image_endpoint_override=base.ENDPOINT)],
+            [('image', 'public', 'http://127.0.0.9:9292', 'RegionOne'),
+             ('image', 'public', TARGET, 'RegionTwo')])
+        result = self.copy('--to-region', 'RegionTwo', '-f', 'value', '-c',
+                           'image_id')
+        self.assertEqual((0, f'{COPY_ID}\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual(
+            {'name': 'glance-download', 'glance_image_id': SOURCE_ID,
+             'glance_region': 'RegionOne',
+             'glance_service_interface': 'public'},
+            self.started.last_request.json()['method'])
+        self.assertEqual(
+            [], [r.url for r in self.requests.request_history
+                 if r.url.startswith('http://127.0.0.9')])
+
+    def test_token_and_endpoint_have_no_catalog(self):
+        os.remove(self.clouds_yaml)
+        for region in (('--os-region-name', 'RegionOne'), ()):
+            result = self.openstack(*region, 'image', 'task', 'copy',
+                                    SOURCE_ID, '--to-region', 'RegionTwo')
+            self.assertFailsWith(result, self.NO_CATALOG)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_admin_token_profile_has_no_catalog(self):
+        with open(self.clouds_yaml, 'w') as clouds:
+            clouds.write(
+                'clouds:\n  token:\n    auth_type: admin_token\n'
+                f'    auth:\n      endpoint: {base.ENDPOINT}\n'
+                f'      token: {base.TOKEN}\n    region_name: RegionOne\n')
+        result = self.openstack('--os-cloud', 'token', 'image', 'task',
+                                'copy', SOURCE_ID, '--to-region',
+                                'RegionTwo', auth=())
+        self.assertFailsWith(result, self.NO_CATALOG)
+        self.assertEqual([], self.requests.request_history)
 
 
 class TestImageByName(CopyTestCase):
