@@ -211,15 +211,16 @@ def catalog_endpoint(instance, service_type, service, override_key,
     return endpoint
 
 
-def service_catalog(instance, needed_by='--to-region'):
+def service_catalog(instance):
     """The service catalog of the login (logging in if not done yet),
     which lists the regions' endpoints; refused where the login has none
-    (a token given with ``--os-endpoint``)."""
+    (a token given with ``--os-endpoint``). Only a copy into another
+    region (``--to-region``) needs it."""
     with translated_errors('Cannot log in', 'the identity service'):
         auth_ref = instance.auth_ref
     if auth_ref is None:
         raise exceptions.CommandError(
-            f'{needed_by} needs a service catalog (a login that lists the '
+            '--to-region needs a service catalog (a login that lists the '
             "regions' endpoints), and a token given with --os-endpoint "
             'comes with none: use a profile that logs in')
     return auth_ref.service_catalog
