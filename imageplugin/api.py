@@ -43,8 +43,10 @@ class TaskAPI(http.SessionClient):
         """Build the client from osc-lib's ClientManager.
 
         The catalog lookup honours region (``region_name``, else the
-        profile's) and interface; osc-lib gives
-        ``image_endpoint_override`` priority over the catalog.
+        profile's) and interface; in the profile's region osc-lib gives
+        ``image_endpoint_override`` (and ``--os-endpoint``) priority over
+        the catalog, while ``region_name``'s endpoint comes from the
+        catalog alone.
         """
         endpoint = http.catalog_endpoint(instance, 'image', cls.service,
                                          'image_endpoint_override',
@@ -145,13 +147,26 @@ class TaskAPI(http.SessionClient):
         return self._task_types
 
     def find_image_id(self, name_or_id):
-        """The ID of the image with this ID or name."""
+        """The ID of the image with this ID or name.
+
+        Glance lists hidden images (``os_hidden``) only when asked for
+        them alone: they are looked for where no other has the name, as
+        ``openstack image show`` (openstacksdk) does.
+        """
         if is_uuid(name_or_id):
             return name_or_id
         action = f'Cannot find image {name_or_id!r}'
-        images = self.request_json('GET', '/images', action,
-                                   params={'name': name_or_id})
-        ids = [image['id'] for image in images.get('images', [])]
+        ids = self._image_ids(action, {'name': name_or_id})
+        if not ids:
+            try:
+                ids = self._image_ids(action, {'name': name_or_id,
+                                               'os_hidden': 'true'})
+            except http.HTTPError as exc:
+                # A cloud that does not know the filter may refuse it:
+                # it has no hidden images to find.
+                if exc.http_status != 400:
+                    raise
+                LOG.debug('No hidden images looked for: %s', exc)
         if not ids:
             raise exceptions.CommandError(
                 f'{action}: no image has this name or ID')
@@ -160,6 +175,9 @@ class TaskAPI(http.SessionClient):
                 f'{action}: {len(ids)} images have this name; give the ID')
         return ids[0]
 
+    def _image_ids(self, action, params):
+        images = self.request_json('GET', '/images', action, params=params)
+        return [image['id'] for image in images.get('images', [])]
 
     # Interoperable image import
 

@@ -180,17 +180,25 @@ def catalog_endpoint(instance, service_type, service, override_key,
                      region_name=None):
     """The endpoint of a service for osc-lib's ClientManager ``instance``.
 
-    The catalog lookup honours region (``region_name``, else the
-    profile's) and interface; osc-lib gives the
-    ``<service_type>_endpoint_override`` of clouds.yaml priority.
+    In the profile's region osc-lib gives the
+    ``<service_type>_endpoint_override`` of clouds.yaml (and a token's
+    ``--os-endpoint``) priority over the catalog lookup, which honours
+    region and interface. ``region_name`` names another region (a copy's
+    target): its endpoint comes from the catalog alone, since an override
+    is the endpoint of the profile's region.
     """
     interface = instance.interface or 'public'
     action = f'Cannot find {service}'
     region = region_name or instance.region_name
     try:
         with translated_errors(action, service):
-            endpoint = instance.get_endpoint_for_service_type(
-                service_type, region_name=region, interface=interface)
+            if region_name:
+                endpoint = service_catalog(instance).url_for(
+                    service_type=service_type, region_name=region_name,
+                    interface=interface)
+            else:
+                endpoint = instance.get_endpoint_for_service_type(
+                    service_type, region_name=region, interface=interface)
     except ks_exc.EndpointNotFound:
         endpoint = None
     if not endpoint and region_name:
@@ -209,13 +217,27 @@ def catalog_endpoint(instance, service_type, service, override_key,
     return endpoint
 
 
+def service_catalog(instance):
+    """The service catalog of the login (logging in if not done yet),
+    which lists the regions' endpoints; refused where the login has none
+    (a token given with ``--os-endpoint``). Only a copy into another
+    region (``--to-region``) needs it."""
+    with translated_errors('Cannot log in', 'the identity service'):
+        auth_ref = instance.auth_ref
+    if auth_ref is None:
+        raise exceptions.CommandError(
+            '--to-region needs a service catalog (a login that lists the '
+            "regions' endpoints), and a token given with --os-endpoint "
+            'comes with none: use a profile that logs in')
+    return auth_ref.service_catalog
+
+
 def catalog_regions(instance, service_type):
     """The catalog's {region: URL} of a service, for the profile's
     interface (logged in)."""
     interface = instance.interface or 'public'
-    catalog = instance.auth_ref.service_catalog
-    found = catalog.get_endpoints(service_type=service_type,
-                                  interface=interface)
+    found = service_catalog(instance).get_endpoints(
+        service_type=service_type, interface=interface)
     return {endpoint.get('region_id') or endpoint.get('region'):
             endpoint.get('url') or endpoint.get(f'{interface}URL')
             for endpoint in found.get(service_type, [])}

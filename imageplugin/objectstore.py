@@ -113,7 +113,8 @@ class ObjectStore(http.SessionClient):
         ``region_name`` (default: the profile's).
 
         ``object_store_endpoint_override`` in clouds.yaml wins over the
-        catalog, as for every OSC service.
+        catalog in the profile's region, as for every OSC service; another
+        region's endpoint comes from the catalog.
         """
         override = instance.get_configuration().get(
             'object_store_endpoint_override')

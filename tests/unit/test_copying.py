@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 
 from tests.unit import base
 from tests.unit import test_interop
@@ -243,6 +244,130 @@ class TestStreamed(CopyTestCase):
         self.assertFalse(self.created.called)
 
 
+class TestEndpointOverride(CopyTestCase):
+    """An override is the endpoint of the profile's region only: the
+    other region's comes from the catalog."""
+
+    NO_CATALOG = ("--to-region needs a service catalog (a login that lists "
+                  "the regions' endpoints), and a token given with "
+                  "--os-endpoint comes with none: use a profile that logs "
+                  "in")
+
+    def test_image_endpoint_override_is_the_source_only(self):
+        # The catalog's RegionOne endpoint is not the one the profile uses.
+        self.use_catalog(
+            [base.password_profile('test', region_name='RegionOne',
+                                   image_endpoint_override=base.ENDPOINT)],
+            [('image', 'public', 'http://127.0.0.9:9292', 'RegionOne'),
+             ('image', 'public', TARGET, 'RegionTwo')])
+        result = self.copy('--to-region', 'RegionTwo', '-f', 'value', '-c',
+                           'image_id')
+        self.assertEqual((0, f'{COPY_ID}\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual(
+            {'name': 'glance-download', 'glance_image_id': SOURCE_ID,
+             'glance_region': 'RegionOne',
+             'glance_service_interface': 'public'},
+            self.started.last_request.json()['method'])
+        self.assertEqual(
+            [], [r.url for r in self.requests.request_history
+                 if r.url.startswith('http://127.0.0.9')])
+
+    def test_token_and_endpoint_have_no_catalog(self):
+        os.remove(self.clouds_yaml)
+        for region in (('--os-region-name', 'RegionOne'), ()):
+            result = self.openstack(*region, 'image', 'task', 'copy',
+                                    SOURCE_ID, '--to-region', 'RegionTwo')
+            self.assertFailsWith(result, self.NO_CATALOG)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_admin_token_profile_has_no_catalog(self):
+        with open(self.clouds_yaml, 'w') as clouds:
+            clouds.write(
+                'clouds:\n  token:\n    auth_type: admin_token\n'
+                f'    auth:\n      endpoint: {base.ENDPOINT}\n'
+                f'      token: {base.TOKEN}\n    region_name: RegionOne\n')
+        result = self.openstack('--os-cloud', 'token', 'image', 'task',
+                                'copy', SOURCE_ID, '--to-region',
+                                'RegionTwo', auth=())
+        self.assertFailsWith(result, self.NO_CATALOG)
+        self.assertEqual([], self.requests.request_history)
+
+
+class TestImageByName(CopyTestCase):
+    """The image named, hidden (``os_hidden``) or not."""
+
+    IMAGES = base.ENDPOINT + '/v2/images'
+
+    def listed(self, visible, hidden):
+        """Glance's answers by name: without hidden images, and with
+        hidden ones only (``os_hidden=true``)."""
+        self.requests.get(self.IMAGES + '?name=xb-hidden',
+                          json={'images': [{'id': i} for i in visible]})
+        self.requests.get(self.IMAGES + '?name=xb-hidden&os_hidden=true',
+                          json={'images': [{'id': i} for i in hidden]})
+
+    def copy_named(self):
+        return self.openstack('--os-cloud', 'test', 'image', 'task', 'copy',
+                              'xb-hidden', '--to-region', 'RegionTwo', '-f',
+                              'value', '-c', 'image_id', auth=())
+
+    def lookups(self):
+        return [r.qs for r in self.requests.request_history
+                if r.method == 'GET' and r.url.split('?')[0] == self.IMAGES]
+
+    def test_hidden_image_found(self):
+        self.listed([], [SOURCE_ID])
+        result = self.copy_named()
+        self.assertEqual((0, f'{COPY_ID}\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual(
+            [{'name': ['xb-hidden']},
+             {'name': ['xb-hidden'], 'os_hidden': ['true']}],
+            self.lookups())
+        self.assertEqual(SOURCE_ID, self.started.last_request.json()[
+            'method']['glance_image_id'])
+
+    def test_visible_image_needs_one_lookup(self):
+        self.listed([SOURCE_ID], [])
+        self.assertEqual(0, self.copy_named().exit_code)
+        self.assertEqual([{'name': ['xb-hidden']}], self.lookups())
+
+    def test_no_image_of_the_name(self):
+        self.listed([], [])
+        self.assertFailsWith(
+            self.copy_named(),
+            "Cannot find image 'xb-hidden': no image has this name or ID")
+        self.assertFalse(self.created.called)
+
+    def test_hidden_images_sharing_the_name(self):
+        self.listed([], [SOURCE_ID, COPY_ID])
+        self.assertFailsWith(
+            self.copy_named(),
+            "Cannot find image 'xb-hidden': 2 images have this name; give "
+            'the ID')
+        self.assertFalse(self.created.called)
+
+    def test_visible_images_sharing_the_name(self):
+        self.listed([SOURCE_ID, COPY_ID], [])
+        self.assertFailsWith(
+            self.copy_named(),
+            "Cannot find image 'xb-hidden': 2 images have this name; give "
+            'the ID')
+        self.assertEqual([{'name': ['xb-hidden']}], self.lookups())
+        self.assertFalse(self.created.called)
+
+    def test_filter_refused(self):
+        """A cloud that refuses the os_hidden filter has no hidden image
+        to find."""
+        self.listed([], [])
+        self.requests.get(self.IMAGES + '?name=xb-hidden&os_hidden=true',
+                          status_code=400, json={'message': 'Bad filter'})
+        self.assertFailsWith(
+            self.copy_named(),
+            "Cannot find image 'xb-hidden': no image has this name or ID")
+
+
 class TestRefused(CopyTestCase):
     """Nothing is created in the target for a copy that cannot be made."""
 
@@ -274,6 +399,25 @@ class TestRefused(CopyTestCase):
         self.assertFailsWith(
             self.copy('--to-region', 'RegionTwo'),
             f'No image with ID {SOURCE_ID} at {base.ENDPOINT}/v2 (HTTP 404)')
+
+    def test_empty_region_is_a_usage_error(self):
+        for region in ('', ' '):
+            result = self.copy('--to-region', region)
+            self.assertEqual(
+                (2, '', 'openstack image task copy: error: argument '
+                 '--to-region: the region must not be empty (see openstack '
+                 'image task copy --help)\n'),
+                (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual([], self.requests.request_history)
+
+    def test_empty_name_is_a_usage_error(self):
+        result = self.copy('--to-region', 'RegionTwo', '--name', '')
+        self.assertEqual(
+            (2, '', 'openstack image task copy: error: argument --name: the '
+             'name must not be empty (see openstack image task copy '
+             '--help)\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual([], self.requests.request_history)
 
     def test_name_too_long(self):
         result = self.copy('--to-region', 'RegionTwo', '--name', 'x' * 256)

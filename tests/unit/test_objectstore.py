@@ -822,6 +822,21 @@ class TestFromClientManager(testtools.TestCase):
         store = objectstore.ObjectStore.from_client_manager(instance)
         self.assertEqual(ENDPOINT, store.endpoint)
 
+    def test_override_is_the_profile_region_only(self):
+        """Rackspace's copy: the other region's Cloud Files come from the
+        catalog, not from the profile's override."""
+        instance = FakeClientManager(override=ENDPOINT)
+        instance.auth_ref = mock.Mock()
+        url_for = instance.auth_ref.service_catalog.url_for
+        url_for.return_value = 'http://127.0.0.2:8080/v1/AUTH_two'
+        store = objectstore.ObjectStore.from_client_manager(instance,
+                                                            'RegionTwo')
+        self.assertEqual('http://127.0.0.2:8080/v1/AUTH_two', store.endpoint)
+        url_for.assert_called_once_with(service_type='object-store',
+                                        region_name='RegionTwo',
+                                        interface='public')
+        self.assertEqual([], instance.asked)
+
     def test_no_endpoint(self):
         for endpoint in (None, ks_exc.EndpointNotFound):
             error = self.assertRaises(
