@@ -144,21 +144,6 @@ def positive_integer(text):
     return int(text)
 
 
-def region_name(text):
-    """A region's name: never empty."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError('the region must not be empty')
-    return text
-
-
-def image_name(text):
-    """The name given to a copy: never empty (an empty one would silently
-    be the image's)."""
-    if not text:
-        raise argparse.ArgumentTypeError('the name must not be empty')
-    return text
-
-
 def parsed_json_object(text, option):
     try:
         value = json.loads(text)
@@ -876,9 +861,9 @@ class CopyTask(TaskCommand):
                             help='Image to copy (name or ID), in the '
                                  "profile's region (--os-region-name)")
         parser.add_argument('--to-region', metavar='<region>',
-                            required=True, type=region_name,
+                            required=True, type=not_empty,
                             help='Region to copy the image into')
-        parser.add_argument('--name', metavar='<name>', type=image_name,
+        parser.add_argument('--name', metavar='<name>', type=not_empty,
                             help="Name of the copy (default: the image's)")
         parser.add_argument(
             '--method', choices=('glance-download', 'glance-direct'),

@@ -405,17 +405,16 @@ class TestRefused(CopyTestCase):
             result = self.copy('--to-region', region)
             self.assertEqual(
                 (2, '', 'openstack image task copy: error: argument '
-                 '--to-region: the region must not be empty (see openstack '
-                 'image task copy --help)\n'),
+                 '--to-region: it must not be empty (see openstack image '
+                 'task copy --help)\n'),
                 (result.exit_code, result.stdout, result.stderr))
         self.assertEqual([], self.requests.request_history)
 
     def test_empty_name_is_a_usage_error(self):
         result = self.copy('--to-region', 'RegionTwo', '--name', '')
         self.assertEqual(
-            (2, '', 'openstack image task copy: error: argument --name: the '
-             'name must not be empty (see openstack image task copy '
-             '--help)\n'),
+            (2, '', 'openstack image task copy: error: argument --name: it '
+             'must not be empty (see openstack image task copy --help)\n'),
             (result.exit_code, result.stdout, result.stderr))
         self.assertEqual([], self.requests.request_history)
 
