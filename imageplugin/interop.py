@@ -87,14 +87,22 @@ class Import:
         return started
 
     def run(self, properties, formats, follow, say, stream=None,
-            keep_image=False, note=None):
+            keep_image=False, note=None, wait=True):
         """Start the import, follow it, clean up; return the ``Outcome``.
 
         ``follow(task, look=..., resume=...)`` gives a task's
         ``waiting.Outcome`` (waited for or not); ``say(text)`` writes a
         line on stderr; ``note`` is said once the import has started. An
-        image whose import failed is deleted unless ``keep_image``.
+        image whose import failed is deleted unless ``keep_image``. With
+        ``wait``, a protected image is protected once imported.
         """
+        # Glance cannot delete a protected image whose import failed:
+        # protected once the import has succeeded.
+        protect = wait and bool(properties) and \
+            properties.get('protected') is True
+        if protect:
+            properties = {key: value for key, value in properties.items()
+                          if key != 'protected'}
         try:
             task = self.start(properties, formats, stream)
         except KeyboardInterrupt:
@@ -110,6 +118,12 @@ class Import:
             outcome = fileimport.verified(
                 self.client, outcome, say,
                 lambda image: self.compare(image, self.digests))
+        if protect and outcome.status == 'success':
+            self.client.set_protected(self.image_id)
+        elif protect and outcome.status != 'failure':
+            say(f'Image {self.image_id} is not protected yet: protect it '
+                'once its import has succeeded (openstack image set '
+                f'--protected {self.image_id})')
         if outcome.status == 'failure' and not self.existing:
             say(f'Image {self.image_id} is kept (--keep-image).'
                 if keep_image else self.discard())

@@ -78,6 +78,14 @@ _TASKS_API = ('the tasks API creates the image, and Glance deletes it when '
               'the import fails')
 
 
+def _unprotected(properties):
+    """The properties without protected=True, which is set once the
+    import succeeded: Glance cannot delete a protected image whose
+    import failed, and leaves it behind."""
+    return {key: value for key, value in properties.items()
+            if not (key == 'protected' and value is True)}
+
+
 def checked_task_id(task_id):
     """The task ID as Glance spells it (a UUID in another spelling, such
     as upper case, names the same task)."""
@@ -546,8 +554,10 @@ class ImportTask(TaskCommand):
             formats, note = importing.url_formats(
                 import_from, parsed_args,
                 verify=self.app.client_manager.verify)
-            task_input = importing.glance_input(import_from, formats,
-                                                properties, extra)
+            task_input = importing.glance_input(
+                import_from, formats,
+                _unprotected(properties) if parsed_args.wait else properties,
+                extra)
         else:
             given += [option for option, value in (
                 ('--disk-format', parsed_args.disk_format),
@@ -581,16 +591,26 @@ class ImportTask(TaskCommand):
                 self.say_unused(parsed_args, _UPLOAD_OPTIONS,
                                 'there is no --file to upload')
                 self.say_unused(parsed_args, _INTEROP_OPTIONS, _TASKS_API)
-                return self.followed(
+                return self.protected_if_asked(self.followed(
                     task, parsed_args,
                     recreate=lambda: client.create_task('import',
-                                                        task_input))
+                                                        task_input)),
+                    parsed_args.wait and properties.get('protected') is True)
         from imageplugin import interop
 
         started = interop.Import(client, method, url=import_from,
                                  **_stores(parsed_args))
         return self.interop_outcome(started, properties, formats,
                                     parsed_args, note)
+
+    def protected_if_asked(self, outcome, held_back):
+        """Protect the image of a successful import whose --protected was
+        ``held_back`` from the task (see ``_unprotected``)."""
+        from imageplugin import api
+
+        if held_back and outcome.status == 'success':
+            self.client.set_protected(api.task_image_id(outcome.task))
+        return outcome
 
     def refuse_unless_rackspace(self, import_from, parsed_args):
         """Refuse a <container>/<object> source on a Glance cloud."""
@@ -649,7 +669,8 @@ class ImportTask(TaskCommand):
             lambda task, **kwargs: self.followed(task, parsed_args,
                                                  **kwargs),
             self.say, stream=self.progress_stream,
-            keep_image=parsed_args.keep_image, note=note)
+            keep_image=parsed_args.keep_image, note=note,
+            wait=parsed_args.wait)
 
     def file_outcome(self, parsed_args, method, extra):
         from imageplugin import fileimport
@@ -685,12 +706,16 @@ class ImportTask(TaskCommand):
         store = objectstore.ObjectStore.from_client_manager(
             self.app.client_manager)
         self.say_unused(parsed_args, _INTEROP_OPTIONS, _TASKS_API)
+        held_back = (parsed_args.wait and not rackspace
+                     and local.properties.get('protected') is True)
+        if held_back:
+            local = local._replace(properties=_unprotected(local.properties))
         upload = fileimport.FileImport(local, store, rackspace, parsed_args)
-        return upload.run(
+        return self.protected_if_asked(upload.run(
             client, extra,
             lambda task, **kwargs: self.followed(task, parsed_args,
                                                  **kwargs),
-            self.say, stream=self.progress_stream)
+            self.say, stream=self.progress_stream), held_back)
 
 
 class ShowTask(TaskCommand):

@@ -178,6 +178,31 @@ class TestUrl(InteropTestCase):
              'here: there is no --file to upload\n'),
             (result.exit_code, result.stdout, result.stderr))
 
+    def test_protected_once_imported(self):
+        # Glance cannot delete a protected image whose import failed.
+        patched = self.requests.patch(IMAGE_URL, json=image('active'))
+        self.images_seen(image('active', lock=False))
+        result = self.url_import('--protected', '--wait', '-f', 'value',
+                                 '-c', 'status')
+        self.assertEqual((0, 'success\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        self.assertNotIn('protected', self.created.last_request.json())
+        self.assertEqual(
+            [{'op': 'replace', 'path': '/protected', 'value': True}],
+            patched.last_request.json())
+
+    def test_protected_image_that_failed_is_deleted(self):
+        patched = self.requests.patch(IMAGE_URL, json=image('queued'))
+        self.images_seen(image('queued', lock=False))
+        result = self.url_import('--protected', '--wait')
+        self.assertEqual(1, result.exit_code)
+        self.assertFalse(patched.called)
+        self.assertTrue(self.deleted.called)
+
+    def test_protected_at_once_without_wait(self):
+        self.assertSucceeds(self.url_import('--protected'))
+        self.assertIs(True, self.created.last_request.json()['protected'])
+
     def test_keep_image(self):
         self.images_seen(image('queued', lock=False))
         result = self.url_import('--wait', '--keep-image')

@@ -189,6 +189,31 @@ class TestImportGlance(base.ShellTestCase):
              'import fails\n'),
             (result.exit_code, result.stdout, result.stderr))
 
+    def test_protected_once_imported_with_wait(self):
+        # Glance cannot delete a protected image whose import failed.
+        self.serve_task_schema(fakes.GLANCE_TASK_SCHEMA)
+        self.serve_image('http://127.0.0.1:8000/cirros.qcow2',
+                         images.qcow2())
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=dict(fakes.GLANCE_SUCCESS, status='pending'))
+        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
+                          json=fakes.GLANCE_SUCCESS)
+        image_id = fakes.GLANCE_SUCCESS['result']['image_id']
+        patched = self.requests.patch(
+            base.ENDPOINT + '/v2/images/' + image_id, json={})
+        result = self.openstack(
+            'image', 'task', 'import', '--import-from',
+            'http://127.0.0.1:8000/cirros.qcow2', '--name', 'cirros',
+            '--protected', '--wait', '-f', 'value', '-c', 'status')
+        self.assertEqual((0, 'success\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        posted = [r for r in self.requests.request_history
+                  if r.method == 'POST']
+        self.assertEqual(fakes.GLANCE_INPUT, posted[0].json()['input'])
+        self.assertEqual(
+            [{'op': 'replace', 'path': '/protected', 'value': True}],
+            patched.last_request.json())
+
     def test_an_img_name_is_what_its_content_is(self):
         url = 'https://127.0.0.1/noble-server-cloudimg-amd64.img'
         served = self.serve_image(url, images.qcow2(3 * images.GiB))
