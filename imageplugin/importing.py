@@ -43,6 +43,18 @@ def is_url(import_from):
         raise exceptions.CommandError(
             f'--import-from must be <container>/<object> or an http(s) URL, '
             f'not a {scheme.group(1)}:// address')
+    try:
+        host = urllib.parse.urlsplit(import_from).hostname
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL"
+        host, why = None, f': {exc}'
+    else:
+        why = ': it names no host'
+    if not host:
+        from imageplugin import http
+
+        raise exceptions.CommandError(
+            f'--import-from {http.shown_url(import_from)!r} is not a valid '
+            f'URL{why}')
     return True
 
 
@@ -52,14 +64,30 @@ def image_properties(args):
     Returns them and the options that set them, for a dialect that
     accepts none but the name.
     """
-    properties = {key: _typed(key, value)
-                  for key, value in (args.properties or {}).items()}
-    given = ['--property'] if args.properties else []
+    raw = args.properties or {}
+    for key in ('disk_format', 'container_format'):
+        if key in raw:
+            # The formats are checked against the content; this one
+            # would not be.
+            option = '--' + key.replace('_', '-')
+            raise exceptions.CommandError(
+                f'--property {key}={raw[key]}: give the format as {option} '
+                f'{raw[key]}')
+    properties = {key: _typed(key, value) for key, value in raw.items()}
+    given = ['--property'] if raw else []
     for option, key in (('--min-disk', 'min_disk'), ('--min-ram', 'min_ram'),
                         ('--visibility', 'visibility'),
                         ('--protected', 'protected')):
         value = getattr(args, key)
         if value is not None:
+            if key in properties and properties[key] != value:
+                shown = {'visibility': f'--{value}',
+                         'protected': ('--protected' if value
+                                       else '--unprotected')}.get(
+                    key, f'{option} {value}')
+                raise exceptions.CommandError(
+                    f'--property {key}={raw[key]} contradicts {shown}: give '
+                    'one of them')
             properties[key] = value
             given.append(option)
     if args.tags:
@@ -67,6 +95,10 @@ def image_properties(args):
         given.append('--tag')
     name = limits.checked_name(args.name)
     if name is not None:
+        if properties.get('name', name) != name:
+            raise exceptions.CommandError(
+                f'--property name={raw["name"]} contradicts --name {name}: '
+                'give one of them')
         properties['name'] = name
     return properties, given
 

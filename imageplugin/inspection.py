@@ -54,6 +54,9 @@ _UNSAFE = {
         'its partition table (MBR/GPT) is invalid, which the image service '
         'refuses'),
 }
+# The inspector bans whole formats (qed) by a check of this name.
+_BANNED = ('it is a {} image, a format the image service does not import; '
+           'convert it, e.g. with "qemu-img convert -O qcow2 <in> <out>"')
 
 
 class VhdFooter(collections.namedtuple(
@@ -269,6 +272,7 @@ def _content(matches, format_inspector):
         inspector.safety_check()
     except format_inspector.SafetyCheckFailed as exc:
         problems = tuple(
+            _BANNED.format(detected) if name == 'banned' else
             _UNSAFE.get(name, f'it fails the {detected} safety check '
                               f'"{name}" ({failure})')
             for name, failure in sorted(exc.failures.items()))

@@ -62,6 +62,24 @@ CASES = [
                   'file:///etc/passwd'), {}, 1,
      '--import-from must be <container>/<object> or an http(s) URL, not a '
      'file:// address'),
+    # A property given twice, two ways: which one the user meant is not
+    # for us to guess.
+    ('property contradicting its option', IMPORT_URL + (
+        '--property', 'min_disk=5', '--min-disk', '2'), {}, 1,
+     '--property min_disk=5 contradicts --min-disk 2: give one of them'),
+    ('protected contradicting --unprotected', IMPORT_URL + (
+        '--property', 'protected=true', '--unprotected'), {}, 1,
+     '--property protected=true contradicts --unprotected: give one of '
+     'them'),
+    ('format as a property', IMPORT_URL + (
+        '--property', 'disk_format=raw'), {}, 1,
+     '--property disk_format=raw: give the format as --disk-format raw'),
+    ('URL without a host', ('image', 'task', 'import', '--import-from',
+                            'http://'), {}, 1,
+     "--import-from 'http://' is not a valid URL: it names no host"),
+    ('URL of a broken IPv6 address', ('image', 'task', 'import',
+                                      '--import-from', 'http://[::1'), {}, 1,
+     "--import-from 'http://[::1' is not a valid URL: Invalid IPv6 URL"),
     ('object without container', ('image', 'task', 'import',
                                   '--import-from', 'a.vhd'), {}, 1,
      "--import-from 'a.vhd' must be <container>/<object> (an object in the "

@@ -38,6 +38,19 @@ class TestFiles(testtools.TestCase):
             self.assertIn(word, problems[0])
             self.assertIn('own host', problems[0])
 
+    def test_a_banned_format_is_named(self):
+        # The header of "qemu-img create -f qed x.qed 10M".
+        header = (b'QED\x00' + (65536).to_bytes(4, 'little')
+                  + (4).to_bytes(4, 'little') + (1).to_bytes(4, 'little')
+                  + bytes(24) + (65536).to_bytes(8, 'little')
+                  + (10 * 1024 ** 2).to_bytes(8, 'little') + bytes(8))
+        content = self.inspect(header + bytes(65536 * 2))
+        self.assertEqual(('qed', ('it is a qed image, a format the image '
+                                  'service does not import; convert it, '
+                                  'e.g. with "qemu-img convert -O qcow2 '
+                                  '<in> <out>"',)),
+                         (content.detected, content.problems))
+
     def test_fixed_vhd_by_its_footer(self):
         path = images.write_fixed_vhd(f'{self.dir}/f', 4 * 1024 * 1024)
         content = inspection.inspect_file(path)
