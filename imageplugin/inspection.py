@@ -220,7 +220,10 @@ def _request_problem(exc):
     import requests
 
     if isinstance(exc, requests.exceptions.SSLError):
-        return 'its TLS certificate cannot be verified'
+        if 'CERTIFICATE_VERIFY_FAILED' in str(exc):
+            return 'its TLS certificate cannot be verified'
+        # e.g. https:// to a server that speaks plain HTTP.
+        return 'its TLS handshake failed (is it https?)'
     if isinstance(exc, requests.exceptions.Timeout):
         return f'it did not answer within {URL_TIMEOUT:g} s'
     if isinstance(exc, requests.exceptions.ConnectionError):

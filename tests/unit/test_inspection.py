@@ -1,5 +1,6 @@
 import fixtures
 from osc_lib import exceptions
+import requests
 import testtools
 
 from imageplugin import inspection
@@ -165,3 +166,15 @@ class TestUrls(base.ShellTestCase):
             error = self.assertRaises(inspection.Unreadable,
                                       inspection.inspect_url, URL)
             self.assertEqual(reason, str(error))
+
+    def test_tls_failures_say_which(self):
+        for error, said in (
+                ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify '
+                 'failed: self-signed certificate',
+                 'its TLS certificate cannot be verified'),
+                ('[SSL: WRONG_VERSION_NUMBER] wrong version number',
+                 'its TLS handshake failed (is it https?)')):
+            self.requests.get(URL, exc=requests.exceptions.SSLError(error))
+            failure = self.assertRaises(inspection.Unreadable,
+                                        inspection.inspect_url, URL)
+            self.assertEqual(said, str(failure))
