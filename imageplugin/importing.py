@@ -166,9 +166,10 @@ def glance_input(url, formats, properties, extra=None):
 def url_formats(url, args, verify=True):
     """The ``Formats`` of the image at ``url``, read from its first bytes.
 
-    ``args`` holds the user's format options. Returns them and a note for
+    ``args`` holds the user's format options. Returns them, a note for
     the user when the content could not be read and the options (or a
-    certain name) had to do, else None.
+    certain name) had to do, else None, and the ``inspection.Content``
+    read (None if unread).
     """
     from imageplugin import formats
     from imageplugin import http
@@ -188,7 +189,7 @@ def url_formats(url, args, verify=True):
     if unread:
         note = (f'Could not read the start of {where} ({unread}): imported '
                 f'it as {decided.source}, unchecked')
-    return decided, note
+    return decided, note, content
 
 
 def check_object(client_manager, import_from):

@@ -316,10 +316,16 @@ def _admin_only(exc):
             and 'tasks_api_access' in str(exc))
 
 
-def _interop_method(client, refusal, method):
+def _interop_method(client, refusal, method, content=None, formats=None,
+                    where=None):
     """``method`` if the cloud offers it, for a user the tasks API refused;
-    else that refusal, with what is missing."""
+    else that refusal, with what is missing. ``content`` (with its
+    ``formats``, at ``where``) is refused if ``method`` would fail it."""
     from imageplugin import interop
+    from imageplugin import vhdroute
+
+    if vhdroute.fails_by_interop(content, formats):
+        raise vhdroute.interop_refused(where, method, None, False)
 
     methods = client.import_methods()
     if methods and method in methods:
@@ -549,9 +555,9 @@ class ImportTask(TaskCommand):
                 + ('a --file' if method == 'glance-direct' else
                    'an http(s) URL'))
         properties, given = importing.image_properties(parsed_args)
-        note = None
+        note = content = None
         if from_url:
-            formats, note = importing.url_formats(
+            formats, note, content = importing.url_formats(
                 import_from, parsed_args,
                 verify=self.app.client_manager.verify)
             task_input = importing.glance_input(
@@ -575,6 +581,17 @@ class ImportTask(TaskCommand):
         client = self.client
         if not from_url:
             importing.check_object(self.app.client_manager, import_from)
+        else:
+            from imageplugin import http
+            from imageplugin import vhdroute
+
+            where = http.shown_url(import_from)
+            if method is None and vhdroute.fails_by_task(content):
+                refusal = self.tasks_refusal(client)
+                if refusal is not None:
+                    method = _interop_method(client, refusal, 'web-download')
+            method = self.vhd_method(client, parsed_args, method, content,
+                                     formats, where, 'web-download')
         if method in (None, 'task'):
             from imageplugin import http
 
@@ -583,7 +600,9 @@ class ImportTask(TaskCommand):
             except http.HTTPError as exc:
                 if method or not _admin_only(exc):
                     raise
-                method = _interop_method(client, exc, 'web-download')
+                method = _interop_method(
+                    client, exc, 'web-download', content, formats,
+                    http.shown_url(import_from))
             else:
                 if note:
                     # Said once the task exists: a refusal stays one line.
@@ -620,6 +639,53 @@ class ImportTask(TaskCommand):
                 'image service (Glance) imports from URLs only '
                 '(<container>/<object> is Rackspace\'s form): give an '
                 'http(s) URL, or --file for a local file')
+
+    def tasks_refusal(self, client):
+        """None if this user may use the tasks API, else Glance's refusal
+        (admin-only). Asked once per command; other errors raise."""
+        if not hasattr(self, '_tasks_refusal'):
+            from imageplugin import http
+
+            try:
+                client.check_access()
+            except http.HTTPError as exc:
+                if not _admin_only(exc):
+                    raise
+                self._tasks_refusal = exc
+            else:
+                self._tasks_refusal = None
+        return self._tasks_refusal
+
+    def vhd_method(self, client, parsed_args, method, content, formats,
+                   where, interop):
+        """The method that imports ``content`` (a VHD) at ``where``, or a
+        one-line refusal (``vhdroute``).
+
+        ``method`` is the one chosen so far (None or 'task': the tasks
+        API); ``interop`` the interoperable method for this source. A
+        dynamic VHD leaves Glance's tasks API for ``interop``; a fixed VHD
+        is refused by ``interop``. Rackspace is left as it is.
+        """
+        from imageplugin import vhdroute
+
+        if method in (None, 'task') and vhdroute.fails_by_task(content):
+            if (parsed_args.dialect or client.dialect()) == 'rackspace':
+                return method
+            if method == 'task':
+                raise vhdroute.task_refused(where, interop, True, None)
+            offered = client.import_methods()
+            if not offered or interop not in offered:
+                raise vhdroute.task_refused(where, interop, False, offered)
+            self.say(vhdroute.rerouted(where, interop))
+            return interop
+        if method == interop and vhdroute.fails_by_interop(content, formats):
+            why = ' and '.join(option for option, given in (
+                (f'--method {method}', parsed_args.method),
+                ('--store', parsed_args.stores),
+                ('--all-stores', parsed_args.all_stores)) if given)
+            raise vhdroute.interop_refused(
+                where, method, why, self.tasks_refusal(client) is None)
+        return method
 
     def copy_outcome(self, parsed_args, method, extra):
         """copy-image: an existing image into more stores."""
@@ -682,17 +748,19 @@ class ImportTask(TaskCommand):
             raise exceptions.CommandError(
                 '--method web-download imports an http(s) URL; a --file goes '
                 'by glance-direct or by the tasks API')
+        image = local.image
         if method in (None, 'task'):
-            from imageplugin import http
-
             # A cheap request now rather than a refused task after the
             # upload.
-            try:
-                client.check_access()
-            except http.HTTPError as exc:
-                if method or not _admin_only(exc):
-                    raise
-                method = _interop_method(client, exc, 'glance-direct')
+            refusal = self.tasks_refusal(client)
+            if refusal is not None:
+                if method:
+                    raise refusal
+                method = _interop_method(client, refusal, 'glance-direct',
+                                         image.content, image.formats,
+                                         image.path)
+        method = self.vhd_method(client, parsed_args, method, image.content,
+                                 image.formats, image.path, 'glance-direct')
         if method == 'glance-direct':
             from imageplugin import interop
 

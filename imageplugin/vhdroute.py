@@ -1,0 +1,95 @@
+"""Which of Glance's two import routes a VHD survives, told by its footer.
+
+Measured on Glance 33 (doc/source/user/index.rst, "VHD images"):
+
+- its tasks API fails every dynamic VHD ("Image disk_format vpc does not
+  match stream data vhd": the task names the source format as qemu-img
+  does, and the format inspector calls the stream vhd), while
+  interoperable import takes it;
+- its interoperable import (web-download, glance-direct) fails every
+  fixed VHD ("Image disk_format vhd does not match stream data raw": a
+  fixed VHD has no header but its last 512 bytes, and the inspector reads
+  it as raw), while the tasks API takes it.
+
+Rackspace Cloud Images imports VHDs through its own tasks API: none of
+this applies to it.
+"""
+
+from osc_lib import exceptions
+
+TASKS_ERROR = 'Image disk_format vpc does not match stream data vhd'
+INTEROP_ERROR = 'Image disk_format vhd does not match stream data raw'
+CONVERT = ('convert it to a dynamic VHD (qemu-img convert -O vpc <in> '
+           '<out>) or to qcow2 (qemu-img convert -O qcow2 <in> <out>) and '
+           'import that')
+
+
+def kind(content):
+    """'fixed', 'dynamic' or None: the VHD ``content`` (an
+    ``inspection.Content``, or None) is, as its footer says."""
+    if content is None or content.disk_format != 'vhd' or not content.vhd:
+        return None
+    return content.vhd.disk_type
+
+
+def fails_by_task(content):
+    """Whether Glance's tasks API would fail to import ``content``."""
+    return kind(content) == 'dynamic'
+
+
+def fails_by_interop(content, formats):
+    """Whether Glance's interoperable import would fail to import
+    ``content`` as an image of ``formats``: it reads a fixed VHD as raw,
+    and refuses it as the vhd image it is declared to be."""
+    return kind(content) == 'fixed' and formats.disk == 'vhd'
+
+
+def rerouted(where, method):
+    """The line said when a dynamic VHD goes by ``method`` instead of the
+    tasks API."""
+    return (f'{where} is a dynamic VHD, which the tasks API of Glance fails '
+            f'to import: importing it by {method} (interoperable import) '
+            'instead.')
+
+
+def task_refused(where, method, forced, offered):
+    """The refusal of a dynamic VHD by the tasks API: ``forced`` when the
+    user asked for that API, else ``offered``, the import methods of the
+    cloud (None: none), lacks ``method``."""
+    if forced:
+        return exceptions.CommandError(
+            f'Cannot import {where} by the tasks API (--method task): it is '
+            'a dynamic VHD, which the tasks API of Glance fails to import '
+            f'("{TASKS_ERROR}"); leave --method out to import it by '
+            f'{method} (interoperable import), or convert it to a fixed VHD '
+            '(qemu-img convert -O vpc -o subformat=fixed <in> <out>) or to '
+            'qcow2')
+    return exceptions.CommandError(
+        f'Cannot import {where}: it is a dynamic VHD, which the tasks API of '
+        f'Glance fails to import ("{TASKS_ERROR}"), and this Glance offers '
+        f'no {method} import'
+        + (f' (its methods: {", ".join(offered)})' if offered else '')
+        + '; convert it to a fixed VHD (qemu-img convert -O vpc -o '
+          'subformat=fixed <in> <out>) or to qcow2 (qemu-img convert -O '
+          'qcow2 <in> <out>)')
+
+
+def interop_refused(where, method, why, tasks_usable):
+    """The refusal of a fixed VHD by interoperable import (``method``).
+
+    ``why`` says why the import would go that way (the options that ask
+    for it; None: the tasks API is admin-only here); ``tasks_usable``
+    whether this user may use the tasks API, which imports it.
+    """
+    reason = (f'it is a fixed VHD, which Glance\'s interoperable import '
+              f'({method}) takes for raw data and fails ("{INTEROP_ERROR}")')
+    if why is None:
+        return exceptions.CommandError(
+            f'Cannot import {where}: {reason}, and the tasks API, which '
+            f'imports it, is admin-only here; {CONVERT}')
+    remedy = (f'leave out {why} to import it by the tasks API, or '
+              if tasks_usable else
+              'the tasks API, which imports it, is admin-only here: ')
+    return exceptions.CommandError(
+        f'Cannot import {where} by {method} ({why}): {reason}; {remedy}'
+        f'{CONVERT}')
