@@ -158,9 +158,9 @@ def glance_input(url, formats, properties, extra=None):
     image_properties = dict(properties,
                             disk_format=formats.disk,
                             container_format=formats.container)
-    return _merged(_typed_input(extra or {}), {'import_from': url,
-                                 'import_from_format': formats.source,
-                                 'image_properties': image_properties})
+    return _merged(_typed_input(extra or {}),
+                   {'import_from': url, 'import_from_format': formats.source,
+                    'image_properties': image_properties})
 
 
 def url_formats(url, args, verify=True):

@@ -67,25 +67,6 @@ def resume_command(cloud, task_id, options=(), region=None):
     return ' '.join(shlex.quote(word) for word in words)
 
 
-# (dest, option, default) of the options of one route only.
-_UPLOAD_OPTIONS = (('container', '--container', 'images'),
-                   ('object_name', '--object-name', None),
-                   ('segment_size', '--segment-size', None),
-                   ('upload_concurrency', '--upload-concurrency', None),
-                   ('keep_upload', '--keep-upload', False))
-_INTEROP_OPTIONS = (('keep_image', '--keep-image', False),)
-_TASKS_API = ('the tasks API creates the image, and Glance deletes it when '
-              'the import fails')
-
-
-def _unprotected(properties):
-    """The properties without protected=True, which is set once the
-    import succeeded: Glance cannot delete a protected image whose
-    import failed, and leaves it behind."""
-    return {key: value for key, value in properties.items()
-            if not (key == 'protected' and value is True)}
-
-
 def checked_task_id(task_id):
     """The task ID as Glance spells it (a UUID in another spelling, such
     as upper case, names the same task)."""
@@ -288,8 +269,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
         """Say which of ``options`` (dests and names) were given for
         nothing, and ``why``."""
         given = [name for dest, name, default in options
-                 if getattr(parsed_args, dest, default) not in (default,
-                                                                 None)]
+                 if getattr(parsed_args, dest, default)
+                 not in (default, None)]
         if given:
             self.say(f'{", ".join(given)} ' + ('has' if len(given) == 1
                                                else 'have')
@@ -316,53 +297,12 @@ def _admin_only(exc):
             and 'tasks_api_access' in str(exc))
 
 
-def _interop_method(client, refusal, method, content=None, formats=None,
-                    where=None):
-    """``method`` if the cloud offers it, for a user the tasks API refused;
-    else that refusal, with what is missing. ``content`` (with its
-    ``formats``, at ``where``) is refused if ``method`` would fail it."""
-    from imageplugin import interop
-    from imageplugin import vhdroute
-
-    if vhdroute.fails_by_interop(content, formats):
-        raise vhdroute.interop_refused(where, method, None, False)
-
-    methods = client.import_methods()
-    if methods and method in methods:
-        interop.LOG.debug('The tasks API is admin-only here: importing by '
-                          '%s', method)
-        return method
-    raise exceptions.CommandError(
-        f'{refusal} This Glance offers no {method} import either'
-        + (f' (its methods: {", ".join(methods)})' if methods else ''))
-
-
 def _check_container(container):
     """Refuse a name that Rackspace's export container may not have."""
     if not container or set(container) & set('/?.'):
         raise exceptions.CommandError(
             f'Invalid container name {container!r}: an export '
             "container's name may not be empty or hold '/', '?' or '.'")
-
-
-def _store_method(parsed_args):
-    """The --method asked for; with stores named, interoperable import
-    (the tasks API cannot choose stores)."""
-    method = parsed_args.method
-    if not (parsed_args.stores or parsed_args.all_stores):
-        return method
-    if method == 'task':
-        raise exceptions.CommandError(
-            '--store and --all-stores choose stores of interoperable '
-            'import; the tasks API cannot')
-    if method is None and not parsed_args.image:
-        return 'glance-direct' if parsed_args.file else 'web-download'
-    return method
-
-
-def _stores(parsed_args):
-    return {'stores': parsed_args.stores or (),
-            'all_stores': parsed_args.all_stores}
 
 
 def whole_number(text):
@@ -533,257 +473,10 @@ class ImportTask(TaskCommand):
         return parser
 
     def outcome_of(self, parsed_args):
-        extra = None
-        if parsed_args.extra_input is not None:
-            extra = parsed_json_object(parsed_args.extra_input, '--input')
-        method = _store_method(parsed_args)
-        if parsed_args.image:
-            return self.copy_outcome(parsed_args, method, extra)
-        if method == 'copy-image':
-            raise exceptions.CommandError(
-                '--method copy-image copies an --image into more stores')
-        if parsed_args.file:
-            return self.file_outcome(parsed_args, method, extra)
-        from imageplugin import importing
+        # The routes of an import, imported only when one runs.
+        from imageplugin import importroute
 
-        import_from = parsed_args.import_from
-        from_url = importing.is_url(import_from)
-        if method == 'glance-direct' or (
-                method == 'web-download' and not from_url):
-            raise exceptions.CommandError(
-                f'--method {method} imports '
-                + ('a --file' if method == 'glance-direct' else
-                   'an http(s) URL'))
-        properties, given = importing.image_properties(parsed_args)
-        note = content = None
-        if from_url:
-            formats, note, content = importing.url_formats(
-                import_from, parsed_args,
-                verify=self.app.client_manager.verify)
-            task_input = importing.glance_input(
-                import_from, formats,
-                _unprotected(properties) if parsed_args.wait else properties,
-                extra)
-        else:
-            given += [option for option, value in (
-                ('--disk-format', parsed_args.disk_format),
-                ('--container-format', parsed_args.container_format))
-                if value]
-            try:
-                task_input = importing.rackspace_input(
-                    import_from, properties, given,
-                    parsed_args.import_from_format, extra)
-            except exceptions.CommandError:
-                # Rackspace's rules are no news to a user of Glance.
-                self.refuse_unless_rackspace(import_from, parsed_args)
-                raise
-            self.refuse_unless_rackspace(import_from, parsed_args)
-        client = self.client
-        if not from_url:
-            importing.check_object(self.app.client_manager, import_from)
-        else:
-            from imageplugin import http
-            from imageplugin import vhdroute
-
-            where = http.shown_url(import_from)
-            if method is None and vhdroute.fails_by_task(content):
-                refusal = self.tasks_refusal(client)
-                if refusal is not None:
-                    method = _interop_method(client, refusal, 'web-download')
-            method = self.vhd_method(client, parsed_args, method, content,
-                                     formats, where, 'web-download')
-        if method in (None, 'task'):
-            from imageplugin import http
-
-            try:
-                task = client.create_task('import', task_input)
-            except http.HTTPError as exc:
-                if method or not _admin_only(exc):
-                    raise
-                method = _interop_method(
-                    client, exc, 'web-download', content, formats,
-                    http.shown_url(import_from))
-            else:
-                if note:
-                    # Said once the task exists: a refusal stays one line.
-                    self.say(note)
-                self.say_unused(parsed_args, _UPLOAD_OPTIONS,
-                                'there is no --file to upload')
-                self.say_unused(parsed_args, _INTEROP_OPTIONS, _TASKS_API)
-                return self.protected_if_asked(self.followed(
-                    task, parsed_args,
-                    recreate=lambda: client.create_task('import',
-                                                        task_input)),
-                    parsed_args.wait and properties.get('protected') is True)
-        from imageplugin import interop
-
-        started = interop.Import(client, method, url=import_from,
-                                 **_stores(parsed_args))
-        return self.interop_outcome(started, properties, formats,
-                                    parsed_args, note)
-
-    def protected_if_asked(self, outcome, held_back):
-        """Protect the image of a successful import whose --protected was
-        ``held_back`` from the task (see ``_unprotected``)."""
-        from imageplugin import api
-
-        if held_back and outcome.status == 'success':
-            self.client.set_protected(api.task_image_id(outcome.task))
-        return outcome
-
-    def refuse_unless_rackspace(self, import_from, parsed_args):
-        """Refuse a <container>/<object> source on a Glance cloud."""
-        if (parsed_args.dialect or self.client.dialect()) == 'glance':
-            raise exceptions.CommandError(
-                f'{import_from!r} is not an http(s) URL, and this cloud\'s '
-                'image service (Glance) imports from URLs only '
-                '(<container>/<object> is Rackspace\'s form): give an '
-                'http(s) URL, or --file for a local file')
-
-    def tasks_refusal(self, client):
-        """None if this user may use the tasks API, else Glance's refusal
-        (admin-only). Asked once per command; other errors raise."""
-        if not hasattr(self, '_tasks_refusal'):
-            from imageplugin import http
-
-            try:
-                client.check_access()
-            except http.HTTPError as exc:
-                if not _admin_only(exc):
-                    raise
-                self._tasks_refusal = exc
-            else:
-                self._tasks_refusal = None
-        return self._tasks_refusal
-
-    def vhd_method(self, client, parsed_args, method, content, formats,
-                   where, interop):
-        """The method that imports ``content`` (a VHD) at ``where``, or a
-        one-line refusal (``vhdroute``).
-
-        ``method`` is the one chosen so far (None or 'task': the tasks
-        API); ``interop`` the interoperable method for this source. A
-        dynamic VHD leaves Glance's tasks API for ``interop``; a fixed VHD
-        is refused by ``interop``. Rackspace is left as it is.
-        """
-        from imageplugin import vhdroute
-
-        if method in (None, 'task') and vhdroute.fails_by_task(content):
-            if (parsed_args.dialect or client.dialect()) == 'rackspace':
-                return method
-            if method == 'task':
-                raise vhdroute.task_refused(where, interop, True, None)
-            offered = client.import_methods()
-            if not offered or interop not in offered:
-                raise vhdroute.task_refused(where, interop, False, offered)
-            self.say(vhdroute.rerouted(where, interop))
-            return interop
-        if method == interop and vhdroute.fails_by_interop(content, formats):
-            why = ' and '.join(option for option, given in (
-                (f'--method {method}', parsed_args.method),
-                ('--store', parsed_args.stores),
-                ('--all-stores', parsed_args.all_stores)) if given)
-            raise vhdroute.interop_refused(
-                where, method, why, self.tasks_refusal(client) is None)
-        return method
-
-    def copy_outcome(self, parsed_args, method, extra):
-        """copy-image: an existing image into more stores."""
-        from imageplugin import importing
-        from imageplugin import interop
-
-        if method not in (None, 'copy-image'):
-            raise exceptions.CommandError(
-                f'--image is copied into more stores by copy-image, not by '
-                f'{method}')
-        _, given = importing.image_properties(parsed_args)
-        given += [option for option, value in (
-            ('--name', parsed_args.name), ('--input', extra),
-            ('--disk-format', parsed_args.disk_format),
-            ('--container-format', parsed_args.container_format),
-            ('--import-from-format', parsed_args.import_from_format))
-            if value is not None]
-        if given:
-            raise exceptions.CommandError(
-                f'{given[0]} describes a new image; --image copies an '
-                'existing one into more stores')
-        if not (parsed_args.stores or parsed_args.all_stores):
-            raise exceptions.CommandError(
-                '--image needs the stores to copy it into: --store <store> '
-                '(repeat for more) or --all-stores')
-        client = self.client
-        started = interop.Import(
-            client, 'copy-image',
-            image_id=client.find_image_id(parsed_args.image),
-            **_stores(parsed_args))
-        return self.interop_outcome(started, None, None, parsed_args)
-
-    def interop_outcome(self, started, properties, formats, parsed_args,
-                        note=None):
-        if parsed_args.extra_input is not None:
-            # Nothing exists yet: better no image than another one.
-            raise exceptions.CommandError(
-                '--input is task input of the tasks API, which this import '
-                'does not use (interoperable import takes none): give image '
-                'properties with --property')
-        self.say_unused(parsed_args, _UPLOAD_OPTIONS,
-                        'glance-direct sends the file to Glance, not to '
-                        'the object storage' if parsed_args.file else
-                        'there is no --file to upload')
-        return started.run(
-            properties, formats,
-            lambda task, **kwargs: self.followed(task, parsed_args,
-                                                 **kwargs),
-            self.say, stream=self.progress_stream,
-            keep_image=parsed_args.keep_image, note=note,
-            wait=parsed_args.wait)
-
-    def file_outcome(self, parsed_args, method, extra):
-        from imageplugin import fileimport
-
-        # The file and the options are checked before logging in.
-        local = fileimport.checked_file(parsed_args)
-        client = self.client
-        if method == 'web-download':
-            raise exceptions.CommandError(
-                '--method web-download imports an http(s) URL; a --file goes '
-                'by glance-direct or by the tasks API')
-        image = local.image
-        if method in (None, 'task'):
-            # A cheap request now rather than a refused task after the
-            # upload.
-            refusal = self.tasks_refusal(client)
-            if refusal is not None:
-                if method:
-                    raise refusal
-                method = _interop_method(client, refusal, 'glance-direct',
-                                         image.content, image.formats,
-                                         image.path)
-        method = self.vhd_method(client, parsed_args, method, image.content,
-                                 image.formats, image.path, 'glance-direct')
-        if method == 'glance-direct':
-            from imageplugin import interop
-
-            started = interop.Import(client, method, data=local.image,
-                                     **_stores(parsed_args))
-            return self.interop_outcome(started, local.properties,
-                                        local.image.formats, parsed_args)
-        from imageplugin import objectstore
-
-        rackspace = (parsed_args.dialect or client.dialect()) == 'rackspace'
-        store = objectstore.ObjectStore.from_client_manager(
-            self.app.client_manager)
-        self.say_unused(parsed_args, _INTEROP_OPTIONS, _TASKS_API)
-        held_back = (parsed_args.wait and not rackspace
-                     and local.properties.get('protected') is True)
-        if held_back:
-            local = local._replace(properties=_unprotected(local.properties))
-        upload = fileimport.FileImport(local, store, rackspace, parsed_args)
-        return self.protected_if_asked(upload.run(
-            client, extra,
-            lambda task, **kwargs: self.followed(task, parsed_args,
-                                                 **kwargs),
-            self.say, stream=self.progress_stream), held_back)
+        return importroute.outcome_of(self, parsed_args)
 
 
 class ShowTask(TaskCommand):
@@ -896,7 +589,6 @@ class ListTask(PluginCommand, command.Lister):
         rows = (tuple(_listed(task, field) for field, _ in columns)
                 for task in tasks)
         return tuple(header for _, header in columns), rows
-
 
     def tasks_of_image(self, parsed_args):
         paging = [option for option, value in (
