@@ -103,6 +103,14 @@ def image_properties(args):
     return properties, given
 
 
+def unprotected(properties):
+    """The properties without protected=True, set once the import has
+    succeeded instead: Glance cannot delete a protected image whose
+    import failed, and leaves it behind."""
+    return {key: value for key, value in properties.items()
+            if not (key == 'protected' and value is True)}
+
+
 def _typed(key, value, option='--property'):
     """A property given as text, as Glance's schema types it."""
     if key in _INTEGER_PROPERTIES:

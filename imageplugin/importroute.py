@@ -8,6 +8,7 @@ imports for every command, keeps the parser.
 
 from osc_lib import exceptions
 
+from imageplugin import importing
 from imageplugin.task import _admin_only
 from imageplugin.task import parsed_json_object
 
@@ -22,12 +23,15 @@ _TASKS_API = ('the tasks API creates the image, and Glance deletes it when '
               'the import fails')
 
 
-def _unprotected(properties):
-    """The properties without protected=True, which is set once the
-    import succeeded: Glance cannot delete a protected image whose
-    import failed, and leaves it behind."""
-    return {key: value for key, value in properties.items()
-            if not (key == 'protected' and value is True)}
+def say_unused(command, parsed_args, options, why):
+    """Say which of ``options`` (dest, name, default) were given for
+    nothing on this route, and ``why``."""
+    given = [name for dest, name, default in options
+             if getattr(parsed_args, dest, default) not in (default, None)]
+    if given:
+        command.say(f'{", ".join(given)} '
+                    + ('has' if len(given) == 1 else 'have')
+                    + f' no effect here: {why}')
 
 
 def _interop_method(client, refusal, method, content=None, formats=None,
@@ -83,8 +87,6 @@ def outcome_of(command, parsed_args):
             '--method copy-image copies an --image into more stores')
     if parsed_args.file:
         return file_outcome(command, parsed_args, method, extra)
-    from imageplugin import importing
-
     import_from = parsed_args.import_from
     from_url = importing.is_url(import_from)
     if method == 'glance-direct' or (
@@ -101,7 +103,8 @@ def outcome_of(command, parsed_args):
             verify=command.app.client_manager.verify)
         task_input = importing.glance_input(
             import_from, formats,
-            _unprotected(properties) if parsed_args.wait else properties,
+            (importing.unprotected(properties) if parsed_args.wait
+             else properties),
             extra)
     else:
         given += [option for option, value in (
@@ -146,9 +149,9 @@ def outcome_of(command, parsed_args):
             if note:
                 # Said once the task exists: a refusal stays one line.
                 command.say(note)
-            command.say_unused(parsed_args, _UPLOAD_OPTIONS,
-                               'there is no --file to upload')
-            command.say_unused(parsed_args, _INTEROP_OPTIONS, _TASKS_API)
+            say_unused(command, parsed_args, _UPLOAD_OPTIONS,
+                       'there is no --file to upload')
+            say_unused(command, parsed_args, _INTEROP_OPTIONS, _TASKS_API)
             waited = command.followed(
                 task, parsed_args,
                 recreate=lambda: client.create_task('import', task_input))
@@ -166,7 +169,7 @@ def outcome_of(command, parsed_args):
 def protected_if_asked(command, waited, held_back):
     """Protect the image of a successful import (``waited``, its
     ``Outcome``) whose --protected was ``held_back`` from the task (see
-    ``_unprotected``)."""
+    ``importing.unprotected``)."""
     from imageplugin import api
 
     if held_back and waited.status == 'success':
@@ -235,7 +238,6 @@ def vhd_method(command, client, parsed_args, method, content, formats,
 
 def copy_outcome(command, parsed_args, method, extra):
     """copy-image: an existing image into more stores."""
-    from imageplugin import importing
     from imageplugin import interop
 
     if method not in (None, 'copy-image'):
@@ -273,10 +275,10 @@ def interop_outcome(command, started, properties, formats, parsed_args,
             '--input is task input of the tasks API, which this import '
             'does not use (interoperable import takes none): give image '
             'properties with --property')
-    command.say_unused(parsed_args, _UPLOAD_OPTIONS,
-                       'glance-direct sends the file to Glance, not to '
-                       'the object storage' if parsed_args.file else
-                       'there is no --file to upload')
+    say_unused(command, parsed_args, _UPLOAD_OPTIONS,
+               'glance-direct sends the file to Glance, not to the object '
+               'storage' if parsed_args.file else
+               'there is no --file to upload')
     return started.run(
         properties, formats,
         lambda task, **kwargs: command.followed(task, parsed_args,
@@ -322,11 +324,12 @@ def file_outcome(command, parsed_args, method, extra):
     rackspace = (parsed_args.dialect or client.dialect()) == 'rackspace'
     store = objectstore.ObjectStore.from_client_manager(
         command.app.client_manager)
-    command.say_unused(parsed_args, _INTEROP_OPTIONS, _TASKS_API)
+    say_unused(command, parsed_args, _INTEROP_OPTIONS, _TASKS_API)
     held_back = (parsed_args.wait and not rackspace
                  and local.properties.get('protected') is True)
     if held_back:
-        local = local._replace(properties=_unprotected(local.properties))
+        local = local._replace(
+            properties=importing.unprotected(local.properties))
     upload = fileimport.FileImport(local, store, rackspace, parsed_args)
     waited = upload.run(
         client, extra,

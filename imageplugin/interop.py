@@ -96,13 +96,13 @@ class Import:
         image whose import failed is deleted unless ``keep_image``. With
         ``wait``, a protected image is protected once imported.
         """
-        # Glance cannot delete a protected image whose import failed:
-        # protected once the import has succeeded.
+        # Protected once the import has succeeded (importing.unprotected).
         protect = wait and bool(properties) and \
             properties.get('protected') is True
         if protect:
-            properties = {key: value for key, value in properties.items()
-                          if key != 'protected'}
+            from imageplugin import importing
+
+            properties = importing.unprotected(properties)
         try:
             task = self.start(properties, formats, stream)
         except KeyboardInterrupt:

@@ -265,17 +265,6 @@ class TaskCommand(PluginCommand, command.ShowOne):
         return resume_command(getattr(self.app.options, 'cloud', None),
                               task_id, options, region)
 
-    def say_unused(self, parsed_args, options, why):
-        """Say which of ``options`` (dests and names) were given for
-        nothing, and ``why``."""
-        given = [name for dest, name, default in options
-                 if getattr(parsed_args, dest, default)
-                 not in (default, None)]
-        if given:
-            self.say(f'{", ".join(given)} ' + ('has' if len(given) == 1
-                                               else 'have')
-                     + f' no effect here: {why}')
-
     def say(self, text):
         """A line for the user on stderr, never on stdout."""
         self.status_line.clear()
