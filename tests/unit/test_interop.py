@@ -194,8 +194,13 @@ class TestUrl(InteropTestCase):
     def test_protected_image_that_failed_is_deleted(self):
         patched = self.requests.patch(IMAGE_URL, json=image('queued'))
         self.images_seen(image('queued', lock=False))
-        result = self.url_import('--protected', '--wait')
-        self.assertEqual(1, result.exit_code)
+        result = self.url_import('--protected', '--wait', '-f', 'value',
+                                 '-c', 'status')
+        self.assertEqual(
+            (1, 'failure\n', f'Task {base.TASK_ID} failed: the image service '
+             'gave no reason (the image went back to queued)\n'
+             f'Image {IMAGE_ID} was deleted.\n'),
+            (result.exit_code, result.stdout, result.stderr))
         self.assertFalse(patched.called)
         self.assertTrue(self.deleted.called)
 
