@@ -287,6 +287,12 @@ def _quoted(text):
     return urllib.parse.quote(text, safe='')
 
 
+def admin_only(exc):
+    """Whether a refusal is Glance's admin-only tasks API."""
+    return (getattr(exc, 'http_status', None) == 403
+            and 'tasks_api_access' in str(exc))
+
+
 def task_image_id(task):
     """The ID of the image a task made, or None."""
     if task.get('image_id'):

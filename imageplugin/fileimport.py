@@ -49,8 +49,8 @@ def checked_file(args):
     """Check the file, its content and the options; return a ``LocalFile``.
 
     Nothing goes over the network: a long upload must not end in a refusal
-    the file or the options already told. With ``--dialect rackspace`` the
-    Rackspace rules are checked too.
+    the file or the options already told (``check_rackspace`` adds
+    Rackspace's rules once the dialect is known).
     """
     properties, given = importing.image_properties(args)
     properties.setdefault('name', os.path.splitext(
@@ -65,19 +65,18 @@ def checked_file(args):
             f'Cannot upload {image.path}: {exc.strerror or exc}') from None
     name = args.object_name or objectstore.default_object_name(
         os.path.basename(image.path), identity)
-    local = LocalFile(image, properties, given, name, identity)
-    if args.dialect == 'rackspace':
-        _check_rackspace(local, f'{args.container}/{name}',
-                         args.import_from_format)
-    return local
+    return LocalFile(image, properties, given, name, identity)
 
 
-def _check_rackspace(local, where, import_from_format):
-    """Refuse what Rackspace Cloud Images would fail the task for."""
+def check_rackspace(local, request):
+    """Refuse what Rackspace Cloud Images would fail the task for: its
+    content, its size and the options (``plan.ImportRequest``)."""
     image = local.image
     limits.check_rackspace_image(image.path, image.content, image.size)
-    importing.rackspace_input(where, local.properties, local.given,
-                              import_from_format)
+    importing.rackspace_input(f'{request.container}/{local.name}',
+                              local.properties, local.given,
+                              request.import_from_format,
+                              request.extra_input)
 
 
 class FileImport:
@@ -101,8 +100,6 @@ class FileImport:
         self.import_from_format = args.import_from_format
         self.keep_upload = args.keep_upload
         self.wait = args.wait
-        if rackspace:
-            _check_rackspace(local, self.where, self.import_from_format)
         # The hash to compare the image with (see GLANCE_DIGEST).
         segmented = self.image.size > self.segment_size
         self.digest = (GLANCE_DIGEST if segmented and not rackspace

@@ -1,339 +1,238 @@
-"""How ``image task import`` goes: the route that the source, the options
-and the cloud's own answers choose (the tasks API or interoperable
-import, a URL, a file or an existing image), and what each route needs.
+"""How ``image task import`` goes: read the source, ask the cloud, decide
+the plan (``plan.decide``), then carry it out or, with ``--dry-run``,
+show it.
 
 Imported only when an import runs: ``imageplugin.task``, which OSC
 imports for every command, keeps the parser.
 """
 
-from osc_lib import exceptions
+import collections
 
+from imageplugin import api
+from imageplugin import http
 from imageplugin import importing
-from imageplugin.task import _admin_only
-from imageplugin.task import parsed_json_object
-
-# (dest, option, default) of the options of one route only.
-_UPLOAD_OPTIONS = (('container', '--container', 'images'),
-                   ('object_name', '--object-name', None),
-                   ('segment_size', '--segment-size', None),
-                   ('upload_concurrency', '--upload-concurrency', None),
-                   ('keep_upload', '--keep-upload', False))
-_INTEROP_OPTIONS = (('keep_image', '--keep-image', False),)
-_TASKS_API = ('the tasks API creates the image, and Glance deletes it when '
-              'the import fails')
+from imageplugin import plan as plans
+from imageplugin import vhdroute
 
 
-def say_unused(command, parsed_args, options, why):
-    """Say which of ``options`` (dest, name, default) were given for
-    nothing on this route, and ``why``."""
-    given = [name for dest, name, default in options
-             if getattr(parsed_args, dest, default) not in (default, None)]
-    if given:
-        command.say(f'{", ".join(given)} '
-                    + ('has' if len(given) == 1 else 'have')
-                    + f' no effect here: {why}')
+class Source(collections.namedtuple(
+        'Source', 'where formats content local')):
+    """What the source is, read before logging in: where it is as it may
+    be shown, its ``formats.Formats`` and ``inspection.Content`` (None
+    where unread), and the checked ``fileimport.LocalFile`` of a --file.
+    """
+
+    __slots__ = ()
 
 
-def _interop_method(client, refusal, method, content=None, formats=None,
-                    where=None):
-    """``method`` if the cloud offers it, for a user the tasks API refused;
-    else that refusal, with what is missing. ``content`` (with its
-    ``formats``, at ``where``) is refused if ``method`` would fail it."""
-    from imageplugin import interop
-    from imageplugin import vhdroute
+class Cloud(collections.namedtuple('Cloud', 'client instance')):
+    """The image service's ``api.TaskAPI`` and osc-lib's client manager
+    (for the object storage's endpoint)."""
 
-    if vhdroute.fails_by_interop(content, formats):
-        raise vhdroute.interop_refused(where, method, None, False)
-
-    methods = client.import_methods()
-    if methods and method in methods:
-        interop.LOG.debug('The tasks API is admin-only here: importing by '
-                          '%s', method)
-        return method
-    raise exceptions.CommandError(
-        f'{refusal} This Glance offers no {method} import either'
-        + (f' (its methods: {", ".join(methods)})' if methods else ''))
+    __slots__ = ()
 
 
-def _store_method(parsed_args):
-    """The --method asked for; with stores named, interoperable import
-    (the tasks API cannot choose stores)."""
-    method = parsed_args.method
-    if not (parsed_args.stores or parsed_args.all_stores):
-        return method
-    if method == 'task':
-        raise exceptions.CommandError(
-            '--store and --all-stores choose stores of interoperable '
-            'import; the tasks API cannot')
-    if method is None and not parsed_args.image:
-        return 'glance-direct' if parsed_args.file else 'web-download'
-    return method
+class Console(collections.namedtuple('Console', 'say follow stream')):
+    """What a route shows the user: ``say(line)`` on stderr;
+    ``follow(task, **kwargs)``, a task's ``waiting.Outcome`` (waited for
+    when asked); ``stream`` for progress bars (None: none)."""
+
+    __slots__ = ()
 
 
-def _stores(parsed_args):
-    return {'stores': parsed_args.stores or (),
-            'all_stores': parsed_args.all_stores}
-
-
-def outcome_of(command, parsed_args):
-    extra = None
-    if parsed_args.extra_input is not None:
-        extra = parsed_json_object(parsed_args.extra_input, '--input')
-    method = _store_method(parsed_args)
-    if parsed_args.image:
-        return copy_outcome(command, parsed_args, method, extra)
-    if method == 'copy-image':
-        raise exceptions.CommandError(
-            '--method copy-image copies an --image into more stores')
-    if parsed_args.file:
-        return file_outcome(command, parsed_args, method, extra)
-    import_from = parsed_args.import_from
-    from_url = importing.is_url(import_from)
-    if method == 'glance-direct' or (
-            method == 'web-download' and not from_url):
-        raise exceptions.CommandError(
-            f'--method {method} imports '
-            + ('a --file' if method == 'glance-direct' else
-               'an http(s) URL'))
-    properties, given = importing.image_properties(parsed_args)
-    note = content = None
-    if from_url:
+def read_source(request, verify=True):
+    """The ``Source`` of ``request`` and the note of what could not be
+    read of it: its content is read before the cloud is asked anything,
+    so that a bad file or URL is refused first."""
+    kind = request.kind
+    if kind == 'url':
+        where = http.shown_url(request.import_from)
         formats, note, content = importing.url_formats(
-            import_from, parsed_args,
-            verify=command.app.client_manager.verify)
-        task_input = importing.glance_input(
-            import_from, formats,
-            (importing.unprotected(properties) if parsed_args.wait
-             else properties),
-            extra)
-    else:
-        given += [option for option, value in (
-            ('--disk-format', parsed_args.disk_format),
-            ('--container-format', parsed_args.container_format))
-            if value]
-        try:
-            task_input = importing.rackspace_input(
-                import_from, properties, given,
-                parsed_args.import_from_format, extra)
-        except exceptions.CommandError:
-            # Rackspace's rules are no news to a user of Glance.
-            refuse_unless_rackspace(command, import_from, parsed_args)
+            request.import_from, request, verify=verify)
+        return Source(where, formats, content, None), note
+    if kind == 'file':
+        from imageplugin import fileimport
+
+        local = fileimport.checked_file(request)
+        if request.dialect == 'rackspace':
+            fileimport.check_rackspace(local, request)
+        image = local.image
+        return Source(image.path, image.formats, image.content, local), None
+    return Source(request.import_from or request.image, None, None,
+                  None), None
+
+
+def survey(cloud, request, source, note=None):
+    """The ``plan.Facts`` of this import: what the cloud says (dialect,
+    the tasks API's access, import methods, stores), asked only where the
+    plan depends on it, and what the content is."""
+    client = cloud.client
+    kind = request.kind
+    vhd = vhdroute.kind(source.content)
+    dialect = request.dialect
+    if dialect is None and kind == 'object':
+        dialect = client.dialect()
+    stores = request.stores or request.all_stores
+    tasks_refusal = None
+    if dialect != 'rackspace' and kind in ('url', 'file') and (
+            (request.method in (None, plans.TASK) and not stores)
+            or vhd == 'fixed'):
+        tasks_refusal = _tasks_refusal(client)
+    if dialect is None and kind == 'file':
+        # Only Glance refuses its tasks API; glance-direct is Glance's.
+        dialect = ('glance' if tasks_refusal or stores or request.method
+                   in plans.INTEROP_METHODS else client.dialect())
+    if dialect == 'rackspace':
+        _check_rackspace_content(cloud, request, source)
+    glance = dialect != 'rackspace'
+    methods = None
+    if glance and ((tasks_refusal and request.method != plans.TASK)
+                   or vhd == 'dynamic' or (
+                       kind != 'image' and (stores or request.method in (
+                           plans.WEB_DOWNLOAD, plans.GLANCE_DIRECT)))):
+        methods = tuple(client.import_methods() or ())
+    store_ids = None
+    if glance and stores:
+        store_ids = tuple(client.stores() or ())
+    return plans.Facts(
+        dialect=dialect, tasks_refusal=tasks_refusal, methods=methods,
+        stores=store_ids, vhd=vhd, content_note=note,
+        disk_format=source.formats.disk if source.formats else None)
+
+
+def _tasks_refusal(client):
+    """'' if this user may use the tasks API, else Glance's refusal
+    (admin-only), in one line: one cheap request before any long work."""
+    try:
+        client.check_access()
+    except http.HTTPError as exc:
+        if not api.admin_only(exc):
             raise
-        refuse_unless_rackspace(command, import_from, parsed_args)
-    client = command.client
-    if not from_url:
-        importing.check_object(command.app.client_manager, import_from)
+        return str(exc)
+    return ''
+
+
+def _check_rackspace_content(cloud, request, source):
+    """Refuse what Rackspace Cloud Images would fail the task for, from
+    the content: a --file's, or the object's in the object storage."""
+    if source.local is not None and request.dialect is None:
+        # Checked in read_source where the dialect was given.
+        from imageplugin import fileimport
+
+        fileimport.check_rackspace(source.local, request)
+    elif request.kind == 'object':
+        importing.check_object(cloud.instance, request.import_from)
+
+
+def outcome_of(cloud, console, request, source, plan):
+    """Carry out ``plan``; return the import's ``waiting.Outcome``."""
+    if plan.interoperable:
+        return _interop_outcome(cloud, console, request, source, plan)
+    if plan.route == plans.TASK_FROM_UPLOAD:
+        return _upload_outcome(cloud, console, request, source, plan)
+    return _task_outcome(cloud, console, request, source, plan)
+
+
+def _say_notes(console, plan):
+    # Said once the import has started: a refusal stays one line.
+    for note in plan.notes:
+        console.say(note)
+
+
+def _task_outcome(cloud, console, request, source, plan):
+    """The tasks API imports a URL (Glance) or an object (Rackspace)."""
+    client = cloud.client
+    properties = request.image_properties
+    if plan.protect_after:
+        properties = importing.unprotected(properties)
+    if request.kind == 'url':
+        task_input = importing.glance_input(
+            request.import_from, source.formats, properties,
+            request.extra_input)
     else:
-        from imageplugin import http
-        from imageplugin import vhdroute
-
-        where = http.shown_url(import_from)
-        if method is None and vhdroute.fails_by_task(content):
-            refusal = tasks_refusal(command, client)
-            if refusal is not None:
-                method = _interop_method(client, refusal, 'web-download')
-        method = vhd_method(command, client, parsed_args, method, content,
-                            formats, where, 'web-download')
-    if method in (None, 'task'):
-        from imageplugin import http
-
-        try:
-            task = client.create_task('import', task_input)
-        except http.HTTPError as exc:
-            if method or not _admin_only(exc):
-                raise
-            method = _interop_method(
-                client, exc, 'web-download', content, formats,
-                http.shown_url(import_from))
-        else:
-            if note:
-                # Said once the task exists: a refusal stays one line.
-                command.say(note)
-            say_unused(command, parsed_args, _UPLOAD_OPTIONS,
-                       'there is no --file to upload')
-            say_unused(command, parsed_args, _INTEROP_OPTIONS, _TASKS_API)
-            waited = command.followed(
-                task, parsed_args,
-                recreate=lambda: client.create_task('import', task_input))
-            return protected_if_asked(
-                command, waited,
-                parsed_args.wait and properties.get('protected') is True)
-    from imageplugin import interop
-
-    started = interop.Import(client, method, url=import_from,
-                             **_stores(parsed_args))
-    return interop_outcome(command, started, properties, formats,
-                           parsed_args, note)
+        task_input = importing.rackspace_input(
+            request.import_from, properties, request.given,
+            request.import_from_format, request.extra_input)
+    task = client.create_task('import', task_input)
+    _say_notes(console, plan)
+    waited = console.follow(
+        task, recreate=lambda: client.create_task('import', task_input))
+    return _protected(client, waited, plan)
 
 
-def protected_if_asked(command, waited, held_back):
-    """Protect the image of a successful import (``waited``, its
-    ``Outcome``) whose --protected was ``held_back`` from the task (see
-    ``importing.unprotected``)."""
-    from imageplugin import api
-
-    if held_back and waited.status == 'success':
-        command.client.set_protected(api.task_image_id(waited.task))
+def _protected(client, waited, plan):
+    """Protect the image of a successful import whose --protected was
+    held back from its start (``plan.protect_after``)."""
+    if plan.protect_after and waited.status == 'success':
+        client.set_protected(api.task_image_id(waited.task))
     return waited
 
 
-def refuse_unless_rackspace(command, import_from, parsed_args):
-    """Refuse a <container>/<object> source on a Glance cloud."""
-    if (parsed_args.dialect or command.client.dialect()) == 'glance':
-        raise exceptions.CommandError(
-            f'{import_from!r} is not an http(s) URL, and this cloud\'s '
-            'image service (Glance) imports from URLs only '
-            '(<container>/<object> is Rackspace\'s form): give an '
-            'http(s) URL, or --file for a local file')
-
-
-def tasks_refusal(command, client):
-    """None if this user may use the tasks API, else Glance's refusal
-    (admin-only). Asked once per command; other errors raise."""
-    if not hasattr(command, '_tasks_refusal'):
-        from imageplugin import http
-
-        try:
-            client.check_access()
-        except http.HTTPError as exc:
-            if not _admin_only(exc):
-                raise
-            command._tasks_refusal = exc
-        else:
-            command._tasks_refusal = None
-    return command._tasks_refusal
-
-
-def vhd_method(command, client, parsed_args, method, content, formats,
-               where, interop):
-    """The method that imports ``content`` (a VHD) at ``where``, or a
-    one-line refusal (``vhdroute``).
-
-    ``method`` is the one chosen so far (None or 'task': the tasks
-    API); ``interop`` the interoperable method for this source. A
-    dynamic VHD leaves Glance's tasks API for ``interop``; a fixed VHD
-    is refused by ``interop``. Rackspace is left as it is.
-    """
-    from imageplugin import vhdroute
-
-    if method in (None, 'task') and vhdroute.fails_by_task(content):
-        if (parsed_args.dialect or client.dialect()) == 'rackspace':
-            return method
-        if method == 'task':
-            raise vhdroute.task_refused(where, interop, True, None)
-        offered = client.import_methods()
-        if not offered or interop not in offered:
-            raise vhdroute.task_refused(where, interop, False, offered)
-        command.say(vhdroute.rerouted(where, interop))
-        return interop
-    if method == interop and vhdroute.fails_by_interop(content, formats):
-        why = ' and '.join(option for option, given in (
-            (f'--method {method}', parsed_args.method),
-            ('--store', parsed_args.stores),
-            ('--all-stores', parsed_args.all_stores)) if given)
-        raise vhdroute.interop_refused(
-            where, method, why, tasks_refusal(command, client) is None)
-    return method
-
-
-def copy_outcome(command, parsed_args, method, extra):
-    """copy-image: an existing image into more stores."""
-    from imageplugin import interop
-
-    if method not in (None, 'copy-image'):
-        raise exceptions.CommandError(
-            f'--image is copied into more stores by copy-image, not by '
-            f'{method}')
-    _, given = importing.image_properties(parsed_args)
-    given += [option for option, value in (
-        ('--name', parsed_args.name), ('--input', extra),
-        ('--disk-format', parsed_args.disk_format),
-        ('--container-format', parsed_args.container_format),
-        ('--import-from-format', parsed_args.import_from_format))
-        if value is not None]
-    if given:
-        raise exceptions.CommandError(
-            f'{given[0]} describes a new image; --image copies an '
-            'existing one into more stores')
-    if not (parsed_args.stores or parsed_args.all_stores):
-        raise exceptions.CommandError(
-            '--image needs the stores to copy it into: --store <store> '
-            '(repeat for more) or --all-stores')
-    client = command.client
-    started = interop.Import(
-        client, 'copy-image',
-        image_id=client.find_image_id(parsed_args.image),
-        **_stores(parsed_args))
-    return interop_outcome(command, started, None, None, parsed_args)
-
-
-def interop_outcome(command, started, properties, formats, parsed_args,
-                    note=None):
-    if parsed_args.extra_input is not None:
-        # Nothing exists yet: better no image than another one.
-        raise exceptions.CommandError(
-            '--input is task input of the tasks API, which this import '
-            'does not use (interoperable import takes none): give image '
-            'properties with --property')
-    say_unused(command, parsed_args, _UPLOAD_OPTIONS,
-               'glance-direct sends the file to Glance, not to the object '
-               'storage' if parsed_args.file else
-               'there is no --file to upload')
-    return started.run(
-        properties, formats,
-        lambda task, **kwargs: command.followed(task, parsed_args,
-                                                **kwargs),
-        command.say, stream=command.progress_stream,
-        keep_image=parsed_args.keep_image, note=note,
-        wait=parsed_args.wait)
-
-
-def file_outcome(command, parsed_args, method, extra):
+def _upload_outcome(cloud, console, request, source, plan):
+    """A --file through the object storage, then the tasks API."""
     from imageplugin import fileimport
-
-    # The file and the options are checked before logging in.
-    local = fileimport.checked_file(parsed_args)
-    client = command.client
-    if method == 'web-download':
-        raise exceptions.CommandError(
-            '--method web-download imports an http(s) URL; a --file goes '
-            'by glance-direct or by the tasks API')
-    image = local.image
-    if method in (None, 'task'):
-        # A cheap request now rather than a refused task after the
-        # upload.
-        refusal = tasks_refusal(command, client)
-        if refusal is not None:
-            if method:
-                raise refusal
-            method = _interop_method(client, refusal, 'glance-direct',
-                                     image.content, image.formats,
-                                     image.path)
-    method = vhd_method(command, client, parsed_args, method,
-                        image.content, image.formats, image.path,
-                        'glance-direct')
-    if method == 'glance-direct':
-        from imageplugin import interop
-
-        started = interop.Import(client, method, data=local.image,
-                                 **_stores(parsed_args))
-        return interop_outcome(command, started, local.properties,
-                               local.image.formats, parsed_args)
     from imageplugin import objectstore
 
-    rackspace = (parsed_args.dialect or client.dialect()) == 'rackspace'
-    store = objectstore.ObjectStore.from_client_manager(
-        command.app.client_manager)
-    say_unused(command, parsed_args, _INTEROP_OPTIONS, _TASKS_API)
-    held_back = (parsed_args.wait and not rackspace
-                 and local.properties.get('protected') is True)
-    if held_back:
+    local = source.local
+    if plan.protect_after:
         local = local._replace(
             properties=importing.unprotected(local.properties))
-    upload = fileimport.FileImport(local, store, rackspace, parsed_args)
-    waited = upload.run(
-        client, extra,
-        lambda task, **kwargs: command.followed(task, parsed_args,
-                                                **kwargs),
-        command.say, stream=command.progress_stream)
-    return protected_if_asked(command, waited, held_back)
+    store = objectstore.ObjectStore.from_client_manager(cloud.instance)
+    upload = fileimport.FileImport(local, store,
+                                   plan.dialect == 'rackspace', request)
+    _say_notes(console, plan)
+    waited = upload.run(cloud.client, request.extra_input, console.follow,
+                        console.say, stream=console.stream)
+    return _protected(cloud.client, waited, plan)
+
+
+def _interop_outcome(cloud, console, request, source, plan):
+    """Interoperable import: web-download, glance-direct, copy-image."""
+    from imageplugin import interop
+
+    client = cloud.client
+    stores = {'stores': request.stores, 'all_stores': request.all_stores}
+    if plan.method == plans.COPY_IMAGE:
+        started = interop.Import(
+            client, plan.method,
+            image_id=client.find_image_id(request.image), **stores)
+        properties = formats = None
+    elif plan.method == plans.GLANCE_DIRECT:
+        started = interop.Import(client, plan.method,
+                                 data=source.local.image, **stores)
+        properties, formats = source.local.properties, source.formats
+    else:
+        started = interop.Import(client, plan.method,
+                                 url=request.import_from, **stores)
+        properties, formats = request.image_properties, source.formats
+    return started.run(
+        properties, formats, console.follow, console.say,
+        stream=console.stream, keep_image=request.keep_image,
+        note='\n'.join(plan.notes) or None, wait=request.wait)
+
+
+def plan_columns(request, source, plan):
+    """(columns, values) of ``plan`` for ``--dry-run``."""
+    from osc_lib.cli import format_columns
+
+    formats = source.formats
+    properties = (source.local.properties if source.local
+                  else request.image_properties)
+    info = {
+        'route': plan.route,
+        'method': plan.method,
+        'source': plan.source,
+        'steps': format_columns.ListColumn(plan.steps),
+        'creates': format_columns.ListColumn(plan.creates),
+        'uploads': format_columns.ListColumn(plan.uploads),
+        'deletes': format_columns.ListColumn(plan.deletes),
+        'notes': format_columns.ListColumn(plan.notes),
+        'disk_format': formats.disk if formats else None,
+        'container_format': formats.container if formats else None,
+        'source_format': formats.source if formats else None,
+        'image_properties': format_columns.DictColumn(
+            dict(properties or {})),
+    }
+    columns = tuple(sorted(info))
+    return columns, tuple(info[name] for name in columns)
+

@@ -135,8 +135,6 @@ class Import:
         Draws the staging's progress on ``stream`` when it is a terminal.
         The image is deleted if the import cannot be started.
         """
-        if self.stores or self.all_stores:
-            self.check_stores()
         if not self.existing:
             name = properties.get('name')
             self.interrupted_note = (
@@ -174,19 +172,6 @@ class Import:
             'The import has started: see openstack image task list '
             f'--image {self.image_id}')
         return self.task()
-
-    def check_stores(self):
-        """Refuse stores this Glance does not have, before any image."""
-        available = self.client.stores()
-        if available is None:
-            raise exceptions.CommandError(
-                'This Glance has a single store: --store and --all-stores '
-                'need one with several (enabled_backends)')
-        unknown = [store for store in self.stores if store not in available]
-        if unknown:
-            raise exceptions.CommandError(
-                f'This Glance has no store {unknown[0]} (its stores: '
-                f'{", ".join(available)})')
 
     def _stage(self, stream):
         size = self.data.size

@@ -133,18 +133,6 @@ def positive_integer(text):
     return int(text)
 
 
-def parsed_json_object(text, option):
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise exceptions.CommandError(
-            f'{option} is not valid JSON: {exc}') from None
-    if not isinstance(value, dict):
-        raise exceptions.CommandError(
-            f'{option} must be a JSON object such as \'{{"key": "value"}}\'')
-    return value
-
-
 class PluginCommand(osc_hooks.PluginCommand):
     """What all our commands share (a mixin before cliff's class)."""
 
@@ -278,12 +266,6 @@ class TaskCommand(PluginCommand, command.ShowOne):
     def produce_output(self, parsed_args, column_names, data):
         self.status_line.clear()
         return super().produce_output(parsed_args, column_names, data)
-
-
-def _admin_only(exc):
-    """Whether a refusal is Glance's admin-only tasks API."""
-    return (getattr(exc, 'http_status', None) == 403
-            and 'tasks_api_access' in str(exc))
 
 
 def _check_container(container):
@@ -458,14 +440,39 @@ class ImportTask(TaskCommand):
             '--keep-image', action='store_true',
             help='With interoperable import, keep the new image when its '
                  'import fails (default: delete it)')
+        parser.add_argument(
+            '--dry-run', action='store_true',
+            help='Make every read-only check (login, the source\'s '
+                 'content, the cloud\'s methods and stores), then show the '
+                 'plan (route, steps, what would be created, uploaded and '
+                 'deleted) instead of carrying it out')
         self.add_wait_options(parser)
         return parser
 
-    def outcome_of(self, parsed_args):
-        # The routes of an import, imported only when one runs.
+    def take_action(self, parsed_args):
+        # The plan of an import, imported only when one runs.
         from imageplugin import importroute
+        from imageplugin import plan as plans
+        from imageplugin import waiting
 
-        return importroute.outcome_of(self, parsed_args)
+        request = plans.ImportRequest.from_args(parsed_args)
+        plans.check_request(request)
+        instance = self.app.client_manager
+        source, note = importroute.read_source(request, instance.verify)
+        cloud = importroute.Cloud(self.client, instance)
+        facts = importroute.survey(cloud, request, source, note)
+        plan = plans.decide(request, facts, source.where)
+        if request.dry_run:
+            self.outcome = waiting.Outcome(None, 0)
+            return importroute.plan_columns(request, source, plan)
+        console = importroute.Console(
+            self.say,
+            lambda task, **kwargs: self.followed(task, parsed_args,
+                                                 **kwargs),
+            self.progress_stream)
+        self.outcome = importroute.outcome_of(cloud, console, request,
+                                              source, plan)
+        return task_columns(self.outcome.task)
 
 
 class ShowTask(TaskCommand):
@@ -605,7 +612,9 @@ def _tasks_of_images_hint(command):
     try:
         yield
     except exceptions.CommandError as exc:
-        if not _admin_only(exc):
+        from imageplugin import api
+
+        if not api.admin_only(exc):
             raise
         raise exceptions.CommandError(
             f'{exc} The tasks of your own images: {command}') from None

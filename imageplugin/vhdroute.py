@@ -32,16 +32,12 @@ def kind(content):
     return content.vhd.disk_type
 
 
-def fails_by_task(content):
-    """Whether Glance's tasks API would fail to import ``content``."""
-    return kind(content) == 'dynamic'
-
-
-def fails_by_interop(content, formats):
-    """Whether Glance's interoperable import would fail to import
-    ``content`` as an image of ``formats``: it reads a fixed VHD as raw,
-    and refuses it as the vhd image it is declared to be."""
-    return kind(content) == 'fixed' and formats.disk == 'vhd'
+def fails_by_interop(vhd, disk_format):
+    """Whether Glance's interoperable import would fail a VHD of kind
+    ``vhd`` (``kind``) imported as an image of ``disk_format``: it reads a
+    fixed VHD as raw, and refuses it as the vhd image it is declared to
+    be."""
+    return vhd == 'fixed' and disk_format == 'vhd'
 
 
 def rerouted(where, method):

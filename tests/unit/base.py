@@ -73,6 +73,11 @@ class ShellTestCase(results.ResultAssertions, leaks.LeakCheck,
         self.requests.get(ENDPOINT + fakes.SCHEMA_URL,
                           json=schema or fakes.RACKSPACE_TASK_SCHEMA)
 
+    def open_tasks_api(self):
+        """The tasks API lets this user in (an admin of Glance): the
+        cheap request that tells it before an import."""
+        return self.requests.get(TASKS_URL + '?limit=1', json={'tasks': []})
+
     def use_catalog(self, profiles, endpoints):
         """Write ``profiles`` to clouds.yaml; Keystone's catalog lists
         ``endpoints``, (service type, interface, URL, region) each."""

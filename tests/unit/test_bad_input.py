@@ -294,6 +294,7 @@ class TestBadInput(base.ShellTestCase):
 
 def _case_test(argv, mocks, exit_code, message):
     def test(self):
+        self.open_tasks_api()
         for (method, url), response in mocks.items():
             self.requests.register_uri(method, url, **response)
         result = self.openstack(*argv)

@@ -78,6 +78,7 @@ class TestErrors(base.ShellTestCase):
             "(HTTP 400)")
 
     def test_quoted_signature_is_blotted_out(self):
+        self.open_tasks_api()
         self.requests.post(base.TASKS_URL, status_code=400, json={
             'message': 'URI for legacy import task does not pass filtering: '
                        'http://127.1:8080/v1/AUTH_a/images/d.qcow2?'

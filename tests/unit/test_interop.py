@@ -243,7 +243,7 @@ class TestUrl(InteropTestCase):
             'import-methods': {'value': ['glance-direct']}})
         result = self.url_import()
         self.assertFailsWith(
-            result, 'Cannot create the import task: You are not authorized '
+            result, 'Cannot use the tasks API: You are not authorized '
             'to complete tasks_api_access action. The tasks API of this '
             'Glance is admin-only (policy tasks_api_access): use a profile '
             'with the admin role. (HTTP 403) This Glance offers no '

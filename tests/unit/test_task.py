@@ -161,6 +161,10 @@ class TestRackspaceObjectCheck(base.ShellTestCase):
 
 class TestImportGlance(base.ShellTestCase):
 
+    def setUp(self):
+        super().setUp()
+        self.open_tasks_api()
+
     def test_url_with_formats_from_content(self):
         self.serve_image('http://127.0.0.1:8000/cirros.qcow2',
                          images.qcow2())

@@ -148,12 +148,13 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
                          self.task_created.last_request.json()['input'])
         self.assertFalse(self.created.called)
 
-    def test_other_formats_take_the_tasks_api_unasked(self):
+    def test_other_formats_take_the_tasks_api(self):
         result = self.url_import(images.qcow2(), '-f', 'value', '-c',
                                  'status')
         self.assertEqual((0, 'pending\n', ''),
                          (result.exit_code, result.stdout, result.stderr))
-        self.assertFalse(self.access.called)
+        # The access is asked before the task: the plan is whole first.
+        self.assertTrue(self.access.called)
         self.assertTrue(self.task_created.called)
 
 
@@ -220,6 +221,8 @@ class TestFixedVhdAsAdmin(VhdTestCase):
         self.assertNothingCreated()
 
     def test_a_store_is_refused(self):
+        self.requests.get(base.ENDPOINT + '/v2/info/stores',
+                          json={'stores': [{'id': 'cheap'}]})
         path, result = self.file_import(FIXED, '--store', 'cheap')
         self.assertFailsWith(
             result, f'Cannot import {path} by glance-direct (--store): '

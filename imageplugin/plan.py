@@ -1,0 +1,466 @@
+"""The plan of ``image task import``, decided before anything is done.
+
+``ImportRequest`` is what the command line asks for, read once from
+argparse's namespace; ``Facts`` is what the cloud and the content said
+(``importroute.survey`` asks them); ``decide(request, facts)`` turns the
+two into a ``Plan`` (the route, its steps, what it creates, uploads and
+deletes, the lines to say) or raises one refusal. ``decide`` makes no
+request: the same request and facts always give the same plan, on every
+route, and ``--dry-run`` prints it instead of carrying it out.
+"""
+
+import dataclasses
+import json
+
+from osc_lib import exceptions
+
+from imageplugin import vhdroute
+
+# Routes: how the bytes reach the image.
+TASK = 'task'                      # the tasks API imports a URL or object
+TASK_FROM_UPLOAD = 'task-upload'   # a --file via object storage, then task
+WEB_DOWNLOAD = 'web-download'      # interoperable import of a URL
+GLANCE_DIRECT = 'glance-direct'    # interoperable import of a sent file
+COPY_IMAGE = 'copy-image'          # an existing image into more stores
+INTEROP_METHODS = (WEB_DOWNLOAD, GLANCE_DIRECT, COPY_IMAGE)
+
+# (attribute, option, default) of the options of one route only.
+UPLOAD_OPTIONS = (('container', '--container', 'images'),
+                  ('object_name', '--object-name', None),
+                  ('segment_size', '--segment-size', None),
+                  ('upload_concurrency', '--upload-concurrency', None),
+                  ('keep_upload', '--keep-upload', False))
+INTEROP_OPTIONS = (('keep_image', '--keep-image', False),)
+_TASKS_API = ('the tasks API creates the image, and Glance deletes it when '
+              'the import fails')
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportRequest:
+    """What ``image task import`` was asked, as typed values.
+
+    The attribute names are the options' (``disk_format``...), so that the
+    checks of the content and of the file read a request as they would
+    the command line.
+    """
+
+    import_from: str = None
+    file: str = None
+    image: str = None
+    name: str = None
+    properties: dict = None
+    min_disk: int = None
+    min_ram: int = None
+    tags: tuple = ()
+    visibility: str = None
+    protected: bool = None
+    extra_input: dict = None
+    disk_format: str = None
+    container_format: str = None
+    import_from_format: str = None
+    method: str = None
+    stores: tuple = ()
+    all_stores: bool = False
+    container: str = 'images'
+    object_name: str = None
+    segment_size: int = None
+    upload_concurrency: int = None
+    keep_upload: bool = False
+    keep_image: bool = False
+    dialect: str = None
+    wait: bool = False
+    dry_run: bool = False
+    # The new image's properties, typed (importing.image_properties), and
+    # the options that set them.
+    image_properties: dict = dataclasses.field(default_factory=dict)
+    given: tuple = ()
+
+    @classmethod
+    def from_args(cls, args):
+        """The request of argparse's namespace ``args``: its input is
+        checked here, before the cloud is asked anything."""
+        from imageplugin import importing
+
+        fields = {field.name: getattr(args, field.name, field.default)
+                  for field in dataclasses.fields(cls)}
+        fields['tags'] = tuple(args.tags or ())
+        fields['stores'] = tuple(args.stores or ())
+        if args.extra_input is not None:
+            fields['extra_input'] = parsed_json_object(
+                args.extra_input, '--input')
+        properties, given = importing.image_properties(args)
+        fields.update(image_properties=properties, given=tuple(given))
+        return cls(**fields)
+
+    @property
+    def kind(self):
+        """'file', 'image', 'url' or 'object' (``container/object``)."""
+        if self.file:
+            return 'file'
+        if self.image:
+            return 'image'
+        from imageplugin import importing
+
+        return 'url' if importing.is_url(self.import_from) else 'object'
+
+    def unused(self, options):
+        """The options of ``options`` given (see ``UPLOAD_OPTIONS``)."""
+        return tuple(name for attribute, name, default in options
+                     if getattr(self, attribute) not in (default, None))
+
+
+@dataclasses.dataclass(frozen=True)
+class Facts:
+    """What the cloud and the content said; None where not asked.
+
+    ``dialect``: 'rackspace' or 'glance'. ``tasks_refusal``: Glance's
+    refusal of the tasks API to this user (its one line), '' where the
+    tasks API is open to them. ``methods``: the import methods offered
+    (() where the cloud has no interoperable import). ``stores``: the
+    stores of a multi-store Glance (() where it has a single one).
+    ``vhd``: 'fixed' or 'dynamic' where the content is such a VHD.
+    ``disk_format``: the new image's disk format, as decided from the
+    content and the options.
+    """
+
+    dialect: str = None
+    tasks_refusal: str = None
+    methods: tuple = None
+    stores: tuple = None
+    vhd: str = None
+    disk_format: str = None
+    # What could not be read of the content, to say (formats.decided).
+    content_note: str = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """What an import will do, in order, and what it leaves."""
+
+    route: str
+    method: str
+    source: str
+    steps: tuple = ()
+    creates: tuple = ()
+    uploads: tuple = ()
+    deletes: tuple = ()
+    notes: tuple = ()
+    # --protected is set once the import has succeeded (see
+    # importing.unprotected): Glance cannot delete a protected image whose
+    # import failed.
+    protect_after: bool = False
+    # 'rackspace' or 'glance' where the route depends on it.
+    dialect: str = None
+
+    @property
+    def interoperable(self):
+        return self.route in INTEROP_METHODS
+
+
+def parsed_json_object(text, option):
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise exceptions.CommandError(
+            f'{option} is not valid JSON: {exc}') from None
+    if not isinstance(value, dict):
+        raise exceptions.CommandError(
+            f'{option} must be a JSON object such as \'{{"key": "value"}}\'')
+    return value
+
+
+def refused(text):
+    return exceptions.CommandError(text)
+
+
+def check_request(request):
+    """Refuse, before the cloud is asked anything, what no cloud would
+    take: a method that cannot import this source, options that do not
+    go together."""
+    method = _asked_method(request, request.kind)
+    if request.kind == 'image':
+        _check_copy_request(request, method)
+
+
+def decide(request, facts, where=None):
+    """The ``Plan`` of ``request`` given ``facts``, or a CommandError.
+
+    ``where`` is the source as it may be shown (a URL without secrets).
+    """
+    where = where or request.import_from or request.file or request.image
+    kind = request.kind
+    method = _asked_method(request, kind)
+    if kind == 'image':
+        return _copy_plan(request, facts, method, where)
+    if kind == 'object':
+        return _object_plan(request, facts, method, where)
+    interop = WEB_DOWNLOAD if kind == 'url' else GLANCE_DIRECT
+    if method in (None, TASK):
+        method = _tasks_or_interop(request, facts, method, interop, where)
+    if method in (None, TASK):
+        method, note = _vhd_reroute(request, facts, method, interop, where)
+    else:
+        note = None
+    if method == interop:
+        _check_interop(request, facts, method, where)
+        return _interop_plan(request, facts, method, where, note)
+    if kind == 'file':
+        return _upload_plan(request, facts, where)
+    return _task_plan(request, facts, where)
+
+
+def _asked_method(request, kind):
+    """The --method asked for, with the stores it implies; refusals of a
+    method that cannot import this kind of source."""
+    method = request.method
+    stores = request.stores or request.all_stores
+    if stores and method == TASK:
+        raise refused('--store and --all-stores choose stores of '
+                      'interoperable import; the tasks API cannot')
+    if stores and method is None and kind != 'image':
+        method = GLANCE_DIRECT if kind == 'file' else WEB_DOWNLOAD
+    if kind == 'image':
+        return method
+    if method == COPY_IMAGE:
+        raise refused('--method copy-image copies an --image into more '
+                      'stores')
+    if method == GLANCE_DIRECT and kind != 'file':
+        raise refused('--method glance-direct imports a --file')
+    if method == WEB_DOWNLOAD and kind != 'url':
+        raise refused('--method web-download imports an http(s) URL'
+                      + ('; a --file goes by glance-direct or by the tasks '
+                         'API' if kind == 'file' else ''))
+    return method
+
+
+def _tasks_or_interop(request, facts, method, interop, where):
+    """``method`` (None or 'task'), or ``interop`` where the tasks API is
+    refused to this user; a refusal where neither can be had."""
+    if facts.dialect == 'rackspace' or not facts.tasks_refusal:
+        return method
+    if method == TASK:
+        raise refused(facts.tasks_refusal)
+    if vhdroute.fails_by_interop(facts.vhd, facts.disk_format):
+        raise vhdroute.interop_refused(where, interop, None, False)
+    if interop not in (facts.methods or ()):
+        raise refused(
+            f'{facts.tasks_refusal} This Glance offers no {interop} import '
+            'either' + _offered(facts.methods))
+    return interop
+
+
+def _vhd_reroute(request, facts, method, interop, where):
+    """A dynamic VHD leaves Glance's tasks API for ``interop``: the method
+    and the line that says so, or a refusal."""
+    if facts.vhd != 'dynamic' or facts.dialect == 'rackspace':
+        return method, None
+    if method == TASK:
+        raise vhdroute.task_refused(where, interop, True, None)
+    if interop not in (facts.methods or ()):
+        raise vhdroute.task_refused(where, interop, False,
+                                    facts.methods or None)
+    return interop, vhdroute.rerouted(where, interop)
+
+
+def _check_interop(request, facts, method, where):
+    """Refuse what interoperable import by ``method`` would fail."""
+    if vhdroute.fails_by_interop(facts.vhd, facts.disk_format):
+        why = ' and '.join(option for option, given in (
+            (f'--method {method}', request.method),
+            ('--store', request.stores),
+            ('--all-stores', request.all_stores)) if given)
+        raise vhdroute.interop_refused(
+            where, method, why or None, facts.tasks_refusal == '')
+    if request.extra_input is not None:
+        raise refused(
+            '--input is task input of the tasks API, which this import '
+            'does not use (interoperable import takes none): give image '
+            'properties with --property')
+    if facts.methods is not None and method not in facts.methods:
+        raise refused(f'This Glance offers no {method} import'
+                      + _offered(facts.methods))
+    _check_stores(request, facts)
+
+
+def _check_stores(request, facts):
+    """Refuse stores this Glance does not have."""
+    if not (request.stores or request.all_stores):
+        return
+    if not facts.stores:
+        raise refused('This Glance has a single store: --store and '
+                      '--all-stores need one with several (enabled_backends)')
+    unknown = [store for store in request.stores
+               if store not in facts.stores]
+    if unknown:
+        raise refused(f'This Glance has no store {unknown[0]} (its stores: '
+                      f'{", ".join(facts.stores)})')
+
+
+def _offered(methods):
+    return f' (its methods: {", ".join(methods)})' if methods else ''
+
+
+def _protect_after(request, facts):
+    return (request.wait and facts.dialect != 'rackspace'
+            and request.image_properties.get('protected') is True)
+
+
+def _content_note(facts):
+    return (facts.content_note,) if facts.content_note else ()
+
+
+def _said_unused(request, options, why):
+    given = request.unused(options)
+    if not given:
+        return ()
+    verb = 'has' if len(given) == 1 else 'have'
+    return (f'{", ".join(given)} {verb} no effect here: {why}',)
+
+
+def _interop_plan(request, facts, method, where, note):
+    steps = []
+    if method == GLANCE_DIRECT:
+        why = ('glance-direct sends the file to Glance, not to the object '
+               'storage')
+    else:
+        why = 'there is no --file to upload'
+    notes = ((note,) if note else ()) + _content_note(facts) + _said_unused(
+        request, UPLOAD_OPTIONS, why)
+    steps.append(f'create an image, then import {where} into it by '
+                 f'{method}')
+    if method == GLANCE_DIRECT:
+        steps.insert(0, f'read {where} once, hashing it, and send it to '
+                        "Glance's staging area")
+    deletes = (() if request.keep_image else
+               ('the new image, if its import fails',))
+    return Plan(
+        route=method, method=method, source=where,
+        steps=tuple(steps) + _after_steps(request, facts, method),
+        creates=('an image',), uploads=_staged(method, where),
+        deletes=deletes, notes=notes,
+        protect_after=_protect_after(request, facts))
+
+
+def _staged(method, where):
+    if method == GLANCE_DIRECT:
+        return (f"{where} to the image's staging area",)
+    return ()
+
+
+def _after_steps(request, facts, method):
+    """The steps after the import has started: the wait, the check of
+    what landed, --protected."""
+    if not request.wait:
+        return ('show the import task (not waited for)',)
+    steps = ['wait for the import to end',
+             'compare the image that landed with what was meant']
+    if _protect_after(request, facts):
+        steps.append('protect the image')
+    return tuple(steps)
+
+
+def _task_plan(request, facts, where):
+    notes = (_content_note(facts)
+             + _said_unused(request, UPLOAD_OPTIONS,
+                            'there is no --file to upload')
+             + _said_unused(request, INTEROP_OPTIONS, _TASKS_API))
+    return Plan(
+        route=TASK, method=TASK, source=where,
+        steps=(f'create an import task of {where}',)
+        + _after_steps(request, facts, TASK),
+        creates=('an import task', 'an image (by the task)'),
+        deletes=('nothing: Glance deletes the image of a failed task',),
+        notes=notes, protect_after=_protect_after(request, facts))
+
+
+def _upload_plan(request, facts, where):
+    target = f'{request.container}/<object named after the file>'
+    if request.object_name:
+        target = f'{request.container}/{request.object_name}'
+    notes = ()
+    if facts.dialect != 'rackspace':
+        notes = _said_unused(request, INTEROP_OPTIONS, _TASKS_API)
+    steps = (f'upload {where} to {target} in the object storage '
+             '(resumable), hashing it',
+             f'create an import task of {target}'
+             + ('' if facts.dialect == 'rackspace' else ' (a TempURL)'))
+    deletes = (() if request.keep_upload else
+               (f'{target} and its segments, once the task has ended',))
+    return Plan(
+        route=TASK_FROM_UPLOAD, method=TASK, source=where,
+        steps=steps + _after_steps(request, facts, TASK),
+        creates=(f'container {request.container}, if missing',
+                 'an import task', 'an image (by the task)'),
+        uploads=(f'{where} to {target}',), deletes=deletes, notes=notes,
+        protect_after=_protect_after(request, facts),
+        dialect=facts.dialect or 'glance')
+
+
+def _object_plan(request, facts, method, where):
+    """A ``container/object`` source: Rackspace's tasks API only."""
+    if facts.dialect == 'glance':
+        raise refused(
+            f'{where!r} is not an http(s) URL, and this cloud\'s image '
+            'service (Glance) imports from URLs only (<container>/<object> '
+            'is Rackspace\'s form): give an http(s) URL, or --file for a '
+            'local file')
+    if method not in (None, TASK):
+        raise refused(f'--method {method} is interoperable import of '
+                      'Glance; a <container>/<object> is imported by '
+                      "Rackspace's tasks API")
+    check_rackspace_input(request, where, ('--disk-format',
+                                           '--container-format'))
+    return _task_plan(request, facts, where)
+
+
+def check_rackspace_input(request, where, format_options=()):
+    """Refuse what Rackspace would fail the task for (its input accepts
+    no image property but the name)."""
+    from imageplugin import importing
+
+    given = list(request.given) + [
+        option for option in format_options
+        if getattr(request, option[2:].replace('-', '_'))]
+    importing.rackspace_input(where, request.image_properties, given,
+                              request.import_from_format,
+                              request.extra_input)
+
+
+def _check_copy_request(request, method):
+    if method not in (None, COPY_IMAGE):
+        raise refused(f'--image is copied into more stores by copy-image, '
+                      f'not by {method}')
+    given = _new_image_options(request)
+    if given:
+        raise refused(f'{given[0]} describes a new image; --image copies '
+                      'an existing one into more stores')
+    if not (request.stores or request.all_stores):
+        raise refused('--image needs the stores to copy it into: --store '
+                      '<store> (repeat for more) or --all-stores')
+
+
+def _copy_plan(request, facts, method, where):
+    """copy-image: an existing image into more stores."""
+    _check_copy_request(request, method)
+    _check_stores(request, facts)
+    if facts.methods is not None and COPY_IMAGE not in facts.methods:
+        raise refused('This Glance offers no copy-image import'
+                      + _offered(facts.methods))
+    stores = ', '.join(request.stores) or 'every store'
+    notes = _said_unused(request, UPLOAD_OPTIONS,
+                         'there is no --file to upload')
+    return Plan(
+        route=COPY_IMAGE, method=COPY_IMAGE, source=where,
+        steps=(f'import image {where} into {stores} by copy-image',)
+        + (('wait for the copy to end',) if request.wait else
+           ('show the import task (not waited for)',)),
+        creates=(f'copies of the data in {stores}',), notes=notes)
+
+
+def _new_image_options(request):
+    return list(request.given) + [option for option, value in (
+        ('--name', request.name), ('--input', request.extra_input),
+        ('--disk-format', request.disk_format),
+        ('--container-format', request.container_format),
+        ('--import-from-format', request.import_from_format))
+        if value is not None]
