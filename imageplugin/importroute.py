@@ -124,6 +124,24 @@ def _check_rackspace_content(cloud, request, source):
         importing.check_object(cloud.instance, request.import_from)
 
 
+def with_upload_target(cloud, request, plan):
+    """``plan``, its object storage checked where it uploads: the
+    endpoint found (else one line refuses before any byte moves) and
+    whether the container must be created."""
+    if plan.route != plans.TASK_FROM_UPLOAD:
+        return plan
+    import dataclasses
+
+    from imageplugin import objectstore
+
+    store = objectstore.ObjectStore.from_client_manager(cloud.instance)
+    if store.exists(request.container):
+        creates = tuple(item for item in plan.creates
+                        if not item.startswith('container '))
+        return dataclasses.replace(plan, creates=creates)
+    return plan
+
+
 def outcome_of(cloud, console, request, source, plan):
     """Carry out ``plan``; return the import's ``waiting.Outcome``."""
     if plan.interoperable:

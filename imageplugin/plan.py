@@ -194,6 +194,12 @@ def decide(request, facts, where=None):
         return _copy_plan(request, facts, method, where)
     if kind == 'object':
         return _object_plan(request, facts, method, where)
+    if facts.dialect == 'rackspace' and method in INTEROP_METHODS:
+        asked = (f'--method {method}' if request.method else
+                 '--store' if request.stores else '--all-stores')
+        raise refused(f'{asked} asks for interoperable import, which '
+                      'Rackspace Cloud Images does not have: leave it out '
+                      'to import by its tasks API')
     interop = WEB_DOWNLOAD if kind == 'url' else GLANCE_DIRECT
     if method in (None, TASK):
         method = _tasks_or_interop(request, facts, method, interop, where)

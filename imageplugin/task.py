@@ -463,6 +463,7 @@ class ImportTask(TaskCommand):
         facts = importroute.survey(cloud, request, source, note)
         plan = plans.decide(request, facts, source.where)
         if request.dry_run:
+            plan = importroute.with_upload_target(cloud, request, plan)
             self.outcome = waiting.Outcome(None, 0)
             return importroute.plan_columns(request, source, plan)
         console = importroute.Console(

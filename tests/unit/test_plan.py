@@ -1,0 +1,157 @@
+"""plan.decide, driven from a table: every combination of dialect, role,
+source, --method, stores and content that the command accepts."""
+
+import itertools
+
+from osc_lib import exceptions
+import testtools
+
+from imageplugin import plan
+
+ADMIN = ''
+DENIED = ('Cannot use the tasks API: You are not authorized to complete '
+          'tasks_api_access action. (HTTP 403)')
+ALL_METHODS = ('glance-direct', 'web-download', 'copy-image',
+               'glance-download')
+SOURCES = {'url': {'import_from': 'http://127.0.0.1/disk'},
+           'file': {'file': 'images/disk'},
+           'object': {'import_from': 'exports/disk.vhd'},
+           'image': {'image': 'cirros'}}
+CONTENTS = {'plain': (None, 'qcow2'), 'dynamic': ('dynamic', 'vhd'),
+            'fixed': ('fixed', 'vhd')}
+ROLES = {'admin': ADMIN, 'member': DENIED}
+METHODS = (None, 'task', 'web-download', 'glance-direct', 'copy-image')
+STORES = {'none': (), 'named': ('cheap',)}
+
+# (dialect, role, source, method, stores, content) -> the route, or
+# 'refused: <part of the one line>'. '*' matches anything; the first row
+# that matches a combination is its expectation.
+TABLE = (
+    # What no cloud takes: refused before the cloud is asked anything.
+    ('*', '*', '*', 'task', 'named', '*',
+     'refused: --store and --all-stores choose stores of interoperable '
+     'import; the tasks API cannot'),
+    ('*', '*', 'image', 'web-download', '*', '*',
+     'refused: --image is copied into more stores by copy-image, not by '
+     'web-download'),
+    ('*', '*', 'image', 'glance-direct', '*', '*',
+     'refused: --image is copied into more stores by copy-image, not by '
+     'glance-direct'),
+    ('*', '*', 'image', 'task', '*', '*',
+     'refused: --image is copied into more stores by copy-image, not by '
+     'task'),
+    ('*', '*', 'image', '*', 'none', '*',
+     'refused: --image needs the stores to copy it into'),
+    ('*', '*', 'image', '*', 'named', '*', 'copy-image'),
+    ('*', '*', '*', 'copy-image', '*', '*',
+     'refused: --method copy-image copies an --image into more stores'),
+    ('*', '*', 'url', 'glance-direct', '*', '*',
+     'refused: --method glance-direct imports a --file'),
+    ('*', '*', 'object', 'glance-direct', '*', '*',
+     'refused: --method glance-direct imports a --file'),
+    ('*', '*', 'file', 'web-download', '*', '*',
+     'refused: --method web-download imports an http(s) URL; a --file '
+     'goes by glance-direct or by the tasks API'),
+    ('*', '*', 'object', 'web-download', '*', '*',
+     'refused: --method web-download imports an http(s) URL'),
+    # Stores ask for interoperable import: of a URL, web-download.
+    ('*', '*', 'object', None, 'named', '*',
+     'refused: --method web-download imports an http(s) URL'),
+    # Rackspace: its tasks API, from an object or an uploaded file.
+    ('rackspace', '*', 'object', '*', '*', '*', 'task'),
+    ('rackspace', '*', '*', None, 'named', '*',
+     'refused: --store asks for interoperable import, which Rackspace '
+     'Cloud Images does not have'),
+    ('rackspace', '*', '*', 'web-download', '*', '*',
+     'refused: --method web-download asks for interoperable import'),
+    ('rackspace', '*', '*', 'glance-direct', '*', '*',
+     'refused: --method glance-direct asks for interoperable import'),
+    ('rackspace', '*', 'url', '*', '*', '*', 'task'),
+    ('rackspace', '*', 'file', '*', '*', '*', 'task-upload'),
+    # Glance reads no <container>/<object>.
+    ('glance', '*', 'object', '*', '*', '*',
+     "refused: 'exports/disk.vhd' is not an http(s) URL"),
+    # A member may not use the tasks API.
+    ('glance', 'member', '*', 'task', '*', '*',
+     'refused: Cannot use the tasks API'),
+    # Interoperable import fails a fixed VHD, whatever asked for it.
+    ('glance', '*', 'url', 'web-download', '*', 'fixed',
+     'refused: Cannot import http://127.0.0.1/disk by web-download '
+     '(--method web-download'),
+    ('glance', '*', 'url', None, 'named', 'fixed',
+     'refused: Cannot import http://127.0.0.1/disk by web-download '
+     '(--store)'),
+    ('glance', '*', 'file', 'glance-direct', '*', 'fixed',
+     'refused: Cannot import images/disk by glance-direct (--method '
+     'glance-direct'),
+    ('glance', '*', 'file', None, 'named', 'fixed',
+     'refused: Cannot import images/disk by glance-direct (--store)'),
+    ('glance', 'member', 'url', '*', '*', 'fixed',
+     'refused: Cannot import http://127.0.0.1/disk: it is a fixed VHD'),
+    ('glance', 'member', 'file', '*', '*', 'fixed',
+     'refused: Cannot import images/disk: it is a fixed VHD'),
+    # The tasks API of Glance fails a dynamic VHD.
+    ('glance', 'admin', '*', 'task', '*', 'dynamic',
+     'refused: by the tasks API (--method task): it is a dynamic VHD'),
+    # What is left goes where the role and the method say.
+    ('glance', 'admin', 'url', 'task', '*', '*', 'task'),
+    ('glance', 'admin', 'file', 'task', '*', '*', 'task-upload'),
+    ('glance', 'admin', 'url', None, 'none', 'dynamic', 'web-download'),
+    ('glance', 'admin', 'file', None, 'none', 'dynamic', 'glance-direct'),
+    ('glance', 'admin', 'url', None, 'none', '*', 'task'),
+    ('glance', 'admin', 'file', None, 'none', '*', 'task-upload'),
+    ('glance', '*', 'url', '*', '*', '*', 'web-download'),
+    ('glance', '*', 'file', '*', '*', '*', 'glance-direct'),
+)
+
+
+def expected(combination):
+    for *pattern, outcome in TABLE:
+        if all(want == '*' or want == have
+               for want, have in zip(pattern, combination, strict=True)):
+            return outcome
+    raise AssertionError(f'No row of the table for {combination}')
+
+
+def request_and_facts(dialect, role, source, method, stores, content):
+    vhd, disk_format = CONTENTS[content]
+    request = plan.ImportRequest(method=method, stores=STORES[stores],
+                                 **SOURCES[source])
+    facts = plan.Facts(dialect=dialect, tasks_refusal=ROLES[role],
+                       methods=ALL_METHODS, stores=('fast', 'cheap'),
+                       vhd=vhd, disk_format=disk_format)
+    return request, facts
+
+
+def outcome(request, facts):
+    try:
+        plan.check_request(request)
+        return plan.decide(request, facts).route
+    except exceptions.CommandError as exc:
+        return f'refused: {exc}'
+
+
+class TestDecideFromTheTable(testtools.TestCase):
+
+    def test_every_combination(self):
+        combinations = list(itertools.product(
+            ('rackspace', 'glance'), ROLES, SOURCES, METHODS, STORES,
+            CONTENTS))
+        self.assertEqual(480, len(combinations))
+        for combination in combinations:
+            want = expected(combination)
+            got = outcome(*request_and_facts(*combination))
+            if want.startswith('refused: '):
+                self.assertStartsWith(got, 'refused: ', combination)
+                self.assertIn(want[len('refused: '):], got, combination)
+            else:
+                self.assertEqual(want, got, combination)
+
+    def assertStartsWith(self, text, start, combination):
+        self.assertTrue(text.startswith(start), f'{combination}: {text}')
+
+    def test_every_row_is_used(self):
+        used = {expected(combination) for combination in itertools.product(
+            ('rackspace', 'glance'), ROLES, SOURCES, METHODS, STORES,
+            CONTENTS)}
+        self.assertEqual({row[-1] for row in TABLE}, used)
