@@ -231,26 +231,11 @@ def _interop_outcome(cloud, console, request, source, plan):
 
 def plan_columns(request, source, plan):
     """(columns, values) of ``plan`` for ``--dry-run``."""
-    from osc_lib.cli import format_columns
-
     formats = source.formats
     properties = (source.local.properties if source.local
                   else request.image_properties)
-    info = {
-        'route': plan.route,
-        'method': plan.method,
-        'source': plan.source,
-        'steps': format_columns.ListColumn(plan.steps),
-        'creates': format_columns.ListColumn(plan.creates),
-        'uploads': format_columns.ListColumn(plan.uploads),
-        'deletes': format_columns.ListColumn(plan.deletes),
-        'notes': format_columns.ListColumn(plan.notes),
-        'disk_format': formats.disk if formats else None,
-        'container_format': formats.container if formats else None,
-        'source_format': formats.source if formats else None,
-        'image_properties': format_columns.DictColumn(
-            dict(properties or {})),
-    }
-    columns = tuple(sorted(info))
-    return columns, tuple(info[name] for name in columns)
-
+    return plans.columns(
+        plan, disk_format=formats.disk if formats else None,
+        container_format=formats.container if formats else None,
+        source_format=formats.source if formats else None,
+        image_properties=dict(properties or {}))

@@ -170,7 +170,20 @@ class TaskCommand(PluginCommand, command.ShowOne):
 
     def take_action(self, parsed_args):
         self.outcome = self.outcome_of(parsed_args)
+        if self.outcome.task is None:
+            # --dry-run: the plan instead of a task.
+            from imageplugin import plan as plans
+
+            return plans.columns(self.dry_plan)
         return task_columns(self.outcome.task)
+
+    def planned(self, plan):
+        """The ``Outcome`` of a --dry-run: ``plan`` is shown, nothing
+        done."""
+        from imageplugin import waiting
+
+        self.dry_plan = plan
+        return waiting.Outcome(None, 0)
 
     @staticmethod
     def add_wait_options(parser):
@@ -680,6 +693,11 @@ class CopyTask(TaskCommand):
             type=upload_concurrency,
             help='Segments of the VHD copied at once between the regions '
                  '(default: 8)')
+        parser.add_argument(
+            '--dry-run', action='store_true',
+            help='Make every read-only check (login, both regions, the '
+                 'image, the methods the target offers), then show the plan '
+                 'instead of carrying it out')
         self.add_wait_options(parser)
         return parser
 
@@ -716,8 +734,15 @@ class CopyTask(TaskCommand):
         copy = copying.Copy(
             source, source_region, target, target_region, image_id,
             instance.interface or 'public', self.say)
+        method = copy.chosen_method(parsed_args.method, offered)
+        if parsed_args.dry_run:
+            from imageplugin import plan as plans
+
+            return self.planned(plans.copy_plan(
+                method, image_id, source_region, target_region,
+                parsed_args.name, parsed_args.keep_image, parsed_args.wait))
         return copy.run(
-            copy.chosen_method(parsed_args.method, offered),
+            method,
             parsed_args.name,
             lambda task, **kwargs: self.followed(
                 task, parsed_args, region=target_region, **kwargs),
@@ -744,6 +769,13 @@ class CopyTask(TaskCommand):
             objectstore.ObjectStore.from_client_manager(instance,
                                                         target_region),
             target_region, image_id, parsed_args.container, self.say)
+        if parsed_args.dry_run:
+            from imageplugin import plan as plans
+
+            return self.planned(plans.export_copy_plan(
+                image_id, source_region, target_region,
+                parsed_args.container, copy.shared_store,
+                parsed_args.keep_upload, parsed_args.wait))
         # --timeout bounds the whole copy, not each wait.
         timeout = parsed_args.timeout
         deadline = None if timeout is None else time.monotonic() + timeout

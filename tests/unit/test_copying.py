@@ -123,6 +123,27 @@ class TestGlanceDownload(CopyTestCase):
             self.started.last_request.json())
         self.assertFalse(self.deleted.called)
 
+    def test_dry_run_shows_the_plan_and_does_nothing(self):
+        result = self.copy('--to-region', 'RegionTwo', '--name', 'other',
+                           '--wait', '--dry-run', '-f', 'json')
+        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
+        self.assertEqual(
+            {'route': 'glance-download', 'method': 'glance-download',
+             'source': f'image {SOURCE_ID} in RegionOne',
+             'steps': [f'create an image in RegionTwo with the properties '
+                       f"of image {SOURCE_ID}, named 'other'",
+                       'import its data by glance-download: RegionTwo '
+                       'reads it from RegionOne',
+                       'wait for the import to end',
+                       "compare the copy's hash with the image's"],
+             'creates': ['an image in RegionTwo'], 'uploads': [],
+             'deletes': ['the copy, if its import fails or its bytes '
+                         'differ'],
+             'notes': []}, json.loads(result.stdout))
+        self.assertEqual([], [r for r in self.requests.request_history
+                              if r.method not in ('GET', 'HEAD')
+                              and not r.url.endswith('/auth/tokens')])
+
     def test_name_given(self):
         result = self.copy('--to-region', 'RegionTwo', '--name', 'other',
                            '-f', 'value', '-c', 'status')

@@ -115,6 +115,20 @@ class TestCopy(ExportCopyTestCase):
         self.assertEqual({}, self.one.containers['images'])
         self.assertEqual({}, self.two.containers['images'])
 
+    def test_dry_run_shows_the_plan_and_does_nothing(self):
+        result = self.copy('--dry-run', '-f', 'json')
+        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
+        shown = json.loads(result.stdout)
+        self.assertEqual(('export-import', f'image {IMAGE_ID} in RegionOne'),
+                         (shown['route'], shown['source']))
+        self.assertEqual([f'images/{OBJECT} from RegionOne to RegionTwo'],
+                         shown['uploads'])
+        self.assertEqual([f'images/{OBJECT} in RegionOne, once the import '
+                          'has ended', f'images/{OBJECT} in RegionTwo, once '
+                          'the import has ended'], shown['deletes'])
+        self.assertFalse(self.exports.called)
+        self.assertEqual([], self.two.puts())
+
     def test_bytes_copied_are_the_export(self):
         result = self.copy('--keep-upload', '--upload-concurrency', '3',
                            '-f', 'value', '-c', 'status')
