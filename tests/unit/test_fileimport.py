@@ -516,3 +516,18 @@ class TestRackspaceDialect(FileImportTestCase):
         self.assertEqual(0, result.exit_code, result)
         self.assertIn('temp_url_sig=',
                       self.task_posts()[0]['input']['import_from'])
+
+
+class TestRackspaceWithoutCatalog(base.ShellTestCase):
+    """A token and an endpoint: no catalog, so no object storage."""
+
+    def test_too_large_is_refused_for_its_size(self):
+        self.serve_task_schema(fakes.RACKSPACE_TASK_SCHEMA)
+        self.requests.get(base.TASKS_URL, json={'tasks': []})
+        path = files.write_file(self.home, 'big.vhd',
+                                images.dynamic_vhd(200 * images.GiB))
+        result = self.openstack('image', 'task', 'import', '--file', path)
+        self.assertFailsWith(
+            result, f'Cannot import {path}: it expands to a disk of 200.0 '
+            'GiB (214748364800 bytes), over the 160.0 GiB Rackspace imports '
+            '(error 413)')
