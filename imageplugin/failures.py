@@ -8,7 +8,8 @@ RACKSPACE_CODES = {
     # qemu-img cannot check VHD (vpc) files, so no "qemu-img check" here.
     '111': 'the VHD failed Rackspace\'s validation checks, for no reason '
            'given: create it again as a fixed or dynamic VHD (e.g. '
-           '"qemu-img convert -O vpc -o subformat=dynamic") and import that',
+           '"qemu-img convert -f vpc -O vpc -o subformat=dynamic") and '
+           'import that',
     '396': 'the file is not a valid VHD; Rackspace also returns this code '
            'intermittently, so retrying can help',
     # Rackspace: "must not expand to a system disk larger than 160 GB".
@@ -22,7 +23,7 @@ RACKSPACE_CODES = {
     '614': 'the VHD\'s UUID is all zeros: give it a UUID, e.g. by '
            'converting it again with qemu-img',
     '721': 'the VHD has a parent: flatten it into a standalone VHD, e.g. '
-           'with "qemu-img convert -O vpc"',
+           'with "qemu-img convert -f vpc -O vpc"',
 }
 _CODE = re.compile(r"Error code: '?(\d+)'?")
 # The exact text on which Rackspace's intermittent failure is retried.

@@ -49,6 +49,12 @@ class Formats(collections.namedtuple('Formats', 'source disk container')):
     __slots__ = ()
 
 
+def qemu_name(detected):
+    """qemu-img's name of a format as the inspector names it (``vhd`` is
+    qemu-img's ``vpc``; a GPT disk is raw), for its ``-f``."""
+    return {'vhd': 'vpc', 'gpt': 'raw', 'iso': 'raw'}.get(detected, detected)
+
+
 def formats_from_name(name):
     """(disk_format, container_format) a file name tells for sure, or None."""
     extension = os.path.splitext(name.lower())[1]
@@ -75,6 +81,11 @@ def decided(where, name, content=None, unread=None, disk_format=None,
     if content.problems:
         raise exceptions.CommandError(
             f'Cannot import {where}: {"; ".join(content.problems)}')
+    if content.document:
+        raise exceptions.CommandError(
+            f'Cannot import {where}: it is {content.document}, not a disk '
+            'image (its first bytes are text); check that it is the image '
+            'you meant')
     found = content.disk_format
     unpacked_by = 'ova' if content.packed == 'tar' else 'compressed'
     if content.packed and container_format != unpacked_by:
@@ -86,7 +97,7 @@ def decided(where, name, content=None, unread=None, disk_format=None,
         raise exceptions.CommandError(
             f'Cannot import {where}: it is a {found} image, a format the '
             'image service does not import; convert it, e.g. with '
-            '"qemu-img convert -O qcow2 <in> <out>"')
+            f'"qemu-img convert -f {qemu_name(found)} -O qcow2 <in> <out>"')
     # The source format describes the bytes; --disk-format does too
     # unless a different source format is given (a converting import).
     claims = (('--import-from-format', import_from_format),) if \

@@ -39,14 +39,15 @@ _UNSAFE = {
     'backing_file': (
         'it is a qcow2 image with a backing file: the image service would '
         'read a file of its own host into your image (flatten it first: '
-        'qemu-img convert -O qcow2 <in> <out>)'),
+        'qemu-img convert -f qcow2 -O qcow2 <in> <out>)'),
     'data_file': (
         'it is a qcow2 image whose data lives in an external data file: the '
         'image service would read a file of its own host into your image '
-        '(flatten it first: qemu-img convert -O qcow2 <in> <out>)'),
+        '(flatten it first: qemu-img convert -f qcow2 -O qcow2 <in> '
+        '<out>)'),
     'unknown_features': (
         'its qcow2 header uses features that cannot be checked as safe '
-        '(convert it: qemu-img convert -O qcow2 <in> <out>)'),
+        '(convert it: qemu-img convert -f qcow2 -O qcow2 <in> <out>)'),
     'descriptor': (
         'its VMDK descriptor names extents outside the image, or none: the '
         'image service would read other files of its own host'),
@@ -55,8 +56,9 @@ _UNSAFE = {
         'refuses'),
 }
 # The inspector bans whole formats (qed) by a check of this name.
-_BANNED = ('it is a {} image, a format the image service does not import; '
-           'convert it, e.g. with "qemu-img convert -O qcow2 <in> <out>"')
+_BANNED = ('it is a {0} image, a format the image service does not '
+           'import; convert it, e.g. with "qemu-img convert -f {0} -O qcow2 '
+           '<in> <out>"')
 
 
 class VhdFooter(collections.namedtuple(
@@ -78,8 +80,9 @@ _PACKED = ((0, b'\x1f\x8b', 'gzip'), (0, b'BZh', 'bzip2'),
 
 
 class Content(collections.namedtuple(
-        'Content', 'disk_format detected virtual_size vhd problems packed',
-        defaults=(None,))):
+        'Content',
+        'disk_format detected virtual_size vhd problems packed document',
+        defaults=(None, None))):
     """What an image's bytes tell.
 
     ``disk_format`` is Glance's name of the format (``raw`` for a stream
@@ -88,7 +91,8 @@ class Content(collections.namedtuple(
     the disk the image expands to, or None; ``vhd`` its ``VhdFooter``;
     ``problems`` the reasons it is unsafe to import, as phrases;
     ``packed`` the archive or compression (``gzip``, ``tar``...) that
-    raw content starts with, or None.
+    raw content starts with, or None; ``document`` what raw content that
+    is text is ('an HTML page', 'a JSON document'...), or None.
     """
 
     __slots__ = ()
@@ -148,10 +152,15 @@ def inspect_url(url, verify=True):
                           ) as response:
             _check_answer(response, shown)
             response.raw.decode_content = True
-            content = _inspect(response.raw, URL_HEAD_LIMIT)
+            reader = _Tail(response.raw)
+            content = _inspect(reader, URL_HEAD_LIMIT)
             html = 'html' in response.headers.get('Content-Type', '')
             total = _total_size(response)
             ranged = response.status_code == 206
+            # The whole image was read if it is short (a server that
+            # ignores Range sends it all): its end is at hand.
+            read_to_end = reader.ended() and (not ranged
+                                              or reader.size == total)
         LOG.debug('Content of %s (HTTP %s, %s bytes in all): %s', shown,
                   200 + 6 * ranged, total, _described(content))
         if content.disk_format != 'raw':
@@ -160,16 +169,57 @@ def inspect_url(url, verify=True):
             raise exceptions.CommandError(
                 f'Cannot import {shown}: it answers with a web page '
                 '(text/html), not an image; check the URL')
-        if not (ranged and total):
-            return content._replace(virtual_size=total)
-        # Only a ranged read reaches a fixed VHD's footer.
-        with requests.get(url, verify=verify, timeout=URL_TIMEOUT,
-                          headers={'Range': f'bytes=-{VHD_FOOTER_SIZE}'}
-                          ) as response:
-            tail = response.content if response.status_code == 206 else b''
-        return _with_footer(content, tail, total)
+        if read_to_end:
+            return _with_footer(content, reader.tail, reader.size)
+        if not total:
+            return content
+        # A fixed VHD's footer is its last 512 bytes, named by their
+        # offsets: some servers ignore a suffix range (bytes=-512).
+        return _with_footer(content, _url_tail(url, verify, total), total)
     except requests.RequestException as exc:
         raise Unreadable(_request_problem(exc)) from None
+
+
+class _Tail:
+    """A stream read by the inspector, keeping its last bytes read and
+    telling whether it ended."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.tail = b''
+        self.size = 0
+        self.done = False
+
+    def read(self, size=-1):
+        chunk = self.stream.read(size)
+        if not chunk:
+            self.done = True
+        self.size += len(chunk)
+        self.tail = (self.tail + chunk)[-VHD_FOOTER_SIZE:]
+        return chunk
+
+    def ended(self):
+        """Whether the stream has no byte left (reads one to know)."""
+        if not self.done:
+            extra = self.stream.read(1)
+            if extra:
+                return False
+            self.done = True
+        return True
+
+
+def _url_tail(url, verify, total):
+    """The last 512 bytes of the image at ``url`` (``total`` bytes), or
+    b'' where the server will not send just them."""
+    import requests
+
+    first = max(0, total - VHD_FOOTER_SIZE)
+    with requests.get(url, stream=True, verify=verify, timeout=URL_TIMEOUT,
+                      headers={'Range': f'bytes={first}-{total - 1}'}
+                      ) as response:
+        if response.status_code != 206:
+            return b''
+        return response.raw.read(VHD_FOOTER_SIZE, decode_content=True)
 
 
 def _described(content):
@@ -255,8 +305,38 @@ def _inspect(source, limit=None):
     if content.disk_format == 'raw':
         content = content._replace(packed=next(
             (name for offset, magic, name in _PACKED
-             if start[offset:offset + len(magic)] == magic), None))
+             if start[offset:offset + len(magic)] == magic), None),
+            document=text_document(start))
     return content
+
+
+# Bytes of text: tab, line ends, and printable ASCII; UTF-8's multi-byte
+# sequences are 0x80 and up.
+_TEXT_BYTES = frozenset(b'\t\n\r\f') | frozenset(range(0x20, 0x7f)) | \
+    frozenset(range(0x80, 0x100))
+
+
+def text_document(start):
+    """What ``start``, the first bytes of a stream, shows it is when it is
+    text and no disk image ('an HTML page'...), else None. An error page
+    or a login page served where an image was expected is text, whatever
+    its Content-Type says; a disk image's first sector never is."""
+    head = start[:512]
+    if not head or not set(head) <= _TEXT_BYTES:
+        return None
+    try:
+        head.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return None  # not UTF-8 (a sequence cut at the end is)
+    lower = head.lstrip(b'\xef\xbb\xbf \t\r\n').lower()
+    if lower.startswith((b'<!doctype html', b'<html', b'<head', b'<body')):
+        return 'an HTML page'
+    if lower.startswith((b'<?xml', b'<')):
+        return 'an XML document'
+    if lower.startswith((b'{', b'[')):
+        return 'a JSON document'
+    return 'a text file'
 
 
 def _content(matches, format_inspector):
@@ -306,7 +386,7 @@ def _with_footer(content, tail, size):
     if footer.disk_type == 'differencing':
         problems += ('it is a differencing VHD: its data depends on a parent '
                      'disk that it does not hold (flatten it first: '
-                     'qemu-img convert -O vpc <in> <out>)',)
+                     'qemu-img convert -f vpc -O vpc <in> <out>)',)
     return content._replace(disk_format='vhd', detected='vhd',
                             virtual_size=footer.virtual_size, vhd=footer,
                             problems=problems)

@@ -8,6 +8,7 @@ binary ones, as Cloud Files' 5 GB objects are 5 GiB.
 
 from osc_lib import exceptions
 
+from imageplugin import formats
 from imageplugin import progress
 
 MiB = 1024 ** 2
@@ -53,12 +54,13 @@ def check_rackspace_image(where, content, size=None):
     if content.disk_format != 'vhd':
         refuse(f'Rackspace Cloud Images imports VHD files only and this one '
                f'is {content.detected} (convert it with "qemu-img convert '
+               f'-f {formats.qemu_name(content.detected)} '
                '-O vpc <in> <out>")')
     footer = content.vhd
     if footer.disk_type not in ('fixed', 'dynamic'):
         refuse(f'it is a {footer.disk_type} VHD, and Rackspace imports fixed '
                'or dynamic ones only (error 523); flatten it with '
-               '"qemu-img convert -O vpc <in> <out>"')
+               '"qemu-img convert -f vpc -O vpc <in> <out>"')
     if not footer.checksum_ok:
         refuse('the checksum of its VHD footer is wrong: the file is '
                'damaged or was cut short (Rackspace would fail it with '

@@ -19,9 +19,11 @@ from osc_lib import exceptions
 
 TASKS_ERROR = 'Image disk_format vpc does not match stream data vhd'
 INTEROP_ERROR = 'Image disk_format vhd does not match stream data raw'
-CONVERT = ('convert it to a dynamic VHD (qemu-img convert -O vpc <in> '
-           '<out>) or to qcow2 (qemu-img convert -O qcow2 <in> <out>) and '
-           'import that')
+# qemu-img is told the source is a VHD (-f vpc): guessing, it reads a
+# fixed VHD as raw and copies its footer into the disk.
+CONVERT = ('convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc '
+           '<in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 <in> '
+           '<out>) and import that')
 
 
 def kind(content):
@@ -58,16 +60,16 @@ def task_refused(where, method, forced, offered):
             'a dynamic VHD, which the tasks API of Glance fails to import '
             f'("{TASKS_ERROR}"); leave --method out to import it by '
             f'{method} (interoperable import), or convert it to a fixed VHD '
-            '(qemu-img convert -O vpc -o subformat=fixed <in> <out>) or to '
-            'qcow2')
+            '(qemu-img convert -f vpc -O vpc -o subformat=fixed <in> <out>) '
+            'or to qcow2')
     return exceptions.CommandError(
         f'Cannot import {where}: it is a dynamic VHD, which the tasks API of '
         f'Glance fails to import ("{TASKS_ERROR}"), and this Glance offers '
         f'no {method} import'
         + (f' (its methods: {", ".join(offered)})' if offered else '')
-        + '; convert it to a fixed VHD (qemu-img convert -O vpc -o '
-          'subformat=fixed <in> <out>) or to qcow2 (qemu-img convert -O '
-          'qcow2 <in> <out>)')
+        + '; convert it to a fixed VHD (qemu-img convert -f vpc -O vpc -o '
+          'subformat=fixed <in> <out>) or to qcow2 (qemu-img convert -f vpc '
+          '-O qcow2 <in> <out>)')
 
 
 def interop_refused(where, method, why, tasks_usable):

@@ -108,8 +108,16 @@ CASES = [
         'status_code': 200, 'content': images.qcow2(backing_file=True)}}, 1,
      'Cannot import http://127.0.0.1:8000/a.qcow2: it is a qcow2 image '
      'with a backing file: the image service would read a file of its own '
-     'host into your image (flatten it first: qemu-img convert -O qcow2 '
-     '<in> <out>)'),
+     'host into your image (flatten it first: qemu-img convert -f qcow2 '
+     '-O qcow2 <in> <out>)'),
+    ('URL of a login page without its content type', IMPORT_URL, {
+        ('GET', IMPORT_URL[-1]): {'status_code': 200, 'content':
+                                  b'<html><body>Please log in</body></html>',
+                                  'headers': {'Content-Type':
+                                              'application/octet-stream'}}},
+     1, 'Cannot import http://127.0.0.1:8000/a.qcow2: it is an HTML page, '
+     'not a disk image (its first bytes are text); check that it is the '
+     'image you meant'),
     ('disk format against the content', IMPORT_URL + (
         '--disk-format', 'raw'), QCOW2_SERVED, 1,
      'Cannot import http://127.0.0.1:8000/a.qcow2: --disk-format raw '

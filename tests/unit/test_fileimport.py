@@ -486,7 +486,7 @@ class TestRackspaceDialect(FileImportTestCase):
             self.run_import('--file', path),
             f'Cannot import {path}: Rackspace Cloud Images imports VHD files '
             'only and this one is qcow2 (convert it with "qemu-img convert '
-            '-O vpc <in> <out>")')
+            '-f qcow2 -O vpc <in> <out>")')
         self.assertEqual([], self.swift.puts())
 
     def test_virtual_size_over_the_limit_before_any_request(self):

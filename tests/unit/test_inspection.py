@@ -48,8 +48,8 @@ class TestFiles(testtools.TestCase):
         content = self.inspect(header + bytes(65536 * 2))
         self.assertEqual(('qed', ('it is a qed image, a format the image '
                                   'service does not import; convert it, '
-                                  'e.g. with "qemu-img convert -O qcow2 '
-                                  '<in> <out>"',)),
+                                  'e.g. with "qemu-img convert -f qed -O '
+                                  'qcow2 <in> <out>"',)),
                          (content.detected, content.problems))
 
     def test_fixed_vhd_by_its_footer(self):
@@ -99,6 +99,24 @@ class TestFiles(testtools.TestCase):
             self.assertEqual(('raw', name), (content.disk_format,
                                              content.packed))
 
+    def test_text_is_no_disk_image(self):
+        for data, document in (
+                (b'<!DOCTYPE html>\n<html><body>Log in</body></html>\n',
+                 'an HTML page'),
+                (b'\xef\xbb\xbf  <HTML lang="en">', 'an HTML page'),
+                (b'<?xml version="1.0"?><Error><Code>AccessDenied</Code>',
+                 'an XML document'),
+                (b'{"error": {"code": 401, "title": "Unauthorized"}}',
+                 'a JSON document'),
+                ('Zugriff verweigert: Anmeldung n\u00f6tig\n'.encode(),
+                 'a text file'),
+                (bytes(4096), None),
+                (bytes(range(256)) * 4, None),
+                (b'x' * 300 + bytes(300), None)):
+            content = self.inspect(data)
+            self.assertEqual(('raw', document),
+                             (content.disk_format, content.document), data)
+
     def test_not_a_footer(self):
         self.assertIsNone(inspection.footer_in_tail(bytes(512)))
 
@@ -125,7 +143,7 @@ class TestUrls(base.ShellTestCase):
         content = inspection.inspect_url(URL)
         self.assertEqual(('vhd', 'fixed'), (content.disk_format,
                                             content.vhd.disk_type))
-        self.assertEqual('bytes=-512',
+        self.assertEqual(f'bytes={size - 512}-{size - 1}',
                          self.requests.last_request.headers['Range'])
 
     def test_server_without_ranges(self):
@@ -134,6 +152,16 @@ class TestUrls(base.ShellTestCase):
         content = inspection.inspect_url(URL)
         self.assertEqual(('raw', 65536), (content.disk_format,
                                           content.virtual_size))
+        self.assertEqual(1, self.requests.call_count)
+
+    def test_fixed_vhd_without_ranges_is_told_by_its_end(self):
+        # The server ignores Range: a short image came whole.
+        footer = images.vhd_footer(65536)
+        self.requests.get(URL, content=bytes(65536) + footer,
+                          headers={'Content-Length': str(65536 + 512)})
+        content = inspection.inspect_url(URL)
+        self.assertEqual(('vhd', 'fixed'), (content.disk_format,
+                                            content.vhd.disk_type))
         self.assertEqual(1, self.requests.call_count)
 
     def test_missing_image_is_refused(self):

@@ -550,7 +550,7 @@ class TestWait(base.ShellTestCase):
         self.assertEqual(
             f"Task {base.TASK_ID} failed: Image cannot be imported. Error "
             "code: '721' (the VHD has a parent: flatten it into a "
-            "standalone VHD, e.g. with \"qemu-img convert -O vpc\")\n",
+            "standalone VHD, e.g. with \"qemu-img convert -f vpc -O vpc\")\n",
             result.stderr)
 
     def test_timeout_exits_124_and_says_how_to_resume(self):

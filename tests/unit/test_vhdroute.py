@@ -23,8 +23,9 @@ SOURCE = 'http://127.0.0.1:8000/disk.vhd'
 SCHEMA_URL = base.ENDPOINT + fakes.SCHEMA_URL
 DYNAMIC = images.dynamic_vhd(4 * MiB)
 FIXED = bytes(2 * MiB) + images.vhd_footer(2 * MiB)
-CONVERT = ('convert it to a dynamic VHD (qemu-img convert -O vpc <in> '
-           '<out>) or to qcow2 (qemu-img convert -O qcow2 <in> <out>) and '
+CONVERT = ('convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc '
+           '<in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 <in> '
+           '<out>) and '
            'import that')
 FIXED_REASON = (
     "it is a fixed VHD, which Glance's interoperable import ({}) takes for "
@@ -111,7 +112,8 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
             'to import ("Image disk_format vpc does not match stream data '
             'vhd"); leave --method out to import it by web-download '
             '(interoperable import), or convert it to a fixed VHD (qemu-img '
-            'convert -O vpc -o subformat=fixed <in> <out>) or to qcow2')
+            'convert -f vpc -O vpc -o subformat=fixed <in> <out>) or to '
+            'qcow2')
         self.assertNothingCreated()
 
     def test_forced_tasks_api_for_a_file_is_refused_before_the_upload(self):
@@ -122,7 +124,8 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
             'import ("Image disk_format vpc does not match stream data '
             'vhd"); leave --method out to import it by glance-direct '
             '(interoperable import), or convert it to a fixed VHD (qemu-img '
-            'convert -O vpc -o subformat=fixed <in> <out>) or to qcow2')
+            'convert -f vpc -O vpc -o subformat=fixed <in> <out>) or to '
+            'qcow2')
         self.assertNothingCreated()
 
     def test_without_the_interop_method_it_is_refused(self):
@@ -133,8 +136,9 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
             'tasks API of Glance fails to import ("Image disk_format vpc '
             'does not match stream data vhd"), and this Glance offers no '
             'web-download import (its methods: glance-direct); convert it to '
-            'a fixed VHD (qemu-img convert -O vpc -o subformat=fixed <in> '
-            '<out>) or to qcow2 (qemu-img convert -O qcow2 <in> <out>)')
+            'a fixed VHD (qemu-img convert -f vpc -O vpc -o subformat=fixed '
+            '<in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 <in> '
+            '<out>)')
         self.assertNothingCreated()
 
     def test_a_fixed_vhd_still_goes_by_the_tasks_api(self):
