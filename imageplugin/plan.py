@@ -530,11 +530,28 @@ def columns(plan, **fields):
     from osc_lib.cli import format_columns
 
     info = {'route': plan.route, 'method': plan.method,
-            'source': plan.source}
-    for name in ('steps', 'creates', 'uploads', 'deletes', 'notes'):
-        info[name] = format_columns.ListColumn(getattr(plan, name))
+            'source': plan.source,
+            'steps': _lines_column(plan.steps, numbered=True)}
+    for name in ('creates', 'uploads', 'deletes', 'notes'):
+        info[name] = _lines_column(getattr(plan, name))
     for name, value in fields.items():
         info[name] = (format_columns.DictColumn(value)
                       if isinstance(value, dict) else value)
     names = tuple(sorted(info))
     return names, tuple(info[name] for name in names)
+
+
+def _lines_column(items, numbered=False):
+    """A list column that keeps its order: one item a line in a table
+    (numbered for steps), a list in JSON and YAML."""
+    from cliff import columns
+
+    class Lines(columns.FormattableColumn):
+        def human_readable(self):
+            return '\n'.join(f'{index}. {item}' if numbered else item
+                             for index, item in enumerate(self._value, 1))
+
+        def machine_readable(self):
+            return list(self._value)
+
+    return Lines(tuple(items))

@@ -63,6 +63,18 @@ class TestDryRunAsAdmin(DryRunTestCase):
         self.assertEqual((0, 'task\ntask\n', ''),
                          (result.exit_code, result.stdout, result.stderr))
 
+    def test_steps_keep_their_order_in_a_table(self):
+        result = self.openstack('image', 'task', 'import', '--import-from',
+                                SOURCE, '--wait', '--dry-run', '-c', 'steps')
+        self.assertEqual((0, ''), (result.exit_code, result.stderr))
+        lines = [line.strip('| ') for line in result.stdout.splitlines()]
+        self.assertEqual(
+            [f'steps | 1. create an import task of {SOURCE}',
+             '2. wait for the import to end',
+             '3. compare the image that landed with what was meant'],
+            [line for line in lines
+             if line and not line.startswith(('+', 'Field'))])
+
     def test_notes_are_in_the_plan_not_on_stderr(self):
         shown = self.dry_run('--import-from', SOURCE, '--keep-image')
         self.assertEqual(['--keep-image has no effect here: the tasks API '
