@@ -205,7 +205,7 @@ def check_object(client_manager, import_from):
 
     Reads its first MiB and its last 512 bytes from the cloud's object
     storage. Where that storage is unknown or will not let us read, the
-    task decides alone.
+    task decides alone: returns the line that says so, else None.
     """
     from imageplugin import http
     from imageplugin import inspection
@@ -221,12 +221,18 @@ def check_object(client_manager, import_from):
                 f'Cannot import {import_from}: the object storage of this '
                 'region has no such object (HTTP 404); check the container '
                 'and object names, and --os-region-name') from None
-        LOG.debug('Not checked before the import: %s', exc)
-        return
+        return _unchecked(import_from, exc)
     except exceptions.CommandError as exc:
-        LOG.debug('Not checked before the import: %s', exc)
-        return
+        return _unchecked(import_from, exc)
     limits.check_rackspace_image(import_from, content, size)
+    return None
+
+
+def _unchecked(import_from, exc):
+    LOG.debug('Not checked before the import: %s', exc)
+    reason = str(exc).rstrip('.')
+    return (f'Did not check {import_from} before the import ({reason}): '
+            'the task checks it.')
 
 
 def _merged(base, overrides):

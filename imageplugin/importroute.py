@@ -82,8 +82,9 @@ def survey(cloud, request, source, note=None):
         # Only Glance refuses its tasks API; glance-direct is Glance's.
         dialect = ('glance' if tasks_refusal or stores or request.method
                    in plans.INTEROP_METHODS else client.dialect())
+    notes = (note,) if note else ()
     if dialect == 'rackspace':
-        _check_rackspace_content(cloud, request, source)
+        notes += _check_rackspace_content(cloud, request, source)
     glance = dialect != 'rackspace'
     methods = None
     if glance and ((tasks_refusal and request.method != plans.TASK)
@@ -96,7 +97,7 @@ def survey(cloud, request, source, note=None):
         store_ids = tuple(client.stores() or ())
     return plans.Facts(
         dialect=dialect, tasks_refusal=tasks_refusal, methods=methods,
-        stores=store_ids, vhd=vhd, content_note=note,
+        stores=store_ids, vhd=vhd, content_notes=notes,
         disk_format=source.formats.disk if source.formats else None)
 
 
@@ -114,14 +115,19 @@ def _tasks_refusal(client):
 
 def _check_rackspace_content(cloud, request, source):
     """Refuse what Rackspace Cloud Images would fail the task for, from
-    the content: a --file's, or the object's in the object storage."""
+    the content: a --file's, or the object's in the object storage.
+    Returns the lines that say what could not be checked."""
     if source.local is not None and request.dialect is None:
         # Checked in read_source where the dialect was given.
         from imageplugin import fileimport
 
         fileimport.check_rackspace(source.local, request)
     elif request.kind == 'object':
-        importing.check_object(cloud.instance, request.import_from)
+        unchecked = importing.check_object(cloud.instance,
+                                           request.import_from)
+        if unchecked:
+            return (unchecked,)
+    return ()
 
 
 def with_upload_target(cloud, request, plan):

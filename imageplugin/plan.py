@@ -129,8 +129,8 @@ class Facts:
     stores: tuple = None
     vhd: str = None
     disk_format: str = None
-    # What could not be read of the content, to say (formats.decided).
-    content_note: str = None
+    # What could not be read or checked of the content, to say.
+    content_notes: tuple = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -312,7 +312,7 @@ def _protect_after(request, facts):
 
 
 def _content_note(facts):
-    return (facts.content_note,) if facts.content_note else ()
+    return tuple(facts.content_notes)
 
 
 def _said_unused(request, options, why):

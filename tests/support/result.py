@@ -27,9 +27,10 @@ class Result:
 class ResultAssertions:
     """Assertions on a ``Result``, for a ``testtools.TestCase``."""
 
-    def assertSucceeds(self, result):
-        """Exit 0 with nothing on stderr; return stdout."""
-        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
+    def assertSucceeds(self, result, said=''):
+        """Exit 0 with nothing on stderr but ``said``; return stdout."""
+        self.assertEqual((0, said), (result.exit_code, result.stderr),
+                         result)
         return result.stdout
 
     def assertFailsWith(self, result, message, exit_code=1):

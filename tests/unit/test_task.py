@@ -19,6 +19,16 @@ SEED_BODY = {
 }
 
 
+def unchecked(source):
+    """The line said where a token and an endpoint (no catalog) leave the
+    object storage unknown."""
+    return (f'Did not check {source} before the import (Cannot find the '
+            'object storage: a token given with --os-endpoint comes with no '
+            'service catalog; set object_store_endpoint_override in '
+            'clouds.yaml, or use a profile that logs in): the task checks '
+            'it.\n')
+
+
 class TestImportRackspace(base.ShellTestCase):
 
     def setUp(self):
@@ -32,7 +42,8 @@ class TestImportRackspace(base.ShellTestCase):
         out = self.assertSucceeds(self.openstack(
             'image', 'task', 'import',
             '--import-from', 'exports/my-excellent-image.vhd',
-            '--name', 'My excellent custom image', '-f', 'json'))
+            '--name', 'My excellent custom image', '-f', 'json'),
+            unchecked('exports/my-excellent-image.vhd'))
 
         self.assertEqual(SEED_BODY, self.sent_json())
         sent = self.requests.last_request
@@ -62,7 +73,8 @@ class TestImportRackspace(base.ShellTestCase):
                            json=fakes.RACKSPACE_PENDING)
         self.assertSucceeds(self.openstack(
             'image', 'task', 'import', '--import-from', 'exports/a.vhd',
-            '--import-from-format', 'vhd', '--name', 'a'))
+            '--import-from-format', 'vhd', '--name', 'a'),
+            unchecked('exports/a.vhd'))
         self.assertEqual({'import_from': 'exports/a.vhd',
                           'import_from_format': 'vhd',
                           'image_properties': {'name': 'a'}},
@@ -73,7 +85,8 @@ class TestImportRackspace(base.ShellTestCase):
                            json=fakes.RACKSPACE_PENDING)
         self.assertSucceeds(self.openstack(
             'image', 'task', 'import', '--import-from',
-            'exports/my-excellent-image.vhd'))
+            'exports/my-excellent-image.vhd'),
+            unchecked('exports/my-excellent-image.vhd'))
         self.assertEqual({'import_from': 'exports/my-excellent-image.vhd',
                           'image_properties': {
                               'name': 'my-excellent-image'}},
@@ -155,8 +168,13 @@ class TestRackspaceObjectCheck(base.ShellTestCase):
 
     def test_an_unreadable_object_is_left_to_the_task(self):
         self.requests.get(self.OBJECT_URL, status_code=403, text='')
-        self.assertEqual('pending\n',
-                         self.assertSucceeds(self.run_import()))
+        self.assertEqual('pending\n', self.assertSucceeds(
+            self.run_import(),
+            'Did not check exports/my-image.vhd before the import (Cannot '
+            'read exports/my-image.vhd: Forbidden. Your role in this project '
+            'does not allow it in the object storage (Swift lets its operator '
+            'roles, often member or admin, write) (HTTP 403)): the task '
+            'checks it.\n'))
 
 
 class TestImportGlance(base.ShellTestCase):
@@ -533,7 +551,7 @@ class TestWait(base.ShellTestCase):
             result={'image_id': fakes.EXPORTED_IMAGE_ID}))
         self.assertSucceeds(self.openstack(
             'image', 'task', 'import', '--import-from', 'exports/a.vhd',
-            '--dialect', 'rackspace', '--wait'))
+            '--dialect', 'rackspace', '--wait'), unchecked('exports/a.vhd'))
         self.assertEqual([30.0], self.clock.sleeps)
         self.assertNotIn(fakes.SCHEMA_URL,
                          [r.path for r in self.requests.request_history])
@@ -692,7 +710,8 @@ class TestWait(base.ShellTestCase):
             '-c', 'status')
         self.assertEqual(
             (0, f'{other_id}\nsuccess\n',
-             f"Task {base.TASK_ID} failed with Rackspace's intermittent "
+             unchecked('exports/my-excellent-image.vhd')
+             + f"Task {base.TASK_ID} failed with Rackspace's intermittent "
              f"error 396; created it again as task {other_id} (retry 1 of "
              "2)\n"),
             (result.exit_code, result.stdout, result.stderr))
