@@ -41,7 +41,7 @@ _UNITS = {'min_disk': 'GiB', 'min_ram': 'MiB'}
 _BOOLEANS = ('protected', 'os_hidden')
 VISIBILITIES = ('public', 'private', 'community', 'shared')
 _OUTSIDE_BMP = re.compile('[\U00010000-\U0010ffff]')
-_READ_ONLY = frozenset((
+READ_ONLY = frozenset((
     'status', 'checksum', 'os_hash_algo', 'os_hash_value', 'size',
     'virtual_size', 'created_at', 'updated_at', 'direct_url', 'self',
     'file', 'schema', 'stores'))
@@ -54,6 +54,18 @@ def checked_name(name, option='--name'):
     """``name`` if the image service takes it as an image name."""
     if name is not None:
         _check_text(_given(option, 'name', name), name, 'image names')
+    return name
+
+
+def checked_default_name(name, source):
+    """``name``, taken from ``source`` (an option's value) for want of
+    ``--name``, if the image service takes it; else a refusal that asks
+    for ``--name``."""
+    try:
+        _check_text(f'the image name {_quoted(name)} taken from {source}',
+                    name, 'image names')
+    except exceptions.CommandError as exc:
+        raise exceptions.CommandError(f'{exc}; give --name') from None
     return name
 
 
@@ -91,7 +103,7 @@ def _check_tags(option, tags):
 
 def _check_property(option, key, value):
     given = _given(option, key, value)
-    if key in _READ_ONLY:
+    if key in READ_ONLY:
         _refuse(given, f'{key} is set by the image service (read-only)')
     if key in _RESERVED or key.startswith('os_glance_'):
         _refuse(given, f'{key} is reserved for the image service\'s own use')

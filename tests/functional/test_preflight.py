@@ -9,6 +9,7 @@ refuses them (so the rule is the cloud's, not ours).
 
 import uuid
 
+from imageplugin import preflight
 from tests.functional import base
 
 EMOJI_NAME = 'x\U0001F600'
@@ -45,3 +46,17 @@ class TestPreflight(base.FunctionalTestCase):
                                     cloud='local-member')
             self.assertEqual(1, result.exit_code)
             self.assertIn(words, result.stderr)
+
+    def test_the_schema_states_the_same_limits(self):
+        schema = self.cloud.request(
+            'GET', self.cloud['glance_api_url'] + '/schemas/image',
+            user='member').json()['properties']
+        self.assertEqual(
+            (preflight.MAX_LENGTH, preflight.MAX_LENGTH, 'integer',
+             'integer', set(preflight.VISIBILITIES)),
+            (schema['name']['maxLength'], schema['tags']['items']['maxLength'],
+             schema['min_ram']['type'], schema['min_disk']['type'],
+             set(schema['visibility']['enum'])))
+        read_only = {key for key, rule in schema.items()
+                     if rule.get('readOnly')}
+        self.assertEqual(set(), read_only - preflight.READ_ONLY)

@@ -118,6 +118,18 @@ class TestEveryRoute(base.ShellTestCase):
             self.refused(('image', 'task', 'copy', IMAGE, '--to-region',
                           'Two', '--name', name), message)
 
+    def test_a_name_taken_from_the_file(self):
+        path = os.path.join(os.path.dirname(self.file), 'x\U0001F600.qcow2')
+        os.rename(self.file, path)
+        self.file = path
+        for route in ('file through object storage', 'glance-direct'):
+            self.refused(
+                dict(ROUTES)[route],
+                "the image name 'x\U0001F600' taken from --file: image "
+                'names can hold no character outside the Basic Multilingual '
+                'Plane (here U+1F600), which Glance refuses to store; give '
+                '--name')
+
 
 def _route_test(route, options, message):
     def test(self):
