@@ -21,6 +21,7 @@ from imageplugin import imagefile
 from imageplugin import importing
 from imageplugin import limits
 from imageplugin import objectstore
+from imageplugin import preflight
 from imageplugin import progress
 
 # How long the TempURL lets Glance read the upload: the task reads it as
@@ -53,8 +54,9 @@ def checked_file(args):
     Rackspace's rules once the dialect is known).
     """
     properties, given = importing.image_properties(args)
-    properties.setdefault('name', os.path.splitext(
-        os.path.basename(args.file))[0])
+    if 'name' not in properties:
+        properties['name'] = preflight.checked_default_name(
+            os.path.splitext(os.path.basename(args.file))[0], '--file')
     image = imagefile.checked(args.file, args.disk_format,
                               args.container_format,
                               args.import_from_format)

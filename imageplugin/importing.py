@@ -14,6 +14,7 @@ import urllib.parse
 from osc_lib import exceptions
 
 from imageplugin import limits
+from imageplugin import preflight
 
 LOG = logging.getLogger(__name__)
 _SCHEME = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*)://')
@@ -75,6 +76,7 @@ def image_properties(args):
                 f'{raw[key]}')
     properties = {key: _typed(key, value) for key, value in raw.items()}
     given = ['--property'] if raw else []
+    options = {}
     for option, key in (('--min-disk', 'min_disk'), ('--min-ram', 'min_ram'),
                         ('--visibility', 'visibility'),
                         ('--protected', 'protected')):
@@ -90,16 +92,21 @@ def image_properties(args):
                     'one of them')
             properties[key] = value
             given.append(option)
+            options[key] = option
     if args.tags:
         properties['tags'] = list(dict.fromkeys(args.tags))
         given.append('--tag')
-    name = limits.checked_name(args.name)
+        options['tags'] = '--tag'
+    name = args.name
     if name is not None:
         if properties.get('name', name) != name:
             raise exceptions.CommandError(
                 f'--property name={raw["name"]} contradicts --name {name}: '
                 'give one of them')
         properties['name'] = name
+        options['name'] = '--name'
+    # Refused here, the same on every route, before anything exists.
+    preflight.check_properties(properties, options)
     return properties, given
 
 
@@ -126,15 +133,17 @@ def _typed(key, value, option='--property'):
     return value
 
 
-def _typed_input(extra):
+def typed_input(extra):
     """``--input`` with the text values of its image properties typed."""
     given = extra.get('image_properties')
     if not isinstance(given, dict):
         return extra
-    return dict(extra, image_properties={
-        key: (_typed(key, value, '--input image_properties')
-              if isinstance(value, str) else value)
-        for key, value in given.items()})
+    option = '--input image_properties'
+    typed = {key: (_typed(key, value, option)
+                   if isinstance(value, str) else value)
+             for key, value in given.items()}
+    preflight.check_properties(typed, default=option)
+    return dict(extra, image_properties=typed)
 
 
 def rackspace_input(import_from, properties, refused=(),
@@ -166,7 +175,7 @@ def glance_input(url, formats, properties, extra=None):
     image_properties = dict(properties,
                             disk_format=formats.disk,
                             container_format=formats.container)
-    return _merged(_typed_input(extra or {}),
+    return _merged(typed_input(extra or {}),
                    {'import_from': url, 'import_from_format': formats.source,
                     'image_properties': image_properties})
 

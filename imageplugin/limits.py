@@ -14,8 +14,6 @@ from imageplugin import progress
 MiB = 1024 ** 2
 GiB = 1024 ** 3
 RACKSPACE_MAX_VIRTUAL_SIZE = 160 * GiB
-# Glance's images API limit on names (and Rackspace's).
-MAX_NAME_LENGTH = 255
 # A dynamic VHD stores its data in blocks of this size, each after a
 # 512-byte sector bitmap, and lists them in a table of 4-byte entries.
 _VHD_BLOCK = 2 * MiB
@@ -31,15 +29,6 @@ def largest_vhd_file(virtual_size):
 
 
 RACKSPACE_MAX_FILE_SIZE = largest_vhd_file(RACKSPACE_MAX_VIRTUAL_SIZE)
-
-
-def checked_name(name):
-    """``name`` if the image service takes it as an image name."""
-    if name is not None and len(name) > MAX_NAME_LENGTH:
-        raise exceptions.CommandError(
-            f'--name is {len(name)} characters long; image names have at '
-            f'most {MAX_NAME_LENGTH}')
-    return name
 
 
 def check_rackspace_image(where, content, size=None):

@@ -86,8 +86,10 @@ class ImportRequest:
         fields['tags'] = tuple(args.tags or ())
         fields['stores'] = tuple(args.stores or ())
         if args.extra_input is not None:
-            fields['extra_input'] = parsed_json_object(
-                args.extra_input, '--input')
+            # Its image properties are held to the options' rules, before
+            # anything exists (some routes merge it after an upload).
+            fields['extra_input'] = importing.typed_input(parsed_json_object(
+                args.extra_input, '--input'))
         properties, given = importing.image_properties(args)
         fields.update(image_properties=properties, given=tuple(given))
         return cls(**fields)

@@ -704,9 +704,9 @@ class CopyTask(TaskCommand):
     def outcome_of(self, parsed_args):
         from imageplugin import api
         from imageplugin import copying
-        from imageplugin import limits
+        from imageplugin import preflight
 
-        limits.checked_name(parsed_args.name)
+        preflight.checked_name(parsed_args.name)
         _check_container(parsed_args.container)
         source = self.client
         instance = self.app.client_manager

@@ -129,7 +129,8 @@ CASES = [
      "'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop') (see openstack "
      "image task import --help)"),
     ('name too long', IMPORT_URL + ('--name', 'n' * 256), {}, 1,
-     '--name is 256 characters long; image names have at most 255'),
+     '--name ' + 'n' * 37 + '...: image names have at most 255 characters '
+     '(this one has 256)'),
     ('untyped min_disk', IMPORT_URL + ('--property', 'min_disk=one'), {}, 1,
      '--property min_disk=one: min_disk must be a whole number'),
     ('segment size too small', ('image', 'task', 'import', '--file', 'f',

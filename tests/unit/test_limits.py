@@ -60,12 +60,3 @@ class TestRackspace(testtools.TestCase):
         self.assertIn('the checksum of its VHD footer is wrong',
                       self.fails(vhd(checksum_ok=False)))
 
-
-class TestNames(testtools.TestCase):
-
-    def test_255_characters(self):
-        self.assertEqual('n' * 255, limits.checked_name('n' * 255))
-        error = self.assertRaises(exceptions.CommandError,
-                                  limits.checked_name, 'n' * 300)
-        self.assertEqual('--name is 300 characters long; image names have '
-                         'at most 255', str(error))
