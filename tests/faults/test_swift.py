@@ -7,7 +7,7 @@ import time
 
 import fixtures
 
-from imageplugin import objectstore
+from imageplugin import largeobject
 from tests.faults import base
 from tests.support.files import MiB
 from tests.support.files import random_file
@@ -46,9 +46,9 @@ class TestSwiftDown(base.FaultTestCase):
                 '--container', name, '--segment-size', '32M',
                 '--upload-concurrency', '2', '--wait', '-f', 'json')
         # Where the plugin puts this file's upload (named after it).
-        identity = objectstore.file_identity(os.stat(path))
-        upload = objectstore.default_object_name('disk.raw', identity)
-        segments = objectstore.segments_prefix(upload, identity)
+        identity = largeobject.file_identity(os.stat(path))
+        upload = largeobject.default_object_name('disk.raw', identity)
+        segments = largeobject.segments_prefix(upload, identity)
 
         running = self.start(*args)
         deadline = time.monotonic() + 120

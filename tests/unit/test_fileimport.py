@@ -3,7 +3,7 @@ import json
 import os
 import urllib.parse
 
-from imageplugin import objectstore
+from imageplugin import largeobject
 from tests.support import files
 from tests.unit import base
 from tests.unit import fakes
@@ -44,8 +44,8 @@ class FileImportTestCase(base.ShellTestCase):
 
     def object_name(self, path):
         """The object an upload of the file at ``path`` goes to."""
-        identity = objectstore.file_identity(os.stat(path))
-        return objectstore.default_object_name(os.path.basename(path),
+        identity = largeobject.file_identity(os.stat(path))
+        return largeobject.default_object_name(os.path.basename(path),
                                                identity)
 
     def glance_image(self, content, **fields):
