@@ -14,9 +14,11 @@ compared with the one computed while the upload read the file.
 
 import collections
 import os
+import shlex
 
 from osc_lib import exceptions
 
+from imageplugin import bodies
 from imageplugin import imagefile
 from imageplugin import importing
 from imageplugin import largeobject
@@ -144,9 +146,32 @@ class FileImport:
                     concurrency=self.concurrency)
         except objectstore.ObjectTaken:
             raise
+        except bodies.FileChanged as exc:
+            # Its identity changed with it: running again starts anew, and
+            # what this one stored would only be left behind.
+            raise exceptions.CommandError(
+                f'{exc}. {self.discard_stale()}') from None
         except exceptions.CommandError as exc:
             raise exceptions.CommandError(
                 f'{exc}. {self.resume_note()}') from None
+
+    def discard_stale(self):
+        """Delete what was stored of a file that changed; say what became
+        of it (if deleting fails, the command that deletes it)."""
+        try:
+            largeobject.delete(self.store, self.container, self.name,
+                               self.identity)
+        except exceptions.CommandError as exc:
+            if self.image.size <= self.segment_size:
+                command = ['openstack', 'object', 'delete', self.container,
+                           self.name]
+            else:
+                command = ['swift', 'delete', self.container, '--prefix',
+                           largeobject.segments_prefix(self.name,
+                                                       self.identity)]
+            return (f'What was stored of it stays: {exc}; delete it with '
+                    f'"{shlex.join(command)}".')
+        return 'Nothing of it stays in the object storage.'
 
     def resume_note(self):
         if self.image.size <= self.segment_size:
