@@ -3,7 +3,7 @@
 
 Uploads one generated file to an object storage with:
 
-- imageplugin's ObjectStore.upload, as one object and in segments;
+- imageplugin's transfer.upload, as one object and in segments;
 - ``curl -T`` (one PUT, the ceiling of one stream);
 - ``swift upload --segment-size`` (python-swiftclient; it gets a venv of
   its own under ~/.cache/imageplugin unless --swift names one: it is no
@@ -182,8 +182,10 @@ def child_upload(path, container, name, segment_size):
     """The measured process of our own upload."""
     client = store(os.environ['BENCH_STORAGE_URL'],
                    os.environ['BENCH_TOKEN'])
+    from imageplugin import transfer
+
     started = time.perf_counter()
-    client.upload(container, name, path, segment_size=segment_size)
+    transfer.upload(client, container, name, path, segment_size=segment_size)
     # The transfer alone, without the start of Python and its imports.
     print(time.perf_counter() - started)
 

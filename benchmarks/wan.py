@@ -10,7 +10,7 @@ with a per-connection cap (default 25 MB/s), with:
   constraints.txt, its default 10 segment threads);
 - openstacksdk's ``create_object(..., segment_size=S)`` (its segments
   go up concurrently);
-- ours: ``ObjectStore.upload`` in segments of S, at its default
+- ours: ``transfer.upload`` in segments of S, at its default
   concurrency (and at each ``--concurrency`` given, to choose it);
 
 and, without the proxy, curl and ours as one object. Every tool runs in
@@ -51,11 +51,13 @@ def child_sdk(path, container, name, segment_size):
 
 
 def child_ours(path, container, name, segment_size, concurrency):
+    from imageplugin import transfer
+
     client = upload.store(os.environ['BENCH_STORAGE_URL'],
                           os.environ['BENCH_TOKEN'])
     started = time.perf_counter()
-    client.upload(container, name, path, segment_size=segment_size,
-                  concurrency=concurrency)
+    transfer.upload(client, container, name, path,
+                    segment_size=segment_size, concurrency=concurrency)
     # The transfer alone, without the start of Python and its imports.
     print(time.perf_counter() - started)
 
@@ -169,8 +171,8 @@ def main():
                       f'{args.size / seconds / 1e6:6.1f} MB/s '
                       f'{rss:5.0f} MiB', file=sys.stderr, flush=True)
                 client.delete(args.container, name)
-                for leftover in client._names(args.container, name):
-                    client._delete_quietly(args.container, leftover, '')
+                for leftover in client.names(args.container, name):
+                    client.delete_quietly(args.container, leftover, '')
             if proxy is not None:
                 proxy.__exit__(None, None, None)
     figures = []
@@ -196,10 +198,10 @@ def main():
     else:
         print(json.dumps(data, indent=2))
     header.close()
-    for leftover in list(client._names(args.container, '')):
-        client._delete_quietly(args.container, leftover, '')
-    for leftover in list(client._names(args.container + '_segments', '')):
-        client._delete_quietly(args.container + '_segments', leftover, '')
+    for leftover in list(client.names(args.container, '')):
+        client.delete_quietly(args.container, leftover, '')
+    for leftover in list(client.names(args.container + '_segments', '')):
+        client.delete_quietly(args.container + '_segments', leftover, '')
     for name in (args.container, args.container + '_segments'):
         try:
             client.request('DELETE', client.path(name), 'Cleaning up')

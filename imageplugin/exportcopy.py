@@ -142,14 +142,16 @@ class ExportCopy:
         """The exported VHD streamed into the target's object storage."""
         from imageplugin import objectstore
         from imageplugin import progress
+        from imageplugin import transfer
 
         self.target_store.ensure_container(self.container)
         size = self.source_store.size(self.container, self.object)
         label = f'Copying {self.object} to {self.target_region}'
         try:
             with progress.ProgressBar(stream, size, label) as bar:
-                copied = self.target_store.copy_from(
-                    self.source_store, self.container, self.object,
+                copied = transfer.copy_from(
+                    self.target_store, self.source_store, self.container,
+                    self.object,
                     self.container, self.object,
                     segment_size=segment_size,
                     progress=bar,
@@ -213,10 +215,12 @@ class ExportCopy:
         stores = [(self.source_store, self.source_region)]
         if not self.shared_store:
             stores.append((self.target_store, self.target_region))
+        from imageplugin import largeobject
+
         left = []
         for store, region in stores:
             try:
-                store.delete(self.container, self.object)
+                largeobject.delete(store, self.container, self.object)
             except exceptions.CommandError as exc:
                 left.append(f'{exc} ({region})')
         if left:

@@ -6,7 +6,7 @@ Static Large Object when large), imported from there (Rackspace: as
 once the task has ended. Whatever is left behind is said, with where.
 
 The object is named after the file's identity (``disk.raw`` goes up as
-``disk-<identity>.raw``, see ``objectstore.file_identity``): two files of
+``disk-<identity>.raw``, see ``largeobject.file_identity``): two files of
 one name imported at once never share an object, and the same file run
 again finds its segments. After a successful import the image's hash is
 compared with the one computed while the upload read the file.
@@ -14,15 +14,19 @@ compared with the one computed while the upload read the file.
 
 import collections
 import os
+import shlex
 
 from osc_lib import exceptions
 
+from imageplugin import bodies
 from imageplugin import imagefile
 from imageplugin import importing
+from imageplugin import largeobject
 from imageplugin import limits
 from imageplugin import objectstore
 from imageplugin import preflight
 from imageplugin import progress
+from imageplugin import transfer
 
 # How long the TempURL lets Glance read the upload: the task reads it as
 # soon as it starts, but a busy cloud may queue it.
@@ -61,11 +65,11 @@ def checked_file(args):
                               args.container_format,
                               args.import_from_format)
     try:
-        identity = objectstore.file_identity(os.stat(image.path))
+        identity = largeobject.file_identity(os.stat(image.path))
     except OSError as exc:
         raise exceptions.CommandError(
             f'Cannot upload {image.path}: {exc.strerror or exc}') from None
-    name = args.object_name or objectstore.default_object_name(
+    name = args.object_name or largeobject.default_object_name(
         os.path.basename(image.path), identity)
     return LocalFile(image, properties, given, name, identity)
 
@@ -97,7 +101,7 @@ class FileImport:
         self.rackspace = rackspace
         self.container = args.container
         self.segment_size = (args.segment_size or
-                             objectstore.default_segment_size(
+                             largeobject.default_segment_size(
                                  local.image.size))
         self.import_from_format = args.import_from_format
         self.keep_upload = args.keep_upload
@@ -134,22 +138,45 @@ class FileImport:
             self.store.ensure_container(self.container)
             label = f'Uploading {os.path.basename(self.image.path)}'
             with progress.ProgressBar(stream, self.image.size, label) as bar:
-                return self.store.upload(
-                    self.container, self.name, self.image.path,
+                return transfer.upload(
+                    self.store, self.container, self.name, self.image.path,
                     segment_size=self.segment_size, progress=bar,
                     identity=self.identity, digest=self.digest,
                     concurrency=self.concurrency)
         except objectstore.ObjectTaken:
             raise
+        except bodies.FileChanged as exc:
+            # Its identity changed with it: running again starts anew, and
+            # what this one stored would only be left behind.
+            raise exceptions.CommandError(
+                f'{exc}. {self.discard_stale()}') from None
         except exceptions.CommandError as exc:
             raise exceptions.CommandError(
                 f'{exc}. {self.resume_note()}') from None
+
+    def discard_stale(self):
+        """Delete what was stored of a file that changed; say what became
+        of it (if deleting fails, the command that deletes it)."""
+        try:
+            largeobject.delete(self.store, self.container, self.name,
+                               self.identity)
+        except exceptions.CommandError as exc:
+            if self.image.size <= self.segment_size:
+                command = ['openstack', 'object', 'delete', self.container,
+                           self.name]
+            else:
+                command = ['swift', 'delete', self.container, '--prefix',
+                           largeobject.segments_prefix(self.name,
+                                                       self.identity)]
+            return (f'What was stored of it stays: {exc}; delete it with '
+                    f'"{shlex.join(command)}".')
+        return 'Nothing of it stays in the object storage.'
 
     def resume_note(self):
         if self.image.size <= self.segment_size:
             return 'Nothing was stored; run the same command again.'
         return (f'The segments stored so far stay under '
-                f'{objectstore.segments_prefix(self.where, self.identity)}'
+                f'{largeobject.segments_prefix(self.where, self.identity)}'
                 ': run the same '
                 'command again to resume the upload.')
 
@@ -160,7 +187,8 @@ class FileImport:
     def remove(self):
         """Delete the upload and its segments; say so if that fails."""
         try:
-            self.store.delete(self.container, self.name, self.identity)
+            largeobject.delete(self.store, self.container, self.name,
+                               self.identity)
         except objectstore.ObjectTaken as exc:
             return f'{exc}.'
         except exceptions.CommandError as exc:

@@ -13,7 +13,7 @@ import signal
 
 import fixtures
 
-from imageplugin import objectstore
+from imageplugin import largeobject
 from tests.faults import base
 from tests.support.files import MiB
 from tests.support.files import random_file
@@ -46,9 +46,9 @@ class TestCtrlC(base.FaultTestCase):
     def test_ctrl_c_while_uploading(self):
         folder = self.useFixture(fixtures.TempDir()).path
         path, _ = random_file(folder, 'disk.raw', 512 * MiB)
-        identity = objectstore.file_identity(os.stat(path))
-        segments = objectstore.segments_prefix(
-            objectstore.default_object_name('disk.raw', identity), identity)
+        identity = largeobject.file_identity(os.stat(path))
+        segments = largeobject.segments_prefix(
+            largeobject.default_object_name('disk.raw', identity), identity)
         name = self.unique_name()
         self.addCleanup(self.delete_images_named, name)
         self.addCleanup(self.delete_container, name)

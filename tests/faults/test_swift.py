@@ -7,7 +7,7 @@ import time
 
 import fixtures
 
-from imageplugin import objectstore
+from imageplugin import largeobject
 from tests.faults import base
 from tests.support.files import MiB
 from tests.support.files import random_file
@@ -46,9 +46,9 @@ class TestSwiftDown(base.FaultTestCase):
                 '--container', name, '--segment-size', '32M',
                 '--upload-concurrency', '2', '--wait', '-f', 'json')
         # Where the plugin puts this file's upload (named after it).
-        identity = objectstore.file_identity(os.stat(path))
-        upload = objectstore.default_object_name('disk.raw', identity)
-        segments = objectstore.segments_prefix(upload, identity)
+        identity = largeobject.file_identity(os.stat(path))
+        upload = largeobject.default_object_name('disk.raw', identity)
+        segments = largeobject.segments_prefix(upload, identity)
 
         running = self.start(*args)
         deadline = time.monotonic() + 120
@@ -98,3 +98,37 @@ class TestSwiftDown(base.FaultTestCase):
                          (image['status'], image['size'], image['checksum']))
         # The upload and every segment, old and new, are gone.
         self.assertEqual([], self.objects(name))
+
+    def test_file_written_during_the_upload_leaves_nothing(self):
+        folder = self.useFixture(fixtures.TempDir()).path
+        path, _ = random_file(folder, 'disk.raw', SEGMENTS * SEGMENT_SIZE,
+                              algorithm='md5')
+        name = self.unique_name()
+        self.addCleanup(self.delete_container, name)
+        before = set(self.task_ids())
+        identity = largeobject.file_identity(os.stat(path))
+        segments = largeobject.segments_prefix(
+            largeobject.default_object_name('disk.raw', identity), identity)
+
+        # Two at once: the write below comes while most segments are
+        # still to be sent.
+        running = self.start(
+            'image', 'task', 'import', '--file', path, '--name', name,
+            '--container', name, '--segment-size', '32M',
+            '--upload-concurrency', '2', '--wait', '-f', 'json')
+        deadline = time.monotonic() + 120
+        while not any(n.startswith(segments) for n in self.objects(name)):
+            self.assertIsNone(running.proc.poll(), running.stderr)
+            self.assertLess(time.monotonic(), deadline,
+                            'no segment stored within 120 s')
+            time.sleep(0.05)
+        with open(path, 'ab') as file:
+            file.write(b'written meanwhile')
+        result = self.finished(running)
+        self.assertEqual(
+            (1, '', f'{path} changed while it was being uploaded: upload it '
+             'again once nothing writes to it. Nothing of it stays in the '
+             'object storage.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual([], self.objects(name))
+        self.assertEqual([], self.new_tasks_named(before, name))

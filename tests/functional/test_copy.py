@@ -183,7 +183,7 @@ class TestStores(CopyTestCase):
 
 
 class TestObjectTransfer(CopyTestCase):
-    """The transfer of a Rackspace copy (``ObjectStore.copy_from``), run
+    """The transfer of a Rackspace copy (``transfer.copy_from``), run
     between two containers of the local Swift: Rackspace itself is not
     here to export and import."""
 
@@ -199,20 +199,22 @@ class TestObjectTransfer(CopyTestCase):
 
     def test_streamed_in_segments_and_resumed(self):
         from imageplugin import objectstore
+        from imageplugin import transfer
 
         source, target = self.containers
         data = os.urandom(3 * objectstore.MiB + 512)
         self.admin.put(f'{self.url}/{source}/disk.vhd', data=data)
         store = objectstore.ObjectStore(self.admin, self.url)
-        copied = store.copy_from(store, source, 'disk.vhd', target,
-                                 'disk.vhd', segment_size=objectstore.MiB,
-                                 concurrency=3)
+        copied = transfer.copy_from(store, store, source, 'disk.vhd',
+                                    target, 'disk.vhd',
+                                    segment_size=objectstore.MiB,
+                                    concurrency=3)
         self.assertEqual((4, 0), (copied.segments, copied.reused))
         self.assertEqual(data, self.admin.get(
             f'{self.url}/{target}/disk.vhd').content)
         # Run again, it finds every segment stored.
-        again = store.copy_from(store, source, 'disk.vhd', target,
-                                'disk.vhd', segment_size=objectstore.MiB)
+        again = transfer.copy_from(store, store, source, 'disk.vhd', target,
+                                   'disk.vhd', segment_size=objectstore.MiB)
         self.assertEqual((4, 4), (again.segments, again.reused))
         self.assertEqual(data, self.admin.get(
             f'{self.url}/{target}/disk.vhd').content)

@@ -10,7 +10,7 @@ import uuid
 
 import fixtures
 
-from imageplugin import objectstore
+from imageplugin import largeobject
 from tests.functional import base
 from tests.support.files import MiB
 from tests.support.files import random_file
@@ -55,9 +55,9 @@ class TestUpload(base.FunctionalTestCase):
 
     def test_interrupted_upload_resumes(self):
         path, sha256 = random_file(self.folder, 'disk.raw', 640 * MiB)
-        identity = objectstore.file_identity(os.stat(path))
-        name = objectstore.default_object_name('disk.raw', identity)
-        segments = objectstore.segments_prefix(f'{self.container}/{name}',
+        identity = largeobject.file_identity(os.stat(path))
+        name = largeobject.default_object_name('disk.raw', identity)
+        segments = largeobject.segments_prefix(f'{self.container}/{name}',
                                                identity)
         args = ['image', 'task', 'import', '--file', path, '--container',
                 self.container, '--segment-size', '64M',

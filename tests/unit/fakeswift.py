@@ -8,16 +8,32 @@ can be told to misbehave.
 
 import hashlib
 import json
+import os
 import re
 import urllib.parse
 
+import fixtures
+from keystoneauth1 import session as ks_session
+from keystoneauth1 import token_endpoint
 import requests_mock
+from requests_mock.contrib import fixture as requests_mock_fixture
+import testtools
 
+from imageplugin import largeobject
+from imageplugin import objectstore
+from tests.support import files
+from tests.unit import base
+
+MiB = objectstore.MiB
 ENDPOINT = 'http://127.0.0.1:8080/v1/AUTH_test'
 
 
 def md5(data):
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+def sha512(data):
+    return hashlib.sha512(data).hexdigest()
 
 
 class FakeSwift:
@@ -214,3 +230,39 @@ class FakeSwift:
         """(container, object, body, request) of each object PUT."""
         return [(c, n, b, r) for m, c, n, b, r in self.sent
                 if m == 'PUT' and n]
+
+
+class StoreTestCase(testtools.TestCase):
+    """An ``ObjectStore`` client of a ``FakeSwift`` account that holds an
+    empty container ``images``, and files in a temporary directory."""
+
+    def setUp(self):
+        super().setUp()
+        mocker = self.useFixture(requests_mock_fixture.Fixture())
+        self.swift = FakeSwift(mocker)
+        self.swift.containers['images'] = {}
+        session = ks_session.Session(
+            auth=token_endpoint.Token(ENDPOINT, base.TOKEN))
+        self.store = objectstore.ObjectStore(session, ENDPOINT + '/')
+        self.dir = self.useFixture(fixtures.TempDir()).path
+
+    def write(self, name, data):
+        return files.write_file(self.dir, name, data)
+
+    def identity(self, path):
+        return largeobject.file_identity(os.stat(path))
+
+    def segment(self, index, path, segment_size=MiB, name='disk.raw'):
+        return largeobject.segment_name(name, self.identity(path),
+                                        segment_size, index)
+
+    def large_file(self, size):
+        """disk.raw of ``size`` random bytes, and its 1 MiB ``parts``."""
+        self.data = os.urandom(size)
+        self.size = size
+        self.path = self.write('disk.raw', self.data)
+        self.parts = [self.data[i:i + MiB] for i in range(0, size, MiB)]
+
+    def object_puts(self, name='disk.raw'):
+        return [request for _, n, _, request in self.swift.puts()
+                if n == name]

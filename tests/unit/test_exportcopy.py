@@ -2,6 +2,7 @@
 
 import json
 
+from imageplugin import largeobject
 from imageplugin import objectstore
 from tests.unit import base
 from tests.unit import fakes
@@ -84,8 +85,8 @@ class ExportCopyTestCase(base.ShellTestCase):
     def segment(self, index):
         """The name of segment ``index`` of the copy in RegionTwo."""
         head = {'Etag': self.exported_etag, 'Content-Length': str(len(VHD))}
-        return objectstore.segment_name(
-            OBJECT, objectstore.object_identity(head), MiB, index)
+        return largeobject.segment_name(
+            OBJECT, largeobject.object_identity(head), MiB, index)
 
 
 class TestCopy(ExportCopyTestCase):

@@ -1,9 +1,10 @@
 import hashlib
 import json
 import os
+from unittest import mock
 import urllib.parse
 
-from imageplugin import objectstore
+from imageplugin import largeobject
 from tests.support import files
 from tests.unit import base
 from tests.unit import fakes
@@ -15,6 +16,7 @@ IMAGE_ID = fakes.GLANCE_SUCCESS['result']['image_id']
 IMAGE_URL = base.ENDPOINT + '/v2/images/' + IMAGE_ID
 QCOW2 = b'QFI\xfb\x00\x00\x00\x03' + b'\x00' * 4088
 VHD_FOOTER = images.vhd_footer(4096)
+MiB = 1024 ** 2
 
 
 class FileImportTestCase(base.ShellTestCase):
@@ -44,8 +46,8 @@ class FileImportTestCase(base.ShellTestCase):
 
     def object_name(self, path):
         """The object an upload of the file at ``path`` goes to."""
-        identity = objectstore.file_identity(os.stat(path))
-        return objectstore.default_object_name(os.path.basename(path),
+        identity = largeobject.file_identity(os.stat(path))
+        return largeobject.default_object_name(os.path.basename(path),
                                                identity)
 
     def glance_image(self, content, **fields):
@@ -440,6 +442,97 @@ class TestGlanceDialect(FileImportTestCase):
             result, "openstack image task import: error: argument "
             "--segment-size: 'big' is not a size such as 100M or 2G (see "
             "openstack image task import --help)", exit_code=2)
+
+
+class TestFileChangedDuringTheUpload(FileImportTestCase):
+    """A file written to while it goes up: one line that says so, what
+    was stored of it deleted, no resume hint (its identity changed, so
+    running again starts anew), and no task."""
+
+    def setUp(self):
+        super().setUp()
+        self.offer('import', 'api_image_import', 'location_import')
+        self.content = QCOW2 * 600  # 2.4 MiB: three segments of 1 MiB
+        self.path = self.file('big.qcow2', self.content)
+        self.name = self.object_name(self.path)
+        self.prefix = largeobject.segments_prefix(
+            self.name, largeobject.file_identity(os.stat(self.path)))
+
+    def write_during(self, name):
+        """Append to the file while ``name`` is being stored."""
+        def written(request, context):
+            with open(self.path, 'ab') as file:
+                file.write(b'more')
+            return self.swift._answer(request, context)
+
+        self.requests.register_uri(
+            'PUT', f'{fakeswift.ENDPOINT}/images/{name}', content=written)
+
+    def deleted(self):
+        return [urllib.parse.unquote(r.path).partition('/images/')[2]
+                for r in self.requests.request_history
+                if r.method == 'DELETE']
+
+    def assertRefused(self, result, line):
+        """Exit 1, ``line`` alone on stderr, and no task created."""
+        self.assertEqual((1, '', line + '\n'),
+                         (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual([], self.task_posts())
+
+    def changed(self, ending):
+        return (f'{self.path} changed while it was being uploaded: upload '
+                f'it again once nothing writes to it. {ending}')
+
+    def segments(self):
+        return [f'{self.prefix}{MiB}/{index:06d}' for index in (1, 2, 3)]
+
+    def test_segments_are_deleted(self):
+        self.write_during(self.segments()[1])
+        result = self.run_import('--file', self.path, '--segment-size', '1M',
+                                 '--upload-concurrency', '1')
+        self.assertRefused(result, self.changed(
+            'Nothing of it stays in the object storage.'))
+        self.assertEqual(self.segments(), self.deleted())
+        self.assertEqual({}, self.swift.containers['images'])
+
+    def test_single_object_is_deleted(self):
+        self.write_during(self.name)
+        result = self.run_import('--file', self.path)
+        self.assertRefused(result, self.changed(
+            'Nothing of it stays in the object storage.'))
+        self.assertEqual([self.name], self.deleted())
+        self.assertEqual({}, self.swift.containers['images'])
+
+    def test_segments_that_cannot_be_deleted_are_told_with_the_command(self):
+        self.write_during(self.segments()[2])
+        first = self.segments()[0]
+        self.requests.delete(f'{fakeswift.ENDPOINT}/images/{first}',
+                             status_code=503, text='Service Unavailable')
+        result = self.run_import('--file', self.path, '--segment-size', '1M',
+                                 '--upload-concurrency', '1')
+        self.assertRefused(result, self.changed(
+            f'What was stored of it stays: Cannot delete segment {first}: '
+            'Service Unavailable (HTTP 503); delete it with "swift delete '
+            f'images --prefix {self.prefix}".'))
+        self.assertEqual([first], self.deleted())
+        self.assertEqual(sorted(self.segments()),
+                         sorted(self.swift.containers['images']))
+
+    def test_a_file_changed_before_its_upload(self):
+        """Changed between the check and the upload: nothing was sent."""
+        def write(*args, **kwargs):
+            with open(self.path, 'ab') as file:
+                file.write(b'more')
+            return True
+
+        with mock.patch('imageplugin.objectstore.ObjectStore.'
+                        'ensure_container', side_effect=write):
+            result = self.run_import('--file', self.path)
+        self.assertRefused(
+            result, f'{self.path} changed after it was checked: run the '
+            'command again once nothing writes to it. Nothing of it stays '
+            'in the object storage.')
+        self.assertEqual([], self.swift.puts())
 
 
 class TestRackspaceDialect(FileImportTestCase):
