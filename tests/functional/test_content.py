@@ -104,7 +104,7 @@ class TestUnsafe(ContentTestCase):
         self.assertEqual(
             f'Cannot import {url}: it is a qcow2 image with a backing file: '
             'the image service would read a file of its own host into your '
-            'image (flatten it first: qemu-img convert -O qcow2 <in> '
+            'image (flatten it first: qemu-img convert -f qcow2 -O qcow2 <in> '
             '<out>)\n', result.stderr)
         self.assertEqual([], self.images_named(self.unique))
 

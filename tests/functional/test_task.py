@@ -82,7 +82,7 @@ class TestErrors(base.FunctionalTestCase):
                                 self.sample('sample.raw')['url'],
                                 '--method', 'task', cloud='local-member')
         self.assertFailsWith(
-            result, 'Cannot create the import task: You are not authorized '
+            result, 'Cannot use the tasks API: You are not authorized '
             'to complete tasks_api_access action. The tasks API of this '
             'Glance is admin-only (policy tasks_api_access): use a profile '
             'with the admin role. (HTTP 403)')
