@@ -135,6 +135,24 @@ class TestInteropStall(test_interop.InteropTestCase):
         self.assertIn('to give up, delete the image', stall)
         self.assertFalse(self.started.called)
 
+    def test_a_copy_is_never_advised_to_delete_the_image(self):
+        # copy-image works on an image that was there before.
+        copying = {'image_id': IMAGE_ID, 'import_req': {
+            'method': {'name': 'copy-image'}, 'stores': ['cheap']}}
+        self.requests.get(IMAGE_URL + '/tasks', json={'tasks': [
+            import_task(input=copying)]})
+        self.requests.get(IMAGE_URL, json=image('active'))
+        result = self.openstack('image', 'task', 'show', base.TASK_ID,
+                                '--image', IMAGE_ID, '--wait', '--timeout',
+                                '400')
+        stall, _ = result.stderr.splitlines()
+        self.assertIn(
+            f'Glance lets a new import of image {IMAGE_ID} take over once '
+            'the task has not been updated for 60 minutes. Still waiting',
+            stall)
+        self.assertNotIn('delete', stall)
+        self.assertFalse(self.started.called)
+
 
 class TestTaskStall(base.ShellTestCase):
 
