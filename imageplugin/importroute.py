@@ -32,14 +32,6 @@ class Cloud(collections.namedtuple('Cloud', 'client instance')):
     __slots__ = ()
 
 
-class Console(collections.namedtuple('Console', 'say follow stream')):
-    """What a route shows the user: ``say(line)`` on stderr;
-    ``follow(task, **kwargs)``, a task's ``waiting.Outcome`` (waited for
-    when asked); ``stream`` for progress bars (None: none)."""
-
-    __slots__ = ()
-
-
 def read_source(request, verify=True):
     """The ``Source`` of ``request`` and the note of what could not be
     read of it: its content is read before the cloud is asked anything,
@@ -148,13 +140,17 @@ def with_upload_target(cloud, request, plan):
     return plan
 
 
-def outcome_of(cloud, console, request, source, plan):
-    """Carry out ``plan``; return the import's ``waiting.Outcome``."""
-    if plan.interoperable:
-        return _interop_outcome(cloud, console, request, source, plan)
-    if plan.route == plans.TASK_FROM_UPLOAD:
-        return _upload_outcome(cloud, console, request, source, plan)
-    return _task_outcome(cloud, console, request, source, plan)
+def outcome_of(cloud, console, follow, request, source, plan):
+    """Carry out ``plan``; return the import's ``waiting.Outcome``.
+
+    ``console`` (a ``progress.Console``) says lines and draws progress;
+    ``follow`` (a ``waiting.Follower``) follows a task to its end when
+    asked.
+    """
+    route = (_interop_outcome if plan.interoperable else
+             _upload_outcome if plan.route == plans.TASK_FROM_UPLOAD else
+             _task_outcome)
+    return route(cloud, console, follow, request, source, plan)
 
 
 def _say_notes(console, plan):
@@ -163,7 +159,7 @@ def _say_notes(console, plan):
         console.say(note)
 
 
-def _task_outcome(cloud, console, request, source, plan):
+def _task_outcome(cloud, console, follow, request, source, plan):
     """The tasks API imports a URL (Glance) or an object (Rackspace)."""
     client = cloud.client
     properties = request.image_properties
@@ -179,7 +175,7 @@ def _task_outcome(cloud, console, request, source, plan):
             request.import_from_format, request.extra_input)
     task = client.create_task('import', task_input)
     _say_notes(console, plan)
-    waited = console.follow(
+    waited = follow(
         task, recreate=lambda: client.create_task('import', task_input))
     return _protected(client, waited, plan)
 
@@ -192,7 +188,7 @@ def _protected(client, waited, plan):
     return waited
 
 
-def _upload_outcome(cloud, console, request, source, plan):
+def _upload_outcome(cloud, console, follow, request, source, plan):
     """A --file through the object storage, then the tasks API."""
     from imageplugin import fileimport
     from imageplugin import objectstore
@@ -205,12 +201,12 @@ def _upload_outcome(cloud, console, request, source, plan):
     upload = fileimport.FileImport(local, store,
                                    plan.dialect == 'rackspace', request)
     _say_notes(console, plan)
-    waited = upload.run(cloud.client, request.extra_input, console.follow,
+    waited = upload.run(cloud.client, request.extra_input, follow,
                         console.say, stream=console.stream)
     return _protected(cloud.client, waited, plan)
 
 
-def _interop_outcome(cloud, console, request, source, plan):
+def _interop_outcome(cloud, console, follow, request, source, plan):
     """Interoperable import: web-download, glance-direct, copy-image."""
     from imageplugin import interop
 
@@ -230,7 +226,7 @@ def _interop_outcome(cloud, console, request, source, plan):
                                  url=request.import_from, **stores)
         properties, formats = request.image_properties, source.formats
     return started.run(
-        properties, formats, console.follow, console.say,
+        properties, formats, follow, console.say,
         stream=console.stream, keep_image=request.keep_image,
         note='\n'.join(plan.notes) or None, wait=request.wait)
 

@@ -27,6 +27,17 @@ LOCK = 'os_glance_import_task'
 IMPORTING = 'os_glance_importing_to_stores'
 FAILED = 'os_glance_failed_import'
 _RUNNING = ('pending', 'processing')
+# Glance 33 lets a new import take the lock of an image whose import task
+# was last updated this long ago, twice as long while it is still pending
+# (api/v2/images.py _enforce_import_lock, from the task's updated_at).
+LOCK_EXPIRY = 3600.0
+# What this client waits beyond that: Glance's clock is not ours, and the
+# task may have been updated just before it was first seen.
+LOCK_MARGIN = 60.0
+# The image status each method's new import needs (Glance answers 409
+# otherwise).
+_IMPORTABLE_FROM = {'web-download': 'queued', 'glance-download': 'queued',
+                    'glance-direct': 'uploading', 'copy-image': 'active'}
 
 
 def image_body(properties, formats):
@@ -51,6 +62,11 @@ class Import:
     the right bytes (default: ``data.compared``): a verdict and a line to
     say. ``create(body)`` creates the image (default: as the body says).
     """
+
+    # The import's method as started here (None: started elsewhere, as
+    # image task show --image sees it), and the image as last looked at.
+    started_by = None
+    seen_image = None
 
     def __init__(self, client, method, url=None, data=None, remote=None,
                  compare=None, create=None, image_id=None, stores=(),
@@ -111,7 +127,7 @@ class Import:
         if note:
             say(note)
         outcome = follow(task, look=self.look,
-                         resume=('--image', self.image_id))
+                         resume=('--image', self.image_id), watch=self)
         if self.compare and outcome.status == 'success':
             from imageplugin import fileimport
 
@@ -157,6 +173,7 @@ class Import:
                 method = {'name': 'web-download', 'uri': self.url}
             self.request_id = self.client.start_import(
                 self.image_id, method, self.stores, self.all_stores)
+            self.started_by = method
         except exceptions.CommandError as exc:
             if self.existing:
                 raise
@@ -206,6 +223,7 @@ class Import:
         Fits ``waiting.wait_for_task`` as its ``get_task``.
         """
         image = self.client.get_image(self.image_id, timeout)
+        self.seen_image = image
         task = dict(self.task(timeout), image_id=self.image_id)
         locked = image.get(LOCK)
         # A failed task can leave the lock (a store named twice did):
@@ -222,6 +240,45 @@ class Import:
         task['status'] = 'failure'
         task['message'] = self.failure_reason(task, image)
         return task
+
+    def progress_mark(self, task):
+        """What changes, beside the task, when this import makes progress
+        (as ``waiting.Follower`` watches it): the image's status and the
+        stores still importing."""
+        image = self.seen_image or {}
+        return image.get('status'), image.get(IMPORTING)
+
+    def stall_advice(self, task):
+        """What to do about this import that makes no progress, and after
+        how many seconds without progress ``retry`` may start it again
+        (None: it will not)."""
+        import math
+
+        status = task.get('status')
+        expiry = LOCK_EXPIRY * (2 if status == 'pending' else 1)
+        taken_over = (f'Glance lets a new import of image {self.image_id} '
+                      'take over once the task has not been updated for '
+                      f'{math.ceil(expiry / 60)} minutes')
+        image = self.seen_image or {}
+        if self.started_by and image.get('status') == _IMPORTABLE_FROM.get(
+                self.started_by['name']):
+            return (f'{taken_over}: this command starts it again then, '
+                    'once', expiry + LOCK_MARGIN)
+        if self.method == 'copy-image':
+            # The image was there before: never to be deleted.
+            return taken_over, None
+        return (f'to give up, delete the image (openstack image delete '
+                f'{self.image_id}) and import again', None)
+
+    def retry(self):
+        """Start this import again, once, as it was started; return the
+        new import's task. Glance lets it take over a stale lock."""
+        method, self.started_by = self.started_by, None
+        self.request_id = self.client.start_import(
+            self.image_id, method, self.stores, self.all_stores)
+        LOG.debug('Started the import of image %s again (request %s)',
+                  self.image_id, self.request_id)
+        return dict(self.task(), image_id=self.image_id)
 
     def failed_stores(self, image):
         """The stores of this import that Glance lists as failed."""

@@ -66,6 +66,33 @@ class StatusLine:
         return text[:max(columns - 1, 20)]
 
 
+class Console:
+    """What the user sees on stderr: lines, and on a terminal one status
+    line redrawn in place, cleared before any line is written.
+
+    ``stream`` is where progress is drawn: ``stderr``, or None when the
+    command has ``--no-progress``.
+    """
+
+    def __init__(self, stderr, progress=True):
+        self.stderr = stderr
+        self.stream = stderr if progress else None
+        self.status_line = StatusLine(self.stream)
+
+    def say(self, text):
+        """A line for the user on stderr, never on stdout."""
+        self.status_line.clear()
+        self.stderr.write(text + '\n')
+        self.stderr.flush()
+
+    def status(self, text):
+        """Draw ``text`` as the status line (on a terminal only)."""
+        self.status_line.show(text)
+
+    def clear(self):
+        self.status_line.clear()
+
+
 class ProgressBar:
     """Bytes done of a total, the rate and the time left, on one line.
 

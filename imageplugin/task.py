@@ -158,15 +158,32 @@ class TaskCommand(PluginCommand, command.ShowOne):
 
     def run(self, parsed_args):
         # Checked before take_action, so that no task is created in vain.
-        if parsed_args.timeout is not None and not parsed_args.wait:
-            raise exceptions.CommandError('--timeout needs --wait')
+        for option, value in (('--timeout', parsed_args.timeout),
+                              ('--stall-timeout', parsed_args.stall_timeout)):
+            if value is not None and not parsed_args.wait:
+                raise exceptions.CommandError(f'{option} needs --wait')
         from imageplugin import progress
 
-        self.progress_stream = (self.app.stderr if parsed_args.progress
-                                else None)
-        self.status_line = progress.StatusLine(self.progress_stream)
+        self.console = progress.Console(self.app.stderr,
+                                        parsed_args.progress)
+        self.follower = self.follower_of(parsed_args)
         super().run(parsed_args)
         return self.outcome.exit_code
+
+    def follower_of(self, parsed_args):
+        """The ``waiting.Follower`` of this command's options, given to
+        the routes: they wait through it, never through the command."""
+        from imageplugin import waiting
+
+        return waiting.Follower(
+            self.console, wait=parsed_args.wait, timeout=parsed_args.timeout,
+            max_interval=parsed_args.max_poll_interval,
+            stall_after=parsed_args.stall_timeout,
+            # Logs in on the first look, not before the input is checked.
+            look=lambda task_id, timeout=None: self.client.get_task(
+                task_id, timeout=timeout),
+            floor=lambda: self.poll_floor(self.client, parsed_args),
+            resume_command=self.resume_command)
 
     def take_action(self, parsed_args):
         self.outcome = self.outcome_of(parsed_args)
@@ -208,34 +225,13 @@ class TaskCommand(PluginCommand, command.ShowOne):
             help='With --wait, the longest time between two looks at the '
                  'task; shorter at first, but never under 30 s on Rackspace, '
                  'which asks for that (default: %(default)s)')
-
-    def followed(self, task, parsed_args, recreate=None, look=None,
-                 resume=(), region=None):
-        """The ``Outcome`` of ``task``: waited for to its end if asked.
-
-        ``recreate()`` creates the task again, for Rackspace's
-        intermittent failure; ``look(task_id, timeout)`` reads the task
-        for the wait (default: the tasks API); ``resume`` are the options
-        that ``image task show`` needs to wait again, in ``region`` if
-        the task is not in the profile's.
-        """
-        from imageplugin import waiting
-
-        if not parsed_args.wait:
-            return waiting.Outcome(task, 0)
-        client = self.client
-        # An import read through its image is interoperable import, which
-        # only upstream Glance has: its fast schedule, no schema to read.
-        min_interval = (waiting.MIN_INTERVAL if look
-                        else self.poll_floor(client, parsed_args))
-        return waiting.follow(
-            look or client.get_task, task, self.say,
-            timeout=parsed_args.timeout,
-            max_interval=parsed_args.max_poll_interval,
-            min_interval=min_interval, progress=self.progress,
-            resume_command=lambda task_id: self.resume_command(
-                task_id, resume, region),
-            recreate=recreate)
+        parser.add_argument(
+            '--stall-timeout', metavar='<seconds>', type=positive_number,
+            help='With --wait, say on stderr (once, with what to do) when '
+                 'the task has made no progress for this many seconds; the '
+                 'wait goes on, and an interoperable import whose lock '
+                 'Glance lets go is started again once '
+                 f'(default: {waiting.STALL_AFTER:g})')
 
     @staticmethod
     def poll_floor(client, parsed_args):
@@ -266,18 +262,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
         return resume_command(getattr(self.app.options, 'cloud', None),
                               task_id, options, region)
 
-    def say(self, text):
-        """A line for the user on stderr, never on stdout."""
-        self.status_line.clear()
-        self.app.stderr.write(text + '\n')
-        self.app.stderr.flush()
-
-    def progress(self, task, waited):
-        self.status_line.show(f'Task {task["id"]}: {task.get("status")}, '
-                              f'{waited:.0f} s')
-
     def produce_output(self, parsed_args, column_names, data):
-        self.status_line.clear()
+        self.console.clear()
         return super().produce_output(parsed_args, column_names, data)
 
 
@@ -479,13 +465,8 @@ class ImportTask(TaskCommand):
             plan = importroute.with_upload_target(cloud, request, plan)
             self.outcome = waiting.Outcome(None, 0)
             return importroute.plan_columns(request, source, plan)
-        console = importroute.Console(
-            self.say,
-            lambda task, **kwargs: self.followed(task, parsed_args,
-                                                 **kwargs),
-            self.progress_stream)
-        self.outcome = importroute.outcome_of(cloud, console, request,
-                                              source, plan)
+        self.outcome = importroute.outcome_of(
+            cloud, self.console, self.follower, request, source, plan)
         return task_columns(self.outcome.task)
 
 
@@ -513,8 +494,8 @@ class ShowTask(TaskCommand):
             if parsed_args.wait:
                 # The first look is part of the wait: it rides out a
                 # restarting image service too.
-                return self.followed({'id': task_id}, parsed_args)
-            return self.followed(self.client.get_task(task_id), parsed_args)
+                return self.follower({'id': task_id})
+            return self.follower(self.client.get_task(task_id))
 
     def through_image(self, task_id, parsed_args):
         from imageplugin import interop
@@ -528,8 +509,8 @@ class ShowTask(TaskCommand):
                 f'Image {image_id} has no task {task_id} of your project '
                 f'(see openstack image task list --image {image_id})')
         started = interop.Import.of_task(client, image_id, task)
-        return self.followed(task, parsed_args, look=started.look,
-                             resume=('--image', image_id))
+        return self.follower(task, look=started.look,
+                             resume=('--image', image_id), watch=started)
 
 
 class ListTask(PluginCommand, command.Lister):
@@ -733,7 +714,7 @@ class CopyTask(TaskCommand):
                 'object storage; Glance copies by interoperable import')
         copy = copying.Copy(
             source, source_region, target, target_region, image_id,
-            instance.interface or 'public', self.say)
+            instance.interface or 'public', self.console.say)
         method = copy.chosen_method(parsed_args.method, offered)
         if parsed_args.dry_run:
             from imageplugin import plan as plans
@@ -743,17 +724,13 @@ class CopyTask(TaskCommand):
                 parsed_args.name, parsed_args.keep_image, parsed_args.wait))
         return copy.run(
             method,
-            parsed_args.name,
-            lambda task, **kwargs: self.followed(
-                task, parsed_args, region=target_region, **kwargs),
-            stream=self.progress_stream, keep_image=parsed_args.keep_image,
+            parsed_args.name, self.follower.variant(region=target_region),
+            stream=self.console.stream, keep_image=parsed_args.keep_image,
             wait=parsed_args.wait)
 
     def exported_copy(self, parsed_args, source, source_region, target,
                       target_region, image_id):
         """Rackspace: export, transfer, import (``exportcopy``)."""
-        import time
-
         from imageplugin import exportcopy
         from imageplugin import objectstore
         from imageplugin import waiting
@@ -768,7 +745,8 @@ class CopyTask(TaskCommand):
             source_region, target,
             objectstore.ObjectStore.from_client_manager(instance,
                                                         target_region),
-            target_region, image_id, parsed_args.container, self.say)
+            target_region, image_id, parsed_args.container,
+            self.console.say)
         if parsed_args.dry_run:
             from imageplugin import plan as plans
 
@@ -777,32 +755,16 @@ class CopyTask(TaskCommand):
                 parsed_args.container, copy.shared_store,
                 parsed_args.keep_upload, parsed_args.wait))
         # --timeout bounds the whole copy, not each wait.
-        timeout = parsed_args.timeout
-        deadline = None if timeout is None else time.monotonic() + timeout
-
-        def follower(get_task, resume_command):
-            def follow(task, recreate=None):
-                left = (None if deadline is None
-                        else max(0.0, deadline - time.monotonic()))
-                return waiting.follow(
-                    get_task, task, self.say, timeout=left,
-                    max_interval=parsed_args.max_poll_interval,
-                    min_interval=waiting.RACKSPACE_MIN_INTERVAL,
-                    progress=self.progress, resume_command=resume_command,
-                    recreate=recreate)
-            return follow
-
-        # The export is always waited for: the transfer needs it.
-        follow_export = follower(source.get_task,
-                                 lambda _: self.copy_again(parsed_args))
-        follow_import = follower(
-            target.get_task,
-            lambda task_id: self.resume_command(task_id, (), target_region))
+        follower = self.follower.sharing_deadline().variant(
+            floor=waiting.RACKSPACE_MIN_INTERVAL)
         return copy.run(
-            parsed_args.name, follow_export,
-            follow_import if parsed_args.wait
-            else lambda task, **_: waiting.Outcome(task, 0),
-            stream=self.progress_stream,
+            parsed_args.name,
+            # The export is always waited for: the transfer needs it.
+            follower.variant(
+                wait=True, look=source.get_task,
+                resume_command=lambda *_: self.copy_again(parsed_args)),
+            follower.variant(look=target.get_task, region=target_region),
+            stream=self.console.stream,
             keep_upload=parsed_args.keep_upload,
             keep_image=parsed_args.keep_image, wait=parsed_args.wait,
             segment_size=parsed_args.segment_size,
@@ -864,8 +826,7 @@ class ExportTask(TaskCommand):
         self.check_export_target(image_id, container)
         task_input = {'image_uuid': image_id,
                       'receiving_swift_container': container}
-        return self.followed(client.create_task('export', task_input),
-                             parsed_args)
+        return self.follower(client.create_task('export', task_input))
 
     def check_export_target(self, image_id, container):
         """Refuse an export that would fail: Rackspace's task needs the

@@ -9,6 +9,7 @@ is ``RACKSPACE_MIN_INTERVAL``, and it wins over the ceiling.
 """
 
 import collections
+import copy
 import logging
 import time
 
@@ -28,6 +29,9 @@ RACKSPACE_MIN_INTERVAL = 30.0
 # A look at the task that gets no answer in this long is given up and
 # retried, as a lost connection is: a hung server cannot stall the wait.
 POLL_TIMEOUT = 60.0
+# A wait that sees no progress for this long says so, once, with what to
+# do (--stall-timeout): a wait without --timeout never goes on silently.
+STALL_AFTER = 300.0
 
 
 class Outcome(collections.namedtuple('Outcome', 'task exit_code')):
@@ -122,42 +126,231 @@ def wait_for_task(get_task, task, timeout=None,
     return task
 
 
-def follow(look, task, say, timeout=None, max_interval=DEFAULT_MAX_INTERVAL,
-           min_interval=MIN_INTERVAL, progress=None, resume_command=None,
-           recreate=None):
-    """Wait for ``task`` to end, telling the user; return the ``Outcome``.
+class Follower:
+    """How the command waits for its tasks: one per command, given to routes.
 
-    ``look`` and ``progress`` are ``wait_for_task``'s ``get_task`` and
-    ``progress``; ``say(text)`` writes a line on stderr;
-    ``resume_command(task_id)`` is the command that waits again, said on
-    timeout and on Ctrl-C (which goes on up); ``recreate()`` creates the
-    task again, for Rackspace's intermittent failure.
+    Called as ``follower(task, look=None, resume=(), recreate=None,
+    region=None, watch=None)``, it returns the task's ``Outcome``: waited
+    for to its end when the command has ``--wait``, else the task as it is
+    (exit 0). ``look(task_id, timeout)`` reads the task (default: the
+    follower's, under its poll floor; a look of the call's own reads an
+    interoperable import through its image, upstream Glance's fast
+    schedule); ``resume`` are the options of ``image task show`` that wait
+    again, in ``region``; ``recreate()`` creates the task again, for
+    Rackspace's intermittent failure; ``watch`` (an ``interop.Import``)
+    says what progress is, what to do about a stall and may start the
+    import again (``_Wait``).
+
+    ``floor`` is the shortest time between two looks, or a function that
+    tells it, asked once, when the first wait needs it (it may read the
+    cloud's task schema). ``resume_command(task_id, options, region)`` is
+    the command that waits again. Everything the user sees goes through
+    ``console`` (``progress.Console``).
     """
-    deadline = None if timeout is None else time.monotonic() + timeout
-    for attempt in range(INTERMITTENT_RETRIES + 1):
-        left = (None if deadline is None
-                else max(0.0, deadline - time.monotonic()))
+
+    def __init__(self, console, wait=True, timeout=None,
+                 max_interval=DEFAULT_MAX_INTERVAL, stall_after=None,
+                 look=None, floor=MIN_INTERVAL, resume_command=None,
+                 region=None):
+        self.console = console
+        self.wait = wait
+        self.timeout = timeout
+        self.max_interval = max_interval
+        self.stall_after = STALL_AFTER if stall_after is None else stall_after
+        self.look = look
+        self.floor = floor
+        self.resume_command = resume_command
+        self.region = region
+        # A deadline shared by every wait (sharing_deadline), else each
+        # wait has the whole --timeout.
+        self.deadline = None
+
+    def variant(self, **changes):
+        """This follower with other settings (the same console)."""
+        other = copy.copy(self)
+        for name, value in changes.items():
+            if not hasattr(other, name):
+                raise TypeError(f'Follower has no setting {name!r}')
+            setattr(other, name, value)
+        return other
+
+    def sharing_deadline(self):
+        """A follower whose waits all end by one deadline: --timeout from
+        now, for a command that waits several times."""
+        return self.variant(deadline=self.new_deadline())
+
+    def new_deadline(self):
+        if self.deadline is not None or self.timeout is None:
+            return self.deadline
+        return time.monotonic() + self.timeout
+
+    def poll_floor(self):
+        if callable(self.floor):
+            self.floor = self.floor()
+        return self.floor
+
+    def __call__(self, task, look=None, resume=(), recreate=None,
+                 region=None, watch=None):
+        if not self.wait:
+            return Outcome(task, 0)
+        region = region or self.region
+        wait = _Wait(self, look or self.look,
+                     MIN_INTERVAL if look else self.poll_floor(),
+                     lambda task_id: self.resume_command(task_id, resume,
+                                                         region),
+                     watch)
+        return wait.run(task, recreate)
+
+
+class _Restarted(Exception):
+    """The import was started again: the wait goes on with its task."""
+
+    def __init__(self, task):
+        super().__init__(task['id'])
+        self.task = task
+
+
+class _Wait:
+    """One wait of a ``Follower``: the timeout, Ctrl-C and the resume
+    command, Rackspace's intermittent 396 retried, and the progress
+    watched.
+
+    A task that shows no progress for the follower's ``stall_after``
+    seconds is said once, with what to do. Progress is a change of the
+    task (status, ``updated_at``, message), or of what ``watch``'s
+    ``progress_mark(task)`` adds (an interoperable import's image status);
+    ``watch.stall_advice(task)`` gives the advice and after how long
+    unchanged ``watch.retry()`` may start the import again (once).
+    """
+
+    def __init__(self, follower, look, min_interval, again, watch):
+        self.follower = follower
+        self.say = follower.console.say
+        self.look = look
+        self.min_interval = min_interval
+        self.again = again
+        self.watch = watch
+        self.retry_after = None
+        self.deadline = None
+        self.watched(None)
+
+    def watched(self, task):
+        """Start watching ``task`` (None: the first one seen)."""
+        self.mark = self.mark_of(task) if task else None
+        self.changed_at = time.monotonic()
+        self.stall_said = False
+
+    def run(self, task, recreate):
+        self.deadline = deadline = self.follower.new_deadline()
+        attempt = 0
+        while True:
+            left = (None if deadline is None
+                    else max(0.0, deadline - time.monotonic()))
+            try:
+                task = wait_for_task(
+                    self.look, task, timeout=left,
+                    max_interval=self.follower.max_interval,
+                    min_interval=self.min_interval, note=self.say,
+                    progress=self.seen)
+            except _Restarted as exc:
+                task = exc.task
+                self.watched(task)
+                continue
+            except WaitTimeout as exc:
+                self.say(timeout_message(exc.task, self.follower.timeout,
+                                         self.again(exc.task['id'])))
+                return Outcome(exc.task, EXIT_TIMEOUT)
+            except KeyboardInterrupt:
+                self.say(f'Stopped waiting for task {task["id"]}; it goes '
+                         'on in the cloud. Wait again with: '
+                         f'{self.again(task["id"])}')
+                raise
+            if not (recreate and failures.is_intermittent(task)
+                    and attempt < INTERMITTENT_RETRIES):
+                return ended(task, self.say)
+            attempt += 1
+            failed_id = task['id']
+            task = recreate()
+            self.watched(task)
+            self.say(f'Task {failed_id} failed with Rackspace\'s '
+                     f'intermittent error 396; created it again as task '
+                     f'{task["id"]} (retry {attempt} of '
+                     f'{INTERMITTENT_RETRIES})')
+
+    def mark_of(self, task):
+        """What changes when ``task`` makes progress."""
+        mark = (task.get('id'), task.get('status'), task.get('updated_at'),
+                task.get('message'))
+        if self.watch is not None:
+            mark += self.watch.progress_mark(task)
+        return mark
+
+    def seen(self, task, waited):
+        """A look at the task that has not ended (``wait_for_task``'s
+        ``progress``): the status line, and a stall said or acted on."""
+        from imageplugin import progress
+
+        now = time.monotonic()
+        mark = self.mark_of(task)
+        if mark != self.mark:
+            self.mark, self.changed_at = mark, now
+        unchanged = now - self.changed_at
+        line = f'Task {task["id"]}: {task.get("status")}, {waited:.0f} s'
+        if self.stall_said:
+            line += (', no progress for '
+                     f'{progress.human_duration(unchanged)}')
+        self.follower.console.status(line)
+        if unchanged < self.follower.stall_after:
+            return
+        if not self.stall_said:
+            self.stall_said = True
+            self.say(self.stall_note(task, unchanged))
+        if self.retry_after is not None and unchanged >= self.retry_after:
+            self.retry(task, unchanged)
+
+    def stall_note(self, task, unchanged):
+        """What a wait that sees no progress says, once."""
+        from imageplugin import progress
+
+        advice = ('a task cannot be stopped: if it stays so, ask the '
+                  "cloud's operator")
+        if self.watch is not None:
+            advice, self.retry_after = self.watch.stall_advice(task)
+        if self.deadline is None:
+            still = 'Still waiting, with no --timeout'
+        else:
+            left = max(0.0, self.deadline - time.monotonic())
+            still = ('Still waiting until the --timeout, '
+                     f'{progress.human_duration(left)} from now')
+        return (f'Task {task["id"]} has made no progress for '
+                f'{progress.human_duration(unchanged)} (still '
+                f'{task.get("status")}, last updated '
+                f'{task.get("updated_at") or "at an unknown time"}): '
+                f'{advice}. {still}; Ctrl-C stops the wait, not the task, '
+                f'and this waits again: {self.again(task["id"])}')
+
+    def retry(self, task, unchanged):
+        """Start the import again, once, as ``watch`` does it."""
+        from osc_lib import exceptions
+
+        from imageplugin import progress
+
+        self.retry_after = None
         try:
-            task = wait_for_task(look, task, timeout=left,
-                                 max_interval=max_interval,
-                                 min_interval=min_interval, note=say,
-                                 progress=progress)
-        except WaitTimeout as exc:
-            say(timeout_message(exc.task, timeout,
-                                resume_command(exc.task['id'])))
-            return Outcome(exc.task, EXIT_TIMEOUT)
-        except KeyboardInterrupt:
-            say(f'Stopped waiting for task {task["id"]}; it goes on in the '
-                f'cloud. Wait again with: {resume_command(task["id"])}')
-            raise
-        if not (recreate and failures.is_intermittent(task)
-                and attempt < INTERMITTENT_RETRIES):
-            break
-        failed_id = task['id']
-        task = recreate()
-        say(f'Task {failed_id} failed with Rackspace\'s intermittent error '
-            f'396; created it again as task {task["id"]} (retry '
-            f'{attempt + 1} of {INTERMITTENT_RETRIES})')
+            started = self.watch.retry()
+        except exceptions.CommandError as exc:
+            self.say(f'Could not start the import again: {exc}. Still '
+                     f'waiting for task {task["id"]}')
+            return
+        self.say(f'Task {task["id"]} made no progress for '
+                 f'{progress.human_duration(unchanged)}, and Glance lets '
+                 f'a new import take over: started it again as task '
+                 f'{started["id"]}')
+        raise _Restarted(started)
+
+
+def ended(task, say):
+    """The ``Outcome`` of a task that has ended; a failure said."""
     if task.get('status') == 'failure':
         say(f'Task {task["id"]} failed: '
             f'{failures.explained(task.get("message"))}')

@@ -200,6 +200,12 @@ CASES = [
      '--timeout needs --wait'),
     ('import with timeout but no wait', IMPORT_URL + ('--timeout', '5'), {},
      1, '--timeout needs --wait'),
+    ('stall timeout without wait', SHOW + ('--stall-timeout', '60'),
+     {('GET', SHOW_URL): {'json': fakes.GLANCE_SUCCESS}}, 1,
+     '--stall-timeout needs --wait'),
+    ('zero stall timeout', SHOW + ('--wait', '--stall-timeout', '0'), {},
+     USAGE, "openstack image task show: error: argument --stall-timeout: "
+     "'0' is not a positive number (see openstack image task show --help)"),
     ('container with a dot', EXPORT + ('a.b',), {}, 1,
      "Invalid container name 'a.b': an export container's name may not be "
      "empty or hold '/', '?' or '.'"),

@@ -130,6 +130,25 @@ class TestCopy(ExportCopyTestCase):
         self.assertFalse(self.exports.called)
         self.assertEqual([], self.two.puts())
 
+    def test_timeout_bounds_the_whole_copy(self):
+        # The export takes 90 s of the 120: the import has 30 left.
+        self.requests.get(f'{base.TASKS_URL}/{EXPORT_ID}', [
+            {'json': task(EXPORT_ID, 'processing', 'export')},
+            {'json': task(EXPORT_ID, 'processing', 'export')},
+            {'json': self.export_ends}])
+        self.requests.get(f'{TARGET}/tasks/{base.TASK_ID}',
+                          json=task(base.TASK_ID, 'processing'))
+        result = self.copy('--wait', '--timeout', '120', '-f', 'value',
+                           '-c', 'status')
+        self.assertEqual((124, 'processing\n'),
+                         (result.exit_code, result.stdout))
+        self.assertEqual(120, self.clock.now)
+        self.assertIn(
+            f'Gave up waiting for task {base.TASK_ID} after 120 s: it is '
+            'still processing. Wait again with: openstack --os-cloud test '
+            '--os-region-name RegionTwo image task show '
+            f'{base.TASK_ID} --wait\n', result.stderr)
+
     def test_bytes_copied_are_the_export(self):
         result = self.copy('--keep-upload', '--upload-concurrency', '3',
                            '-f', 'value', '-c', 'status')

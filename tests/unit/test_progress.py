@@ -114,3 +114,31 @@ class TestHuman(testtools.TestCase):
         for seconds, text in [(0, '0:00'), (59.6, '1:00'), (754, '12:34'),
                               (3600 * 26 + 61, '26:01:01')]:
             self.assertEqual(text, progress.human_duration(seconds))
+
+
+class TestConsole(testtools.TestCase):
+
+    def test_a_line_clears_the_status_line_first(self):
+        stream = base.TerminalIO()
+        console = progress.Console(stream)
+        console.status('Task t: processing, 3 s')
+        console.say('A note')
+        console.clear()
+        self.assertEqual(f'{CLEAR}Task t: processing, 3 s{CLEAR}A note\n',
+                         stream.getvalue())
+        self.assertIs(stream, console.stream)
+
+    def test_no_progress_draws_nothing_but_lines(self):
+        stream = base.TerminalIO()
+        console = progress.Console(stream, progress=False)
+        console.status('Task t: processing, 3 s')
+        console.say('A note')
+        self.assertEqual('A note\n', stream.getvalue())
+        self.assertIsNone(console.stream)
+
+    def test_off_a_terminal_only_lines(self):
+        stream = io.StringIO()
+        console = progress.Console(stream)
+        console.status('Task t: processing, 3 s')
+        console.say('A note')
+        self.assertEqual('A note\n', stream.getvalue())

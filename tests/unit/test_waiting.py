@@ -149,3 +149,208 @@ class TestSchedule(testtools.TestCase):
         server = Server(self.clock, http.HTTPError('gone (HTTP 404)', 404))
         self.assertRaises(exceptions.CommandError, self.wait, server)
         self.assertEqual([], self.notes)
+
+
+class Console:
+    """Records what a follower says and draws."""
+
+    def __init__(self):
+        self.lines = []
+        self.statuses = []
+        self.stream = None
+
+    def say(self, text):
+        self.lines.append(text)
+
+    def status(self, text):
+        self.statuses.append(text)
+
+
+def again(task_id, options, region):
+    return f'show {task_id} {" ".join(options)}'.rstrip()
+
+
+def dated(status, updated_at='2026-12-06T21:00:00Z', task_id=base.TASK_ID):
+    return dict(task(status, task_id), updated_at=updated_at)
+
+
+class Watch:
+    """An import as a follower watches it (``interop.Import``'s part)."""
+
+    def __init__(self, retry_after=3660.0, started=None):
+        self.retry_after = retry_after
+        self.started = started
+        self.retries = 0
+        self.image_status = 'queued'
+
+    def progress_mark(self, task):
+        return (self.image_status,)
+
+    def stall_advice(self, task):
+        return 'do this', self.retry_after
+
+    def retry(self):
+        self.retries += 1
+        if isinstance(self.started, Exception):
+            raise self.started
+        return self.started
+
+
+class TestFollower(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.clock = self.useFixture(base.FakeClock())
+        self.console = Console()
+
+    def follower(self, server, **settings):
+        # A floor of 60 s: a look every minute, at known times.
+        settings = dict(dict(look=server.get_task, floor=60.0,
+                             resume_command=again), **settings)
+        return waiting.Follower(self.console, **settings)
+
+    def test_without_wait_the_task_is_as_it_is(self):
+        server = Server(self.clock)
+        outcome = self.follower(server, wait=False)(task('pending'))
+        self.assertEqual((task('pending'), 0), outcome)
+        self.assertEqual([], server.asked_at)
+
+    def test_floor_is_asked_once_when_first_needed(self):
+        floors = []
+
+        def floor():
+            floors.append(1)
+            return 30.0
+
+        server = Server(self.clock, task('success'), task('success'))
+        follow = self.follower(server, floor=floor)
+        self.assertEqual([], floors)
+        follow(task('pending'))
+        follow(task('pending'))
+        self.assertEqual([1], floors)
+        self.assertEqual([30.0, 60.0], server.asked_at)
+
+    def test_a_stall_is_said_once_and_the_wait_goes_on(self):
+        server = Server(self.clock, *[dated('processing')] * 11,
+                        dated('success'))
+        outcome = self.follower(server)(dated('processing'))
+        self.assertEqual(('success', 0), (outcome.status, outcome.exit_code))
+        self.assertEqual([
+            f'Task {base.TASK_ID} has made no progress for 5:00 (still '
+            'processing, last updated 2026-12-06T21:00:00Z): a task cannot '
+            "be stopped: if it stays so, ask the cloud's operator. Still "
+            'waiting, with no --timeout; Ctrl-C stops the wait, not the '
+            f'task, and this waits again: show {base.TASK_ID}'],
+            self.console.lines)
+        self.assertEqual(
+            f'Task {base.TASK_ID}: processing, 660 s, no progress for 11:00',
+            self.console.statuses[-1])
+
+    def test_progress_is_no_stall(self):
+        # updated_at moves every 4 minutes: never 5 without progress.
+        answers = [dated('processing', f'2026-12-06T21:{minute:02d}:00Z')
+                   for minute in range(0, 20) for _ in range(4)]
+        server = Server(self.clock, *answers, dated('success'))
+        self.follower(server)(answers[0])
+        self.assertEqual(81 * 60, self.clock.now)
+        self.assertEqual([], self.console.lines)
+
+    def test_stall_then_timeout(self):
+        server = Server(self.clock, *[dated('processing')] * 20)
+        outcome = self.follower(server, timeout=400)(dated('processing'))
+        self.assertEqual(124, outcome.exit_code)
+        self.assertEqual(2, len(self.console.lines))
+        self.assertIn('Still waiting until the --timeout, 1:40 from now; '
+                      'Ctrl-C stops the wait', self.console.lines[0])
+        self.assertEqual(
+            waiting.timeout_message(dated('processing'), 400,
+                                    f'show {base.TASK_ID}'),
+            self.console.lines[1])
+        self.assertEqual(400, self.clock.now)
+
+    def test_stall_timeout_is_a_setting(self):
+        server = Server(self.clock, *[dated('processing')] * 2,
+                        dated('success'))
+        self.follower(server, stall_after=120)(dated('processing'))
+        self.assertEqual(1, len(self.console.lines))
+        self.assertIn('no progress for 2:00', self.console.lines[0])
+
+    def test_a_change_seen_by_the_watch_is_progress(self):
+        watch = Watch(retry_after=None)
+        server = Server(self.clock, *[dated('processing')] * 8,
+                        dated('success'))
+
+        def moving(task_id, timeout):
+            # The image's status changes every 4 looks.
+            watch.image_status = len(server.asked_at) // 4
+            return server.get_task(task_id, timeout)
+
+        self.follower(server, look=moving)(dated('processing'),
+                                           watch=watch)
+        self.assertEqual([], self.console.lines)
+
+    def test_a_stale_import_is_started_again_once(self):
+        new_id = '0b9d3c52-8f0e-4f55-8a6b-0c1d2e3f4a5b'
+        watch = Watch(retry_after=3660.0,
+                      started=dated('pending', task_id=new_id))
+        server = Server(self.clock, *[dated('processing')] * 61,
+                        dated('processing', task_id=new_id),
+                        dated('success', task_id=new_id))
+        outcome = self.follower(server)(dated('processing'), watch=watch)
+        self.assertEqual((new_id, 0), (outcome.task['id'],
+                                       outcome.exit_code))
+        self.assertEqual(1, watch.retries)
+        self.assertEqual(2, len(self.console.lines))
+        self.assertIn('do this. Still waiting', self.console.lines[0])
+        self.assertEqual(
+            f'Task {base.TASK_ID} made no progress for 1:01:00, and Glance '
+            'lets a new import take over: started it again as task '
+            f'{new_id}', self.console.lines[1])
+        # The new task is looked at after the usual pause.
+        self.assertEqual(3660 + 60, server.asked_at[-2])
+
+    def test_a_retry_refused_is_said_and_the_wait_goes_on(self):
+        watch = Watch(retry_after=600.0, started=exceptions.CommandError(
+            'Cannot import image X: Image has active task (HTTP 409)'))
+        server = Server(self.clock, *[dated('processing')] * 20,
+                        dated('success'))
+        outcome = self.follower(server)(dated('processing'), watch=watch)
+        self.assertEqual(0, outcome.exit_code)
+        self.assertEqual(1, watch.retries)
+        self.assertEqual(
+            'Could not start the import again: Cannot import image X: Image '
+            'has active task (HTTP 409). Still waiting for task '
+            f'{base.TASK_ID}', self.console.lines[1])
+
+    def test_no_retry_possible_goes_on_waiting(self):
+        watch = Watch(retry_after=None)
+        server = Server(self.clock, *[dated('processing')] * 200,
+                        dated('success'))
+        self.follower(server)(dated('processing'), watch=watch)
+        self.assertEqual(0, watch.retries)
+        self.assertEqual(1, len(self.console.lines))
+
+    def test_a_shared_deadline_bounds_every_wait(self):
+        server = Server(self.clock, task('success'),
+                        *[task('processing')] * 10)
+        follow = self.follower(server, timeout=100).sharing_deadline()
+        self.assertEqual(0, follow(task('pending')).exit_code)
+        outcome = follow(task('pending'))
+        self.assertEqual(124, outcome.exit_code)
+        # 100 s in all, the first wait's 60 among them.
+        self.assertEqual(100, self.clock.now)
+
+    def test_each_wait_has_the_whole_timeout_unless_shared(self):
+        server = Server(self.clock, task('success'),
+                        *[task('processing')] * 10)
+        follow = self.follower(server, timeout=100)
+        follow(task('pending'))
+        self.assertEqual(124, follow(task('pending')).exit_code)
+        self.assertEqual(160, self.clock.now)
+
+    def test_variant_keeps_the_console_and_refuses_unknown_settings(self):
+        follow = self.follower(Server(self.clock))
+        other = follow.variant(region='RegionTwo')
+        self.assertIs(self.console, other.console)
+        self.assertIsNone(follow.region)
+        self.assertRaises(TypeError, follow.variant, regoin='RegionTwo')
