@@ -1,10 +1,11 @@
 """The release notes page: reno's notes, the unreleased ones under a name.
 
 reno puts each note under the release whose git tag first holds it, and
-names the history of a repository with no tag at all "0.0.0". A clone
-carries commits, not tags: there this extension puts those notes under the
-version that setup.cfg declares, the release they are part of. Tagged
-releases keep reno's names.
+names the notes of no release yet after the last tag and the commits since
+("1.0.0-12"), or "0.0.0" in a repository with no tag at all, as a clone is:
+it carries commits, not tags. This extension puts those notes under the
+version that setup.cfg declares, the release they are part of (unless a tag
+of that version exists already). Tagged releases keep reno's names.
 
 In an unpacked sdist, which has no git, reno reads the cache of the notes
 that setup.py wrote into it (``releasenotes/notes/reno.cache``).
@@ -15,6 +16,7 @@ conf.py's ``release``.
 
 import configparser
 import os
+import re
 
 from docutils import nodes
 from docutils import statemachine
@@ -26,8 +28,9 @@ from sphinx.util.nodes import nested_parse_with_titles
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
-# reno's name for a history that no tag marks.
-UNTAGGED = '0.0.0'
+# reno's names for notes of no release yet: "0.0.0" with no tag at all,
+# else "<last tag>-<commits since>".
+UNRELEASED = re.compile(r'0\.0\.0|.+-[0-9]+')
 
 
 def declared_version(top=TOP):
@@ -38,23 +41,24 @@ def declared_version(top=TOP):
 
 
 class NamedNotes:
-    """A reno loader seen with its untagged notes under ``version``."""
+    """A reno loader seen with its unreleased notes under ``version``."""
 
     def __init__(self, notes, version):
         self._notes = notes
         self._version = version
-        self._renamed = UNTAGGED in notes.versions
+        unreleased = [name for name in notes.versions
+                      if UNRELEASED.fullmatch(name)]
+        self._renamed = (unreleased[0] if unreleased
+                         and version not in notes.versions else None)
 
     @property
     def versions(self):
-        if not self._renamed:
-            return self._notes.versions
-        return [self._version if name == UNTAGGED else name
+        return [self._version if name == self._renamed else name
                 for name in self._notes.versions]
 
     def _reno_name(self, version):
         if self._renamed and version == self._version:
-            return UNTAGGED
+            return self._renamed
         return version
 
     def __getitem__(self, version):
