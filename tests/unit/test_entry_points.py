@@ -1,4 +1,4 @@
-"""Which core OSC commands ours replace: OSC's plugin conflict check, as a test.
+"""Which core OSC commands ours replace: OSC's plugin conflict check.
 
 A plugin command of the same name as a core one replaces it (plugin groups
 load after core's, the last definition wins). Ours replace exactly two, on
