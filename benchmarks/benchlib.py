@@ -185,9 +185,6 @@ def ensure_venv(name, pins, python=None, plugin_source=None):
             installed = None
         if installed != stamp:
             log(f'installing the plugin from {source} into {path}')
-            if not os.path.isdir(os.path.join(source, '.git')):
-                # pbr takes the version from git; a bare copy has none.
-                os.environ.setdefault('PBR_VERSION', '0.0.1.dev0')
             _pip(path, 'install', '-q', '--no-deps', '--force-reinstall',
                  source, logfile=logfile)
             with open(stamp_file, 'w') as f:

@@ -1,10 +1,19 @@
 """Sphinx configuration for imageplugin's documentation."""
 
+import os
+import sys
+
+# Our own extension (the release notes page), beside this file.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '_ext'))
+from notes_by_release import declared_version  # noqa: E402
+
 project = 'imageplugin'
 copyright = '2026, imageplugin developers'
+release = version = declared_version()
 extensions = [
     'cliff.sphinxext',
-    'reno.sphinxext',
+    'notes_by_release',
     'sphinx.ext.graphviz',
 ]
 graphviz_output_format = 'svg'
