@@ -373,7 +373,7 @@ class TestShow(base.ShellTestCase):
         shown = json.loads(self.assertSucceeds(self.show('-f', 'json')))
         self.assertEqual({
             'created_at': '2026-11-27T10:00:00Z',
-            # As the tasks API spells created_at (it answers without Z).
+            # Spelled as the tasks API spells times (the answer has no Z).
             'expires_at': '2026-11-29T10:00:01Z',
             'id': base.TASK_ID,
             'image_id': '7d1b6f4e-0c3a-4f7e-9a51-2b8e6c0d4f11',
