@@ -78,9 +78,8 @@ def main():
 
     def timed_group(original):
         # OSC loads its groups with add_command_group, which calls
-        # load_commands (the plugin's own for its commands, hook 6 of
-        # imageplugin.osc_hooks); the shell's constructor calls
-        # load_commands.  Each group is counted once.
+        # load_commands; the shell's constructor calls load_commands.
+        # Each group is counted once.
         def wrapper(self, namespace):
             if loading:
                 return original(self, namespace)

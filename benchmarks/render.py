@@ -60,10 +60,12 @@ TARGETS = (
            limit=1, unit=' ms', scale=MS),
     Target('startup', 'importtime',
            '  same, -X importtime cumulative: {key}', unit=' ms', scale=MS),
+    # Issue 22: no slower than core's, with no hook into cliff's loading;
+    # against --version, a figure for scale (issue 7's 1.0x needed one).
     Target('show', 'ours_over_core', 'task show: ours / core',
-           limit=0.75, unit='x'),
+           limit=1.0, unit='x'),
     Target('show', 'ours_over_version',
-           'task show: ours / openstack --version', limit=1.0, unit='x'),
+           'task show: ours / openstack --version', unit='x'),
     Target('list', 'ours_over_core', 'task list ({tasks} tasks): ours / core',
            limit=0.75, unit='x'),
     Target('list', 'rss_growth_table',
@@ -277,8 +279,7 @@ def phases_notes(section):
     yield ('phases: cliff loads (imports) every command of every group: '
            f'{groups["commands"]} commands, {groups["modules"]} modules on '
            "core's `image task show`"
-           + (f'; ours reads them without importing: '
-              f'{groups["modules_ours"]} modules'
+           + (f'; on ours: {groups["modules_ours"]} modules'
               if 'modules_ours' in groups else '')
            + '; our group: '
            + (f'{ours["modules"]} modules, {ours["seconds"] * MS:.1f} ms'

@@ -569,8 +569,7 @@ def phases(ctx):
     groups = last['ours']['groups']
     ours_group = [g for g in groups
                   if g['group'] == 'openstack.image_tasks.v2']
-    # cliff's own loading, as core's command (and any command not ours)
-    # has it; ours reads the groups without importing (osc_hooks, hook 6).
+    # cliff's own loading, which ours and core's command have alike.
     core_groups = last['core']['groups']
     return {
         'params': {'runs': list(runs),

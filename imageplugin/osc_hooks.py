@@ -1,50 +1,45 @@
-"""Where the plugin relies on how cliff and osc-lib work inside.
+"""Where the plugin relies on how cliff and osc-lib behave.
 
-None of these is their API: each is a behaviour of theirs that
-``tests/unit/test_osc_hooks.py`` checks against the installed releases, so
-that a release changing one fails a test, loudly, not a user's command.
+Each is a documented extension point of theirs (a logging filter, a
+``Command`` method a subclass overrides, an attribute of ``App``), used
+for our commands only: none reads a stack frame or replaces anything in
+their modules, and a command that is not ours runs as if the plugin were
+not installed. ``tests/unit/test_osc_hooks.py`` checks each against the
+installed releases, so that a release changing one fails a test, loudly,
+not a user's command.
 
 1. cliff warns of a command defined twice (``cliff.commandmanager``); ours
-   replace core's ``image task show`` and ``list`` on purpose: the warning
-   for those is dropped.
+   replace core's ``image task show`` and ``list`` on purpose: that
+   warning, for those two, is dropped.
 2. osc-lib logs the command line ("START with options: ...",
    ``osc_lib.shell``) through a masking that misses secrets given as
-   options: they are masked here, for every command.
+   options (``--os-password X``): they are masked here when the command
+   line is one of ours, which never logs a secret, ``--debug`` included.
+   Other command lines are logged as osc-lib logs them.
 3. osc-lib logs in before a command whose ``auth_required`` is true, in
    ``prepare_to_run_command``: ours say False and call it when they first
    need the cloud, after checking their input, with one-line errors.
 4. cliff builds each command's parser with argparse: ours report a wrong
    command line in one line.
 5. cliff calls ``Command.run``: ours freeze the garbage collector's
-   objects there, which spares its walk at interpreter exit.
-6. cliff's ``App.run`` parses the command line with the parser that
-   OSC gave our ``build_option_parser``, then loads every command group
-   through stevedore, which imports the module of each of about 850
-   commands only to file it under its name. When the command line names
-   one of ours, the groups of that run are read by cliff's own code with
-   a stevedore manager that skips the imports; a command that would
-   replace ours after ours is filed, or that cliff would find first on
-   that command line, is still imported (one that fails to import is
-   left out, as before), and the command cliff finds is imported when
-   found.
-7. cliff's ``Command.get_parser`` makes the epilog of the help ("This
+   objects there, which spares its walk at interpreter exit; not in
+   OSC's interactive mode (``openstack`` with no command), where the
+   process goes on to the next command.
+6. cliff's ``Command.get_parser`` makes the epilog of the help ("This
    command is provided by the imageplugin plugin.") when it builds the
    parser, which maps every installed distribution to its packages
    (about 30 ms): ours make it when the help is shown.
 
 ``plugin.py`` installs hooks 1 and 2 (they must be in place before OSC
-logs) as filters that import this module only when a record reaches them,
-and hook 6 on the parser, which imports this module only for our command
-lines; ``task.py`` uses the rest. Module-level imports are the standard
+logs) as filters that import this module only when a record reaches them;
+``task.py`` uses the rest. Module-level imports are the standard
 library's.
 """
 
-import functools
 import gc
 import logging
 import re
 import sys
-import types
 
 # Options that carry a secret, and argparse's abbreviations of them (a
 # pattern, compiled on first use).
@@ -52,30 +47,77 @@ _MASKED_OPTION = r'--os-[\w-]*(?:pass|tok|secret|totp)[\w-]*'
 START_MESSAGE = 'START with options: %s'
 
 
+# The commands of ours that replace core's, and the words of ours.
+OVERRIDDEN = ('image task list', 'image task show')
+DUPLICATE_WARNING = 'found duplicate implementations of the %(name)r command'
+COMMAND_WORDS = (('image',), ('task',),
+                 ('copy', 'export', 'import', 'list', 'show'))
+
+
 def without_own_overrides(record):
     """Hook 1, a filter of ``cliff.commandmanager``: drop cliff's duplicate
-    warning for the commands we replace."""
-    return 'imageplugin.' not in record.getMessage()
+    warning when the command is one we replace and ours is the one filed."""
+    args = record.args if isinstance(record.args, dict) else {}
+    modules = str(args.get('modules', '')).split(', ')
+    return not (str(record.msg).startswith(DUPLICATE_WARNING)
+                and args.get('name') in OVERRIDDEN
+                and modules[-1].startswith('imageplugin.'))
 
 
 def with_secrets_masked(record):
     """Hook 2, a filter of ``osc_lib.shell``: mask ``--os-password X``,
-    ``--os-token X`` in the command line osc-lib logs."""
-    if record.msg == START_MESSAGE and record.args:
-        record.args = (masked_command_line(str(record.args[0])),)
+    ``--os-token X`` in the command line osc-lib logs, when the command is
+    ours."""
+    if record.msg != START_MESSAGE or not record.args:
+        return True
+    words = _command_line(str(record.args[0]))
+    # Parsed only when there is something to mask.
+    if any(re.fullmatch(_MASKED_OPTION, word.partition('=')[0])
+           for word in words) and is_ours(words):
+        record.args = (' '.join(_masked(words)),)
     return True
+
+
+def is_ours(words):
+    """Whether cliff finds one of our commands for the command line
+    ``words``, as parsed by OSC's parser: the words left by its options
+    are ours, or unique abbreviations of ours as cliff takes them."""
+    from imageplugin import plugin
+
+    parser = plugin.app_parser()
+    if parser is None:
+        return False
+    try:
+        _, remainder = parser.parse_known_args(words)
+    except SystemExit:
+        # Not a command line OSC took: cliff stopped before logging it.
+        return False
+    command = remainder[:len(COMMAND_WORDS)]
+    return (len(command) == len(COMMAND_WORDS)
+            and all(any(ours.startswith(word) for ours in choices)
+                    for word, choices in zip(command, COMMAND_WORDS,
+                                             strict=True)))
 
 
 def masked_command_line(line):
     """``line``, osc-lib's log of a command line, with secrets masked."""
+    return ' '.join(_masked(_command_line(line)))
+
+
+def _command_line(line):
+    """The words of ``line``, osc-lib's log of the command line."""
     from oslo_utils import strutils  # osc-lib's, loaded already
 
-    # osc-lib logs our command line through mask_password, which mangles
+    # osc-lib logs the command line through mask_password, which mangles
     # some words ("--os-auth-type token --os-token X" -> "... --os*** X"):
     # start again from the words, which also keep a value with spaces whole.
     words = sys.argv[1:]
     if strutils.mask_password(' '.join(words)) != line:
         words = line.split()
+    return words
+
+
+def _masked(words):
     masked, secret_follows = [], False
     for word in words:
         name, equals, _ = word.partition('=')
@@ -87,7 +129,7 @@ def masked_command_line(line):
             else:
                 secret_follows = True
         masked.append(word)
-    return ' '.join(masked)
+    return masked
 
 
 class _DiscoveryWarning(logging.Filter):
@@ -115,17 +157,19 @@ def log_in(app, command):
 
 
 class PluginCommand:
-    """Hooks 3 to 5 and 7 for our commands (a mixin before cliff's
-    class)."""
+    """Hooks 3 to 6 for our commands (a mixin before cliff's class)."""
 
     # osc-lib logs in before a command runs unless this is False.
     auth_required = False
 
     def run(self, parsed_args):
-        # The process ends after one command: objects frozen now are never
+        # The process ends after this command: objects frozen now are never
         # walked again by the garbage collector, which spares about 250 ms
-        # of its work at interpreter exit (see benchmarks/README.rst).
-        gc.freeze()
+        # of its work at interpreter exit (see benchmarks/README.rst). Not
+        # in interactive mode, where the process runs more commands: what
+        # this one leaves behind must stay collectable.
+        if not getattr(self.app, 'interactive_mode', False):
+            gc.freeze()
         return super().run(parsed_args)
 
     def log_in(self):
@@ -140,7 +184,7 @@ class PluginCommand:
 
     def get_parser(self, prog_name):
         """A parser that reports a wrong command line in one line, and
-        makes its epilog when it shows the help (hook 7)."""
+        makes its epilog when it shows the help (hook 6)."""
         # Not for the sphinx extension (no app), which reads the epilog.
         self._epilog_later = self.app is not None
         try:
@@ -161,54 +205,3 @@ class PluginCommand:
 
             parser.format_help = format_help
         return parser
-
-
-def load_commands_unimported(caller, parser, options, command_name):
-    """Hook 6: ``caller``, the frame that parsed the command line with
-    ``parser``, is cliff's ``App.run``; from now on its command manager
-    loads groups without importing their modules, for ``command_name``
-    (``image task show``...). Help goes on as before."""
-    app = caller.f_locals.get('self')
-    manager = getattr(app, 'command_manager', None)
-    if (getattr(app, 'parser', None) is not parser or manager is None
-            or getattr(options, 'deferred_help', False)):
-        return
-    manager.load_commands = functools.partial(
-        _load_unimported, manager, command_name)
-
-
-def _load_unimported(manager, command_name, namespace):
-    """cliff's own ``CommandManager.load_commands``, with a stevedore
-    manager that imports only the commands that could stand for
-    ``command_name``."""
-    # cliff's and stevedore's, loaded already.
-    from cliff import commandmanager
-    import stevedore
-    from stevedore import extension
-
-    def cmd_name(name):
-        return name.replace('_', ' ') if manager.convert_underscores else name
-
-    filed = getattr(manager.commands.get(command_name), 'value', '')
-    ours_filed = filed.startswith(__name__.partition('.')[0] + '.')
-
-    class Unimported(stevedore.ExtensionManager):
-        def _load_one_plugin(self, ep, *args, **kwargs):
-            # Imported as before: a command that would replace ours, and
-            # one with a longer name that cliff would look for first. One
-            # that fails to import is left out, as before.
-            name = cmd_name(ep.name)
-            if ((name == command_name and ours_filed)
-                    or name.startswith(command_name + ' ')):
-                return super()._load_one_plugin(ep, *args, **kwargs)
-            return extension.Extension(ep.name, ep, None, None)
-
-    # cliff makes its manager with stevedore.ExtensionManager(namespace),
-    # and files each extension's name and entry point.
-    cliffs = commandmanager.stevedore
-    commandmanager.stevedore = types.SimpleNamespace(
-        ExtensionManager=Unimported)
-    try:
-        type(manager).load_commands(manager, namespace)
-    finally:
-        commandmanager.stevedore = cliffs

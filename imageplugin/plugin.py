@@ -2,21 +2,19 @@
 
 ``openstack`` imports this module on every run, so it imports nothing but
 the standard library; the client is built only when a command needs it,
-and ``osc_hooks`` is imported only when a record reaches its log filters
-or when the command line names one of our commands.
+and ``osc_hooks`` is imported only when a record reaches its log filters.
 """
 
 import logging
 import os
-import sys
 
 DEFAULT_API_VERSION = '2'
 API_VERSION_OPTION = 'os_image_tasks_api_version'
 API_NAME = 'image_tasks'
 API_VERSIONS = ('2',)
 
-# Our commands, ``image task <word>`` (setup.cfg's entry points).
-COMMAND_WORDS = ('copy', 'export', 'import', 'list', 'show')
+# OSC's own parser, as given to build_option_parser (osc_hooks reads it).
+_app_parser = None
 
 
 def _hook(name):
@@ -50,32 +48,13 @@ def build_option_parser(parser):
         help=f'Image tasks API version, default={DEFAULT_API_VERSION} '
         '(Env: OS_IMAGE_TASKS_API_VERSION)',
     )
-    _watch_command_line(parser)
+    # Kept, read only: the secrets filter parses a command line with it
+    # to tell whether the command is ours.
+    global _app_parser
+    _app_parser = parser
     return parser
 
 
-def _watch_command_line(parser):
-    """Hook 6 of osc_hooks: see the command line that cliff parses with
-    this parser, once; when it names one of our commands, let
-    ``osc_hooks`` read the command groups without importing them.
-    Any other command line goes on as if we had never looked."""
-    shadowed = vars(parser).get('parse_known_args')
-
-    def parse_known_args(*args, **kwargs):
-        # Once only: the parser is as it was before.
-        if shadowed is None:
-            del parser.parse_known_args
-        else:
-            parser.parse_known_args = shadowed
-        result = parser.parse_known_args(*args, **kwargs)
-        remainder = result[1]
-        if (remainder[:2] == ['image', 'task'] and len(remainder) > 2
-                and remainder[2] in COMMAND_WORDS):
-            from imageplugin import osc_hooks
-
-            osc_hooks.load_commands_unimported(
-                sys._getframe(1), parser, result[0],
-                ' '.join(remainder[:3]))
-        return result
-
-    parser.parse_known_args = parse_known_args
+def app_parser():
+    """The parser OSC gave ``build_option_parser`` last, or None."""
+    return _app_parser

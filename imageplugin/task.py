@@ -7,6 +7,7 @@ our other modules are imported where a command of ours uses them.
 
 import argparse
 import contextlib
+import datetime
 import itertools
 import json
 import re
@@ -40,9 +41,8 @@ def task_columns(task):
     info = {name: task.get(name) for name in CORE_COLUMNS + EXTRA_COLUMNS}
     info['owner_id'] = task.get('owner')
     info['image_id'] = api.task_image_id(task)
-    if info['message'] == 'None':
-        # Rackspace spells "no message" as the string "None".
-        info['message'] = ''
+    for name in _SPELLED_ALIKE:
+        info[name] = shown(name, info[name])
     known = set(info) | _NOT_SHOWN
     info['properties'] = {k: v for k, v in task.items() if k not in known}
     if isinstance(info['input'], dict):
@@ -616,10 +616,42 @@ def _tasks_of_images_hint(command):
 
 
 def _listed(task, field):
-    value = task.get(field)
-    if field == 'message' and value == 'None':
-        return ''
+    return shown(field, task.get(field))
+
+
+# A task's times and message, as the tasks API answers, whatever the route.
+_TIMES = ('created_at', 'updated_at', 'expires_at')
+_SPELLED_ALIKE = _TIMES + ('message',)
+# ISO 8601 as the routes spell it: "2026-12-06T21:40:19Z" (the tasks API),
+# "2026-12-06T21:40:19.550651" (an image's tasks, UTC with no zone).
+_ISO_TIME = (r'(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.\d+)?'
+             r'(Z|[+-]\d\d:?\d\d)?')
+
+
+def shown(field, value):
+    """A field of a task as every command shows it, on every route."""
+    if field == 'message':
+        # No message: Glance's "", Rackspace's "None", or none at all.
+        return '' if value in (None, 'None') else value
+    if field in _TIMES:
+        return utc_time(value)
     return value
+
+
+def utc_time(value):
+    """``value``, a time, spelled as the tasks API spells it: UTC to the
+    second, with a Z. Anything else is left as it came."""
+    found = re.fullmatch(_ISO_TIME, value) if isinstance(value, str) else None
+    if found is None:
+        return value
+    day, clock, zone = found.groups()
+    if zone not in (None, 'Z'):
+        when = datetime.datetime.fromisoformat(
+            f'{day}T{clock}{zone[:3]}:{zone[-2:]}')
+        # Its wall clock moved by its offset: UTC's.
+        day, clock = (when - when.utcoffset()).strftime(
+            '%Y-%m-%d %H:%M:%S').split()
+    return f'{day}T{clock}Z'
 
 
 class CopyTask(TaskCommand):

@@ -13,6 +13,9 @@ import uuid
 from tests.functional import base
 
 MEMBER = 'local-member'
+TIMES = ('created_at', 'updated_at', 'expires_at')
+# How the tasks API spells a time, and so every command of ours.
+UTC_TIME = r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ'
 
 
 class InteropTestCase(base.FunctionalTestCase):
@@ -57,6 +60,19 @@ class TestImport(InteropTestCase):
         self.assertActiveWithBytesOf(task, sample)
         self.assertEqual('web-download',
                          task['input']['import_req']['method']['name'])
+        # The same times through the image (the member's import above,
+        # show and list --long) as through the admin's tasks API.
+        times = {name: task[name] for name in TIMES}
+        self.assertTrue(all(re.fullmatch(UTC_TIME, value)
+                            for value in times.values()), times)
+        shown = json.loads(self.assertSucceeds(self.openstack(
+            'image', 'task', 'show', task['id'], '-f', 'json')))
+        self.assertEqual(times, {name: shown[name] for name in TIMES})
+        [listed] = self.member('image', 'task', 'list', '--long', '--image',
+                               task['image_id'], '-f', 'json').json()
+        self.assertEqual(
+            (times['created_at'], times['expires_at'], shown['message']),
+            (listed['Created At'], listed['Expires At'], listed['Message']))
 
     def test_file(self):
         sample = self.sample('sample.raw')

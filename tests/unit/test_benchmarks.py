@@ -103,16 +103,17 @@ class RenderTest(testtools.TestCase):
     def test_targets_are_judged_on_their_statistic(self):
         data = figures(
             show={'params': {}, 'commands': [], 'figures': {
-                'ours_over_core': spread('x', 0.7, 0.8, 0.9),
+                'ours_over_core': spread('x', 0.9, 1.05, 1.1),
                 'ours_over_version': spread('x', 0.9, 0.95, 1.2)}},
             wait={'params': {'task_seconds': 2.0, 'runs': 3},
                   'commands': [], 'figures': {
                       'end_to_seen': spread('s', 0.2, 0.3, 1.5)}})
         rows = {what: (target, measured, met) for what, target, measured,
                 met in render.target_rows(data['sections'])}
-        self.assertEqual(('<= 0.75x', '0.80x (0.70-0.90)', False),
+        self.assertEqual(('<= 1.0x', '1.05x (0.90-1.10)', False),
                          rows['task show: ours / core'])
-        self.assertEqual(('<= 1.0x', '0.95x (0.90-1.20)', True),
+        # A figure for scale: no target, so not judged.
+        self.assertEqual(('info', '0.95x (0.90-1.20)', None),
                          rows['task show: ours / openstack --version'])
         # The limit is on the worst run, not the median.
         self.assertEqual(
@@ -191,7 +192,7 @@ class RenderTest(testtools.TestCase):
         self.assertIn('versions (constraints.txt): cliff 4.17.0\n', text)
         self.assertIn('| show    | ours    | 900 ms (800-1000) | '
                       '86.0 MiB (86.0-86.1) |', text)
-        self.assertIn('| task show: ours / core | <= 0.75x | '
+        self.assertIn('| task show: ours / core | <= 1.0x | '
                       '0.60x (0.60-0.60) | yes  |', text)
         self.assertIn('note: HTTP requests per `task show`: ours 1, '
                       'core 2\n', text)

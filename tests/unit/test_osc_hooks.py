@@ -6,6 +6,7 @@ that is its job, so that a user never meets the change first.
 
 import gc
 import importlib.metadata
+import io
 import logging
 import sys
 from unittest import mock
@@ -17,7 +18,7 @@ from oslo_utils import strutils
 import testtools
 
 from imageplugin import osc_hooks
-from imageplugin import plugin  # installs hooks 1 and 2
+from imageplugin import plugin  # noqa: F401 (installs hooks 1 and 2)
 from tests.unit import base
 
 
@@ -74,28 +75,69 @@ class TestDuplicateCommands(testtools.TestCase):
         self.load()
         self.assertEqual([], records)
 
+    def warn_of_duplicate(self, name, modules):
+        logging.getLogger('cliff.commandmanager').warning(
+            'found duplicate implementations of the %(name)r command in '
+            'the following modules: %(modules)s: this is likely programmer '
+            'error', {'name': name, 'modules': modules})
+
     def test_other_duplicates_still_warn(self):
         records = self.useFixture(LogRecords('cliff.commandmanager',
                                              logging.WARNING)).records
+        self.warn_of_duplicate('x y', 'a.b:C, d.e:F')
+        # A command that replaces ours, and one of ours that replaces a
+        # command we do not mean to replace.
+        self.warn_of_duplicate('image task show',
+                               'imageplugin.task:ShowTask, other.task:Show')
+        self.warn_of_duplicate('image list',
+                               'openstackclient.image.v2.image:ListImage, '
+                               'imageplugin.task:ListTask')
+        self.assertEqual(3, len(records))
+
+    def test_other_records_naming_us_pass(self):
+        records = self.useFixture(LogRecords('cliff.commandmanager',
+                                             logging.WARNING)).records
         logging.getLogger('cliff.commandmanager').warning(
-            'found duplicate implementations of the %(name)r command in '
-            'the following modules: %(modules)s', {'name': 'x y',
-                                                   'modules': 'a.b:C, d.e:F'})
+            'cannot load %s', 'imageplugin.task:ShowTask')
         self.assertEqual(1, len(records))
 
 
 class TestSecretOptions(base.ShellTestCase):
     """Hook 2: the command line osc-lib logs has its secrets masked."""
 
-    def test_osc_lib_logs_the_command_line_through_our_filter(self):
+    def start_line(self, *argv):
+        """osc-lib's START line for a run of ``openstack argv``."""
         records = self.useFixture(LogRecords('osc_lib.shell')).records
-        argv = ['--os-password', 'pw-2b9x', 'help', 'image', 'task', 'show']
         self.useFixture(fixtures.MockPatchObject(
             sys, 'argv', ['openstack', *argv]))
+        self.requests.get(base.TASKS_URL, json={'tasks': []})
         self.openstack(*argv, auth=())
         [start] = [r for r in records if r.msg == osc_hooks.START_MESSAGE]
-        self.assertEqual('START with options: --os-password *** help image '
-                         'task show', start.getMessage())
+        return start.getMessage()
+
+    def test_our_command_lines_are_logged_masked(self):
+        for argv in (['image', 'task', 'list'],
+                     # cliff takes unique abbreviations of command words.
+                     ['image', 'task', 'li'],
+                     # Options after the command: help for ours.
+                     ['image', 'task', 'list', '--help']):
+            self.assertEqual(
+                'START with options: --os-password *** --os-endpoint '
+                f'{base.ENDPOINT} --os-token *** {" ".join(argv)}',
+                self.start_line('--os-password', 'pw-2b9x', '--os-endpoint',
+                                base.ENDPOINT, '--os-token', 'tk-4q1z',
+                                *argv), argv)
+
+    def test_other_command_lines_are_logged_as_osc_lib_logs_them(self):
+        # Core's help command (naming ours), a command of core, and words
+        # of ours that are the value of an option.
+        for argv in (['help', 'image', 'task', 'show'],
+                     ['module', 'list'],
+                     ['--os-cloud', 'image', 'task', 'list']):
+            argv = ['--os-password', 'pw-2b9x', *argv]
+            self.assertEqual(
+                'START with options: ' + strutils.mask_password(
+                    ' '.join(argv)), self.start_line(*argv), argv)
 
     def test_values_of_secret_options_are_masked(self):
         for line, masked in [
@@ -171,133 +213,37 @@ class TestParserAndRun(base.ShellTestCase):
         self.assertSucceeds(self.openstack('image', 'task', 'list'))
         freeze.assert_called_once_with()
 
+    def test_interactive_mode_freezes_nothing(self):
+        # "openstack" with no command reads commands from its input and
+        # runs them one after another in this process.
+        freeze = self.useFixture(fixtures.MockPatchObject(
+            gc, 'freeze', mock.Mock(wraps=gc.freeze))).mock
+        self.requests.get(base.TASKS_URL, json={'tasks': [
+            {'id': base.TASK_ID, 'type': 'import', 'status': 'success'}]})
+        self.useFixture(fixtures.MockPatchObject(sys, 'stdin', io.StringIO(
+            'image task list -f value -c ID\n'
+            'image task list -f value -c Status\n')))
+        # cmd2 runs the words of the command line as commands first.
+        self.useFixture(fixtures.MockPatchObject(sys, 'argv', ['openstack']))
+        result = self.openstack()
+        # cliff's interactive mode ends with 1 at the end of its input.
+        self.assertEqual((1, ''), (result.exit_code, result.stderr))
+        self.assertEqual([base.TASK_ID, 'success'], result.stdout.split())
+        self.assertEqual(2, len(self.requests.request_history))
+        freeze.assert_not_called()
 
-def _command_groups():
-    """Every group of commands installed for ``openstack``, in a fixed
-    order ('openstack.cli.extension' names plugins, not commands)."""
-    groups = {group for group in importlib.metadata.entry_points().groups
-              if group.startswith('openstack.')}
-    groups -= {'openstack.cli.base', 'openstack.cli.extension'}
-    return sorted(groups)
 
-
-class TestCommandsReadUnimported(base.ShellTestCase):
-    """Hook 6: for our command lines, the command groups are read as cliff
-    reads them, without importing every command's module."""
-
-    def run_shell(self, *args):
-        """Run the shell; return (result, the namespaces loaded, the entry
-        points imported)."""
-        loaded, imported = [], []
-        original_load = commandmanager.CommandManager.load_commands
-        original_import = importlib.metadata.EntryPoint.load
-
-        def load_commands(manager, namespace):
-            loaded.append(namespace)
-            return original_load(manager, namespace)
-
-        def load(ep):
-            # Not the group of OSC's own commands (help, complete ...),
-            # which the shell's constructor loads.
-            if ep.group in groups and ep.group != 'openstack.cli':
-                imported.append(ep.value)
-            return original_import(ep)
-
-        groups = _command_groups()
-        self.useFixture(fixtures.MockPatchObject(
-            commandmanager.CommandManager, 'load_commands', load_commands))
-        self.useFixture(fixtures.MockPatchObject(
-            importlib.metadata.EntryPoint, 'load', load))
-        return self.openstack(*args), loaded, imported
-
-    def test_our_command_imports_no_other_command(self):
-        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
-                          json={'id': base.TASK_ID, 'status': 'success'})
-        result, loaded, imported = self.run_shell(
-            'image', 'task', 'show', base.TASK_ID)
-        self.assertSucceeds(result)
-        # Every group read by cliff's load_commands, and only our command
-        # imported (when cliff found it).
-        self.assertIn('openstack.image.v2', loaded)
-        self.assertIn('openstack.image_tasks.v2', loaded)
-        self.assertEqual(['imageplugin.task:ShowTask'], imported)
-
-    def test_other_commands_load_every_group_as_before(self):
-        # An abbreviation that cliff accepts: not one of our command
-        # lines, so every group is loaded as before.
-        result, loaded, imported = self.run_shell('image', 'task', 'sho')
-        self.assertIn('openstack.image.v2', loaded)
-        self.assertIn('openstack.image_tasks.v2', loaded)
-        self.assertIn('openstackclient.image.v2.image:ListImage', imported)
-
-    def test_help_for_our_command_loads_every_group_as_before(self):
-        result, loaded, _ = self.run_shell('image', 'task', 'show',
-                                           '--help')
-        self.assertSucceeds(result)
-        self.assertIn('openstack.image.v2', loaded)
-
-    def test_the_parser_is_left_as_it_was(self):
-        from openstackclient import shell
-
-        app = shell.OpenStackShell()
-        self.assertIn('parse_known_args', vars(app.parser))
-        app.parser.parse_known_args(['module', 'list'])
-        self.assertNotIn('parse_known_args', vars(app.parser))
-
-    def test_groups_are_read_as_cliff_reads_them(self):
-        # Every group installed, with cliff's warnings: the same commands
-        # in the same order, filed under the same entry points.
-        records = self.useFixture(LogRecords('cliff.commandmanager',
-                                             logging.WARNING)).records
-        logger = logging.getLogger('cliff.commandmanager')
-        self.useFixture(fixtures.MockPatchObject(logger, 'filters', []))
-        for command_name in ('image task show', 'image task list',
-                             'image task import'):
-            cliffs = commandmanager.CommandManager(None)
-            ours = commandmanager.CommandManager(None)
-            for group in _command_groups():
-                cliffs.load_commands(group)
-            cliffs_warnings = [r.getMessage() for r in records]
-            del records[:]
-            for group in _command_groups():
-                osc_hooks._load_unimported(ours, command_name, group)
-            self.assertEqual(cliffs_warnings,
-                             [r.getMessage() for r in records])
-            del records[:]
-            self.assertEqual(cliffs.group_list, ours.group_list)
-            self.assertEqual(
-                [(name, ep.value) for name, ep in cliffs.commands.items()],
-                [(name, ep.value) for name, ep in ours.commands.items()])
-            self.assertGreater(len(ours.commands), 500)
-
-    def test_a_command_that_replaces_ours_is_imported(self):
-        manager = commandmanager.CommandManager(None)
-        osc_hooks._load_unimported(manager, 'image task show',
-                                   'openstack.image_tasks.v2')
-        imported = []
-        original_import = importlib.metadata.EntryPoint.load
-
-        def load(ep):
-            if ep.group == 'openstack.image.v2':
-                imported.append(ep.value)
-            return original_import(ep)
-
-        self.useFixture(fixtures.MockPatchObject(
-            importlib.metadata.EntryPoint, 'load', load))
-        osc_hooks._load_unimported(manager, 'image task show',
-                                   'openstack.image.v2')
-        self.assertEqual(['openstackclient.image.v2.task:ShowTask'],
-                         imported)
+class TestOurCommandWords(testtools.TestCase):
 
     def test_our_command_words_are_our_entry_points(self):
         names = {ep.name for ep in importlib.metadata.entry_points(
             group='openstack.image_tasks.v2')}
         self.assertEqual({f'image_task_{word}'
-                          for word in plugin.COMMAND_WORDS}, names)
+                          for word in osc_hooks.COMMAND_WORDS[-1]}, names)
 
 
 class TestEpilogWhenShown(base.ShellTestCase):
-    """Hook 7: cliff's epilog, made when the help is shown."""
+    """Hook 6: cliff's epilog, made when the help is shown."""
 
     def commands(self):
         return [ep.load() for ep in importlib.metadata.entry_points(

@@ -1,3 +1,4 @@
+import argparse
 import subprocess
 import sys
 from unittest import mock
@@ -48,3 +49,11 @@ class TestPluginModule(testtools.TestCase):
         parser.add_argument.assert_called_once()
         self.assertEqual(('--os-image-tasks-api-version',),
                          parser.add_argument.call_args.args)
+
+    def test_option_parser_keeps_its_methods(self):
+        parser = argparse.ArgumentParser()
+        plugin.build_option_parser(parser)
+        # Nothing of the parser's replaced on the instance.
+        self.assertEqual([], [name for name in vars(parser)
+                              if hasattr(argparse.ArgumentParser, name)])
+        self.assertIs(parser, plugin.app_parser())
