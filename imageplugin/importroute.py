@@ -151,10 +151,23 @@ def outcome_of(command, parsed_args):
                 command.say(note)
             say_unused(command, parsed_args, _UPLOAD_OPTIONS,
                        'there is no --file to upload')
-            say_unused(command, parsed_args, _INTEROP_OPTIONS, _TASKS_API)
+            if not parsed_args.wait:  # else the aftercare may use it
+                say_unused(command, parsed_args, _INTEROP_OPTIONS,
+                           _TASKS_API)
             waited = command.followed(
                 task, parsed_args,
                 recreate=lambda: client.create_task('import', task_input))
+            if from_url and parsed_args.wait and waited.status == 'success':
+                # Aftercare (issue 22, item 4): the image's formats are
+                # compared with the ones meant, which this API may rewrite.
+                from imageplugin import aftercare
+                from imageplugin import http
+
+                waited = aftercare.verified(
+                    client, waited, aftercare.Meant(
+                        formats, source=http.shown_url(import_from),
+                        instead='web-download'),
+                    command.say, parsed_args.keep_image)
             return protected_if_asked(
                 command, waited,
                 parsed_args.wait and properties.get('protected') is True)
@@ -172,7 +185,7 @@ def protected_if_asked(command, waited, held_back):
     ``importing.unprotected``)."""
     from imageplugin import api
 
-    if held_back and waited.status == 'success':
+    if held_back and waited.status == 'success' and not waited.exit_code:
         command.client.set_protected(api.task_image_id(waited.task))
     return waited
 
@@ -324,7 +337,8 @@ def file_outcome(command, parsed_args, method, extra):
     rackspace = (parsed_args.dialect or client.dialect()) == 'rackspace'
     store = objectstore.ObjectStore.from_client_manager(
         command.app.client_manager)
-    say_unused(command, parsed_args, _INTEROP_OPTIONS, _TASKS_API)
+    if not parsed_args.wait:  # else the aftercare may use it
+        say_unused(command, parsed_args, _INTEROP_OPTIONS, _TASKS_API)
     held_back = (parsed_args.wait and not rackspace
                  and local.properties.get('protected') is True)
     if held_back:
