@@ -5,8 +5,9 @@ disk and container formats, its size, and the hash of the bytes as one
 upload read them from a local file (``Read``). Glance's multihash
 (``os_hash_algo``/``os_hash_value``) is preferred where the upload
 computed that algorithm, else the MD5 ``checksum``. A URL that Glance
-read itself left no bytes of ours to hash: the formats are compared, and
-the line says so.
+read itself left no bytes of ours to hash: its formats are compared, and
+only a refusal is said (no line claims anything of bytes nobody here
+read).
 
 A file that changed while it was read (its size, modification or change
 time, or the file at its path) may have been sent torn, its beginning
@@ -81,17 +82,17 @@ class Read(collections.namedtuple(
                 'versions; import it again once nothing writes to it')
 
 
-class Meant(collections.namedtuple('Meant', 'formats read source instead')):
+class Meant(collections.namedtuple('Meant', 'formats read instead')):
     """What an import meant to make: ``formats`` (a ``formats.Formats``;
     None: not compared), the ``Read`` of the bytes sent (None: Glance read
-    ``source``, a URL, itself), and ``instead``, the interoperable import
+    a URL itself), and ``instead``, the interoperable import
     method that keeps the formats when the route is Glance's tasks API,
     whose introspection may rewrite them (None: another route)."""
 
     __slots__ = ()
 
-    def __new__(cls, formats, read=None, source=None, instead=None):
-        return super().__new__(cls, formats, read, source, instead)
+    def __new__(cls, formats, read=None, instead=None):
+        return super().__new__(cls, formats, read, instead)
 
 
 def verified(client, outcome, meant, say, keep_image=False):
@@ -123,7 +124,9 @@ def check(client, image_id, meant, say, keep_image=False):
         refusal = _format_refusal(image, meant) or _bytes_refusal(image,
                                                                   meant)
     if refusal is None:
-        say(_verified_line(image, meant))
+        if meant.read is not None:
+            # A URL's image is as meant: nothing of its bytes to claim.
+            say(_verified_line(image, meant))
         return 0
     say(f'{refusal}; {_fate(client, image_id, keep_image)}')
     return waiting.EXIT_TASK_FAILED
@@ -229,11 +232,6 @@ def _formats_said(formats):
 def _verified_line(image, meant):
     image_id, formats = image.get('id'), _formats_said(meant.formats)
     read = meant.read
-    if read is None:
-        bytes_said = (f'Glance read {meant.source} itself, so no hash of ours '
-                      'vouches for its bytes')
-        return f'Verified image {image_id}: {formats}; {bytes_said}.' \
-            if formats else f'Image {image_id}: {bytes_said}.'
     compared = _hash_compared(image, read.digests)
     if compared is None:
         shown = ', '.join(f'{field} ({algorithm})' for algorithm, field in (

@@ -161,12 +161,10 @@ def outcome_of(command, parsed_args):
                 # Aftercare (issue 22, item 4): the image's formats are
                 # compared with the ones meant, which this API may rewrite.
                 from imageplugin import aftercare
-                from imageplugin import http
 
                 waited = aftercare.verified(
-                    client, waited, aftercare.Meant(
-                        formats, source=http.shown_url(import_from),
-                        instead='web-download'),
+                    client, waited,
+                    aftercare.Meant(formats, instead='web-download'),
                     command.say, parsed_args.keep_image)
             return protected_if_asked(
                 command, waited,

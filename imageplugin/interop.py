@@ -200,12 +200,7 @@ class Import:
                 lambda image: self.compare(image, self.digests))
         if self.existing:
             return outcome
-        source = self.url
-        if self.url:
-            from imageplugin import http
-
-            source = http.shown_url(self.url)
-        meant = aftercare.Meant(formats, self.read, source)
+        meant = aftercare.Meant(formats, self.read)
         return aftercare.verified(self.client, outcome, meant, say,
                                   keep_image)
 

@@ -221,13 +221,10 @@ class TestTasksApiUrl(TasksApiTestCase):
         self.assertTrue(self.deleted.called)
 
     def test_formats_as_meant_and_no_hash_claimed(self):
-        self.requests.get(IMAGE_URL, json={
+        looked = self.requests.get(IMAGE_URL, json={
             'id': IMAGE_ID, 'disk_format': 'iso', 'container_format': 'bare'})
         result = self.url_import()
-        self.assertEqual(
-            (0, 'success\n', f'Verified image {IMAGE_ID}: disk format iso, '
-             'container format bare, as meant; Glance read '
-             f'{self.URL} itself, so no hash of ours vouches for its '
-             'bytes.\n'),
-            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual((0, 'success\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        self.assertTrue(looked.called)
         self.assertFalse(self.deleted.called)
