@@ -156,6 +156,18 @@ class TestObjectStorageRoute(TasksApiTestCase):
             (result.exit_code, result.stderr))
         self.assertTrue(self.deleted.called)
 
+    def test_an_image_that_cannot_be_deleted_is_said_left_behind(self):
+        content = iso()
+        self.path = self.file('cd.img', content)
+        self.shown(content)
+        self.requests.delete(IMAGE_URL, status_code=403, json={
+            'message': 'Image is protected'})
+        result = self.run_import('--file', self.path, '--wait')
+        self.assertEqual(1, result.exit_code, result)
+        self.assertEqual(1, len(result.stderr.splitlines()), result.stderr)
+        self.assertTrue(result.stderr.endswith(
+            f'; image {IMAGE_ID} is left behind\n'), result.stderr)
+
     def test_protected_is_not_set_on_a_refused_image(self):
         content = iso()
         self.path = self.file('cd.img', content)
