@@ -39,7 +39,7 @@ def copied_properties(image, name=None):
 
 def same_bytes(source, copy, source_region, target_region):
     """Whether ``copy`` holds the bytes of ``source`` by their hashes:
-    (verdict, line to say), as ``fileimport.compared`` answers."""
+    (verdict, line to say), as ``aftercare.compared`` takes it."""
     for algorithm_field, field in (('os_hash_algo', 'os_hash_value'),
                                    (None, 'checksum')):
         algorithm = (source.get(algorithm_field) if algorithm_field

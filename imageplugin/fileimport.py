@@ -8,8 +8,8 @@ once the task has ended. Whatever is left behind is said, with where.
 The object is named after the file's identity (``disk.raw`` goes up as
 ``disk-<identity>.raw``, see ``largeobject.file_identity``): two files of
 one name imported at once never share an object, and the same file run
-again finds its segments. After a successful import the image's hash is
-compared with the one computed while the upload read the file.
+again finds its segments. After a successful import the image is
+compared with the file as the upload read it (``aftercare``).
 """
 
 import collections
@@ -105,6 +105,8 @@ class FileImport:
                                  local.image.size))
         self.import_from_format = args.import_from_format
         self.keep_upload = args.keep_upload
+        # A refused image is deleted unless kept (aftercare).
+        self.keep_image = getattr(args, 'keep_image', False)
         self.wait = args.wait
         # The hash to compare the image with (see GLANCE_DIGEST).
         segmented = self.image.size > self.segment_size
@@ -184,6 +186,19 @@ class FileImport:
         return (f'The uploaded image stays at {self.where} in the object '
                 'storage until you delete it, once the task has ended.')
 
+    def meant(self, read):
+        """The ``aftercare.Meant`` of the image, its bytes ``read``.
+
+        Rackspace shows formats of its own (a VHD in an ``ovf``
+        container): there the bytes alone are compared.
+        """
+        from imageplugin import aftercare
+
+        if self.rackspace:
+            return aftercare.Meant(None, read)
+        return aftercare.Meant(self.image.formats, read,
+                               instead='glance-direct')
+
     def remove(self):
         """Delete the upload and its segments; say so if that fails."""
         try:
@@ -204,14 +219,20 @@ class FileImport:
         is drawn on ``stream`` when it is a terminal. Whatever stays in
         the object storage is said, with where.
         """
+        from imageplugin import aftercare
         from imageplugin import waiting
 
         task_input = self.task_input(extra)
+        # The file's state around the upload, for aftercare.Read.
+        before = aftercare.file_state(self.image.path)
         try:
             uploaded = self.send(stream)
         except KeyboardInterrupt:
             say(f'Upload interrupted. {self.resume_note()}')
             raise
+        read = aftercare.Read(self.image.path, uploaded.size,
+                              uploaded.digests, before,
+                              aftercare.file_state(self.image.path))
         if uploaded.reused:
             say(f'Resumed the upload: {uploaded.reused} of '
                 f'{uploaded.segments} segments were already stored.')
@@ -231,9 +252,8 @@ class FileImport:
             say(self.left_note())
             raise
         if self.wait and outcome.status == 'success':
-            outcome = verified(client, outcome, say,
-                               lambda image: self.image.compared(
-                                   image, uploaded.digests))
+            outcome = aftercare.verified(
+                client, outcome, self.meant(read), say, self.keep_image)
         if keep:
             say(f'The uploaded image is kept at {self.where}.')
         elif outcome.status in waiting.FINAL_STATUSES:
@@ -243,26 +263,3 @@ class FileImport:
         else:
             say(self.left_note())
         return outcome
-
-
-
-def verified(client, outcome, say, compare):
-    """``outcome`` after saying whether its image holds the file's bytes:
-    exit code 1 if not. ``compare(image)`` is ``compared`` for the file."""
-    from imageplugin import api
-    from imageplugin import waiting
-
-    image_id = api.task_image_id(outcome.task)
-    if not image_id:
-        say('Cannot verify the image: the task does not name it.')
-        return outcome
-    try:
-        image = client.get_image(image_id)
-    except exceptions.CommandError as exc:
-        say(f'{exc}: the image was not compared with the file.')
-        return outcome
-    matched, line = compare(image)
-    say(line)
-    if matched is False:
-        return outcome._replace(exit_code=waiting.EXIT_TASK_FAILED)
-    return outcome

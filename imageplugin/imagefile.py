@@ -32,44 +32,6 @@ class ImageFile(collections.namedtuple(
     def open(self):
         return open(self.path, 'rb')
 
-    def compared(self, image, digests):
-        """Compare the image's hash with the file's, as read to send it.
-
-        ``image`` is the image as the image service shows it, ``digests``
-        the file's hex digests by algorithm. Returns (verdict, line to
-        say): True if they matched, False if not, None if nothing could be
-        compared.
-        """
-        image_id, path = image.get('id'), self.path
-        shown = []
-        if image.get('os_hash_algo') and image.get('os_hash_value'):
-            shown.append((image['os_hash_algo'], 'os_hash_value',
-                          image['os_hash_value']))
-        if image.get('checksum'):
-            shown.append(('md5', 'checksum', image['checksum']))
-        for algorithm, field, theirs in shown:
-            ours = digests.get(algorithm)
-            if ours is None:
-                continue
-            if ours == str(theirs).lower():
-                return True, (f'Verified image {image_id}: its {algorithm} '
-                              f'({field}) matched {path}.')
-            return False, (
-                f'Image {image_id} does not hold the bytes of {path}: its '
-                f'{algorithm} ({field}) is {theirs}, the file\'s is {ours}; '
-                f'delete the image ("openstack image delete {image_id}") '
-                'and import the file again')
-        if not shown:
-            return None, (f'Cannot verify image {image_id}: the image '
-                          'service shows neither os_hash_value nor checksum '
-                          'for it.')
-        return None, (
-            f'Cannot verify image {image_id}: it shows only '
-            + ', '.join(f'{field} ({algorithm})'
-                        for algorithm, field, _ in shown)
-            + ', and the upload computed '
-            + ', '.join(sorted(digests)) + '.')
-
 
 def checked(path, disk_format=None, container_format=None,
             import_from_format=None):

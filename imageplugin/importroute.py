@@ -177,13 +177,25 @@ def _task_outcome(cloud, console, follow, request, source, plan):
     _say_notes(console, plan)
     waited = follow(
         task, recreate=lambda: client.create_task('import', task_input))
+    if request.kind == 'url' and waited.status == 'success' and \
+            request.wait:
+        # Glance read the URL itself: its formats are what can be
+        # compared (its tasks API rewrites some).
+        from imageplugin import aftercare
+
+        waited = aftercare.verified(
+            client, waited,
+            aftercare.Meant(source.formats, instead=plans.WEB_DOWNLOAD),
+            console.say, request.keep_image)
     return _protected(client, waited, plan)
 
 
 def _protected(client, waited, plan):
     """Protect the image of a successful import whose --protected was
     held back from its start (``plan.protect_after``)."""
-    if plan.protect_after and waited.status == 'success':
+    if (plan.protect_after and waited.status == 'success'
+            and not waited.exit_code):
+        # Not an image the aftercare refused (and deleted).
         client.set_protected(api.task_image_id(waited.task))
     return waited
 

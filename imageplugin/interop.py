@@ -53,14 +53,16 @@ class Import:
     """One image imported by ``method``.
 
     web-download imports ``url``; glance-direct sends ``data``, a checked
-    local ``imagefile.ImageFile`` or anything with its ``label``, ``size``,
-    ``content``, ``open()`` and ``compared()``; glance-download reads the
+    local ``imagefile.ImageFile`` (its ``path`` is watched for changes
+    while it is read: ``aftercare.Read``) or anything with its ``label``,
+    ``size``, ``content`` and ``open()``; glance-download reads the
     image that ``remote`` names (the method's ``glance_*`` fields);
     copy-image copies image ``image_id`` into more stores. ``stores`` and
     ``all_stores`` say where a multi-store Glance imports to.
-    ``compare(image, digests)`` tells whether the imported image holds
-    the right bytes (default: ``data.compared``): a verdict and a line to
-    say. ``create(body)`` creates the image (default: as the body says).
+    ``compare(image, digests)`` tells whether a copy holds the right
+    bytes: a verdict and a line to say (``aftercare.compared``); without
+    it, the image is compared with what was meant (``aftercare``).
+    ``create(body)`` creates the image (default: as the body says).
     """
 
     # The import's method as started here (None: started elsewhere, as
@@ -83,7 +85,9 @@ class Import:
         self.url = url
         self.data = data
         self.remote = remote
-        self.compare = compare or (data.compared if data else None)
+        self.compare = compare
+        # The bytes as _stage read them (aftercare.Read).
+        self.read = None
         # What the data's bytes are, for a failure's reason.
         self.content = getattr(data, 'content', None)
         self.image_id = image_id
@@ -128,14 +132,12 @@ class Import:
             say(note)
         outcome = follow(task, look=self.look,
                          resume=('--image', self.image_id), watch=self)
-        if self.compare and outcome.status == 'success':
-            from imageplugin import fileimport
-
-            outcome = fileimport.verified(
-                self.client, outcome, say,
-                lambda image: self.compare(image, self.digests))
+        if outcome.status == 'success':
+            outcome = self.verified(outcome, formats, say, keep_image)
         if protect and outcome.status == 'success':
-            self.client.set_protected(self.image_id)
+            # Not an image the aftercare refused (and deleted).
+            if not outcome.exit_code:
+                self.client.set_protected(self.image_id)
         elif protect and outcome.status != 'failure':
             say(f'Image {self.image_id} is not protected yet: protect it '
                 'once its import has succeeded (openstack image set '
@@ -190,13 +192,39 @@ class Import:
             f'--image {self.image_id}')
         return self.task()
 
+    def verified(self, outcome, formats, say, keep_image):
+        """``outcome`` once its image is compared with its source."""
+        from imageplugin import aftercare
+
+        if self.compare:
+            return aftercare.compared(
+                self.client, outcome, say,
+                lambda image: self.compare(image, self.digests))
+        if self.existing:
+            return outcome
+        meant = aftercare.Meant(formats, self.read)
+        return aftercare.verified(self.client, outcome, meant, say,
+                                  keep_image)
+
     def _stage(self, stream):
+        from imageplugin import aftercare
+
         size = self.data.size
+        path = getattr(self.data, 'path', None)
         with progress.ProgressBar(stream, size,
                                   f'Sending {self.data.label}') as bar, \
                 self.data.open() as data:
-            self.client.stage(self.image_id,
-                              _Counted(data, size, bar, self.md5))
+            # A file written to while it is sent lands torn: its state
+            # before the first byte and after the last tells.
+            before = path and aftercare.file_state(path, data.fileno())
+            counted = _Counted(data, size, bar, self.md5)
+            self.client.stage(self.image_id, counted)
+        if path:
+            self.read = aftercare.Read(path, counted.done, self.digests,
+                                       before, aftercare.file_state(path))
+            refusal = self.read.change_refusal()
+            if refusal:
+                raise exceptions.CommandError(refusal)
 
     @property
     def digests(self):

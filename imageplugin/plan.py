@@ -313,6 +313,13 @@ def _protect_after(request, facts):
             and request.image_properties.get('protected') is True)
 
 
+def _keep_image_unused(request):
+    # With --wait, it keeps an image that the aftercare refuses.
+    if request.wait:
+        return ()
+    return _said_unused(request, INTEROP_OPTIONS, _TASKS_API)
+
+
 def _content_note(facts):
     return tuple(facts.content_notes)
 
@@ -371,7 +378,7 @@ def _task_plan(request, facts, where):
     notes = (_content_note(facts)
              + _said_unused(request, UPLOAD_OPTIONS,
                             'there is no --file to upload')
-             + _said_unused(request, INTEROP_OPTIONS, _TASKS_API))
+             + _keep_image_unused(request))
     return Plan(
         route=TASK, method=TASK, source=where,
         steps=(f'create an import task of {where}',)
@@ -387,7 +394,7 @@ def _upload_plan(request, facts, where):
         target = f'{request.container}/{request.object_name}'
     notes = ()
     if facts.dialect != 'rackspace':
-        notes = _said_unused(request, INTEROP_OPTIONS, _TASKS_API)
+        notes = _keep_image_unused(request)
     steps = (f'upload {where} to {target} in the object storage '
              '(resumable), hashing it',
              f'create an import task of {target}'

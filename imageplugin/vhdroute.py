@@ -9,7 +9,8 @@ Measured on Glance 33 (doc/source/user/index.rst, "VHD images"):
 - its interoperable import (web-download, glance-direct) fails every
   fixed VHD ("Image disk_format vhd does not match stream data raw": a
   fixed VHD has no header but its last 512 bytes, and the inspector reads
-  it as raw), while the tasks API takes it.
+  it as raw), while the tasks API completes its import but stores it as
+  raw (its introspection), which ``aftercare`` refuses.
 
 Rackspace Cloud Images imports VHDs through its own tasks API: none of
 this applies to it.
@@ -20,10 +21,11 @@ from osc_lib import exceptions
 TASKS_ERROR = 'Image disk_format vpc does not match stream data vhd'
 INTEROP_ERROR = 'Image disk_format vhd does not match stream data raw'
 # qemu-img is told the source is a VHD (-f vpc): guessing, it reads a
-# fixed VHD as raw and copies its footer into the disk.
+# fixed VHD as raw and copies its footer into the disk. A fixed VHD is no
+# way out on Glance: its tasks API stores it as raw.
+QCOW2 = 'qemu-img convert -f vpc -O qcow2 <in> <out>'
 CONVERT = ('convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc '
-           '<in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 <in> '
-           '<out>) and import that')
+           f'<in> <out>) or to qcow2 ({QCOW2}) and import that')
 
 
 def kind(content):
@@ -59,17 +61,14 @@ def task_refused(where, method, forced, offered):
             f'Cannot import {where} by the tasks API (--method task): it is '
             'a dynamic VHD, which the tasks API of Glance fails to import '
             f'("{TASKS_ERROR}"); leave --method out to import it by '
-            f'{method} (interoperable import), or convert it to a fixed VHD '
-            '(qemu-img convert -f vpc -O vpc -o subformat=fixed <in> <out>) '
-            'or to qcow2')
+            f'{method} (interoperable import), or convert it to qcow2 '
+            f'({QCOW2})')
     return exceptions.CommandError(
         f'Cannot import {where}: it is a dynamic VHD, which the tasks API of '
         f'Glance fails to import ("{TASKS_ERROR}"), and this Glance offers '
         f'no {method} import'
         + (f' (its methods: {", ".join(offered)})' if offered else '')
-        + '; convert it to a fixed VHD (qemu-img convert -f vpc -O vpc -o '
-          'subformat=fixed <in> <out>) or to qcow2 (qemu-img convert -f vpc '
-          '-O qcow2 <in> <out>)')
+        + f'; convert it to qcow2 ({QCOW2})')
 
 
 def interop_refused(where, method, why, tasks_usable):
@@ -85,7 +84,10 @@ def interop_refused(where, method, why, tasks_usable):
         return exceptions.CommandError(
             f'Cannot import {where}: {reason}, and the tasks API, which '
             f'imports it, is admin-only here; {CONVERT}')
-    remedy = (f'leave out {why} to import it by the tasks API, or '
+    # The tasks API completes its import but stores it as raw, which the
+    # aftercare refuses: it is no way out.
+    remedy = ('Glance\'s tasks API would store it as raw (its '
+              'introspection rewrites the format): '
               if tasks_usable else
               'the tasks API, which imports it, is admin-only here: ')
     return exceptions.CommandError(

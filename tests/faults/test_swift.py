@@ -90,7 +90,9 @@ class TestSwiftDown(base.FaultTestCase):
             f'Resumed the upload: {len(stored)} of {SEGMENTS} segments were '
             'already stored.\nVerified image '
             f'{task["result"]["image_id"]}: its sha512 (os_hash_value) '
-            f'matched {path}.\n', result.stderr)
+            f'matches the {SEGMENTS * SEGMENT_SIZE} bytes read from {path}; '
+            'disk format raw, container format bare, as meant.\n',
+            result.stderr)
         self.assertEqual('success', task['status'])
         image = self.get_json(
             f'{self.glance_v2}/images/{task["result"]["image_id"]}')

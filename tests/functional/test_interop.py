@@ -6,6 +6,7 @@ it by web-download (a URL) or glance-direct (a --file).
 """
 
 import json
+import os
 import re
 import signal
 import uuid
@@ -82,7 +83,9 @@ class TestImport(InteropTestCase):
         task = result.json()
         self.assertEqual(
             (0, f'Verified image {task["image_id"]}: its md5 (checksum) '
-             f'matched {sample["path"]}.\n'),
+             f'matches the {os.path.getsize(sample["path"])} bytes read from '
+             f'{sample["path"]}; disk format raw, container format bare, as '
+             'meant.\n'),
             (result.exit_code, result.stderr))
         self.assertActiveWithBytesOf(task, sample)
 

@@ -44,7 +44,9 @@ class TestUpload(base.FunctionalTestCase):
         task = result.json()
         self.assertEqual('success', task['status'])
         self.assertEqual(f'Verified image {task["result"]["image_id"]}: its '
-                         f'sha512 (os_hash_value) matched {path}.\n',
+                         f'sha512 (os_hash_value) matches the {304 * MiB} '
+                         f'bytes read from {path}; disk format raw, '
+                         'container format bare, as meant.\n',
                          result.stderr)
         self.assertIn('temp_url_sig=<redacted>',
                       task['input']['import_from'])
@@ -91,7 +93,9 @@ class TestUpload(base.FunctionalTestCase):
                          'segments were already stored\\.$')
         task = result.json()
         self.assertEqual([f'Verified image {task["result"]["image_id"]}: '
-                          f'its sha512 (os_hash_value) matched {path}.'],
+                          f'its sha512 (os_hash_value) matches the '
+                          f'{640 * MiB} bytes read from {path}; disk format '
+                          'raw, container format bare, as meant.'],
                          rest)
         self.addCleanup(self.delete_image, task['result']['image_id'])
         self.assertEqual(sha256,
@@ -121,7 +125,9 @@ class TestUpload(base.FunctionalTestCase):
             image_id = result.json()['result']['image_id']
             self.addCleanup(self.delete_image, image_id)
             self.assertEqual(f'Verified image {image_id}: its sha512 '
-                             f'(os_hash_value) matched {path}.\n',
+                             f'(os_hash_value) matches the {48 * MiB} bytes '
+                             f'read from {path}; disk format raw, container '
+                             'format bare, as meant.\n',
                              result.stderr)
             image = json.loads(self.assertSucceeds(self.openstack(
                 'image', 'show', image_id, '-f', 'json')))

@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import uuid
 
+from imageplugin import vhdroute
 from tests.functional import base
 
 
@@ -90,13 +91,18 @@ class TestVhdRoutes(base.FunctionalTestCase):
             'and import that')
         self.assertEqual([], self.images_named(self.name))
 
-    def test_fixed_vhd_file_of_an_admin_goes_by_the_tasks_api(self):
+    def test_fixed_vhd_file_of_an_admin_stored_as_raw_is_refused(self):
+        # The tasks API imports it, but its introspection stores it as
+        # raw (the footer left at its end): refused, the image deleted.
         path = self.fixed_vhd()
         result = self.openstack('image', 'task', 'import', '--file', path,
                                 '--name', self.name, '--wait', '-f', 'json')
         task = result.json()
         self.assertEqual(
-            (0, f'Verified image {task["image_id"]}: its md5 (checksum) '
-             f'matched {path}.\n'), (result.exit_code, result.stderr))
+            (1, f"Glance's tasks API stored image {task['image_id']} with "
+             'disk format raw: its introspection rewrote disk format vhd; '
+             f'{vhdroute.CONVERT}; image {task["image_id"]} was deleted\n'),
+            (result.exit_code, result.stderr))
         self.assertEqual(('success', 'import'),
                          (task['status'], task['type']))
+        self.assertEqual([], self.images_named(self.name))

@@ -32,6 +32,7 @@ class FileImportTestCase(base.ShellTestCase):
         self.clock = self.useFixture(base.FakeClock())
         # The look at the tasks API before the upload.
         self.access = self.requests.get(base.TASKS_URL, json={'tasks': []})
+        self.deleted = self.requests.delete(IMAGE_URL, status_code=204)
 
     def offer(self, *task_types):
         self.requests.get(SCHEMA_URL, json={
@@ -52,12 +53,19 @@ class FileImportTestCase(base.ShellTestCase):
 
     def glance_image(self, content, **fields):
         """The image Glance shows after importing ``content``."""
-        image = {'id': IMAGE_ID, 'status': 'active',
+        image = {'id': IMAGE_ID, 'status': 'active', 'size': len(content),
+                 'disk_format': 'qcow2', 'container_format': 'bare',
                  'checksum': fakeswift.md5(content),
                  'os_hash_algo': 'sha512',
                  'os_hash_value': hashlib.sha512(content).hexdigest()}
         image.update(fields)
         self.requests.get(IMAGE_URL, json=image)
+
+    def verified(self, content=QCOW2, algorithm='md5', field='checksum'):
+        """The line of an image verified against the file."""
+        return (f'Verified image {IMAGE_ID}: its {algorithm} ({field}) '
+                f'matches the {len(content)} bytes read from {self.path}; '
+                'disk format qcow2, container format bare, as meant.\n')
 
     def task_posts(self):
         return [r.json() for r in self.requests.request_history
@@ -80,10 +88,8 @@ class TestGlanceDialect(FileImportTestCase):
         name = self.object_name(self.path)
         result = self.run_import('--file', self.path, '--name', 'disk',
                                  '--wait', '-f', 'json')
-        self.assertEqual(
-            (0, f'Verified image {IMAGE_ID}: its md5 (checksum) matched '
-                f'{self.path}.\n'),
-            (result.exit_code, result.stderr), result)
+        self.assertEqual((0, self.verified()),
+                         (result.exit_code, result.stderr), result)
         self.assertEqual('success', json.loads(result.stdout)['status'])
         [sent] = self.task_posts()
         url = sent['input']['import_from']
@@ -186,8 +192,7 @@ class TestGlanceDialect(FileImportTestCase):
                                  'x.qcow2', '--wait', '-f', 'value', '-c',
                                  'status')
         self.assertEqual(
-            (0, 'success\n', f'Verified image {IMAGE_ID}: its md5 '
-             f'(checksum) matched {self.path}.\nThe uploaded image is kept '
+            (0, 'success\n', self.verified() + 'The uploaded image is kept '
              'at mine/x.qcow2.\n'),
             (result.exit_code, result.stdout, result.stderr))
         self.assertEqual(QCOW2, self.swift.data('mine', 'x.qcow2'))
@@ -269,8 +274,7 @@ class TestGlanceDialect(FileImportTestCase):
                                  'x.qcow2', '--wait', '-f', 'value', '-c',
                                  'status')
         self.assertEqual(
-            (0, 'success\n', f'Verified image {IMAGE_ID}: its md5 '
-             f'(checksum) matched {self.path}.\nCannot delete '
+            (0, 'success\n', self.verified() + 'Cannot delete '
              'images/x.qcow2: it is no longer an upload of this file '
              '(another upload wrote it), so it was left alone.\n'),
             (result.exit_code, result.stdout, result.stderr))
@@ -285,15 +289,28 @@ class TestGlanceDialect(FileImportTestCase):
                                '-c', 'status', *args)
 
     def test_image_that_does_not_match_fails(self):
-        self.glance_image(QCOW2 + b'more')
-        theirs = fakeswift.md5(QCOW2 + b'more')
+        other = QCOW2[:-4] + b'more'
+        self.glance_image(other)
+        theirs = fakeswift.md5(other)
         result = self.wait_for_success()
         self.assertEqual(
             (1, 'success\n', f'Image {IMAGE_ID} does not hold the bytes of '
-             f'{self.path}: its md5 (checksum) is {theirs}, the file\'s is '
-             f'{fakeswift.md5(QCOW2)}; delete the image ("openstack image '
-             f'delete {IMAGE_ID}") and import the file again\n'),
+             f'{self.path}: its md5 (checksum) is {theirs}, and the 4096 '
+             f'bytes read from the file hash to {fakeswift.md5(QCOW2)}; '
+             f'image {IMAGE_ID} was deleted\n'),
             (result.exit_code, result.stdout, result.stderr))
+        self.assertTrue(self.deleted.called)
+
+    def test_image_of_another_size_fails(self):
+        self.glance_image(QCOW2 + b'more')
+        result = self.wait_for_success('--keep-image')
+        self.assertEqual(
+            (1, 'success\n', f'Image {IMAGE_ID} holds 4100 bytes, and 4096 '
+             f'were read from {self.path}; image {IMAGE_ID} is kept '
+             f'(--keep-image): delete it with "openstack image delete '
+             f'{IMAGE_ID}"\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertFalse(self.deleted.called)
 
     def segmented(self):
         content = QCOW2 * 300  # 1.2 MiB: two segments of 1 MiB
@@ -302,23 +319,26 @@ class TestGlanceDialect(FileImportTestCase):
 
     def test_segmented_upload_is_verified_by_sha512(self):
         # Glance's os_hash_value, hashed while the segments were read.
-        self.glance_image(self.segmented())
+        content = self.segmented()
+        self.glance_image(content)
         result = self.wait_for_success('--segment-size', '1M')
         self.assertEqual(
-            (0, f'Verified image {IMAGE_ID}: its sha512 (os_hash_value) '
-             f'matched {self.path}.\n'), (result.exit_code, result.stderr))
+            (0, self.verified(content, 'sha512',
+                              'os_hash_value')),
+            (result.exit_code, result.stderr))
 
     def test_segmented_upload_that_does_not_match_fails(self):
         content = self.segmented()
-        self.glance_image(content + b'more')
+        other = content[:-4] + b'more'
+        self.glance_image(other)
         result = self.wait_for_success('--segment-size', '1M')
-        theirs = hashlib.sha512(content + b'more').hexdigest()
+        theirs = hashlib.sha512(other).hexdigest()
         ours = hashlib.sha512(content).hexdigest()
         self.assertEqual(
             (1, f'Image {IMAGE_ID} does not hold the bytes of {self.path}: '
-             f'its sha512 (os_hash_value) is {theirs}, the file\'s is '
-             f'{ours}; delete the image ("openstack image delete '
-             f'{IMAGE_ID}") and import the file again\n'),
+             f'its sha512 (os_hash_value) is {theirs}, and the '
+             f'{len(content)} bytes read from the file hash to {ours}; '
+             f'image {IMAGE_ID} was deleted\n'),
             (result.exit_code, result.stderr))
 
     def test_cloud_without_hashes(self):
@@ -326,17 +346,17 @@ class TestGlanceDialect(FileImportTestCase):
                           os_hash_value=None)
         result = self.wait_for_success()
         self.assertEqual(
-            (0, 'success\n', f'Cannot verify image {IMAGE_ID}: the image '
-             'service shows neither os_hash_value nor checksum for it.\n'),
+            (0, 'success\n', f'Cannot verify the bytes of image {IMAGE_ID}: '
+             f'it shows no hash, and the upload of {self.path} computed md5; '
+             'disk format qcow2, container format bare, as meant.\n'),
             (result.exit_code, result.stdout, result.stderr))
 
     def test_other_hash_algorithm_falls_back_to_the_checksum(self):
         self.glance_image(QCOW2, os_hash_algo='sha256',
                           os_hash_value=hashlib.sha256(QCOW2).hexdigest())
         result = self.wait_for_success()
-        self.assertEqual(
-            (0, f'Verified image {IMAGE_ID}: its md5 (checksum) matched '
-             f'{self.path}.\n'), (result.exit_code, result.stderr))
+        self.assertEqual((0, self.verified()),
+                         (result.exit_code, result.stderr))
 
     def test_segmented_upload_with_other_hash_algorithm(self):
         content = self.segmented()
@@ -344,9 +364,10 @@ class TestGlanceDialect(FileImportTestCase):
                           os_hash_value=hashlib.sha256(content).hexdigest())
         result = self.wait_for_success('--segment-size', '1M')
         self.assertEqual(
-            (0, f'Cannot verify image {IMAGE_ID}: it shows only '
-             'os_hash_value (sha256), checksum (md5), and the upload '
-             'computed sha512.\n'), (result.exit_code, result.stderr))
+            (0, f'Cannot verify the bytes of image {IMAGE_ID}: it shows '
+             f'os_hash_value (sha256), checksum (md5), and the upload of '
+             f'{self.path} computed sha512; disk format qcow2, container '
+             'format bare, as meant.\n'), (result.exit_code, result.stderr))
 
     def test_image_cannot_be_read(self):
         self.requests.get(IMAGE_URL, status_code=404, json={
@@ -354,7 +375,8 @@ class TestGlanceDialect(FileImportTestCase):
         result = self.wait_for_success()
         self.assertEqual(
             (0, f'No image with ID {IMAGE_ID} at {base.ENDPOINT}/v2 (HTTP '
-             '404): the image was not compared with the file.\n'),
+             f'404): image {IMAGE_ID} was not compared with what was '
+             'meant.\n'),
             (result.exit_code, result.stderr))
 
     def test_content_must_match_the_disk_format(self):
@@ -468,7 +490,7 @@ class TestFileChangedDuringTheUpload(FileImportTestCase):
         self.requests.register_uri(
             'PUT', f'{fakeswift.ENDPOINT}/images/{name}', content=written)
 
-    def deleted(self):
+    def objects_deleted(self):
         return [urllib.parse.unquote(r.path).partition('/images/')[2]
                 for r in self.requests.request_history
                 if r.method == 'DELETE']
@@ -492,7 +514,7 @@ class TestFileChangedDuringTheUpload(FileImportTestCase):
                                  '--upload-concurrency', '1')
         self.assertRefused(result, self.changed(
             'Nothing of it stays in the object storage.'))
-        self.assertEqual(self.segments(), self.deleted())
+        self.assertEqual(self.segments(), self.objects_deleted())
         self.assertEqual({}, self.swift.containers['images'])
 
     def test_single_object_is_deleted(self):
@@ -500,7 +522,7 @@ class TestFileChangedDuringTheUpload(FileImportTestCase):
         result = self.run_import('--file', self.path)
         self.assertRefused(result, self.changed(
             'Nothing of it stays in the object storage.'))
-        self.assertEqual([self.name], self.deleted())
+        self.assertEqual([self.name], self.objects_deleted())
         self.assertEqual({}, self.swift.containers['images'])
 
     def test_segments_that_cannot_be_deleted_are_told_with_the_command(self):
@@ -514,7 +536,7 @@ class TestFileChangedDuringTheUpload(FileImportTestCase):
             f'What was stored of it stays: Cannot delete segment {first}: '
             'Service Unavailable (HTTP 503); delete it with "swift delete '
             f'images --prefix {self.prefix}".'))
-        self.assertEqual([first], self.deleted())
+        self.assertEqual([first], self.objects_deleted())
         self.assertEqual(sorted(self.segments()),
                          sorted(self.swift.containers['images']))
 
@@ -570,7 +592,7 @@ class TestRackspaceDialect(FileImportTestCase):
                                  '-c', 'status')
         self.assertEqual(
             (0, 'success\n', f'Verified image {IMAGE_ID}: its md5 '
-             f'(checksum) matched {path}.\n'),
+             f'(checksum) matches the 4608 bytes read from {path}.\n'),
             (result.exit_code, result.stdout, result.stderr))
 
     def test_only_vhd(self):

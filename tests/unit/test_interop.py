@@ -33,6 +33,7 @@ def import_task(status='processing', **fields):
 
 def image(status, lock=True, **fields):
     answer = {'id': IMAGE_ID, 'status': status, 'disk_format': 'qcow2',
+              'container_format': 'bare',
               'os_glance_importing_to_stores': '',
               'os_glance_failed_import': ''}
     if lock:
@@ -109,7 +110,8 @@ class TestUrl(InteropTestCase):
                          image('active', lock=False))
         result = self.url_import('--wait', '-f', 'value', '-c', 'status')
         self.assertEqual((0, 'success\n'), (result.exit_code, result.stdout))
-        self.assertEqual(2, len([r for r in self.requests.request_history
+        # Two looks, then the aftercare's.
+        self.assertEqual(3, len([r for r in self.requests.request_history
                                  if r.method == 'GET' and r.url == IMAGE_URL]))
 
     def test_failure_is_told_and_the_image_deleted(self):
@@ -278,7 +280,9 @@ class TestFile(InteropTestCase):
                                 'status')
         self.assertEqual(
             (0, 'success\n', f'Verified image {IMAGE_ID}: its md5 '
-             f'(checksum) matched {self.path}.\n'),
+             f'(checksum) matches the {len(self.data)} bytes read from '
+             f'{self.path}; disk format qcow2, container format bare, as '
+             'meant.\n'),
             (result.exit_code, result.stdout, result.stderr))
         self.assertEqual({'name': 'cirros', 'disk_format': 'qcow2',
                           'container_format': 'bare'},

@@ -223,10 +223,14 @@ class TestImportGlance(base.ShellTestCase):
         image_id = fakes.GLANCE_SUCCESS['result']['image_id']
         patched = self.requests.patch(
             base.ENDPOINT + '/v2/images/' + image_id, json={})
+        self.requests.get(base.ENDPOINT + '/v2/images/' + image_id, json={
+            'id': image_id, 'disk_format': 'qcow2',
+            'container_format': 'bare'})
         result = self.openstack(
             'image', 'task', 'import', '--import-from',
             'http://127.0.0.1:8000/cirros.qcow2', '--name', 'cirros',
             '--protected', '--wait', '-f', 'value', '-c', 'status')
+        # The image's formats as meant: nothing to say.
         self.assertEqual((0, 'success\n', ''),
                          (result.exit_code, result.stdout, result.stderr))
         posted = [r for r in self.requests.request_history

@@ -111,9 +111,8 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
             'task): it is a dynamic VHD, which the tasks API of Glance fails '
             'to import ("Image disk_format vpc does not match stream data '
             'vhd"); leave --method out to import it by web-download '
-            '(interoperable import), or convert it to a fixed VHD (qemu-img '
-            'convert -f vpc -O vpc -o subformat=fixed <in> <out>) or to '
-            'qcow2')
+            '(interoperable import), or convert it to qcow2 (qemu-img '
+            'convert -f vpc -O qcow2 <in> <out>)')
         self.assertNothingCreated()
 
     def test_forced_tasks_api_for_a_file_is_refused_before_the_upload(self):
@@ -123,9 +122,8 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
             'it is a dynamic VHD, which the tasks API of Glance fails to '
             'import ("Image disk_format vpc does not match stream data '
             'vhd"); leave --method out to import it by glance-direct '
-            '(interoperable import), or convert it to a fixed VHD (qemu-img '
-            'convert -f vpc -O vpc -o subformat=fixed <in> <out>) or to '
-            'qcow2')
+            '(interoperable import), or convert it to qcow2 (qemu-img '
+            'convert -f vpc -O qcow2 <in> <out>)')
         self.assertNothingCreated()
 
     def test_without_the_interop_method_it_is_refused(self):
@@ -136,9 +134,7 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
             'tasks API of Glance fails to import ("Image disk_format vpc '
             'does not match stream data vhd"), and this Glance offers no '
             'web-download import (its methods: glance-direct); convert it to '
-            'a fixed VHD (qemu-img convert -f vpc -O vpc -o subformat=fixed '
-            '<in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 <in> '
-            '<out>)')
+            'qcow2 (qemu-img convert -f vpc -O qcow2 <in> <out>)')
         self.assertNothingCreated()
 
     def test_a_fixed_vhd_still_goes_by_the_tasks_api(self):
@@ -220,8 +216,8 @@ class TestFixedVhdAsAdmin(VhdTestCase):
         self.assertFailsWith(
             result, f'Cannot import {SOURCE} by web-download (--method '
             'web-download): ' + FIXED_REASON.format('web-download')
-            + '; leave out --method web-download to import it by the tasks '
-            'API, or ' + CONVERT)
+            + "; Glance's tasks API would store it as raw (its introspection "
+            'rewrites the format): ' + CONVERT)
         self.assertNothingCreated()
 
     def test_a_store_is_refused(self):
@@ -231,8 +227,8 @@ class TestFixedVhdAsAdmin(VhdTestCase):
         self.assertFailsWith(
             result, f'Cannot import {path} by glance-direct (--store): '
             + FIXED_REASON.format('glance-direct')
-            + '; leave out --store to import it by the tasks API, or '
-            + CONVERT)
+            + "; Glance's tasks API would store it as raw (its introspection "
+            'rewrites the format): ' + CONVERT)
         self.assertNothingCreated()
 
 
