@@ -76,7 +76,7 @@ def checked_file(args):
 
 def check_rackspace(local, request):
     """Refuse what Rackspace Cloud Images would fail the task for: its
-    content, its size and the options (``plan.ImportRequest``)."""
+    content, its size and the options (``request.ImportRequest``)."""
     image = local.image
     limits.check_rackspace_image(image.path, image.content, image.size)
     importing.rackspace_input(f'{request.container}/{local.name}',

@@ -1,7 +1,7 @@
 """The plan of ``image task import``, decided before anything is done.
 
-``ImportRequest`` is what the command line asks for, read once from
-argparse's namespace; ``Facts`` is what the cloud and the content said
+``request.ImportRequest`` is what the command line asks for;
+``Facts`` is what the cloud and the content said
 (``importroute.survey`` asks them); ``decide(request, facts)`` turns the
 two into a ``Plan`` (the route, its steps, what it creates, uploads and
 deletes, the lines to say) or raises one refusal. ``decide`` makes no
@@ -10,7 +10,6 @@ route, and ``--dry-run`` prints it instead of carrying it out.
 """
 
 import dataclasses
-import json
 
 from osc_lib import exceptions
 
@@ -33,82 +32,6 @@ UPLOAD_OPTIONS = (('container', '--container', 'images'),
 INTEROP_OPTIONS = (('keep_image', '--keep-image', False),)
 _TASKS_API = ('the tasks API creates the image, and Glance deletes it when '
               'the import fails')
-
-
-@dataclasses.dataclass(frozen=True)
-class ImportRequest:
-    """What ``image task import`` was asked, as typed values.
-
-    The attribute names are the options' (``disk_format``...), so that the
-    checks of the content and of the file read a request as they would
-    the command line.
-    """
-
-    import_from: str = None
-    file: str = None
-    image: str = None
-    name: str = None
-    properties: dict = None
-    min_disk: int = None
-    min_ram: int = None
-    tags: tuple = ()
-    visibility: str = None
-    protected: bool = None
-    extra_input: dict = None
-    disk_format: str = None
-    container_format: str = None
-    import_from_format: str = None
-    method: str = None
-    stores: tuple = ()
-    all_stores: bool = False
-    container: str = 'images'
-    object_name: str = None
-    segment_size: int = None
-    upload_concurrency: int = None
-    keep_upload: bool = False
-    keep_image: bool = False
-    dialect: str = None
-    wait: bool = False
-    dry_run: bool = False
-    # The new image's properties, typed (importing.image_properties), and
-    # the options that set them.
-    image_properties: dict = dataclasses.field(default_factory=dict)
-    given: tuple = ()
-
-    @classmethod
-    def from_args(cls, args):
-        """The request of argparse's namespace ``args``: its input is
-        checked here, before the cloud is asked anything."""
-        from imageplugin import importing
-
-        fields = {field.name: getattr(args, field.name, field.default)
-                  for field in dataclasses.fields(cls)}
-        fields['tags'] = tuple(args.tags or ())
-        fields['stores'] = tuple(args.stores or ())
-        if args.extra_input is not None:
-            # Its image properties are held to the options' rules, before
-            # anything exists (some routes merge it after an upload).
-            fields['extra_input'] = importing.typed_input(parsed_json_object(
-                args.extra_input, '--input'))
-        properties, given = importing.image_properties(args)
-        fields.update(image_properties=properties, given=tuple(given))
-        return cls(**fields)
-
-    @property
-    def kind(self):
-        """'file', 'image', 'url' or 'object' (``container/object``)."""
-        if self.file:
-            return 'file'
-        if self.image:
-            return 'image'
-        from imageplugin import importing
-
-        return 'url' if importing.is_url(self.import_from) else 'object'
-
-    def unused(self, options):
-        """The options of ``options`` given (see ``UPLOAD_OPTIONS``)."""
-        return tuple(name for attribute, name, default in options
-                     if getattr(self, attribute) not in (default, None))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,18 +80,6 @@ class Plan:
     @property
     def interoperable(self):
         return self.route in INTEROP_METHODS
-
-
-def parsed_json_object(text, option):
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise exceptions.CommandError(
-            f'{option} is not valid JSON: {exc}') from None
-    if not isinstance(value, dict):
-        raise exceptions.CommandError(
-            f'{option} must be a JSON object such as \'{{"key": "value"}}\'')
-    return value
 
 
 def refused(text):

@@ -452,9 +452,10 @@ class ImportTask(TaskCommand):
         # The plan of an import, imported only when one runs.
         from imageplugin import importroute
         from imageplugin import plan as plans
+        from imageplugin import request as requests
         from imageplugin import waiting
 
-        request = plans.ImportRequest.from_args(parsed_args)
+        request = requests.ImportRequest.from_args(parsed_args)
         plans.check_request(request)
         instance = self.app.client_manager
         source, note = importroute.read_source(request, instance.verify)

@@ -7,6 +7,7 @@ from osc_lib import exceptions
 import testtools
 
 from imageplugin import plan
+from imageplugin import request as request_module
 
 ADMIN = ''
 DENIED = ('Cannot use the tasks API: You are not authorized to complete '
@@ -115,8 +116,8 @@ def expected(combination):
 
 def request_and_facts(dialect, role, source, method, stores, content):
     vhd, disk_format = CONTENTS[content]
-    request = plan.ImportRequest(method=method, stores=STORES[stores],
-                                 **SOURCES[source])
+    request = request_module.ImportRequest(
+        method=method, stores=STORES[stores], **SOURCES[source])
     facts = plan.Facts(dialect=dialect, tasks_refusal=ROLES[role],
                        methods=ALL_METHODS, stores=('fast', 'cheap'),
                        vhd=vhd, disk_format=disk_format)
