@@ -5,11 +5,9 @@ commands: its module-level imports are what OSC has already loaded, and
 our other modules are imported where a command of ours uses them.
 """
 
-import argparse
 import contextlib
 import itertools
 import json
-import re
 import shlex
 
 from osc_lib import exceptions
@@ -20,7 +18,6 @@ from osc_lib.command import command
 from imageplugin import osc_hooks
 
 TASK_STATUSES = ('pending', 'processing', 'success', 'failure')
-_BYTE_UNITS = {'': 1, 'K': 1024, 'M': 1024 ** 2, 'G': 1024 ** 3}
 
 # Core OSC's `image task show` columns: scripts already use these names.
 CORE_COLUMNS = ('created_at', 'expires_at', 'id', 'input', 'message',
@@ -80,59 +77,6 @@ def checked_task_id(task_id):
             'fc29a67c-ad76-49bc-a317-a5f38dcb44c0') from None
 
 
-def not_empty(text):
-    """Any text but an empty one (an unset shell variable, say)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError('it must not be empty')
-    return text
-
-
-def container_name(text):
-    """A name the object storage takes for a container."""
-    not_empty(text)
-    if '/' in text:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a container name: it may not hold '/'")
-    return text
-
-
-def object_name(text):
-    """An object name that stays in its container as it is sent."""
-    not_empty(text)
-    if text.startswith('/') or {'.', '..'} & set(text.split('/')):
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not an object name this command can use: it may '
-            "not start with '/' or hold a '.' or '..' part")
-    return text
-
-
-def positive_number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a positive number')
-    return value
-
-
-def byte_size(text):
-    """A size such as 104857600, 100M or 5G (binary units)."""
-    match = re.fullmatch(r'(\d+)([KMG]?)i?B?', text.strip(), re.I)
-    if not match or int(match.group(1)) == 0:
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a size such as 100M or 2G')
-    return int(match.group(1)) * _BYTE_UNITS[match.group(2).upper()]
-
-
-def positive_integer(text):
-    if not text.isdigit() or int(text) == 0:
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a positive whole number')
-    return int(text)
-
-
 def parsed_json_object(text, option):
     try:
         value = json.loads(text)
@@ -186,6 +130,7 @@ class TaskCommand(PluginCommand, command.ShowOne):
 
     @staticmethod
     def add_wait_options(parser):
+        from imageplugin import argtypes
         from imageplugin import waiting
 
         parser.add_argument(
@@ -194,7 +139,7 @@ class TaskCommand(PluginCommand, command.ShowOne):
                  f'it succeeded, {waiting.EXIT_TASK_FAILED} if it failed, '
                  f'{waiting.EXIT_TIMEOUT} on timeout')
         parser.add_argument(
-            '--timeout', metavar='<seconds>', type=positive_number,
+            '--timeout', metavar='<seconds>', type=argtypes.positive_number,
             help='With --wait, give up waiting after this many seconds '
                  '(default: no limit)')
         parser.add_argument(
@@ -203,7 +148,8 @@ class TaskCommand(PluginCommand, command.ShowOne):
                  '(the wait, and an upload or a copy)')
         parser.add_argument(
             '--max-poll-interval', metavar='<seconds>',
-            type=positive_number, default=waiting.DEFAULT_MAX_INTERVAL,
+            type=argtypes.positive_number,
+            default=waiting.DEFAULT_MAX_INTERVAL,
             help='With --wait, the longest time between two looks at the '
                  'task; shorter at first, but never under 30 s on Rackspace, '
                  'which asks for that (default: %(default)s)')
@@ -294,37 +240,6 @@ def _check_container(container):
             "container's name may not be empty or hold '/', '?' or '.'")
 
 
-def whole_number(text):
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a whole number')
-    return int(text)
-
-
-def segment_size(text):
-    """A segment size the object storage takes (1 MiB to 5 GiB)."""
-    from imageplugin import objectstore
-
-    size = byte_size(text)
-    if not (objectstore.MIN_SEGMENT_SIZE <= size
-            <= objectstore.MAX_OBJECT_SIZE):
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a segment size from 1M to 5G')
-    return size
-
-
-def upload_concurrency(text):
-    """How many segments go up at once (1 to objectstore's maximum)."""
-    from imageplugin import objectstore
-
-    count = whole_number(text)
-    if not 1 <= count <= objectstore.MAX_CONCURRENCY:
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a count of segments from 1 to '
-            f'{objectstore.MAX_CONCURRENCY}')
-    return count
-
-
 class ImportTask(TaskCommand):
     """Create a task that imports an image into the image service.
 
@@ -335,21 +250,22 @@ class ImportTask(TaskCommand):
     """
 
     def get_parser(self, prog_name):
+        from imageplugin import argtypes
         from imageplugin import formats
 
         parser = super().get_parser(prog_name)
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument(
             '--import-from', metavar='<container/object|URL>',
-            type=not_empty,
+            type=argtypes.not_empty,
             help='Image to import: <container>/<object> in the cloud\'s '
                  'object storage (Rackspace) or an http(s) URL (Glance)')
         source.add_argument(
-            '--file', metavar='<path>', type=not_empty,
+            '--file', metavar='<path>', type=argtypes.not_empty,
             help='Local image file to upload to the cloud\'s object '
                  'storage and import from there')
         source.add_argument(
-            '--image', metavar='<image>', type=not_empty,
+            '--image', metavar='<image>', type=argtypes.not_empty,
             help='Existing image (name or ID) to copy into more stores of '
                  'a multi-store Glance (copy-image, an admin\'s method by '
                  'default); with --store or --all-stores')
@@ -360,7 +276,7 @@ class ImportTask(TaskCommand):
                  'disk format and the cloud converts it (default: its '
                  'content\'s)')
         parser.add_argument(
-            '--name', metavar='<name>', type=not_empty,
+            '--name', metavar='<name>', type=argtypes.not_empty,
             help='Name of the new image (default for --file and '
                  'Rackspace: the file or object name without extension)')
         parser.add_argument(
@@ -381,11 +297,11 @@ class ImportTask(TaskCommand):
                  'only. min_disk, min_ram, protected and os_hidden are '
                  'sent as numbers and booleans')
         parser.add_argument(
-            '--min-disk', metavar='<disk-gb>', type=whole_number,
+            '--min-disk', metavar='<disk-gb>', type=argtypes.whole_number,
             help='Minimum disk size needed to boot the image, in GiB '
                  '(Glance only)')
         parser.add_argument(
-            '--min-ram', metavar='<ram-mb>', type=whole_number,
+            '--min-ram', metavar='<ram-mb>', type=argtypes.whole_number,
             help='Minimum RAM size needed to boot the image, in MiB '
                  '(Glance only)')
         parser.add_argument(
@@ -410,22 +326,22 @@ class ImportTask(TaskCommand):
         upload = parser.add_argument_group('upload of a --file')
         upload.add_argument(
             '--container', metavar='<container>', default='images',
-            type=container_name,
+            type=argtypes.container_name,
             help='Container to upload into, created if missing '
                  '(default: %(default)s)')
         upload.add_argument(
-            '--object-name', metavar='<name>', type=object_name,
+            '--object-name', metavar='<name>', type=argtypes.object_name,
             help='Name of the uploaded object (default: the file name with '
                  'the file\'s identity, e.g. disk-3f9c0a1b2d4e.raw); an '
                  'object of another file is never written over')
         upload.add_argument(
-            '--segment-size', metavar='<size>', type=segment_size,
+            '--segment-size', metavar='<size>', type=argtypes.segment_size,
             help='Files larger than this are uploaded in segments of this '
                  'size, and an interrupted upload resumes (default: the '
                  'file in 8 segments of 32M to 256M)')
         upload.add_argument(
             '--upload-concurrency', metavar='<count>',
-            type=upload_concurrency,
+            type=argtypes.upload_concurrency,
             help='Segments uploaded at once, from 1 to 10: more help over '
                  'a network with a long round-trip time (default: 8)')
         upload.add_argument(
@@ -447,7 +363,7 @@ class ImportTask(TaskCommand):
         stores = parser.add_mutually_exclusive_group()
         stores.add_argument(
             '--store', metavar='<store>', dest='stores', action='append',
-            type=not_empty,
+            type=argtypes.not_empty,
             help='Store of a multi-store Glance to import into (repeat for '
                  'more; interoperable import)')
         stores.add_argument(
@@ -472,11 +388,13 @@ class ShowTask(TaskCommand):
     """Display the details of a task."""
 
     def get_parser(self, prog_name):
+        from imageplugin import argtypes
+
         parser = super().get_parser(prog_name)
         parser.add_argument('task', metavar='<task-id>',
                             help='Task to display (ID)')
         parser.add_argument(
-            '--image', metavar='<image>', type=not_empty,
+            '--image', metavar='<image>', type=argtypes.not_empty,
             help='Read the task through the image it imports (name or ID), '
                  'as any user may; the tasks API is admin-only on upstream '
                  'Glance. With --wait, the image tells when the import ends')
@@ -521,6 +439,8 @@ class ListTask(PluginCommand, command.Lister):
                     ('expires_at', 'Expires At'), ('message', 'Message'))
 
     def get_parser(self, prog_name):
+        from imageplugin import argtypes
+
         parser = super().get_parser(prog_name)
         parser.add_argument('--status', metavar='<status>',
                             choices=TASK_STATUSES,
@@ -537,18 +457,18 @@ class ListTask(PluginCommand, command.Lister):
                             choices=('asc', 'desc'),
                             help='Sort direction (default: desc)')
         parser.add_argument('--limit', metavar='<page-size>',
-                            type=positive_integer,
+                            type=argtypes.positive_integer,
                             help='Tasks asked for per request (the '
                                  'server caps it)')
         parser.add_argument('--marker', metavar='<task-id>',
                             help='Start after this task')
         parser.add_argument('--max-items', metavar='<count>',
-                            type=positive_integer,
+                            type=argtypes.positive_integer,
                             help='List at most this many tasks')
         parser.add_argument('--long', action='store_true',
                             help='Also list the times and the message')
         parser.add_argument(
-            '--image', metavar='<image>', type=not_empty,
+            '--image', metavar='<image>', type=argtypes.not_empty,
             help='Only the tasks of this image (name or ID) that your '
                  'project owns, newest first, read through the image as any '
                  'user may (the tasks API is admin-only on upstream Glance)')
@@ -630,14 +550,17 @@ class CopyTask(TaskCommand):
     """
 
     def get_parser(self, prog_name):
+        from imageplugin import argtypes
+
         parser = super().get_parser(prog_name)
         parser.add_argument('image', metavar='<image>',
                             help='Image to copy (name or ID), in the '
                                  "profile's region (--os-region-name)")
         parser.add_argument('--to-region', metavar='<region>',
-                            required=True, type=not_empty,
+                            required=True, type=argtypes.not_empty,
                             help='Region to copy the image into')
-        parser.add_argument('--name', metavar='<name>', type=not_empty,
+        parser.add_argument('--name', metavar='<name>',
+                            type=argtypes.not_empty,
                             help="Name of the copy (default: the image's)")
         parser.add_argument(
             '--method', choices=('glance-download', 'glance-direct'),
@@ -661,13 +584,13 @@ class CopyTask(TaskCommand):
             help='Keep the exported VHD in both regions once the import '
                  'has ended (default: delete it)')
         rackspace.add_argument(
-            '--segment-size', metavar='<size>', type=segment_size,
+            '--segment-size', metavar='<size>', type=argtypes.segment_size,
             help='Size of the segments the VHD is copied in between the '
                  'regions; an interrupted copy resumes (default: the VHD in '
                  '8 segments of 32M to 256M)')
         rackspace.add_argument(
             '--upload-concurrency', metavar='<count>',
-            type=upload_concurrency,
+            type=argtypes.upload_concurrency,
             help='Segments of the VHD copied at once between the regions '
                  '(default: 8)')
         self.add_wait_options(parser)

@@ -134,6 +134,19 @@ CASES = [
      USAGE, "openstack image task import: error: argument "
      "--upload-concurrency: '11' is not a count of segments from 1 to 10 "
      "(see openstack image task import --help)"),
+    ('negative min disk', IMPORT_URL + ('--min-disk', '-1'), {}, USAGE,
+     "openstack image task import: error: argument --min-disk: '-1' is "
+     "negative: give a whole number, 0 or more (see openstack image task "
+     "import --help)"),
+    ('min RAM with a unit', IMPORT_URL + ('--min-ram', '2G'), {}, USAGE,
+     "openstack image task import: error: argument --min-ram: '2G' is not "
+     "a whole number (such as 0 or 20) (see openstack image task import "
+     "--help)"),
+    ('negative upload concurrency', ('image', 'task', 'import', '--file',
+                                     'f', '--upload-concurrency', '-1'), {},
+     USAGE, "openstack image task import: error: argument "
+     "--upload-concurrency: '-1' is not a count of segments from 1 to 10 "
+     "(see openstack image task import --help)"),
     ('property for Rackspace', ('image', 'task', 'import', '--import-from',
                                 'c/a.vhd', '--disk-format', 'vhd'),
      {('GET', SCHEMA_URL): {'json': fakes.RACKSPACE_TASK_SCHEMA}}, 1,
