@@ -68,16 +68,21 @@ def checked_file(args):
     local = LocalFile(image, properties, given, name, identity)
     if args.dialect == 'rackspace':
         _check_rackspace(local, f'{args.container}/{name}',
-                         args.import_from_format)
+                         args.import_from_format, args.extra_input)
     return local
 
 
-def _check_rackspace(local, where, import_from_format):
-    """Refuse what Rackspace Cloud Images would fail the task for."""
+def _check_rackspace(local, where, import_from_format, extra_input):
+    """Refuse what Rackspace Cloud Images would fail the task for, the
+    ``--input`` given (JSON text, or None) included."""
+    from imageplugin.task import parsed_json_object
+
     image = local.image
     limits.check_rackspace_image(image.path, image.content, image.size)
+    extra = (None if extra_input is None
+             else parsed_json_object(extra_input, '--input'))
     importing.rackspace_input(where, local.properties, local.given,
-                              import_from_format)
+                              import_from_format, extra)
 
 
 class FileImport:
@@ -102,7 +107,8 @@ class FileImport:
         self.keep_upload = args.keep_upload
         self.wait = args.wait
         if rackspace:
-            _check_rackspace(local, self.where, self.import_from_format)
+            _check_rackspace(local, self.where, self.import_from_format,
+                             args.extra_input)
         # The hash to compare the image with (see GLANCE_DIGEST).
         segmented = self.image.size > self.segment_size
         self.digest = (GLANCE_DIGEST if segmented and not rackspace

@@ -153,6 +153,13 @@ CASES = [
      'An import from <container>/<object> (Rackspace Cloud Images) accepts '
      'no image property but --name; --disk-format would make the task '
      'fail'),
+    ('property in --input for Rackspace', (
+        'image', 'task', 'import', '--import-from', 'c/a.vhd', '--input',
+        '{"image_properties": {"min_disk": 3, "name": "a"}}'),
+     {('GET', SCHEMA_URL): {'json': fakes.RACKSPACE_TASK_SCHEMA}}, 1,
+     'An import from <container>/<object> (Rackspace Cloud Images) accepts '
+     'no image property but --name; --input image_properties.min_disk '
+     'would make the task fail'),
     ('object on Glance', ('image', 'task', 'import', '--import-from',
                           'c/a.vhd', '--disk-format', 'vhd'),
      {('GET', SCHEMA_URL): {'json': fakes.GLANCE_TASK_SCHEMA}}, 1,

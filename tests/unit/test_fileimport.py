@@ -508,6 +508,17 @@ class TestRackspaceDialect(FileImportTestCase):
             'make the task fail')
         self.assertEqual([], self.requests.request_history)
 
+    def test_properties_in_input_are_refused_before_the_upload(self):
+        path = self.file('my-image.vhd', b'\x00' * 4096 + VHD_FOOTER)
+        result = self.run_import(
+            '--file', path, '--dialect', 'rackspace', '--input',
+            '{"image_properties": {"min_ram": 512}}')
+        self.assertFailsWith(
+            result, 'An import from <container>/<object> (Rackspace Cloud '
+            'Images) accepts no image property but --name; --input '
+            'image_properties.min_ram would make the task fail')
+        self.assertEqual([], self.requests.request_history)
+
     def test_forced_dialect(self):
         path = self.file('disk.qcow2', QCOW2)
         self.requests.post(base.TASKS_URL, status_code=201,

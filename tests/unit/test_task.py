@@ -1,4 +1,5 @@
 import json
+import os
 from unittest import mock
 
 import requests
@@ -967,3 +968,23 @@ class TestExport(base.ShellTestCase):
             'Cloud Images feature')
         self.assertEqual([('GET', fakes.SCHEMA_URL)], self.image_requests())
         self.assertEqual([], self.swift.sent)
+
+    def test_export_without_an_object_storage_endpoint(self):
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_EXPORT_PENDING)
+        # A token and --os-endpoint: no catalog names the object storage.
+        os.remove(self.clouds_yaml)
+        result = self.openstack('image', 'task', 'export', IMAGE_ID,
+                                '--container', 'exports', '-f', 'value',
+                                '-c', 'status')
+        self.assertEqual(
+            (0, 'pending\n', 'Cannot find the object storage: a token '
+             'given with --os-endpoint comes with no service catalog; set '
+             'object_store_endpoint_override in clouds.yaml, or use a '
+             'profile that logs in. Container exports was not checked '
+             'before the export.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual([], self.swift.sent)
+        self.assertEqual(
+            [('GET', fakes.SCHEMA_URL), ('POST', '/v2/tasks')],
+            self.image_requests())
