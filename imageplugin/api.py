@@ -54,6 +54,11 @@ class TaskAPI(http.SessionClient):
         return cls(instance.session, endpoint)
 
     def error_detail(self, response):
+        if response.status_code == 401:
+            # The browser advice of Glance's (webob's) 401 text does not
+            # apply: the token is the only credential it looked at.
+            return ('the image service refused the token: it is expired, '
+                    f'revoked or invalid; {http.RENEWAL_ADVICE}')
         detail = super().error_detail(response)
         if (response.status_code == 403
                 and 'tasks_api_access' in (response.text or '')):

@@ -171,6 +171,19 @@ def translated_errors(action, service, endpoint=None):
             from None
 
 
+# What to do about a token the cloud no longer accepts.
+RENEWAL_ADVICE = ('get a new one with "openstack token issue" (with a '
+                  'profile that logs in with a password)')
+
+
+def token_refused(action, exc):
+    """The error of a login with a token that Keystone does not accept
+    (``exc``, keystoneauth's 401 or 404 answer to it)."""
+    return exceptions.CommandError(
+        f'{action}: the token is expired, revoked or invalid (the identity '
+        f'service answered HTTP {exc.http_status}); {RENEWAL_ADVICE}')
+
+
 def _first_line(exc):
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__

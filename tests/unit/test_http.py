@@ -106,13 +106,24 @@ class TestErrors(base.ShellTestCase):
         self.assertIn('x...', result.stderr)
 
     def test_rejected_token(self):
-        self.requests.get(SHOW_URL, status_code=401, json={
-            'message': 'This server could not verify that you are '
-                       'authorized to access the document you requested.'})
-        self.assertFailsWith(
-            self.show(), f'Cannot show task {base.TASK_ID}: This server '
-            'could not verify that you are authorized to access the document'
-            ' you requested. (HTTP 401)')
+        # Glance's 401 with a token and --os-endpoint: an expired,
+        # revoked or made-up token (its text speaks of browsers).
+        self.requests.get(SHOW_URL, status_code=401, headers={
+            'Content-Type': 'text/html'}, text=(
+            '<html>\n <head>\n  <title>401 Unauthorized</title>\n </head>\n'
+            ' <body>\n  <h1>401 Unauthorized</h1>\n  This server could not '
+            'verify that you are authorized to access the document you '
+            'requested. Either you supplied the wrong credentials (e.g., bad '
+            "password), or your browser does not understand how to supply "
+            'the credentials required.<br /><br />\n\n\n\n </body>\n'
+            '</html>'))
+        result = self.show()
+        self.assertEqual(
+            (1, '', f'Cannot show task {base.TASK_ID}: the image service '
+             'refused the token: it is expired, revoked or invalid; get a new '
+             'one with "openstack token issue" (with a profile that logs in '
+             'with a password) (HTTP 401)\n'),
+            (result.exit_code, result.stdout, result.stderr))
 
     def test_connection_refused(self):
         self.requests.get(SHOW_URL, exc=requests.exceptions.ConnectionError(
