@@ -178,7 +178,15 @@ CASES = [
      "(see openstack image task list --help)"),
     ('bad type', ('image', 'task', 'list', '--type', 'bogus'),
      {('GET', base.TASKS_URL): glance_error(
-         400, "Invalid type value: bogus")}, 1,
+         400, "Invalid type value: bogus"),
+      ('GET', SCHEMA_URL): {'json': fakes.GLANCE_TASK_SCHEMA}}, 1,
+     '--type bogus: this cloud has no task of that type (its task types: '
+     'import, api_image_import, location_import)'),
+    ('bad type where the schema is hidden', ('image', 'task', 'list',
+                                             '--type', 'bogus'),
+     {('GET', base.TASKS_URL): glance_error(
+         400, "Invalid type value: bogus"),
+      ('GET', SCHEMA_URL): glance_error(404, 'Not Found')}, 1,
      'Cannot list tasks: Invalid type value: bogus (HTTP 400)'),
     ('bad sort key', ('image', 'task', 'list', '--sort-key', 'name'),
      {('GET', base.TASKS_URL): glance_error(

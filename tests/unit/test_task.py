@@ -825,6 +825,71 @@ class TestList(base.ShellTestCase):
               'Updated At': '2014-02-26T02:04:18Z', 'Expires At': None,
               'Message': None}], json.loads(out))
 
+    def serve_typed_tasks(self):
+        """Glance's list: its type filter takes 'import' alone; pages of
+        two, three api_image_import tasks among five."""
+        ids = [f'00000000-0000-0000-0000-{n:012d}' for n in range(5)]
+        types = ['import', 'api_image_import', 'import', 'api_image_import',
+                 'api_image_import']
+
+        def answer(request, context):
+            if request.qs.get('type', ['import']) != ['import']:
+                context.status_code = 400
+                return {'message': 'Invalid type value: '
+                                   f'{request.qs["type"][0]}<br /><br />\n',
+                        'code': '400 Bad Request', 'title': 'Bad Request'}
+            start = (ids.index(request.qs['marker'][0]) + 1
+                     if 'marker' in request.qs else 0)
+            end = start + int(request.qs['limit'][0])
+            body = {'tasks': [{'id': ids[n], 'type': types[n],
+                               'status': 'success', 'owner': 'o'}
+                              for n in range(start, min(end, 5))]}
+            if end < 5:
+                body['next'] = f'/v2/tasks?marker={ids[end - 1]}'
+            return body
+
+        self.requests.get(base.TASKS_URL, json=answer)
+        self.serve_task_schema(fakes.GLANCE_TASK_SCHEMA)
+        return ids
+
+    def test_type_glance_lists_but_does_not_filter(self):
+        ids = self.serve_typed_tasks()
+        result = self.openstack('image', 'task', 'list', '--type',
+                                'api_image_import', '--limit', '2', '-f',
+                                'value', '-c', 'ID')
+        self.assertEqual((0, f'{ids[1]}\n{ids[3]}\n{ids[4]}\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        # Refused with the type, then every page without it.
+        self.assertEqual(
+            [{'type': ['api_image_import'], 'limit': ['2']},
+             {'limit': ['2']}, {'limit': ['2'], 'marker': [ids[1]]},
+             {'limit': ['2'], 'marker': [ids[3]]}],
+            [r.qs for r in self.requests.request_history
+             if r.path == '/v2/tasks'])
+
+    def test_type_filtered_by_the_client_honours_max_items_and_marker(self):
+        ids = self.serve_typed_tasks()
+        result = self.openstack('image', 'task', 'list', '--type',
+                                'api_image_import', '--limit', '2',
+                                '--marker', ids[0], '--max-items', '1',
+                                '-f', 'value', '-c', 'ID')
+        self.assertEqual((0, f'{ids[1]}\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        # One task wanted: no page read after the one that holds it.
+        self.assertEqual(
+            [{'type': ['api_image_import'], 'limit': ['1'],
+              'marker': [ids[0]]},
+             {'limit': ['2'], 'marker': [ids[0]]}],
+            [r.qs for r in self.requests.request_history
+             if r.path == '/v2/tasks'])
+
+    def test_type_the_cloud_does_not_have(self):
+        self.serve_typed_tasks()
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'list', '--type', 'export'),
+            '--type export: this cloud has no task of that type (its task '
+            'types: import, api_image_import, location_import)')
+
     def test_bad_status(self):
         result = self.openstack('image', 'task', 'list', '--status', 'done')
         self.assertEqual(2, result.exit_code)
