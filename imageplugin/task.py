@@ -104,6 +104,17 @@ class PluginCommand(osc_hooks.PluginCommand):
             self._client = self.app.client_manager.image_tasks
         return self._client
 
+    def run(self, parsed_args):
+        try:
+            return super().run(parsed_args)
+        except exceptions.CommandError as exc:
+            # Another service's refusal (a wrong endpoint) says so.
+            client = getattr(self, '_client', None)
+            explained = exc if client is None else client.explained(exc)
+            if explained is exc:
+                raise
+            raise explained from None
+
 
 class TaskCommand(PluginCommand, command.ShowOne):
     """A command that shows one task and can wait for it to end.

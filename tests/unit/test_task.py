@@ -443,6 +443,9 @@ class TestShow(base.ShellTestCase):
             base.TASKS_URL + '/' + base.TASK_ID, status_code=404,
             text='<html><head><title>404 Not Found</title></head><body>'
                  '<h1>404 Not Found</h1>Could not find task</body></html>')
+        # Not JSON: the root is read, and is Glance's.
+        self.requests.get(base.ENDPOINT + '/', status_code=300,
+                          json=fakes.GLANCE_VERSIONS)
         self.assertFailsWith(
             self.show(), f'No task with ID {base.TASK_ID} at '
             f'{base.ENDPOINT}/v2 (HTTP 404)')
