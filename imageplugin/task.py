@@ -106,7 +106,8 @@ class PluginCommand(osc_hooks.PluginCommand):
 
     def run(self, parsed_args):
         try:
-            return super().run(parsed_args)
+            with _one_interrupt():
+                return super().run(parsed_args)
         except exceptions.CommandError as exc:
             # Another service's refusal (a wrong endpoint) says so.
             client = getattr(self, '_client', None)
@@ -114,6 +115,39 @@ class PluginCommand(osc_hooks.PluginCommand):
             if explained is exc:
                 raise
             raise explained from None
+
+
+@contextlib.contextmanager
+def _one_interrupt():
+    """Ctrl-C stops a command once: SIGINT is ignored from the first
+    one on, so that a second Ctrl-C neither cuts short the line that says
+    what is left nor raises in the interpreter's exit (urllib3's pools,
+    the upload's threads) a KeyboardInterrupt that Python prints. The
+    command ends by itself (exit 130) an instant later.
+
+    Left alone where SIGINT is handled by someone else than Python's
+    default, or outside the main thread.
+    """
+    import signal
+    import threading
+
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT)
+            is not signal.default_int_handler):
+        yield
+        return
+
+    def interrupted(signum, frame):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        # Once interrupted, it stays ignored until the process ends.
+        if signal.getsignal(signal.SIGINT) is interrupted:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 class TaskCommand(PluginCommand, command.ShowOne):
