@@ -17,6 +17,9 @@ _VERSION_SEGMENT = re.compile(r'/v2(\.\d+)?/?$')
 # a listing holds in memory at a time.
 DEFAULT_PAGE_SIZE = 200
 _UNREAD = object()
+# What another service answers to the image API's paths (Keystone 404,
+# Swift 400/403/412 before an account, 405 to a method it lacks).
+_WRONG_SERVICE_STATUSES = (400, 403, 404, 405, 412)
 
 
 def versioned(endpoint):
@@ -54,6 +57,11 @@ class TaskAPI(http.SessionClient):
         return cls(instance.session, endpoint)
 
     def error_detail(self, response):
+        if response.status_code == 401:
+            # The browser advice of Glance's (webob's) 401 text does not
+            # apply: the token is the only credential it looked at.
+            return ('the image service refused the token: it is expired, '
+                    f'revoked or invalid; {http.RENEWAL_ADVICE}')
         detail = super().error_detail(response)
         if (response.status_code == 403
                 and 'tasks_api_access' in (response.text or '')):
@@ -61,6 +69,33 @@ class TaskAPI(http.SessionClient):
                        'tasks_api_access): use a profile with the admin '
                        'role.')
         return detail
+
+    def explained(self, exc):
+        """``exc``, an error of this client's, or, where the endpoint
+        plainly answers as another service than an image service, the
+        error that says so.
+
+        Asked only of an error that ends a command, with a status that a
+        wrong service answers (400, 403, 404, 405, 412) and a body that is
+        not a JSON object (the image service's errors are): its requests
+        are the only ones added.
+        """
+        if (getattr(exc, 'endpoint', None) != self.endpoint
+                or exc.http_status not in _WRONG_SERVICE_STATUSES
+                or exc.structured):
+            return exc
+        from imageplugin import services
+
+        found = services.answering_service(self.session, self.endpoint)
+        if found is None:
+            return exc
+        root = _VERSION_SEGMENT.sub('', self.endpoint)
+        return http.HTTPError(
+            f'{exc.action}: {root} does not answer as an image service: '
+            f'{found}; give the image service\'s URL (--os-endpoint, '
+            'image_endpoint_override, or the catalog\'s image endpoint) '
+            f'(HTTP {exc.http_status})', exc.http_status,
+            endpoint=self.endpoint, action=exc.action)
 
     def dialect(self, timeout=None):
         """'rackspace' or 'glance': which import task the cloud speaks.
@@ -246,9 +281,10 @@ class TaskAPI(http.SessionClient):
                 f'Cannot show {kind} {item_id}', **_bounded(timeout))
         except http.HTTPError as exc:
             if exc.http_status == 404:
-                raise exceptions.CommandError(
+                raise http.HTTPError(
                     f'No {kind} with ID {item_id} at {self.endpoint} '
-                    '(HTTP 404)') from None
+                    '(HTTP 404)', 404, endpoint=self.endpoint,
+                    action=exc.action, structured=exc.structured) from None
             raise
 
     def image_data(self, image_id):

@@ -55,12 +55,19 @@ def redact_signatures_in_logs():
 
 
 class HTTPError(exceptions.CommandError):
-    """The service answered with an error status."""
+    """The service at ``endpoint`` answered ``action``'s request with an
+    error status."""
 
-    def __init__(self, message, http_status, retry_after=None):
+    def __init__(self, message, http_status, retry_after=None,
+                 endpoint=None, action=None, structured=True):
         super().__init__(message)
         self.http_status = http_status
         self.retry_after = retry_after
+        self.endpoint = endpoint
+        self.action = action
+        # Whether the answer was a JSON object, as OpenStack APIs' errors
+        # are (a web page or plain text may be another server's).
+        self.structured = structured
 
 
 class Unreachable(exceptions.CommandError):
@@ -77,6 +84,13 @@ def retry_after(response):
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _is_json_object(response):
+    try:
+        return isinstance(response.json(), dict)
+    except ValueError:
+        return False
 
 
 def server_message(response):
@@ -169,6 +183,19 @@ def translated_errors(action, service, endpoint=None):
     except ks_exc.ClientException as exc:
         raise exceptions.CommandError(f'{action}: {_first_line(exc)}') \
             from None
+
+
+# What to do about a token the cloud no longer accepts.
+RENEWAL_ADVICE = ('get a new one with "openstack token issue" (with a '
+                  'profile that logs in with a password)')
+
+
+def token_refused(action, exc):
+    """The error of a login with a token that Keystone does not accept
+    (``exc``, keystoneauth's 401 or 404 answer to it)."""
+    return exceptions.CommandError(
+        f'{action}: the token is expired, revoked or invalid (the identity '
+        f'service answered HTTP {exc.http_status}); {RENEWAL_ADVICE}')
 
 
 def _first_line(exc):
@@ -269,7 +296,9 @@ class SessionClient:
             raise HTTPError(
                 f'{action}: {self.error_detail(response)} '
                 f'(HTTP {response.status_code})',
-                response.status_code, retry_after(response))
+                response.status_code, retry_after(response),
+                endpoint=self.endpoint, action=action,
+                structured=_is_json_object(response))
         return response
 
     def error_detail(self, response):

@@ -152,9 +152,11 @@ def rackspace_input(import_from, properties, refused=(),
 
     ``properties`` must hold only a name (default: the object's name
     without its extension, as pyrax names it); ``refused`` lists the
-    options given that Rackspace would fail the task for.
+    options given that Rackspace would fail the task for. ``extra``,
+    ``--input``, is held to the same rule as the options.
     """
     refused = [option for option in refused if option != '--name']
+    refused += _refused_input(extra)
     if refused:
         raise exceptions.CommandError(
             'An import from <container>/<object> (Rackspace Cloud Images) '
@@ -168,6 +170,15 @@ def rackspace_input(import_from, properties, refused=(),
     if import_from_format:
         task_input['import_from_format'] = import_from_format
     return _merged(extra or {}, task_input)
+
+
+def _refused_input(extra):
+    """The image properties of ``--input`` but the name, as given."""
+    given = (extra or {}).get('image_properties')
+    if not isinstance(given, dict):
+        return []
+    return [f'--input image_properties.{key}' for key in given
+            if key != 'name']
 
 
 def glance_input(url, formats, properties, extra=None):

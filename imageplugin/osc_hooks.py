@@ -141,6 +141,8 @@ class _DiscoveryWarning(logging.Filter):
 def log_in(app, command):
     """Hook 3: log in as osc-lib does before a command, with one-line
     errors (``Cannot log in: ...``)."""
+    from keystoneauth1 import exceptions as ks_exc  # osc-lib's, loaded
+
     from imageplugin import http
 
     # keystoneauth warns when version discovery fails, before it tries
@@ -151,9 +153,22 @@ def log_in(app, command):
     try:
         with http.translated_errors('Cannot log in', 'the identity service'):
             command.auth_required = True
-            app.prepare_to_run_command(command)
+            try:
+                app.prepare_to_run_command(command)
+            except (ks_exc.Unauthorized, ks_exc.NotFound) as exc:
+                # Keystone answers a token it does not know (expired,
+                # revoked, made up) with 404, or 401.
+                if not _logs_in_with_token(app):
+                    raise
+                raise http.token_refused('Cannot log in', exc) from None
     finally:
         logger.removeFilter(quiet)
+
+
+def _logs_in_with_token(app):
+    """Whether the login is a token's (``--os-auth-type token``)."""
+    name = getattr(app.client_manager, 'auth_plugin_name', None) or ''
+    return name in ('token', 'v2token', 'v3token')
 
 
 class PluginCommand:

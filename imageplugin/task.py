@@ -5,7 +5,6 @@ commands: its module-level imports are what OSC has already loaded, and
 our other modules are imported where a command of ours uses them.
 """
 
-import argparse
 import contextlib
 import datetime
 import itertools
@@ -21,7 +20,6 @@ from osc_lib.command import command
 from imageplugin import osc_hooks
 
 TASK_STATUSES = ('pending', 'processing', 'success', 'failure')
-_BYTE_UNITS = {'': 1, 'K': 1024, 'M': 1024 ** 2, 'G': 1024 ** 3}
 
 # Core OSC's `image task show` columns: scripts already use these names.
 CORE_COLUMNS = ('created_at', 'expires_at', 'id', 'input', 'message',
@@ -80,59 +78,6 @@ def checked_task_id(task_id):
             'fc29a67c-ad76-49bc-a317-a5f38dcb44c0') from None
 
 
-def not_empty(text):
-    """Any text but an empty one (an unset shell variable, say)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError('it must not be empty')
-    return text
-
-
-def container_name(text):
-    """A name the object storage takes for a container."""
-    not_empty(text)
-    if '/' in text:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a container name: it may not hold '/'")
-    return text
-
-
-def object_name(text):
-    """An object name that stays in its container as it is sent."""
-    not_empty(text)
-    if text.startswith('/') or {'.', '..'} & set(text.split('/')):
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not an object name this command can use: it may '
-            "not start with '/' or hold a '.' or '..' part")
-    return text
-
-
-def positive_number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a positive number')
-    return value
-
-
-def byte_size(text):
-    """A size such as 104857600, 100M or 5G (binary units)."""
-    match = re.fullmatch(r'(\d+)([KMG]?)i?B?', text.strip(), re.I)
-    if not match or int(match.group(1)) == 0:
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a size such as 100M or 2G')
-    return int(match.group(1)) * _BYTE_UNITS[match.group(2).upper()]
-
-
-def positive_integer(text):
-    if not text.isdigit() or int(text) == 0:
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a positive whole number')
-    return int(text)
-
-
 class PluginCommand(osc_hooks.PluginCommand):
     """What all our commands share (a mixin before cliff's class)."""
 
@@ -147,6 +92,51 @@ class PluginCommand(osc_hooks.PluginCommand):
         if getattr(self, '_client', None) is None:
             self._client = self.app.client_manager.image_tasks
         return self._client
+
+    def run(self, parsed_args):
+        try:
+            with _one_interrupt():
+                return super().run(parsed_args)
+        except exceptions.CommandError as exc:
+            # Another service's refusal (a wrong endpoint) says so.
+            client = getattr(self, '_client', None)
+            explained = exc if client is None else client.explained(exc)
+            if explained is exc:
+                raise
+            raise explained from None
+
+
+@contextlib.contextmanager
+def _one_interrupt():
+    """Ctrl-C stops a command once: SIGINT is ignored from the first
+    one on, so that a second Ctrl-C neither cuts short the line that says
+    what is left nor raises in the interpreter's exit (urllib3's pools,
+    the upload's threads) a KeyboardInterrupt that Python prints. The
+    command ends by itself (exit 130) an instant later.
+
+    Left alone where SIGINT is handled by someone else than Python's
+    default, or outside the main thread.
+    """
+    import signal
+    import threading
+
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT)
+            is not signal.default_int_handler):
+        yield
+        return
+
+    def interrupted(signum, frame):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        # Once interrupted, it stays ignored until the process ends.
+        if signal.getsignal(signal.SIGINT) is interrupted:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 class TaskCommand(PluginCommand, command.ShowOne):
@@ -204,6 +194,7 @@ class TaskCommand(PluginCommand, command.ShowOne):
 
     @staticmethod
     def add_wait_options(parser):
+        from imageplugin import argtypes
         from imageplugin import waiting
 
         parser.add_argument(
@@ -212,7 +203,7 @@ class TaskCommand(PluginCommand, command.ShowOne):
                  f'it succeeded, {waiting.EXIT_TASK_FAILED} if it failed, '
                  f'{waiting.EXIT_TIMEOUT} on timeout')
         parser.add_argument(
-            '--timeout', metavar='<seconds>', type=positive_number,
+            '--timeout', metavar='<seconds>', type=argtypes.positive_number,
             help='With --wait, give up waiting after this many seconds '
                  '(default: no limit)')
         parser.add_argument(
@@ -221,12 +212,14 @@ class TaskCommand(PluginCommand, command.ShowOne):
                  '(the wait, and an upload or a copy)')
         parser.add_argument(
             '--max-poll-interval', metavar='<seconds>',
-            type=positive_number, default=waiting.DEFAULT_MAX_INTERVAL,
+            type=argtypes.positive_number,
+            default=waiting.DEFAULT_MAX_INTERVAL,
             help='With --wait, the longest time between two looks at the '
                  'task; shorter at first, but never under 30 s on Rackspace, '
                  'which asks for that (default: %(default)s)')
         parser.add_argument(
-            '--stall-timeout', metavar='<seconds>', type=positive_number,
+            '--stall-timeout', metavar='<seconds>',
+            type=argtypes.positive_number,
             help='With --wait, say on stderr (once, with what to do) when '
                  'the task has made no progress for this many seconds; the '
                  'wait goes on, and an interoperable import whose lock '
@@ -275,37 +268,6 @@ def _check_container(container):
             "container's name may not be empty or hold '/', '?' or '.'")
 
 
-def whole_number(text):
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a whole number')
-    return int(text)
-
-
-def segment_size(text):
-    """A segment size the object storage takes (1 MiB to 5 GiB)."""
-    from imageplugin import objectstore
-
-    size = byte_size(text)
-    if not (objectstore.MIN_SEGMENT_SIZE <= size
-            <= objectstore.MAX_OBJECT_SIZE):
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a segment size from 1M to 5G')
-    return size
-
-
-def upload_concurrency(text):
-    """How many segments go up at once (1 to objectstore's maximum)."""
-    from imageplugin import objectstore
-
-    count = whole_number(text)
-    if not 1 <= count <= objectstore.MAX_CONCURRENCY:
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a count of segments from 1 to '
-            f'{objectstore.MAX_CONCURRENCY}')
-    return count
-
-
 class ImportTask(TaskCommand):
     """Create a task that imports an image into the image service.
 
@@ -316,21 +278,22 @@ class ImportTask(TaskCommand):
     """
 
     def get_parser(self, prog_name):
+        from imageplugin import argtypes
         from imageplugin import formats
 
         parser = super().get_parser(prog_name)
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument(
             '--import-from', metavar='<container/object|URL>',
-            type=not_empty,
+            type=argtypes.not_empty,
             help='Image to import: <container>/<object> in the cloud\'s '
                  'object storage (Rackspace) or an http(s) URL (Glance)')
         source.add_argument(
-            '--file', metavar='<path>', type=not_empty,
+            '--file', metavar='<path>', type=argtypes.not_empty,
             help='Local image file to upload to the cloud\'s object '
                  'storage and import from there')
         source.add_argument(
-            '--image', metavar='<image>', type=not_empty,
+            '--image', metavar='<image>', type=argtypes.not_empty,
             help='Existing image (name or ID) to copy into more stores of '
                  'a multi-store Glance (copy-image, an admin\'s method by '
                  'default); with --store or --all-stores')
@@ -341,7 +304,7 @@ class ImportTask(TaskCommand):
                  'disk format and the cloud converts it (default: its '
                  'content\'s)')
         parser.add_argument(
-            '--name', metavar='<name>', type=not_empty,
+            '--name', metavar='<name>', type=argtypes.not_empty,
             help='Name of the new image (default for --file and '
                  'Rackspace: the file or object name without extension)')
         parser.add_argument(
@@ -362,11 +325,11 @@ class ImportTask(TaskCommand):
                  'only. min_disk, min_ram, protected and os_hidden are '
                  'sent as numbers and booleans')
         parser.add_argument(
-            '--min-disk', metavar='<disk-gb>', type=whole_number,
+            '--min-disk', metavar='<disk-gb>', type=argtypes.whole_number,
             help='Minimum disk size needed to boot the image, in GiB '
                  '(Glance only)')
         parser.add_argument(
-            '--min-ram', metavar='<ram-mb>', type=whole_number,
+            '--min-ram', metavar='<ram-mb>', type=argtypes.whole_number,
             help='Minimum RAM size needed to boot the image, in MiB '
                  '(Glance only)')
         parser.add_argument(
@@ -391,22 +354,22 @@ class ImportTask(TaskCommand):
         upload = parser.add_argument_group('upload of a --file')
         upload.add_argument(
             '--container', metavar='<container>', default='images',
-            type=container_name,
+            type=argtypes.container_name,
             help='Container to upload into, created if missing '
                  '(default: %(default)s)')
         upload.add_argument(
-            '--object-name', metavar='<name>', type=object_name,
+            '--object-name', metavar='<name>', type=argtypes.object_name,
             help='Name of the uploaded object (default: the file name with '
                  'the file\'s identity, e.g. disk-3f9c0a1b2d4e.raw); an '
                  'object of another file is never written over')
         upload.add_argument(
-            '--segment-size', metavar='<size>', type=segment_size,
+            '--segment-size', metavar='<size>', type=argtypes.segment_size,
             help='Files larger than this are uploaded in segments of this '
                  'size, and an interrupted upload resumes (default: the '
                  'file in 8 segments of 32M to 256M)')
         upload.add_argument(
             '--upload-concurrency', metavar='<count>',
-            type=upload_concurrency,
+            type=argtypes.upload_concurrency,
             help='Segments uploaded at once, from 1 to 10: more help over '
                  'a network with a long round-trip time (default: 8)')
         upload.add_argument(
@@ -428,7 +391,7 @@ class ImportTask(TaskCommand):
         stores = parser.add_mutually_exclusive_group()
         stores.add_argument(
             '--store', metavar='<store>', dest='stores', action='append',
-            type=not_empty,
+            type=argtypes.not_empty,
             help='Store of a multi-store Glance to import into (repeat for '
                  'more; interoperable import)')
         stores.add_argument(
@@ -475,11 +438,13 @@ class ShowTask(TaskCommand):
     """Display the details of a task."""
 
     def get_parser(self, prog_name):
+        from imageplugin import argtypes
+
         parser = super().get_parser(prog_name)
         parser.add_argument('task', metavar='<task-id>',
                             help='Task to display (ID)')
         parser.add_argument(
-            '--image', metavar='<image>', type=not_empty,
+            '--image', metavar='<image>', type=argtypes.not_empty,
             help='Read the task through the image it imports (name or ID), '
                  'as any user may; the tasks API is admin-only on upstream '
                  'Glance. With --wait, the image tells when the import ends')
@@ -524,14 +489,18 @@ class ListTask(PluginCommand, command.Lister):
                     ('expires_at', 'Expires At'), ('message', 'Message'))
 
     def get_parser(self, prog_name):
+        from imageplugin import argtypes
+
         parser = super().get_parser(prog_name)
         parser.add_argument('--status', metavar='<status>',
                             choices=TASK_STATUSES,
                             help='Only tasks in this status: '
                                  + ', '.join(TASK_STATUSES))
         parser.add_argument('--type', metavar='<type>',
-                            help='Only tasks of this type: import (and '
-                                 'export on Rackspace)')
+                            help='Only tasks of this type, one that the '
+                                 "cloud's task schema lists: import (Glance "
+                                 'also api_image_import, location_import; '
+                                 'Rackspace export)')
         parser.add_argument('--sort-key', metavar='<key>',
                             help='Sort by this field, e.g. created_at, '
                                  'updated_at, status, type, id '
@@ -540,18 +509,18 @@ class ListTask(PluginCommand, command.Lister):
                             choices=('asc', 'desc'),
                             help='Sort direction (default: desc)')
         parser.add_argument('--limit', metavar='<page-size>',
-                            type=positive_integer,
+                            type=argtypes.positive_integer,
                             help='Tasks asked for per request (the '
                                  'server caps it)')
         parser.add_argument('--marker', metavar='<task-id>',
                             help='Start after this task')
         parser.add_argument('--max-items', metavar='<count>',
-                            type=positive_integer,
+                            type=argtypes.positive_integer,
                             help='List at most this many tasks')
         parser.add_argument('--long', action='store_true',
                             help='Also list the times and the message')
         parser.add_argument(
-            '--image', metavar='<image>', type=not_empty,
+            '--image', metavar='<image>', type=argtypes.not_empty,
             help='Only the tasks of this image (name or ID) that your '
                  'project owns, newest first, read through the image as any '
                  'user may (the tasks API is admin-only on upstream Glance)')
@@ -565,22 +534,46 @@ class ListTask(PluginCommand, command.Lister):
         else:
             with _tasks_of_images_hint(
                     'openstack image task list --image <image>'):
-                # A generator fails on its first page: read it here.
-                tasks = self.client.list_tasks(
-                    {'status': parsed_args.status, 'type': parsed_args.type,
-                     'sort_key': parsed_args.sort_key,
-                     'sort_dir': parsed_args.sort_dir,
-                     'marker': parsed_args.marker},
-                    page_size=parsed_args.limit,
-                    max_items=parsed_args.max_items)
-                first = next(tasks, None)
-            if first is not None:
-                tasks = itertools.chain((first,), tasks)
-            else:
-                tasks = ()
+                tasks = self.listed_tasks(parsed_args)
         rows = (tuple(_listed(task, field) for field, _ in columns)
                 for task in tasks)
         return tuple(header for _, header in columns), rows
+
+    def listed_tasks(self, parsed_args):
+        """The tasks of the tasks API, their first page read (a failure
+        is the command's, not the table's).
+
+        Glance's list refuses (HTTP 400) a type its task schema lists but
+        its filter does not take (api_image_import, location_import):
+        those tasks are then picked from the list by the client.
+        """
+        from imageplugin import http
+
+        filters = {'status': parsed_args.status, 'type': parsed_args.type,
+                   'sort_key': parsed_args.sort_key,
+                   'sort_dir': parsed_args.sort_dir,
+                   'marker': parsed_args.marker}
+        client = self.client
+        try:
+            return _started(client.list_tasks(
+                filters, page_size=parsed_args.limit,
+                max_items=parsed_args.max_items))
+        except http.HTTPError as exc:
+            if exc.http_status != 400 or parsed_args.type is None:
+                raise
+            refusal = exc
+        types = client.task_types()
+        if types is None:
+            raise refusal
+        if parsed_args.type not in types:
+            raise exceptions.CommandError(
+                f'--type {parsed_args.type}: this cloud has no task of that '
+                f'type (its task types: {", ".join(types)})')
+        every = client.list_tasks(dict(filters, type=None),
+                                  page_size=parsed_args.limit)
+        return _started(itertools.islice(
+            (task for task in every if task.get('type') == parsed_args.type),
+            parsed_args.max_items))
 
     def tasks_of_image(self, parsed_args):
         paging = [option for option, value in (
@@ -614,6 +607,13 @@ def _tasks_of_images_hint(command):
             raise
         raise exceptions.CommandError(
             f'{exc} The tasks of your own images: {command}') from None
+
+
+def _started(tasks):
+    """The iterator ``tasks`` with its first task read (which reads the
+    first page), or () when it has none."""
+    first = next(tasks, None)
+    return () if first is None else itertools.chain((first,), tasks)
 
 
 def _listed(task, field):
@@ -667,14 +667,17 @@ class CopyTask(TaskCommand):
     """
 
     def get_parser(self, prog_name):
+        from imageplugin import argtypes
+
         parser = super().get_parser(prog_name)
         parser.add_argument('image', metavar='<image>',
                             help='Image to copy (name or ID), in the '
                                  "profile's region (--os-region-name)")
         parser.add_argument('--to-region', metavar='<region>',
-                            required=True, type=not_empty,
+                            required=True, type=argtypes.not_empty,
                             help='Region to copy the image into')
-        parser.add_argument('--name', metavar='<name>', type=not_empty,
+        parser.add_argument('--name', metavar='<name>',
+                            type=argtypes.not_empty,
                             help="Name of the copy (default: the image's)")
         parser.add_argument(
             '--method', choices=('glance-download', 'glance-direct'),
@@ -698,13 +701,13 @@ class CopyTask(TaskCommand):
             help='Keep the exported VHD in both regions once the import '
                  'has ended (default: delete it)')
         rackspace.add_argument(
-            '--segment-size', metavar='<size>', type=segment_size,
+            '--segment-size', metavar='<size>', type=argtypes.segment_size,
             help='Size of the segments the VHD is copied in between the '
                  'regions; an interrupted copy resumes (default: the VHD in '
                  '8 segments of 32M to 256M)')
         rackspace.add_argument(
             '--upload-concurrency', metavar='<count>',
-            type=upload_concurrency,
+            type=argtypes.upload_concurrency,
             help='Segments of the VHD copied at once between the regions '
                  '(default: 8)')
         parser.add_argument(
@@ -863,11 +866,22 @@ class ExportTask(TaskCommand):
 
     def check_export_target(self, image_id, container):
         """Refuse an export that would fail: Rackspace's task needs the
-        container and fails if ``<image-id>.vhd`` is there already."""
+        container and fails if ``<image-id>.vhd`` is there already.
+
+        Where no object storage endpoint is known (a token with
+        ``--os-endpoint`` has no catalog), the check is said to be left
+        out, and the task decides alone.
+        """
         from imageplugin import objectstore
 
-        store = objectstore.ObjectStore.from_client_manager(
-            self.app.client_manager)
+        try:
+            store = objectstore.ObjectStore.from_client_manager(
+                self.app.client_manager)
+        except exceptions.CommandError as exc:
+            self.console.say(f'{str(exc).rstrip(".")}. Container '
+                             f'{container} was not checked before the '
+                             'export.')
+            return
         action = f'Cannot export image {image_id} to container {container}'
         if not store.exists(container):
             raise exceptions.CommandError(

@@ -10,6 +10,7 @@ with issue 6, that a person pressing Ctrl-C is unlikely to hit.
 import os
 import re
 import signal
+import time
 
 import fixtures
 
@@ -44,6 +45,14 @@ class TestCtrlC(base.FaultTestCase):
             f'[0-9]+ s)+{CLEAR}{stopped}\\Z')
 
     def test_ctrl_c_while_uploading(self):
+        self.assertInterruptedUpload(presses=1)
+
+    def test_second_ctrl_c_while_uploading(self):
+        # The second press comes while the first one's clean-up runs:
+        # ignored, the same line, the same exit code, no traceback.
+        self.assertInterruptedUpload(presses=2)
+
+    def assertInterruptedUpload(self, presses):
         folder = self.useFixture(fixtures.TempDir()).path
         path, _ = random_file(folder, 'disk.raw', 512 * MiB)
         identity = largeobject.file_identity(os.stat(path))
@@ -61,7 +70,10 @@ class TestCtrlC(base.FaultTestCase):
         running.wait_for_stderr(
             r'Uploading disk\.raw: [0-9.]+ MiB of 512\.0 MiB '
             r'\((1[1-9]|[2-8][0-9])%\)', timeout=60)
-        running.proc.send_signal(signal.SIGINT)
+        for press in range(presses):
+            if press:
+                time.sleep(0.02)
+            running.proc.send_signal(signal.SIGINT)
         result = self.finished(running, timeout=60)
         self.assertEqual((130, ''), (result.exit_code, result.stdout),
                          result)

@@ -6,6 +6,7 @@ so the Rackspace dialect is covered by the unit tests alone.
 """
 
 import json
+import re
 import uuid
 
 import yaml
@@ -197,6 +198,56 @@ class TestAuthentication(base.FunctionalTestCase):
             self.assertEqual(task_id, out)
 
 
+class TestNewcomerMistakes(base.FunctionalTestCase):
+    """What the real services answer to a wrong endpoint or token."""
+
+    def with_token(self, token, endpoint, *args):
+        return self.openstack('--os-token', token, '--os-endpoint', endpoint,
+                              *args, cloud=None,
+                              env={'OS_CLIENT_CONFIG_FILE': '/dev/null'})
+
+    def test_endpoint_of_another_service(self):
+        token = self.cloud.token()
+        self.secrets.append(token)
+        keystone = self.cloud['auth_url'].rsplit('/v3', 1)[0]
+        swift = self.cloud['admin_swift_storage_url']
+        advice = ("give the image service's URL (--os-endpoint, "
+                  "image_endpoint_override, or the catalog's image endpoint)")
+        self.assertFailsWith(
+            self.with_token(token, keystone, 'image', 'task', 'list'),
+            f'Cannot list tasks: {keystone} does not answer as an image '
+            'service: it is the identity service (Keystone), whose version '
+            f'document lists identity API versions; {advice} (HTTP 404)')
+        result = self.with_token(token, swift, 'image', 'task', 'show',
+                                 '0d1e2f00-0000-4000-8000-000000000000')
+        self.assertEqual((1, ''), (result.exit_code, result.stdout), result)
+        self.assertRegex(
+            result.stderr, r'^Cannot show task [-0-9a-f]+: '
+            f'{re.escape(swift)} does not answer as an image service: it is '
+            r'the object storage \(Swift [0-9.]+\), which answers /info '
+            rf'with its capabilities; {re.escape(advice)} \(HTTP 4\d\d\)\n\Z')
+
+    def test_made_up_token(self):
+        made_up = 'gAAAAABmade-up-token'
+        self.secrets.append(made_up)
+        renew = ('get a new one with "openstack token issue" (with a '
+                 'profile that logs in with a password)')
+        self.assertFailsWith(
+            self.with_token(made_up, self.cloud['glance_url'], 'image',
+                            'task', 'list'),
+            'Cannot list tasks: the image service refused the token: it is '
+            f'expired, revoked or invalid; {renew} (HTTP 401)')
+        self.assertFailsWith(
+            self.openstack('--os-auth-type', 'token', '--os-token', made_up,
+                           '--os-auth-url', self.cloud['auth_url'],
+                           '--os-project-id',
+                           self.cloud['admin']['project_id'], 'image',
+                           'task', 'list', cloud=None,
+                           env={'OS_CLIENT_CONFIG_FILE': '/dev/null'}),
+            'Cannot log in: the token is expired, revoked or invalid (the '
+            f'identity service answered HTTP 404); {renew}')
+
+
 class TestList(base.FunctionalTestCase):
 
     def listed(self, *args):
@@ -216,3 +267,24 @@ class TestList(base.FunctionalTestCase):
         self.assertEqual(in_one_page, in_pages_of_two)
         self.assertEqual(5, len({task['ID'] for task in in_one_page}))
         self.assertEqual(in_one_page[:1], self.listed('--max-items', '1'))
+
+    def test_types_glance_does_not_filter_on(self):
+        # A member's URL import is an interoperable import: its task is
+        # an api_image_import, which Glance's list refuses as a filter.
+        created = self.openstack(
+            'image', 'task', 'import', '--import-from',
+            self.sample('sample.qcow2')['url'], '--name',
+            f'func-{uuid.uuid4().hex[:8]}', '--wait', '-f', 'json',
+            cloud='local-member').json()
+        self.addCleanup(self.delete_image, created['image_id'])
+        listed = self.listed('--type', 'api_image_import')
+        self.assertIn(created['id'], [task['ID'] for task in listed])
+        self.assertEqual({'api_image_import'},
+                         {task['Type'] for task in listed})
+        self.assertEqual(listed[:1], self.listed(
+            '--type', 'api_image_import', '--max-items', '1', '--limit',
+            '1'))
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'list', '--type', 'export'),
+            '--type export: this cloud has no task of that type (its task '
+            'types: import, api_image_import, location_import)')

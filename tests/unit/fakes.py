@@ -46,6 +46,11 @@ GLANCE_SUCCESS = {
 }
 
 SCHEMA_URL = '/v2/schemas/task'
+# Glance's version document, at its root (abridged).
+GLANCE_VERSIONS = {'versions': [
+    {'id': f'v2.{minor}', 'status': 'SUPPORTED', 'links': [
+        {'rel': 'self', 'href': 'http://127.0.0.1:9292/v2/'}]}
+    for minor in (18, 17, 0)]}
 # The type enums of the task schemas (all the dialect is told by).
 GLANCE_TASK_SCHEMA = {'properties': {'type': {
     'enum': ['import', 'api_image_import', 'location_import']}}}

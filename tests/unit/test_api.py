@@ -91,6 +91,37 @@ class TestCatalog(base.ShellTestCase):
             'credentials of your cloud profile (user, password, project or '
             'domain) (HTTP 401)')
 
+    def test_token_keystone_does_not_know(self):
+        # Keystone's answer to an expired, revoked or made-up token.
+        self.requests.post(KEYSTONE + '/auth/tokens', status_code=404, json={
+            'error': {'code': 404, 'title': 'Not Found',
+                      'message': 'Failed to validate token'}})
+        result = self.openstack(
+            '--os-auth-type', 'token', '--os-token', base.TOKEN,
+            '--os-auth-url', KEYSTONE, '--os-project-name', 'demo',
+            '--os-project-domain-name', 'Default',
+            'image', 'task', 'show', base.TASK_ID, auth=())
+        self.assertEqual(
+            (1, '', 'Cannot log in: the token is expired, revoked or invalid '
+             '(the identity service answered HTTP 404); get a new one with '
+             '"openstack token issue" (with a profile that logs in with a '
+             'password)\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
+    def test_token_refused_by_keystone(self):
+        self.requests.post(KEYSTONE + '/auth/tokens', status_code=401, json={
+            'error': {'code': 401, 'title': 'Unauthorized',
+                      'message': 'The request you have made requires '
+                                 'authentication.'}})
+        result = self.openstack(
+            '--os-auth-type', 'token', '--os-token', base.TOKEN,
+            '--os-auth-url', KEYSTONE, 'image', 'task', 'list', auth=())
+        self.assertFailsWith(
+            result, 'Cannot log in: the token is expired, revoked or invalid '
+            '(the identity service answered HTTP 401); get a new one with '
+            '"openstack token issue" (with a profile that logs in with a '
+            'password)')
+
     def test_keystone_unreachable(self):
         # Discovery fails first: keystoneauth's warning about it is noise
         # next to the error, which says it all in one line.

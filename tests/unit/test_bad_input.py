@@ -143,12 +143,32 @@ CASES = [
      USAGE, "openstack image task import: error: argument "
      "--upload-concurrency: '11' is not a count of segments from 1 to 10 "
      "(see openstack image task import --help)"),
+    ('negative min disk', IMPORT_URL + ('--min-disk', '-1'), {}, USAGE,
+     "openstack image task import: error: argument --min-disk: '-1' is "
+     "negative: give a whole number, 0 or more (see openstack image task "
+     "import --help)"),
+    ('min RAM with a unit', IMPORT_URL + ('--min-ram', '2G'), {}, USAGE,
+     "openstack image task import: error: argument --min-ram: '2G' is not "
+     "a whole number (such as 0 or 20) (see openstack image task import "
+     "--help)"),
+    ('negative upload concurrency', ('image', 'task', 'import', '--file',
+                                     'f', '--upload-concurrency', '-1'), {},
+     USAGE, "openstack image task import: error: argument "
+     "--upload-concurrency: '-1' is not a count of segments from 1 to 10 "
+     "(see openstack image task import --help)"),
     ('property for Rackspace', ('image', 'task', 'import', '--import-from',
                                 'c/a.vhd', '--disk-format', 'vhd'),
      {('GET', SCHEMA_URL): {'json': fakes.RACKSPACE_TASK_SCHEMA}}, 1,
      'An import from <container>/<object> (Rackspace Cloud Images) accepts '
      'no image property but --name; --disk-format would make the task '
      'fail'),
+    ('property in --input for Rackspace', (
+        'image', 'task', 'import', '--import-from', 'c/a.vhd', '--input',
+        '{"image_properties": {"min_disk": 3, "name": "a"}}'),
+     {('GET', SCHEMA_URL): {'json': fakes.RACKSPACE_TASK_SCHEMA}}, 1,
+     'An import from <container>/<object> (Rackspace Cloud Images) accepts '
+     'no image property but --name; --input image_properties.min_disk '
+     'would make the task fail'),
     ('object on Glance', ('image', 'task', 'import', '--import-from',
                           'c/a.vhd', '--disk-format', 'vhd'),
      {('GET', SCHEMA_URL): {'json': fakes.GLANCE_TASK_SCHEMA}}, 1,
@@ -167,7 +187,15 @@ CASES = [
      "(see openstack image task list --help)"),
     ('bad type', ('image', 'task', 'list', '--type', 'bogus'),
      {('GET', base.TASKS_URL): glance_error(
-         400, "Invalid type value: bogus")}, 1,
+         400, "Invalid type value: bogus"),
+      ('GET', SCHEMA_URL): {'json': fakes.GLANCE_TASK_SCHEMA}}, 1,
+     '--type bogus: this cloud has no task of that type (its task types: '
+     'import, api_image_import, location_import)'),
+    ('bad type where the schema is hidden', ('image', 'task', 'list',
+                                             '--type', 'bogus'),
+     {('GET', base.TASKS_URL): glance_error(
+         400, "Invalid type value: bogus"),
+      ('GET', SCHEMA_URL): glance_error(404, 'Not Found')}, 1,
      'Cannot list tasks: Invalid type value: bogus (HTTP 400)'),
     ('bad sort key', ('image', 'task', 'list', '--sort-key', 'name'),
      {('GET', base.TASKS_URL): glance_error(

@@ -5,6 +5,7 @@ import json
 import os
 
 from tests.unit import base
+from tests.unit import fakes
 from tests.unit import test_interop
 
 TARGET = 'http://127.0.0.1:9393'
@@ -417,6 +418,9 @@ class TestRefused(CopyTestCase):
 
     def test_source_not_visible(self):
         self.requests.get(SOURCE_URL, status_code=404, text='Not Found')
+        # Not JSON: the root is read, and is Glance's.
+        self.requests.get(base.ENDPOINT + '/', status_code=300,
+                          json=fakes.GLANCE_VERSIONS)
         self.assertFailsWith(
             self.copy('--to-region', 'RegionTwo'),
             f'No image with ID {SOURCE_ID} at {base.ENDPOINT}/v2 (HTTP 404)')

@@ -1,6 +1,7 @@
 import hashlib
 import json
 import os
+import signal
 from unittest import mock
 import urllib.parse
 
@@ -110,6 +111,34 @@ class TestGlanceDialect(FileImportTestCase):
         urls = [r.url for r in self.requests.request_history]
         self.assertEqual(urls.index(base.TASKS_URL + '/' + base.TASK_ID) + 1,
                          urls.index(IMAGE_URL))
+
+    def test_second_ctrl_c_changes_nothing(self):
+        # Python's own Ctrl-C handling, as in the openstack process.
+        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            self.skipTest('SIGINT does not raise KeyboardInterrupt here')
+        self.addCleanup(signal.signal, signal.SIGINT,
+                        signal.default_int_handler)
+
+        def ctrl_c(*args, **kwargs):
+            os.kill(os.getpid(), signal.SIGINT)
+            return 'Nothing was stored; run the same command again.'
+
+        def interrupted_put(request, context):
+            ctrl_c()
+            return self.swift._answer(request, context)
+
+        self.requests.put(
+            f'{fakeswift.ENDPOINT}/images/{self.object_name(self.path)}',
+            content=interrupted_put)
+        # The second Ctrl-C comes while the first one's line is made.
+        with mock.patch('imageplugin.fileimport.FileImport.resume_note',
+                        side_effect=ctrl_c):
+            result = self.run_import('--file', self.path, '--wait')
+        self.assertEqual(
+            (130, '', 'Upload interrupted. Nothing was stored; run the same '
+             'command again.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual([], self.task_posts())
 
     def test_progress_bar_on_a_terminal(self):
         self.requests.post(base.TASKS_URL, status_code=201, json=dict(
@@ -621,6 +650,17 @@ class TestRackspaceDialect(FileImportTestCase):
             result, 'An import from <container>/<object> (Rackspace Cloud '
             'Images) accepts no image property but --name; --min-disk would '
             'make the task fail')
+        self.assertEqual([], self.requests.request_history)
+
+    def test_properties_in_input_are_refused_before_the_upload(self):
+        path = self.file('my-image.vhd', b'\x00' * 4096 + VHD_FOOTER)
+        result = self.run_import(
+            '--file', path, '--dialect', 'rackspace', '--input',
+            '{"image_properties": {"min_ram": 512}}')
+        self.assertFailsWith(
+            result, 'An import from <container>/<object> (Rackspace Cloud '
+            'Images) accepts no image property but --name; --input '
+            'image_properties.min_ram would make the task fail')
         self.assertEqual([], self.requests.request_history)
 
     def test_forced_dialect(self):

@@ -3,6 +3,7 @@ import json
 import requests
 
 from tests.unit import base
+from tests.unit import fakes
 from tests.unit import images
 
 SHOW_URL = base.TASKS_URL + '/' + base.TASK_ID
@@ -33,10 +34,14 @@ class TestErrors(base.ShellTestCase):
             '<html>\n <head>\n  <title>400 Bad Request</title>\n </head>\n'
             ' <body>\n  <h1>400 Bad Request</h1>\n  Invalid status value'
             '<br /><br />\n\n\n\n </body>\n</html>'))
+        # Not JSON: the root is read, and is Glance's.
+        root = self.requests.get(base.ENDPOINT + '/', status_code=300,
+                                 json=fakes.GLANCE_VERSIONS)
         self.assertFailsWith(
             self.show(),
             f'Cannot show task {base.TASK_ID}: Invalid status value '
             '(HTTP 400)')
+        self.assertNotIn('X-Auth-Token', root.last_request.headers)
 
     def test_front_end_page(self):
         # nginx's own 503 page says it only in its title; its signature
@@ -107,13 +112,24 @@ class TestErrors(base.ShellTestCase):
         self.assertIn('x...', result.stderr)
 
     def test_rejected_token(self):
-        self.requests.get(SHOW_URL, status_code=401, json={
-            'message': 'This server could not verify that you are '
-                       'authorized to access the document you requested.'})
-        self.assertFailsWith(
-            self.show(), f'Cannot show task {base.TASK_ID}: This server '
-            'could not verify that you are authorized to access the document'
-            ' you requested. (HTTP 401)')
+        # Glance's 401 with a token and --os-endpoint: an expired,
+        # revoked or made-up token (its text speaks of browsers).
+        self.requests.get(SHOW_URL, status_code=401, headers={
+            'Content-Type': 'text/html'}, text=(
+            '<html>\n <head>\n  <title>401 Unauthorized</title>\n </head>\n'
+            ' <body>\n  <h1>401 Unauthorized</h1>\n  This server could not '
+            'verify that you are authorized to access the document you '
+            'requested. Either you supplied the wrong credentials (e.g., bad '
+            "password), or your browser does not understand how to supply "
+            'the credentials required.<br /><br />\n\n\n\n </body>\n'
+            '</html>'))
+        result = self.show()
+        self.assertEqual(
+            (1, '', f'Cannot show task {base.TASK_ID}: the image service '
+             'refused the token: it is expired, revoked or invalid; get a new '
+             'one with "openstack token issue" (with a profile that logs in '
+             'with a password) (HTTP 401)\n'),
+            (result.exit_code, result.stdout, result.stderr))
 
     def test_connection_refused(self):
         self.requests.get(SHOW_URL, exc=requests.exceptions.ConnectionError(
@@ -217,3 +233,80 @@ class TestDebugLogs(base.ShellTestCase):
             shown['input']['import_req']['method']['uri'])
         self.assertIn('RESP BODY', result.stderr)
         self.assertIn('bob:<redacted>@', result.stderr)
+
+
+class TestWrongService(base.ShellTestCase):
+    """An endpoint of another service says so, told by its answers."""
+
+    KEYSTONE_ROOT = {'versions': {'values': [{
+        'id': 'v3.14', 'status': 'stable', 'links': [
+            {'rel': 'self', 'href': 'http://127.0.0.1:9292/v3/'}],
+        'media-types': [{'base': 'application/json',
+                         'type': 'application/vnd.openstack.identity-v3+json'}
+                        ]}]}}
+    ADVICE = ("; give the image service's URL (--os-endpoint, "
+              "image_endpoint_override, or the catalog's image endpoint)")
+
+    def list_tasks(self):
+        return self.openstack('image', 'task', 'list')
+
+    def test_identity_service(self):
+        # Keystone (Flask) answers the image API's paths with a web page.
+        self.requests.get(base.TASKS_URL, status_code=404, headers={
+            'Content-Type': 'text/html'}, text='<!doctype html><title>404 '
+            'Not Found</title><h1>Not Found</h1><p>The requested URL was not '
+            'found on the server.</p>')
+        self.requests.get(base.ENDPOINT + '/', status_code=300,
+                          json=self.KEYSTONE_ROOT)
+        result = self.list_tasks()
+        self.assertEqual(
+            (1, '', f'Cannot list tasks: {base.ENDPOINT} does not answer as '
+             'an image service: it is the identity service (Keystone), whose '
+             'version document lists identity API versions'
+             f'{self.ADVICE} (HTTP 404)\n'),
+            (result.exit_code, result.stdout, result.stderr))
+
+    def test_object_storage(self):
+        self.requests.get(base.ENDPOINT + '/v1/v2/tasks/' + base.TASK_ID,
+                          status_code=403, headers={
+            'Content-Type': 'text/html'}, text='<html><h1>Forbidden</h1><p>'
+            'Access was denied to this resource.</p></html>')
+        self.requests.get(base.ENDPOINT + '/v1/', status_code=412,
+                          text='Bad URL')
+        info = self.requests.get(base.ENDPOINT + '/info', json={
+            'swift': {'version': '2.38.3'}, 'tempurl': {}})
+        result = self.openstack('--os-token', base.TOKEN, '--os-endpoint',
+                                base.ENDPOINT + '/v1', 'image', 'task',
+                                'show', base.TASK_ID, auth=())
+        self.assertFailsWith(
+            result, f'Cannot show task {base.TASK_ID}: {base.ENDPOINT}/v1 '
+            'does not answer as an image service: it is the object storage '
+            '(Swift 2.38.3), which answers /info with its capabilities'
+            f'{self.ADVICE} (HTTP 403)')
+        self.assertNotIn('X-Auth-Token', info.last_request.headers)
+
+    def test_web_server(self):
+        self.requests.get(base.TASKS_URL, status_code=404, text='Not found')
+        self.requests.get(base.ENDPOINT + '/', headers={
+            'Content-Type': 'text/html'}, text='<html>Index of /</html>')
+        self.requests.get(base.ENDPOINT + '/info', status_code=404)
+        self.assertFailsWith(
+            self.list_tasks(), f'Cannot list tasks: {base.ENDPOINT} does not '
+            'answer as an image service: its root answers a web page '
+            '(text/html), not the version document of an image service'
+            f'{self.ADVICE} (HTTP 404)')
+
+    def test_unknown_answers_leave_the_error_as_it_was(self):
+        self.requests.get(base.TASKS_URL, status_code=404, text='Not found')
+        self.requests.get(base.ENDPOINT + '/', status_code=404)
+        self.requests.get(base.ENDPOINT + '/info', status_code=404)
+        self.assertFailsWith(self.list_tasks(),
+                             'Cannot list tasks: Not found (HTTP 404)')
+
+    def test_image_service_errors_send_nothing_more(self):
+        self.requests.get(base.TASKS_URL, status_code=400, json={
+            'message': 'Invalid marker format'})
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'list', '--marker', 'x'),
+            'Cannot list tasks: Invalid marker format (HTTP 400)')
+        self.assertEqual(1, len(self.requests.request_history))

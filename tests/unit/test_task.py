@@ -1,4 +1,5 @@
 import json
+import os
 from unittest import mock
 
 import requests
@@ -469,6 +470,9 @@ class TestShow(base.ShellTestCase):
             base.TASKS_URL + '/' + base.TASK_ID, status_code=404,
             text='<html><head><title>404 Not Found</title></head><body>'
                  '<h1>404 Not Found</h1>Could not find task</body></html>')
+        # Not JSON: the root is read, and is Glance's.
+        self.requests.get(base.ENDPOINT + '/', status_code=300,
+                          json=fakes.GLANCE_VERSIONS)
         self.assertFailsWith(
             self.show(), f'No task with ID {base.TASK_ID} at '
             f'{base.ENDPOINT}/v2 (HTTP 404)')
@@ -852,6 +856,71 @@ class TestList(base.ShellTestCase):
               'Updated At': '2014-02-26T02:04:18Z', 'Expires At': None,
               'Message': ''}], json.loads(out))
 
+    def serve_typed_tasks(self):
+        """Glance's list: its type filter takes 'import' alone; pages of
+        two, three api_image_import tasks among five."""
+        ids = [f'00000000-0000-0000-0000-{n:012d}' for n in range(5)]
+        types = ['import', 'api_image_import', 'import', 'api_image_import',
+                 'api_image_import']
+
+        def answer(request, context):
+            if request.qs.get('type', ['import']) != ['import']:
+                context.status_code = 400
+                return {'message': 'Invalid type value: '
+                                   f'{request.qs["type"][0]}<br /><br />\n',
+                        'code': '400 Bad Request', 'title': 'Bad Request'}
+            start = (ids.index(request.qs['marker'][0]) + 1
+                     if 'marker' in request.qs else 0)
+            end = start + int(request.qs['limit'][0])
+            body = {'tasks': [{'id': ids[n], 'type': types[n],
+                               'status': 'success', 'owner': 'o'}
+                              for n in range(start, min(end, 5))]}
+            if end < 5:
+                body['next'] = f'/v2/tasks?marker={ids[end - 1]}'
+            return body
+
+        self.requests.get(base.TASKS_URL, json=answer)
+        self.serve_task_schema(fakes.GLANCE_TASK_SCHEMA)
+        return ids
+
+    def test_type_glance_lists_but_does_not_filter(self):
+        ids = self.serve_typed_tasks()
+        result = self.openstack('image', 'task', 'list', '--type',
+                                'api_image_import', '--limit', '2', '-f',
+                                'value', '-c', 'ID')
+        self.assertEqual((0, f'{ids[1]}\n{ids[3]}\n{ids[4]}\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        # Refused with the type, then every page without it.
+        self.assertEqual(
+            [{'type': ['api_image_import'], 'limit': ['2']},
+             {'limit': ['2']}, {'limit': ['2'], 'marker': [ids[1]]},
+             {'limit': ['2'], 'marker': [ids[3]]}],
+            [r.qs for r in self.requests.request_history
+             if r.path == '/v2/tasks'])
+
+    def test_type_filtered_by_the_client_honours_max_items_and_marker(self):
+        ids = self.serve_typed_tasks()
+        result = self.openstack('image', 'task', 'list', '--type',
+                                'api_image_import', '--limit', '2',
+                                '--marker', ids[0], '--max-items', '1',
+                                '-f', 'value', '-c', 'ID')
+        self.assertEqual((0, f'{ids[1]}\n', ''),
+                         (result.exit_code, result.stdout, result.stderr))
+        # One task wanted: no page read after the one that holds it.
+        self.assertEqual(
+            [{'type': ['api_image_import'], 'limit': ['1'],
+              'marker': [ids[0]]},
+             {'limit': ['2'], 'marker': [ids[0]]}],
+            [r.qs for r in self.requests.request_history
+             if r.path == '/v2/tasks'])
+
+    def test_type_the_cloud_does_not_have(self):
+        self.serve_typed_tasks()
+        self.assertFailsWith(
+            self.openstack('image', 'task', 'list', '--type', 'export'),
+            '--type export: this cloud has no task of that type (its task '
+            'types: import, api_image_import, location_import)')
+
     def test_bad_status(self):
         result = self.openstack('image', 'task', 'list', '--status', 'done')
         self.assertEqual(2, result.exit_code)
@@ -995,3 +1064,23 @@ class TestExport(base.ShellTestCase):
             'Cloud Images feature')
         self.assertEqual([('GET', fakes.SCHEMA_URL)], self.image_requests())
         self.assertEqual([], self.swift.sent)
+
+    def test_export_without_an_object_storage_endpoint(self):
+        self.requests.post(base.TASKS_URL, status_code=201,
+                           json=fakes.RACKSPACE_EXPORT_PENDING)
+        # A token and --os-endpoint: no catalog names the object storage.
+        os.remove(self.clouds_yaml)
+        result = self.openstack('image', 'task', 'export', IMAGE_ID,
+                                '--container', 'exports', '-f', 'value',
+                                '-c', 'status')
+        self.assertEqual(
+            (0, 'pending\n', 'Cannot find the object storage: a token '
+             'given with --os-endpoint comes with no service catalog; set '
+             'object_store_endpoint_override in clouds.yaml, or use a '
+             'profile that logs in. Container exports was not checked '
+             'before the export.\n'),
+            (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual([], self.swift.sent)
+        self.assertEqual(
+            [('GET', fakes.SCHEMA_URL), ('POST', '/v2/tasks')],
+            self.image_requests())
