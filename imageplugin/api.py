@@ -8,6 +8,7 @@ import uuid
 from osc_lib import exceptions
 
 from imageplugin import http
+from imageplugin import services
 
 LOG = logging.getLogger(__name__)
 # The last path segment of a versioned image endpoint: Rackspace catalogs
@@ -84,8 +85,6 @@ class TaskAPI(http.SessionClient):
                 or exc.http_status not in _WRONG_SERVICE_STATUSES
                 or exc.structured):
             return exc
-        from imageplugin import services
-
         found = services.answering_service(self.session, self.endpoint)
         if found is None:
             return exc

@@ -9,6 +9,8 @@ module in ``get_parser``, when one of ours runs.
 import argparse
 import re
 
+from imageplugin import objectstore
+
 _BYTE_UNITS = {'': 1, 'K': 1024, 'M': 1024 ** 2, 'G': 1024 ** 3}
 # An integer as the shell passes it: ASCII digits, perhaps a minus sign.
 _INTEGER = re.compile(r'-?[0-9]+')
@@ -89,8 +91,6 @@ def whole_number(text):
 
 def segment_size(text):
     """A segment size the object storage takes (1 MiB to 5 GiB)."""
-    from imageplugin import objectstore
-
     size = byte_size(text)
     if not (objectstore.MIN_SEGMENT_SIZE <= size
             <= objectstore.MAX_OBJECT_SIZE):
@@ -101,8 +101,6 @@ def segment_size(text):
 
 def upload_concurrency(text):
     """How many segments go up at once (1 to objectstore's maximum)."""
-    from imageplugin import objectstore
-
     count = _integer(text)
     if count is None or not 1 <= count <= objectstore.MAX_CONCURRENCY:
         raise argparse.ArgumentTypeError(

@@ -14,6 +14,10 @@ import logging
 
 from osc_lib import exceptions
 
+from imageplugin import api
+from imageplugin import http
+from imageplugin import interop
+
 LOG = logging.getLogger(__name__)
 # What the image service sets or keeps for itself: never sent to it.
 _SERVICE_FIELDS = frozenset((
@@ -64,9 +68,6 @@ def same_bytes(source, copy, source_region, target_region):
 def region_of(instance, endpoint):
     """The region of the profile, else the one whose image service is at
     ``endpoint`` in the catalog."""
-    from imageplugin import api
-    from imageplugin import http
-
     if instance.region_name:
         return instance.region_name
     for region, url in http.catalog_regions(instance, 'image').items():
@@ -180,8 +181,6 @@ class Copy:
 
     def importer(self, method):
         """The ``interop.Import`` that makes the copy."""
-        from imageplugin import interop
-
         def compare(copy, digests):
             return same_bytes(self.image, copy, self.source_region,
                               self.target_region)
@@ -228,8 +227,6 @@ class Copy:
     def create(self, body):
         """Create the copy with ``body``; where the target refuses a
         public image to this user, a copy that is not public, said."""
-        from imageplugin import http
-
         try:
             return self.target.create_image(body)
         except http.HTTPError as exc:

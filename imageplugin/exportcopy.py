@@ -17,6 +17,17 @@ import logging
 
 from osc_lib import exceptions
 
+from imageplugin import api
+from imageplugin import copying
+from imageplugin import importing
+from imageplugin import inspection
+from imageplugin import largeobject
+from imageplugin import limits
+from imageplugin import objectstore
+from imageplugin import progress
+from imageplugin import transfer
+from imageplugin import waiting
+
 LOG = logging.getLogger(__name__)
 _RUNNING = ('pending', 'processing')
 
@@ -67,8 +78,6 @@ class ExportCopy:
         self.check_export()
         if not self.shared_store:
             self.transfer(stream, segment_size, concurrency)
-        from imageplugin import importing
-
         task_input = importing.rackspace_input(
             self.where, {'name': name or self.image.get('name')
                          or self.image['id']})
@@ -85,8 +94,6 @@ class ExportCopy:
             raise
         if wait and outcome.status == 'success':
             outcome = self.verified(outcome, keep_image)
-        from imageplugin import waiting
-
         if outcome.status in waiting.FINAL_STATUSES:
             self.say(self.leftovers_note(keep_upload))
         else:
@@ -131,19 +138,12 @@ class ExportCopy:
 
     def check_export(self):
         """Refuse an exported VHD that the import would fail on."""
-        from imageplugin import inspection
-        from imageplugin import limits
-
         content, size = inspection.inspect_object(
             self.source_store, self.container, self.object)
         limits.check_rackspace_image(self.where, content, size)
 
     def transfer(self, stream, segment_size=None, concurrency=None):
         """The exported VHD streamed into the target's object storage."""
-        from imageplugin import objectstore
-        from imageplugin import progress
-        from imageplugin import transfer
-
         self.target_store.ensure_container(self.container)
         size = self.source_store.size(self.container, self.object)
         label = f'Copying {self.object} to {self.target_region}'
@@ -172,10 +172,6 @@ class ExportCopy:
         """``outcome`` after comparing the copy's checksum with the
         image's; exit code 1 (and the copy deleted unless
         ``keep_image``) when they differ."""
-        from imageplugin import api
-        from imageplugin import copying
-        from imageplugin import waiting
-
         copy_id = api.task_image_id(outcome.task)
         if not copy_id:
             self.say('Cannot verify the copy: the task does not name it.')
@@ -215,8 +211,6 @@ class ExportCopy:
         stores = [(self.source_store, self.source_region)]
         if not self.shared_store:
             stores.append((self.target_store, self.target_region))
-        from imageplugin import largeobject
-
         left = []
         for store, region in stores:
             try:

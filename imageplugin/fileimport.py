@@ -18,6 +18,7 @@ import shlex
 
 from osc_lib import exceptions
 
+from imageplugin import aftercare
 from imageplugin import bodies
 from imageplugin import imagefile
 from imageplugin import importing
@@ -27,6 +28,7 @@ from imageplugin import objectstore
 from imageplugin import preflight
 from imageplugin import progress
 from imageplugin import transfer
+from imageplugin import waiting
 
 # How long the TempURL lets Glance read the upload: the task reads it as
 # soon as it starts, but a busy cloud may queue it.
@@ -192,8 +194,6 @@ class FileImport:
         Rackspace shows formats of its own (a VHD in an ``ovf``
         container): there the bytes alone are compared.
         """
-        from imageplugin import aftercare
-
         if self.rackspace:
             return aftercare.Meant(None, read)
         return aftercare.Meant(self.image.formats, read,
@@ -219,9 +219,6 @@ class FileImport:
         is drawn on ``stream`` when it is a terminal. Whatever stays in
         the object storage is said, with where.
         """
-        from imageplugin import aftercare
-        from imageplugin import waiting
-
         task_input = self.task_input(extra)
         # The file's state around the upload, for aftercare.Read.
         before = aftercare.file_state(self.image.path)

@@ -13,7 +13,11 @@ import urllib.parse
 
 from osc_lib import exceptions
 
+from imageplugin import formats
+from imageplugin import http
+from imageplugin import inspection
 from imageplugin import limits
+from imageplugin import objectstore
 from imageplugin import preflight
 
 LOG = logging.getLogger(__name__)
@@ -51,8 +55,6 @@ def is_url(import_from):
     else:
         why = ': it names no host'
     if not host:
-        from imageplugin import http
-
         raise exceptions.CommandError(
             f'--import-from {http.shown_url(import_from)!r} is not a valid '
             f'URL{why}')
@@ -199,10 +201,6 @@ def url_formats(url, args, verify=True):
     certain name) had to do, else None, and the ``inspection.Content``
     read (None if unread).
     """
-    from imageplugin import formats
-    from imageplugin import http
-    from imageplugin import inspection
-
     where = http.shown_url(url)
     try:
         content, unread = inspection.inspect_url(url, verify), None
@@ -227,10 +225,6 @@ def check_object(client_manager, import_from):
     storage. Where that storage is unknown or will not let us read, the
     task decides alone: returns the line that says so, else None.
     """
-    from imageplugin import http
-    from imageplugin import inspection
-    from imageplugin import objectstore
-
     container, _, name = import_from.partition('/')
     try:
         store = objectstore.ObjectStore.from_client_manager(client_manager)

@@ -7,10 +7,15 @@ imports for every command, keeps the parser.
 """
 
 import collections
+import dataclasses
 
+from imageplugin import aftercare
 from imageplugin import api
+from imageplugin import fileimport
 from imageplugin import http
 from imageplugin import importing
+from imageplugin import interop
+from imageplugin import objectstore
 from imageplugin import plan as plans
 from imageplugin import vhdroute
 
@@ -43,8 +48,6 @@ def read_source(request, verify=True):
             request.import_from, request, verify=verify)
         return Source(where, formats, content, None), note
     if kind == 'file':
-        from imageplugin import fileimport
-
         local = fileimport.checked_file(request)
         if request.dialect == 'rackspace':
             fileimport.check_rackspace(local, request)
@@ -111,8 +114,6 @@ def _check_rackspace_content(cloud, request, source):
     Returns the lines that say what could not be checked."""
     if source.local is not None and request.dialect is None:
         # Checked in read_source where the dialect was given.
-        from imageplugin import fileimport
-
         fileimport.check_rackspace(source.local, request)
     elif request.kind == 'object':
         unchecked = importing.check_object(cloud.instance,
@@ -128,9 +129,6 @@ def with_upload_target(cloud, request, plan):
     whether the container must be created."""
     if plan.route != plans.TASK_FROM_UPLOAD:
         return plan
-    import dataclasses
-
-    from imageplugin import objectstore
 
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
     if store.exists(request.container):
@@ -181,8 +179,6 @@ def _task_outcome(cloud, console, follow, request, source, plan):
             request.wait:
         # Glance read the URL itself: its formats are what can be
         # compared (its tasks API rewrites some).
-        from imageplugin import aftercare
-
         waited = aftercare.verified(
             client, waited,
             aftercare.Meant(source.formats, instead=plans.WEB_DOWNLOAD),
@@ -202,9 +198,6 @@ def _protected(client, waited, plan):
 
 def _upload_outcome(cloud, console, follow, request, source, plan):
     """A --file through the object storage, then the tasks API."""
-    from imageplugin import fileimport
-    from imageplugin import objectstore
-
     local = source.local
     if plan.protect_after:
         local = local._replace(
@@ -220,8 +213,6 @@ def _upload_outcome(cloud, console, follow, request, source, plan):
 
 def _interop_outcome(cloud, console, follow, request, source, plan):
     """Interoperable import: web-download, glance-direct, copy-image."""
-    from imageplugin import interop
-
     client = cloud.client
     stores = {'stores': request.stores, 'all_stores': request.all_stores}
     if plan.method == plans.COPY_IMAGE:

@@ -14,6 +14,10 @@ import os
 import struct
 
 from osc_lib import exceptions
+from oslo_utils.imageutils import format_inspector
+import requests
+
+from imageplugin import http
 
 LOG = logging.getLogger(__name__)
 KiB = 1024
@@ -140,9 +144,6 @@ def inspect_url(url, verify=True):
     cannot be asked or will not say, and a one-line CommandError when its
     answer shows that the image service could not import it either.
     """
-    import requests
-
-    from imageplugin import http
 
     shown = http.shown_url(url)
     try:
@@ -211,8 +212,6 @@ class _Tail:
 def _url_tail(url, verify, total):
     """The last 512 bytes of the image at ``url`` (``total`` bytes), or
     b'' where the server will not send just them."""
-    import requests
-
     first = max(0, total - VHD_FOOTER_SIZE)
     with requests.get(url, stream=True, verify=verify, timeout=URL_TIMEOUT,
                       headers={'Range': f'bytes={first}-{total - 1}'}
@@ -267,8 +266,6 @@ def _total_size(response):
 
 
 def _request_problem(exc):
-    import requests
-
     if isinstance(exc, requests.exceptions.SSLError):
         if 'CERTIFICATE_VERIFY_FAILED' in str(exc):
             return 'its TLS certificate cannot be verified'
@@ -283,8 +280,6 @@ def _request_problem(exc):
 
 def _inspect(source, limit=None):
     """Feed ``source`` to the inspector until it decides (or ``limit``)."""
-    from oslo_utils.imageutils import format_inspector
-
     # Its warnings would repeat, on stderr, what our refusal says.
     logging.getLogger(format_inspector.__name__).setLevel(logging.ERROR)
     wrapper = format_inspector.InspectWrapper(source)

@@ -16,10 +16,13 @@ property behind for good.
 
 import hashlib
 import logging
+import math
 import shlex
 
 from osc_lib import exceptions
 
+from imageplugin import aftercare
+from imageplugin import importing
 from imageplugin import progress
 
 LOG = logging.getLogger(__name__)
@@ -120,8 +123,6 @@ class Import:
         protect = wait and bool(properties) and \
             properties.get('protected') is True
         if protect:
-            from imageplugin import importing
-
             properties = importing.unprotected(properties)
         try:
             task = self.start(properties, formats, stream)
@@ -194,8 +195,6 @@ class Import:
 
     def verified(self, outcome, formats, say, keep_image):
         """``outcome`` once its image is compared with its source."""
-        from imageplugin import aftercare
-
         if self.compare:
             return aftercare.compared(
                 self.client, outcome, say,
@@ -207,8 +206,6 @@ class Import:
                                   keep_image)
 
     def _stage(self, stream):
-        from imageplugin import aftercare
-
         size = self.data.size
         path = getattr(self.data, 'path', None)
         with progress.ProgressBar(stream, size,
@@ -280,8 +277,6 @@ class Import:
         """What to do about this import that makes no progress, and after
         how many seconds without progress ``retry`` may start it again
         (None: it will not)."""
-        import math
-
         status = task.get('status')
         expiry = LOCK_EXPIRY * (2 if status == 'pending' else 1)
         taken_over = (f'Glance lets a new import of image {self.image_id} '

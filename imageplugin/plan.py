@@ -11,8 +11,11 @@ route, and ``--dry-run`` prints it instead of carrying it out.
 
 import dataclasses
 
+from cliff import columns as cliff_columns
 from osc_lib import exceptions
+from osc_lib.cli import format_columns
 
+from imageplugin import importing
 from imageplugin import vhdroute
 
 # Routes: how the bytes reach the image.
@@ -342,8 +345,6 @@ def _object_plan(request, facts, method, where):
 def check_rackspace_input(request, where, format_options=()):
     """Refuse what Rackspace would fail the task for (its input accepts
     no image property but the name)."""
-    from imageplugin import importing
-
     given = list(request.given) + [
         option for option in format_options
         if getattr(request, option[2:].replace('-', '_'))]
@@ -447,8 +448,6 @@ def export_copy_plan(image_id, source_region, target_region, container,
 
 def columns(plan, **fields):
     """(columns, values) of ``plan`` and ``fields`` for a ShowOne."""
-    from osc_lib.cli import format_columns
-
     info = {'route': plan.route, 'method': plan.method,
             'source': plan.source,
             'steps': _lines_column(plan.steps, numbered=True)}
@@ -464,9 +463,7 @@ def columns(plan, **fields):
 def _lines_column(items, numbered=False):
     """A list column that keeps its order: one item a line in a table
     (numbered for steps), a list in JSON and YAML."""
-    from cliff import columns
-
-    class Lines(columns.FormattableColumn):
+    class Lines(cliff_columns.FormattableColumn):
         def human_readable(self):
             return '\n'.join(f'{index}. {item}' if numbered else item
                              for index, item in enumerate(self._value, 1))

@@ -13,8 +13,11 @@ import copy
 import logging
 import time
 
+from osc_lib import exceptions
+
 from imageplugin import failures
 from imageplugin import http
+from imageplugin import progress
 
 LOG = logging.getLogger(__name__)
 FINAL_STATUSES = ('success', 'failure')
@@ -288,8 +291,6 @@ class _Wait:
     def seen(self, task, waited):
         """A look at the task that has not ended (``wait_for_task``'s
         ``progress``): the status line, and a stall said or acted on."""
-        from imageplugin import progress
-
         now = time.monotonic()
         mark = self.mark_of(task)
         if mark != self.mark:
@@ -310,8 +311,6 @@ class _Wait:
 
     def stall_note(self, task, unchanged):
         """What a wait that sees no progress says, once."""
-        from imageplugin import progress
-
         advice = ('a task cannot be stopped: if it stays so, ask the '
                   "cloud's operator")
         if self.watch is not None:
@@ -331,9 +330,6 @@ class _Wait:
 
     def retry(self, task, unchanged):
         """Start the import again, once, as ``watch`` does it."""
-        from osc_lib import exceptions
-
-        from imageplugin import progress
 
         self.retry_after = None
         try:

@@ -64,6 +64,44 @@ def drawn():
             if '->' in line}
 
 
+# Imported by OSC on every run: what they import waits until needed.
+BOUNDARIES = {'plugin', 'task', 'osc_hooks'}
+
+
+class TestShape(testtools.TestCase):
+
+    def test_imports_are_at_module_level_but_at_the_boundaries(self):
+        ours = modules()
+        late = sorted(f'{module} imports {name} in a function'
+                      for module in ours - BOUNDARIES
+                      for name, at_top in imports(module, ours)
+                      if not at_top)
+        self.assertEqual([], late)
+
+    def test_no_import_cycle(self):
+        ours = modules()
+        graph = {module: {name for name, at_top in imports(module, ours)
+                          if at_top}
+                 for module in ours}
+
+        def reaches(start, goal, seen):
+            for name in graph[start] - seen:
+                if name == goal or reaches(name, goal, seen | {name}):
+                    return True
+            return False
+
+        self.assertEqual([], sorted(module for module in ours
+                                    if reaches(module, module, set())))
+
+    def test_no_module_over_500_lines(self):
+        sizes = {}
+        for module in modules():
+            with open(os.path.join(PACKAGE, module + '.py')) as source:
+                sizes[module] = len(source.readlines())
+        self.assertEqual({}, {module: size for module, size in sizes.items()
+                              if size > 500})
+
+
 class TestModuleMap(testtools.TestCase):
 
     def test_every_module_is_described_and_no_other(self):
