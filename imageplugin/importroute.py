@@ -2,7 +2,7 @@
 the plan (``plan.decide``), then carry it out or, with ``--dry-run``,
 show it.
 
-Imported only when an import runs: ``imageplugin.task``, which OSC
+Imported only when an import runs: ``imageplugin.taskimport``, which OSC
 imports for every command, keeps the parser.
 """
 

@@ -63,11 +63,11 @@ class TestDuplicateCommands(testtools.TestCase):
         for command, message in zip(('image task list', 'image task show'),
                                     warned, strict=False):
             self.assertIn(f'{command!r}', message)
-            self.assertIn('imageplugin.task:', message)
+            self.assertIn('imageplugin.task', message)
         # The last definition wins: ours.
         for command in ('image task list', 'image task show'):
             self.assertTrue(manager.commands[command].value.startswith(
-                'imageplugin.task:'), command)
+                'imageplugin.task'), command)
 
     def test_the_warning_for_ours_is_dropped(self):
         records = self.useFixture(LogRecords('cliff.commandmanager',
@@ -91,7 +91,7 @@ class TestDuplicateCommands(testtools.TestCase):
                                'imageplugin.task:ShowTask, other.task:Show')
         self.warn_of_duplicate('image list',
                                'openstackclient.image.v2.image:ListImage, '
-                               'imageplugin.task:ListTask')
+                               'imageplugin.tasklist:ListTask')
         self.assertEqual(3, len(records))
 
     def test_other_records_naming_us_pass(self):

@@ -3,6 +3,10 @@
 import testtools
 
 from imageplugin import task
+from imageplugin import taskcopy
+from imageplugin import taskexport
+from imageplugin import taskimport
+from imageplugin import tasklist
 
 
 def parsed(command_class, *argv):
@@ -14,7 +18,7 @@ def parsed(command_class, *argv):
 class TestImportParser(testtools.TestCase):
 
     def test_defaults(self):
-        values = parsed(task.ImportTask, '--import-from', 'https://x/d.img')
+        values = parsed(taskimport.ImportTask, '--import-from', 'https://x/d.img')
         self.assertEqual(
             {'import_from': 'https://x/d.img', 'file': None, 'image': None,
              'name': None, 'disk_format': None, 'container_format': None,
@@ -38,7 +42,7 @@ class TestImportParser(testtools.TestCase):
 
     def test_typed_values(self):
         values = parsed(
-            task.ImportTask, '--file', 'disk.raw', '--name', 'disk',
+            taskimport.ImportTask, '--file', 'disk.raw', '--name', 'disk',
             '--min-disk', '2', '--min-ram', '512', '--tag', 'a', '--tag',
             'b', '--property', 'os_distro=cirros', '--private',
             '--protected', '--segment-size', '64M', '--upload-concurrency',
@@ -58,7 +62,8 @@ class TestImportParser(testtools.TestCase):
 class TestCopyParser(testtools.TestCase):
 
     def test_values(self):
-        values = parsed(task.CopyTask, 'cirros', '--to-region', 'RegionTwo',
+        values = parsed(taskcopy.CopyTask, 'cirros', '--to-region',
+                        'RegionTwo',
                         '--name', 'copy', '--method', 'glance-direct',
                         '--keep-image', '--dry-run')
         self.assertEqual(
@@ -84,7 +89,7 @@ class TestShowParser(testtools.TestCase):
 class TestListParser(testtools.TestCase):
 
     def test_values(self):
-        values = parsed(task.ListTask, '--status', 'failure', '--type',
+        values = parsed(tasklist.ListTask, '--status', 'failure', '--type',
                         'import', '--sort-key', 'updated_at', '--sort-dir',
                         'asc', '--limit', '20', '--max-items', '50',
                         '--long')
@@ -98,7 +103,8 @@ class TestListParser(testtools.TestCase):
 class TestExportParser(testtools.TestCase):
 
     def test_values(self):
-        values = parsed(task.ExportTask, 'cirros', '--container', 'exports',
+        values = parsed(taskexport.ExportTask, 'cirros', '--container',
+                        'exports',
                         '--wait')
         self.assertEqual(('cirros', 'exports', True),
                          (values['image'], values['container'],
