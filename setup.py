@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Plain setuptools (metadata in setup.cfg), and release notes in the sdist.
 
 reno finds which release each note belongs to in git, which an unpacked
@@ -29,8 +30,9 @@ class SdistWithNotes(sdist):
         # checkout must not be written through.
         if os.path.exists(target):
             os.unlink(target)
-        cache.write_cache_db(config.Config(TOP, 'releasenotes'), [],
-                             outfilename=target)
+        cache.write_cache_db(
+            config.Config(TOP, 'releasenotes'), [], outfilename=target
+        )
 
 
 setuptools.setup(cmdclass={'sdist': SdistWithNotes})

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared helpers of the imageplugin benchmarks.
 
 - comparison virtualenvs, cached and pinned to the repository's
@@ -32,18 +33,29 @@ if REPO not in sys.path:
 
 from tests.support import cloud as local_cloud  # noqa: E402
 
-VENV_CACHE = os.path.abspath(os.path.expanduser(
-    os.environ.get('IMAGEPLUGIN_BENCH_VENVS')
-    or '~/.cache/imageplugin/bench-venvs'))
+VENV_CACHE = os.path.abspath(
+    os.path.expanduser(
+        os.environ.get('IMAGEPLUGIN_BENCH_VENVS')
+        or '~/.cache/imageplugin/bench-venvs'
+    )
+)
 # Where the comparison venvs take their pins from, first found wins: the
 # versions the project tests (CI), else the benchmarks' own list.
-CONSTRAINTS_FILES = (os.path.join(REPO, 'constraints.txt'),
-                     os.path.join(BENCH_DIR, 'constraints.txt'))
+CONSTRAINTS_FILES = (
+    os.path.join(REPO, 'constraints.txt'),
+    os.path.join(BENCH_DIR, 'constraints.txt'),
+)
 # The packages the comparison is about; every other pin of the
 # constraints file is passed along too.
-KEY_PACKAGES = ('python-openstackclient', 'osc-lib', 'openstacksdk',
-                'cliff', 'python-glanceclient', 'keystoneauth1',
-                'stevedore')
+KEY_PACKAGES = (
+    'python-openstackclient',
+    'osc-lib',
+    'openstacksdk',
+    'cliff',
+    'python-glanceclient',
+    'keystoneauth1',
+    'stevedore',
+)
 # Never pinned: the plugin comes from the work tree, the rest from venv.
 UNPINNED = ('imageplugin', 'pip', 'setuptools', 'wheel')
 _PIN = re.compile(r'([A-Za-z0-9][A-Za-z0-9._-]*)\s*===?\s*([^\s;#]+)')
@@ -60,6 +72,7 @@ def log(text):
 # Comparison virtualenvs
 # --------------------------------------------------------------------------
 
+
 def normalized(name):
     return re.sub(r'[-_.]+', '-', name).lower()
 
@@ -72,15 +85,19 @@ def constraint_pins():
     """
     path = next((p for p in CONSTRAINTS_FILES if os.path.exists(p)), None)
     if path is None:
-        raise RuntimeError('no constraints file: '
-                           + ' or '.join(CONSTRAINTS_FILES))
+        raise RuntimeError(
+            'no constraints file: ' + ' or '.join(CONSTRAINTS_FILES)
+        )
     lines = []
     with open(path) as f:
         for line in f:
             line = line.split(' #', 1)[0].strip()
             match = _PIN.match(line)
-            if (match and ' @ ' not in line
-                    and normalized(match.group(1)) not in UNPINNED):
+            if (
+                match
+                and ' @ ' not in line
+                and normalized(match.group(1)) not in UNPINNED
+            ):
                 lines.append(line)
     return sorted(lines, key=str.lower), os.path.relpath(path, REPO)
 
@@ -96,13 +113,23 @@ def pinned_versions(pins):
 def plugin_stamp(source=REPO):
     """A digest of what an install of the plugin from ``source`` holds."""
     digest = hashlib.sha256()
-    paths = [name for name in ('setup.cfg', 'setup.py', 'requirements.txt',
-                               'pyproject.toml')
-             if os.path.exists(os.path.join(source, name))]
+    paths = [
+        name
+        for name in (
+            'setup.cfg',
+            'setup.py',
+            'requirements.txt',
+            'pyproject.toml',
+        )
+        if os.path.exists(os.path.join(source, name))
+    ]
     for top, dirs, files in os.walk(os.path.join(source, 'imageplugin')):
         dirs[:] = sorted(d for d in dirs if d != '__pycache__')
-        paths += sorted(os.path.relpath(os.path.join(top, name), source)
-                        for name in files if name.endswith('.py'))
+        paths += sorted(
+            os.path.relpath(os.path.join(top, name), source)
+            for name in files
+            if name.endswith('.py')
+        )
     for path in paths:
         digest.update(path.encode() + b'\0')
         with open(os.path.join(source, path), 'rb') as f:
@@ -132,13 +159,22 @@ VENV_SPECS = {
 
 
 def _pip(venv_path, *args, logfile):
-    argv = [os.path.join(venv_path, 'bin', 'python'), '-m', 'pip',
-            '--disable-pip-version-check', *args]
+    argv = [
+        os.path.join(venv_path, 'bin', 'python'),
+        '-m',
+        'pip',
+        '--disable-pip-version-check',
+        *args,
+    ]
     with open(logfile, 'a') as out:
         out.write('$ ' + ' '.join(argv) + '\n')
         out.flush()
-        rc = subprocess.call(argv, stdout=out, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL)
+        rc = subprocess.call(
+            argv,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     if rc:
         raise RuntimeError(f'pip failed (exit {rc}); see {logfile}')
 
@@ -164,13 +200,21 @@ def ensure_venv(name, pins, python=None, plugin_source=None):
     if not os.path.exists(ready):
         log(f'building venv {path} (log: {logfile})')
         subprocess.run([python, '-m', 'venv', '--clear', path], check=True)
-        with tempfile.NamedTemporaryFile('w', suffix='.txt',
-                                         delete=False) as f:
+        with tempfile.NamedTemporaryFile(
+            'w', suffix='.txt', delete=False
+        ) as f:
             f.write('\n'.join(pins) + '\n')
             constraints = f.name
         try:
-            _pip(path, 'install', '-q', '-c', constraints, *requirements,
-                 logfile=logfile)
+            _pip(
+                path,
+                'install',
+                '-q',
+                '-c',
+                constraints,
+                *requirements,
+                logfile=logfile,
+            )
         finally:
             os.unlink(constraints)
         with open(ready, 'w') as f:
@@ -185,8 +229,15 @@ def ensure_venv(name, pins, python=None, plugin_source=None):
             installed = None
         if installed != stamp:
             log(f'installing the plugin from {source} into {path}')
-            _pip(path, 'install', '-q', '--no-deps', '--force-reinstall',
-                 source, logfile=logfile)
+            _pip(
+                path,
+                'install',
+                '-q',
+                '--no-deps',
+                '--force-reinstall',
+                source,
+                logfile=logfile,
+            )
             with open(stamp_file, 'w') as f:
                 f.write(stamp + '\n')
     return Venv(name, path)
@@ -195,6 +246,7 @@ def ensure_venv(name, pins, python=None, plugin_source=None):
 # --------------------------------------------------------------------------
 # Running commands
 # --------------------------------------------------------------------------
+
 
 @dataclasses.dataclass
 class Result:
@@ -208,10 +260,19 @@ class Result:
 
 def clean_env(**extra):
     """An environment without the caller's OS_* settings or proxies."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('OS_', 'PYTHON'))
-           and k.lower() not in ('http_proxy', 'https_proxy', 'all_proxy',
-                                 'no_proxy', 'virtual_env')}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(('OS_', 'PYTHON'))
+        and k.lower()
+        not in (
+            'http_proxy',
+            'https_proxy',
+            'all_proxy',
+            'no_proxy',
+            'virtual_env',
+        )
+    }
     env.setdefault('LANG', 'C.UTF-8')
     env.update(extra)
     return env
@@ -240,16 +301,27 @@ def run_timed(argv, env=None, cwd=None):
     env = clean_env() if env is None else env
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=err, env=env, cwd=cwd or scratch_dir())
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=cwd or scratch_dir(),
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Result(seconds, usage.ru_maxrss,
-                      usage.ru_utime + usage.ru_stime, proc.returncode,
-                      out.read(), err.read())
+        return Result(
+            seconds,
+            usage.ru_maxrss,
+            usage.ru_utime + usage.ru_stime,
+            proc.returncode,
+            out.read(),
+            err.read(),
+        )
 
 
 class CommandFailed(Exception):
@@ -260,11 +332,13 @@ def check(result, what, check_output=None):
     if result.returncode != 0:
         raise CommandFailed(
             f'{what} exited {result.returncode}: '
-            f'{result.stderr.decode(errors="replace")[-800:]}')
+            f'{result.stderr.decode(errors="replace")[-800:]}'
+        )
     if check_output and not check_output(result.stdout):
         raise CommandFailed(
             f'{what}: unexpected output: '
-            f'{result.stdout.decode(errors="replace")[:800]}')
+            f'{result.stdout.decode(errors="replace")[:800]}'
+        )
     return result
 
 
@@ -291,35 +365,54 @@ def alternate(commands, rounds, before_round=None, warmup=1):
 
 # Figures are plain dicts, so that a section's result is its JSON.
 
+
 def spread(values, unit):
     """Median, min, max and count of ``values``, in ``unit``."""
     values = list(values)
-    return {'median': statistics.median(values), 'low': min(values),
-            'high': max(values), 'n': len(values), 'unit': unit}
+    return {
+        'median': statistics.median(values),
+        'low': min(values),
+        'high': max(values),
+        'n': len(values),
+        'unit': unit,
+    }
 
 
 def command(name, results):
     """The figures of one command timed over rounds."""
-    return {'name': name,
-            'seconds': spread((r.seconds for r in results), 's'),
-            'maxrss_kib': spread((r.maxrss_kib for r in results), 'KiB')}
+    return {
+        'name': name,
+        'seconds': spread((r.seconds for r in results), 's'),
+        'maxrss_kib': spread((r.maxrss_kib for r in results), 'KiB'),
+    }
 
 
 def ratios(results_a, results_b):
     """Per-round ratios a/b of the wall times of paired runs."""
-    return spread((a.seconds / b.seconds
-                   for a, b in zip(results_a, results_b, strict=True)), 'x')
+    return spread(
+        (
+            a.seconds / b.seconds
+            for a, b in zip(results_a, results_b, strict=True)
+        ),
+        'x',
+    )
 
 
 def differences(results_a, results_b):
     """Per-round differences a - b of the wall times of paired runs."""
-    return spread((a.seconds - b.seconds
-                   for a, b in zip(results_a, results_b, strict=True)), 's')
+    return spread(
+        (
+            a.seconds - b.seconds
+            for a, b in zip(results_a, results_b, strict=True)
+        ),
+        's',
+    )
 
 
 # --------------------------------------------------------------------------
 # The local cloud
 # --------------------------------------------------------------------------
+
 
 class Cloud(local_cloud.LocalCloud):
     """The running local cloud, and what the benchmarks ask its Glance."""
@@ -331,8 +424,12 @@ class Cloud(local_cloud.LocalCloud):
 
     @staticmethod
     def running():
-        return subprocess.run([local_cloud.TOOL, 'status'],
-                              capture_output=True).returncode == 0
+        return (
+            subprocess.run(
+                [local_cloud.TOOL, 'status'], capture_output=True
+            ).returncode
+            == 0
+        )
 
     @classmethod
     def ensure_up(cls, may_start=True, patience=90.0):
@@ -344,8 +441,9 @@ class Cloud(local_cloud.LocalCloud):
                 if not may_start:
                     raise RuntimeError('the local cloud is not running')
                 log('the local cloud is stopped: tools/local-cloud up')
-                subprocess.run([local_cloud.TOOL, 'up'], check=True,
-                               stdout=sys.stderr)
+                subprocess.run(
+                    [local_cloud.TOOL, 'up'], check=True, stdout=sys.stderr
+                )
                 break
             log('the local cloud is not (yet) running; waiting')
             time.sleep(5)
@@ -357,8 +455,9 @@ class Cloud(local_cloud.LocalCloud):
         if self._validated.get(user) != token:
             # Let Glance validate (and cache) a new token now, not inside
             # a timed command.
-            self.request('GET', self.glance_url + '/v2/tasks?limit=1',
-                         user=user)
+            self.request(
+                'GET', self.glance_url + '/v2/tasks?limit=1', user=user
+            )
             self._validated[user] = token
         return token
 
@@ -382,14 +481,23 @@ class Cloud(local_cloud.LocalCloud):
         return tasks
 
     def import_body(self, url, name='imageplugin-bench'):
-        return {'type': 'import', 'input': {
-            'import_from': url, 'import_from_format': 'qcow2',
-            'image_properties': {'name': name, 'disk_format': 'qcow2',
-                                 'container_format': 'bare'}}}
+        return {
+            'type': 'import',
+            'input': {
+                'import_from': url,
+                'import_from_format': 'qcow2',
+                'image_properties': {
+                    'name': name,
+                    'disk_format': 'qcow2',
+                    'container_format': 'bare',
+                },
+            },
+        }
 
     def create_task(self, url, name='imageplugin-bench'):
-        status, task = self.glance('POST', '/v2/tasks',
-                                   self.import_body(url, name))
+        status, task = self.glance(
+            'POST', '/v2/tasks', self.import_body(url, name)
+        )
         if status != 201:
             raise RuntimeError(f'POST /v2/tasks: HTTP {status}: {task}')
         return task
@@ -406,6 +514,7 @@ class Cloud(local_cloud.LocalCloud):
 # --------------------------------------------------------------------------
 # The machine
 # --------------------------------------------------------------------------
+
 
 def machine():
     cpu = 'unknown'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Where one ``openstack`` run spends its time, phase by phase.
 
 Run it with the Python of a venv that has python-openstackclient::
@@ -29,7 +30,7 @@ import time
 
 MARKS = []
 T0 = time.monotonic()
-GC_PAUSES = []   # (start, seconds, generation)
+GC_PAUSES = []  # (start, seconds, generation)
 _gc_started = [0.0]
 
 
@@ -37,9 +38,13 @@ def _gc_callback(phase, info):
     if phase == 'start':
         _gc_started[0] = time.monotonic()
     else:
-        GC_PAUSES.append((_gc_started[0],
-                          time.monotonic() - _gc_started[0],
-                          info['generation']))
+        GC_PAUSES.append(
+            (
+                _gc_started[0],
+                time.monotonic() - _gc_started[0],
+                info['generation'],
+            )
+        )
 
 
 gc.callbacks.append(_gc_callback)
@@ -52,20 +57,25 @@ def mark(name):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--out', required=True)
-    parser.add_argument('--exit-mode', choices=('normal', 'os_exit'),
-                        default='normal')
-    parser.add_argument('--gc', default='default',
-                        choices=('default', 'freeze', 'disable',
-                                 'atexit_freeze'))
+    parser.add_argument(
+        '--exit-mode', choices=('normal', 'os_exit'), default='normal'
+    )
+    parser.add_argument(
+        '--gc',
+        default='default',
+        choices=('default', 'freeze', 'disable', 'atexit_freeze'),
+    )
     parser.add_argument('argv', nargs=argparse.REMAINDER)
     args = parser.parse_args()
     argv = args.argv[1:] if args.argv[:1] == ['--'] else args.argv
     mark('script_start')
 
     import openstackclient.shell as osc_shell
+
     mark('osc_imported')
-    plugin_loaded = sorted(m for m in sys.modules
-                           if m.startswith('imageplugin'))
+    plugin_loaded = sorted(
+        m for m in sys.modules if m.startswith('imageplugin')
+    )
 
     from cliff import app as cliff_app
     from cliff import commandmanager
@@ -90,15 +100,23 @@ def main():
                 return original(self, namespace)
             finally:
                 loading.pop()
-                groups.append({'group': namespace,
-                               'ms': (time.monotonic() - before) * 1000,
-                               'commands': len(self.commands) - count,
-                               'new_modules': len(sys.modules) - modules})
+                groups.append(
+                    {
+                        'group': namespace,
+                        'ms': (time.monotonic() - before) * 1000,
+                        'commands': len(self.commands) - count,
+                        'new_modules': len(sys.modules) - modules,
+                    }
+                )
+
         return wrapper
 
     for name in ('load_commands', 'add_command_group'):
-        setattr(commandmanager.CommandManager, name, timed_group(
-            getattr(commandmanager.CommandManager, name)))
+        setattr(
+            commandmanager.CommandManager,
+            name,
+            timed_group(getattr(commandmanager.CommandManager, name)),
+        )
 
     def wrap(cls, name, label):
         original = getattr(cls, name)
@@ -115,8 +133,11 @@ def main():
     wrap(osc_lib_shell.OpenStackShell, 'initialize_app', 'initialize_app')
     wrap(cliff_app.App, 'run_subcommand', 'run_subcommand')
     wrap(commandmanager.CommandManager, 'find_command', 'find_command')
-    wrap(osc_lib_shell.OpenStackShell, 'prepare_to_run_command',
-         'prepare_to_run_command')
+    wrap(
+        osc_lib_shell.OpenStackShell,
+        'prepare_to_run_command',
+        'prepare_to_run_command',
+    )
     wrap(show.ShowOne, 'produce_output', 'produce_output')
     wrap(lister.Lister, 'produce_output', 'produce_output')
     wrap(osc_lib_shell.OpenStackShell, 'clean_up', 'clean_up')
@@ -144,8 +165,9 @@ def main():
                 modules_in_action['new'] = sorted(set(sys.modules) - before)
 
         cmd_factory.take_action = timed_take_action
-        modules_in_action['command'] = (f'{cmd_factory.__module__}:'
-                                        f'{cmd_factory.__qualname__}')
+        modules_in_action['command'] = (
+            f'{cmd_factory.__module__}:{cmd_factory.__qualname__}'
+        )
         return cmd_factory, name, rest
 
     commandmanager.CommandManager.find_command = find_command
@@ -155,14 +177,18 @@ def main():
     mark('shell_init:end')
     try:
         rc = shell.run(argv)
-    except SystemExit as exc:   # --version, --help
+    except SystemExit as exc:  # --version, --help
         rc = exc.code or 0
     mark('main_return')
 
     sdk_or_glanceclient = sorted(
-        m for m in sys.modules
-        if m == 'glanceclient' or m.startswith('glanceclient.')
-        or m.startswith('openstack.image') or m == 'openstack.connection')
+        m
+        for m in sys.modules
+        if m == 'glanceclient'
+        or m.startswith('glanceclient.')
+        or m.startswith('openstack.image')
+        or m == 'openstack.connection'
+    )
     stats = gc.get_stats()
     report = {
         't0': T0,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Draw the wall times of a ``run.py --json`` file as an SVG bar chart.
 
 Usage: plot.py FIGURES.json OUT.svg (standard library only). Each bar is
@@ -25,8 +26,10 @@ def svg(commands):
     scale = CHART_WIDTH / longest
     height = len(commands) * (BAR_HEIGHT + GAP) + 40
     width = LABEL_WIDTH + CHART_WIDTH + 120
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-             f'height="{height}" font-family="sans-serif" font-size="12">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" font-family="sans-serif" font-size="12">'
+    ]
     for row, command in enumerate(commands):
         y = 10 + row * (BAR_HEIGHT + GAP)
         seconds = command['seconds']
@@ -41,23 +44,28 @@ def svg(commands):
             f'x2="{LABEL_WIDTH + seconds["high"] * scale:.1f}" '
             f'y1="{middle}" y2="{middle}" stroke="black"/>',
             f'<text x="{LABEL_WIDTH + seconds["high"] * scale + 6:.1f}" '
-            f'y="{middle + 4}">{seconds["median"] * 1000:.0f} ms</text>']
+            f'y="{middle + 4}">{seconds["median"] * 1000:.0f} ms</text>',
+        ]
     axis_y = height - 22
-    parts += [f'<line x1="{LABEL_WIDTH}" x2="{LABEL_WIDTH + CHART_WIDTH}" '
-              f'y1="{axis_y}" y2="{axis_y}" stroke="black"/>',
-              f'<text x="{LABEL_WIDTH + CHART_WIDTH}" y="{axis_y + 16}" '
-              f'text-anchor="end">{longest:.1f} s</text>',
-              f'<text x="{LABEL_WIDTH}" y="{axis_y + 16}">0</text>',
-              '</svg>']
+    parts += [
+        f'<line x1="{LABEL_WIDTH}" x2="{LABEL_WIDTH + CHART_WIDTH}" '
+        f'y1="{axis_y}" y2="{axis_y}" stroke="black"/>',
+        f'<text x="{LABEL_WIDTH + CHART_WIDTH}" y="{axis_y + 16}" '
+        f'text-anchor="end">{longest:.1f} s</text>',
+        f'<text x="{LABEL_WIDTH}" y="{axis_y + 16}">0</text>',
+        '</svg>',
+    ]
     return '\n'.join(parts) + '\n'
 
 
 def plotted(data):
     """The commands drawn: those of show and list, but the RSS runs."""
-    return [command for name in ('show', 'list')
-            for command in data['sections'].get(name, {}).get('commands',
-                                                               [])
-            if '--max-items' not in command['name']]
+    return [
+        command
+        for name in ('show', 'list')
+        for command in data['sections'].get(name, {}).get('commands', [])
+        if '--max-items' not in command['name']
+    ]
 
 
 def main(argv=None):
@@ -68,8 +76,9 @@ def main(argv=None):
     with open(argv[0]) as figures:
         commands = plotted(json.load(figures))
     if not commands:
-        print(f'plot.py: {argv[0]} has no show or list section',
-              file=sys.stderr)
+        print(
+            f'plot.py: {argv[0]} has no show or list section', file=sys.stderr
+        )
         return 1
     with open(argv[1], 'w') as out:
         out.write(svg(commands))

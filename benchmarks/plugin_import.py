@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What importing the plugin costs inside OSC, for ``python -X importtime``.
 
 Run it as ``VENV/bin/python -X importtime benchmarks/plugin_import.py
@@ -51,10 +52,12 @@ def main():
     sys.stderr.flush()
     start = time.perf_counter()
     import imageplugin.plugin  # noqa: F401
+
     result['plugin_us'] = (time.perf_counter() - start) * 1e6
 
     forget_plugin()
     import imageplugin.plugin  # noqa: F401,F811
+
     sys.stderr.write('# imageplugin.task\n')
     sys.stderr.flush()
     start = time.perf_counter()
@@ -63,6 +66,7 @@ def main():
     import imageplugin.taskexport  # noqa: F401
     import imageplugin.taskimport  # noqa: F401
     import imageplugin.tasklist  # noqa: F401
+
     result['task_us'] = (time.perf_counter() - start) * 1e6
     with open(args.out, 'w') as f:
         json.dump(result, f)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Benchmarks of the imageplugin commands against core OSC and glanceclient.
 
 Run ``python benchmarks/run.py`` (the standard library and keystoneauth1;
@@ -25,47 +26,90 @@ import sections
 def parse_args(argv):
     names = ', '.join(sections.SECTIONS)
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--pairs', type=int, default=9,
-                        help='timed rounds of each comparison (default 9; '
-                             'each round runs every command once)')
-    parser.add_argument('--quick', action='store_true',
-                        help='3 rounds, 3 --wait runs: a smoke test')
-    parser.add_argument('--sections', default=','.join(sections.SECTIONS),
-                        help=f'comma-separated subset of: {names}')
-    parser.add_argument('--tasks', type=int, default=1000,
-                        help='tasks to list (created once; default 1000)')
-    parser.add_argument('--startup-factor', type=int, default=3,
-                        help='--version pairs are this many times --pairs '
-                             '(default 3)')
-    parser.add_argument('--wait-runs', type=int, default=5,
-                        help='real --wait runs (default 5)')
-    parser.add_argument('--wait-task-seconds', type=float, default=2.0,
-                        help='how long the real task takes (default 2)')
-    parser.add_argument('--upload-size', metavar='SIZE',
-                        help="upload.py's --size (default there: 1G)")
-    parser.add_argument('--wan-size', metavar='SIZE', default='256M',
-                        help="wan.py's --size (default 256M)")
-    parser.add_argument('--wan-segment-size', metavar='SIZE', default='32M',
-                        help="wan.py's --segment-size (default 32M)")
-    parser.add_argument('--wan-rounds', type=int, default=1,
-                        help='rounds of the wan section (default 1: about '
-                             '4 minutes at 256M)')
-    parser.add_argument('--no-cloud-up', action='store_true',
-                        help='never run tools/local-cloud up')
-    parser.add_argument('--plugin-source', metavar='DIR',
-                        help='benchmark the plugin in DIR (a copy of the '
-                             'work tree, e.g. a prototype) instead of the '
-                             'work tree; it gets a venv of its own')
-    parser.add_argument('--json', metavar='PATH',
-                        help='also write the figures as JSON (render.py '
-                             'and plot.py read it)')
+    parser.add_argument(
+        '--pairs',
+        type=int,
+        default=9,
+        help='timed rounds of each comparison (default 9; '
+        'each round runs every command once)',
+    )
+    parser.add_argument(
+        '--quick',
+        action='store_true',
+        help='3 rounds, 3 --wait runs: a smoke test',
+    )
+    parser.add_argument(
+        '--sections',
+        default=','.join(sections.SECTIONS),
+        help=f'comma-separated subset of: {names}',
+    )
+    parser.add_argument(
+        '--tasks',
+        type=int,
+        default=1000,
+        help='tasks to list (created once; default 1000)',
+    )
+    parser.add_argument(
+        '--startup-factor',
+        type=int,
+        default=3,
+        help='--version pairs are this many times --pairs (default 3)',
+    )
+    parser.add_argument(
+        '--wait-runs', type=int, default=5, help='real --wait runs (default 5)'
+    )
+    parser.add_argument(
+        '--wait-task-seconds',
+        type=float,
+        default=2.0,
+        help='how long the real task takes (default 2)',
+    )
+    parser.add_argument(
+        '--upload-size',
+        metavar='SIZE',
+        help="upload.py's --size (default there: 1G)",
+    )
+    parser.add_argument(
+        '--wan-size',
+        metavar='SIZE',
+        default='256M',
+        help="wan.py's --size (default 256M)",
+    )
+    parser.add_argument(
+        '--wan-segment-size',
+        metavar='SIZE',
+        default='32M',
+        help="wan.py's --segment-size (default 32M)",
+    )
+    parser.add_argument(
+        '--wan-rounds',
+        type=int,
+        default=1,
+        help='rounds of the wan section (default 1: about 4 minutes at 256M)',
+    )
+    parser.add_argument(
+        '--no-cloud-up',
+        action='store_true',
+        help='never run tools/local-cloud up',
+    )
+    parser.add_argument(
+        '--plugin-source',
+        metavar='DIR',
+        help='benchmark the plugin in DIR (a copy of the '
+        'work tree, e.g. a prototype) instead of the '
+        'work tree; it gets a venv of its own',
+    )
+    parser.add_argument(
+        '--json',
+        metavar='PATH',
+        help='also write the figures as JSON (render.py and plot.py read it)',
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.pairs = min(args.pairs, 3)
         args.wait_runs = min(args.wait_runs, 3)
         args.startup_factor = 1
-    args.sections = [s.strip() for s in args.sections.split(',')
-                     if s.strip()]
+    args.sections = [s.strip() for s in args.sections.split(',') if s.strip()]
     unknown = set(args.sections) - set(sections.SECTIONS)
     if unknown:
         parser.error(f'unknown sections: {", ".join(sorted(unknown))}')
@@ -109,13 +153,17 @@ def main(argv=None):
     data = {
         'run': {
             'machine': machine,
-            'load_average': {'before': load_before[0],
-                             'after': load_after[0]},
-            'server': (f'local cloud, Glance at {ctx.cloud.glance_url}'
-                       if ctx.cloud is not None else None),
+            'load_average': {'before': load_before[0], 'after': load_after[0]},
+            'server': (
+                f'local cloud, Glance at {ctx.cloud.glance_url}'
+                if ctx.cloud is not None
+                else None
+            ),
             # The work tree is named as such: no path of this machine.
-            'plugin': {'source': args.plugin_source or 'work tree',
-                       'stamp': benchlib.plugin_stamp(source)},
+            'plugin': {
+                'source': args.plugin_source or 'work tree',
+                'stamp': benchlib.plugin_stamp(source),
+            },
             'pins_source': ctx.pins_source,
             'versions': benchlib.pinned_versions(ctx.pins),
             'rounds': args.pairs,

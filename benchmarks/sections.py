@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The benchmark sections: each measures and returns its figures as data.
 
 A section is a function ``section(ctx) -> dict`` listed in ``SECTIONS``.
@@ -45,7 +46,8 @@ class Context:
     def venv(self, name):
         if name not in self.venvs:
             self.venvs[name] = benchlib.ensure_venv(
-                name, self.pins, plugin_source=self.args.plugin_source)
+                name, self.pins, plugin_source=self.args.plugin_source
+            )
         return self.venvs[name]
 
     def openstack(self, name):
@@ -54,7 +56,8 @@ class Context:
     def need_cloud(self):
         if self.cloud is None:
             self.cloud = benchlib.Cloud.ensure_up(
-                may_start=not self.args.no_cloud_up)
+                may_start=not self.args.no_cloud_up
+            )
         return self.cloud
 
     @property
@@ -65,8 +68,12 @@ class Context:
         return self.cloud.glance_url + '/v2'
 
     def os_args(self):
-        return ['--os-token', self.cloud.token(),
-                '--os-endpoint', self.image_endpoint]
+        return [
+            '--os-token',
+            self.cloud.token(),
+            '--os-endpoint',
+            self.image_endpoint,
+        ]
 
     def refresh(self):
         self.cloud.token()
@@ -82,18 +89,22 @@ def request_count(argv):
     result = benchlib.run_timed(argv)
     text = result.stderr.decode(errors='replace')
     # urllib3 logs one line per request at DEBUG, whoever sends it.
-    return len(re.findall(
-        r'"(?:GET|POST|PUT|PATCH|DELETE|HEAD) \S+ HTTP/1\.[01]" \d{3}',
-        text))
+    return len(
+        re.findall(
+            r'"(?:GET|POST|PUT|PATCH|DELETE|HEAD) \S+ HTTP/1\.[01]" \d{3}',
+            text,
+        )
+    )
 
 
 def ended_task(cloud, name, limit=30.0):
     """A task that failed at once (its source does not exist)."""
-    task_id = cloud.create_task(cloud.info['missing_sample_url'],
-                                name)['id']
+    task_id = cloud.create_task(cloud.info['missing_sample_url'], name)['id']
     deadline = time.monotonic() + limit
-    while cloud.glance('GET', f'/v2/tasks/{task_id}')[1].get('status') \
-            not in ('success', 'failure'):
+    while cloud.glance('GET', f'/v2/tasks/{task_id}')[1].get('status') not in (
+        'success',
+        'failure',
+    ):
         if time.monotonic() > deadline:
             raise RuntimeError(f'task {task_id} did not end in {limit:g} s')
         time.sleep(0.2)
@@ -104,18 +115,25 @@ def ended_task(cloud, name, limit=30.0):
 # startup: the plugin's cost on every openstack run
 # --------------------------------------------------------------------------
 
+
 def startup(ctx):
     with_plugin = ctx.openstack('osc-plugin')
     core = ctx.openstack('osc-core')
     version = re.compile(rb'^openstack \d')
     rounds = ctx.pairs * ctx.args.startup_factor
-    res = benchlib.alternate({
-        'with plugin': lambda: run_checked(
-            [with_plugin, '--version'], 'openstack --version',
-            version.match),
-        'without plugin': lambda: run_checked(
-            [core, '--version'], 'openstack --version', version.match),
-    }, rounds)
+    res = benchlib.alternate(
+        {
+            'with plugin': lambda: run_checked(
+                [with_plugin, '--version'],
+                'openstack --version',
+                version.match,
+            ),
+            'without plugin': lambda: run_checked(
+                [core, '--version'], 'openstack --version', version.match
+            ),
+        },
+        rounds,
+    )
 
     # In-process: the plugin's own import, as -X importtime sees it.
     python = ctx.venv('osc-plugin').python
@@ -124,8 +142,10 @@ def startup(ctx):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, 'out.json')
         for _ in range(ctx.pairs):
-            result = run_checked([python, '-X', 'importtime', script,
-                                  '--out', out], 'plugin_import.py')
+            result = run_checked(
+                [python, '-X', 'importtime', script, '--out', out],
+                'plugin_import.py',
+            )
             with open(out) as f:
                 data = json.load(f)
             plugin_s.append(data['plugin_us'] / 1e6)
@@ -134,16 +154,20 @@ def startup(ctx):
                 lines.setdefault(name, []).append(us / 1e6)
     return {
         'params': {'rounds': rounds},
-        'commands': [benchlib.command(f'openstack --version ({name})',
-                                      results)
-                     for name, results in res.items()],
+        'commands': [
+            benchlib.command(f'openstack --version ({name})', results)
+            for name, results in res.items()
+        ],
         'figures': {
             'version_with_minus_without': benchlib.differences(
-                res['with plugin'], res['without plugin']),
+                res['with plugin'], res['without plugin']
+            ),
             'import_plugin': benchlib.spread(plugin_s, 's'),
             'import_task': benchlib.spread(task_s, 's'),
-            'importtime': {name: benchlib.spread(values, 's')
-                           for name, values in sorted(lines.items())},
+            'importtime': {
+                name: benchlib.spread(values, 's')
+                for name, values in sorted(lines.items())
+            },
         },
     }
 
@@ -155,11 +179,14 @@ def importtime_lines(stderr):
         if line.startswith('# imageplugin.'):
             active = True
             continue
-        match = re.match(r'import time:\s+(\d+) \|\s+(\d+) \|( +)(\S+)',
-                         line)
+        match = re.match(r'import time:\s+(\d+) \|\s+(\d+) \|( +)(\S+)', line)
         # The top level of a re-import is the module we asked for.
-        if (active and match and len(match.group(3)) == 1
-                and match.group(4).startswith('imageplugin')):
+        if (
+            active
+            and match
+            and len(match.group(3)) == 1
+            and match.group(4).startswith('imageplugin')
+        ):
             found.setdefault(match.group(4), int(match.group(2)))
     return found
 
@@ -167,6 +194,7 @@ def importtime_lines(stderr):
 # --------------------------------------------------------------------------
 # show: image task show
 # --------------------------------------------------------------------------
+
 
 def show(ctx):
     cloud = ctx.need_cloud()
@@ -177,33 +205,73 @@ def show(ctx):
     has_id = re.compile(re.escape(task_id).encode()).search
 
     def openstack_show(binary, *extra):
-        return [binary, *extra, *ctx.os_args(), 'image', 'task', 'show',
-                task_id]
+        return [
+            binary,
+            *extra,
+            *ctx.os_args(),
+            'image',
+            'task',
+            'show',
+            task_id,
+        ]
 
     def glance_show(*extra):
-        return [glance, *extra, '--os-image-url', cloud.glance_url,
-                '--os-auth-token', cloud.token(), 'task-show', task_id]
+        return [
+            glance,
+            *extra,
+            '--os-image-url',
+            cloud.glance_url,
+            '--os-auth-token',
+            cloud.token(),
+            'task-show',
+            task_id,
+        ]
 
     # key: (name in the tables, the command timed)
     commands = {
-        'ours': ('openstack image task show (ours)', lambda: run_checked(
-            openstack_show(ours), 'image task show', has_id)),
-        'core': ('openstack image task show (core, no plugin)',
-                 lambda: run_checked(openstack_show(core),
-                                     'image task show', has_id)),
-        'glance': ('glance task-show', lambda: run_checked(
-            glance_show(), 'glance task-show', has_id)),
-        'curl': ('curl GET /v2/tasks/ID', lambda: run_checked(
-            ['curl', '-sS', '-f', '-H', 'Accept: application/json',
-             '-H', f'X-Auth-Token: {cloud.token()}',
-             f'{cloud.glance_url}/v2/tasks/{task_id}'], 'curl', has_id)),
-        'version': ('openstack --version (with the plugin)',
-                    lambda: run_checked([ours, '--version'],
-                                        'openstack --version')),
+        'ours': (
+            'openstack image task show (ours)',
+            lambda: run_checked(
+                openstack_show(ours), 'image task show', has_id
+            ),
+        ),
+        'core': (
+            'openstack image task show (core, no plugin)',
+            lambda: run_checked(
+                openstack_show(core), 'image task show', has_id
+            ),
+        ),
+        'glance': (
+            'glance task-show',
+            lambda: run_checked(glance_show(), 'glance task-show', has_id),
+        ),
+        'curl': (
+            'curl GET /v2/tasks/ID',
+            lambda: run_checked(
+                [
+                    'curl',
+                    '-sS',
+                    '-f',
+                    '-H',
+                    'Accept: application/json',
+                    '-H',
+                    f'X-Auth-Token: {cloud.token()}',
+                    f'{cloud.glance_url}/v2/tasks/{task_id}',
+                ],
+                'curl',
+                has_id,
+            ),
+        ),
+        'version': (
+            'openstack --version (with the plugin)',
+            lambda: run_checked([ours, '--version'], 'openstack --version'),
+        ),
     }
-    res = benchlib.alternate({key: run for key, (_, run)
-                              in commands.items()},
-                             ctx.pairs, before_round=ctx.refresh)
+    res = benchlib.alternate(
+        {key: run for key, (_, run) in commands.items()},
+        ctx.pairs,
+        before_round=ctx.refresh,
+    )
     requests = {
         'ours': request_count(openstack_show(ours, '--debug')),
         'core': request_count(openstack_show(core, '--debug')),
@@ -211,12 +279,13 @@ def show(ctx):
     }
     return {
         'params': {},
-        'commands': [benchlib.command(name, res[key])
-                     for key, (name, _) in commands.items()],
+        'commands': [
+            benchlib.command(name, res[key])
+            for key, (name, _) in commands.items()
+        ],
         'figures': {
             'ours_over_core': benchlib.ratios(res['ours'], res['core']),
-            'ours_over_version': benchlib.ratios(res['ours'],
-                                                 res['version']),
+            'ours_over_version': benchlib.ratios(res['ours'], res['version']),
             'requests': {'counts': requests, 'unit': 'requests'},
         },
     }
@@ -226,6 +295,7 @@ def show(ctx):
 # list: image task list over many tasks
 # --------------------------------------------------------------------------
 
+
 def ensure_tasks(cloud, count):
     have = len(cloud.all_tasks())
     missing = count - have
@@ -234,8 +304,12 @@ def ensure_tasks(cloud, count):
         url = cloud.info['missing_sample_url']
         cloud.token()
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            list(pool.map(lambda _: cloud.create_task(
-                url, 'imageplugin-bench-list'), range(missing)))
+            list(
+                pool.map(
+                    lambda _: cloud.create_task(url, 'imageplugin-bench-list'),
+                    range(missing),
+                )
+            )
         have = len(cloud.all_tasks())
     return have
 
@@ -251,60 +325,100 @@ def task_list(ctx):
         return lambda out: out.count(b'\n') >= n
 
     def openstack_list(binary, *extra, debug=()):
-        return [binary, *debug, *ctx.os_args(), 'image', 'task', 'list',
-                *extra]
+        return [
+            binary,
+            *debug,
+            *ctx.os_args(),
+            'image',
+            'task',
+            'list',
+            *extra,
+        ]
 
     def glance_list(*debug):
-        return [glance, *debug, '--os-image-url', cloud.glance_url,
-                '--os-auth-token', cloud.token(), 'task-list']
+        return [
+            glance,
+            *debug,
+            '--os-image-url',
+            cloud.glance_url,
+            '--os-auth-token',
+            cloud.token(),
+            'task-list',
+        ]
 
     def timed(argv_of, what, rows=total):
         return lambda: run_checked(argv_of(), what, rows_at_least(rows))
 
-    res = benchlib.alternate({
-        'ours': timed(lambda: openstack_list(ours), 'image task list'),
-        'core': timed(lambda: openstack_list(core), 'image task list'),
-        'glance': timed(glance_list, 'glance task-list'),
-    }, ctx.pairs, before_round=ctx.refresh)
+    res = benchlib.alternate(
+        {
+            'ours': timed(lambda: openstack_list(ours), 'image task list'),
+            'core': timed(lambda: openstack_list(core), 'image task list'),
+            'glance': timed(glance_list, 'glance task-list'),
+        },
+        ctx.pairs,
+        before_round=ctx.refresh,
+    )
     commands = [
-        benchlib.command(f'openstack image task list, {total} tasks (ours)',
-                         res['ours']),
-        benchlib.command(f'openstack image task list, {total} tasks (core)',
-                         res['core']),
+        benchlib.command(
+            f'openstack image task list, {total} tasks (ours)', res['ours']
+        ),
+        benchlib.command(
+            f'openstack image task list, {total} tasks (core)', res['core']
+        ),
         benchlib.command(f'glance task-list, {total} tasks', res['glance']),
     ]
     figures = {
         'ours_over_core': benchlib.ratios(res['ours'], res['core']),
-        'requests': {'counts': {
-            'ours': request_count(openstack_list(ours, debug=['--debug'])),
-            'core': request_count(openstack_list(core, debug=['--debug'])),
-            'glance': request_count(glance_list('--debug')),
-        }, 'unit': 'requests'},
+        'requests': {
+            'counts': {
+                'ours': request_count(openstack_list(ours, debug=['--debug'])),
+                'core': request_count(openstack_list(core, debug=['--debug'])),
+                'glance': request_count(glance_list('--debug')),
+            },
+            'unit': 'requests',
+        },
     }
 
     # Peak RSS when the count grows tenfold.
     small, large = ctx.args.tasks // 10, ctx.args.tasks
     for fmt in ('table', 'value'):
-        res = benchlib.alternate({
-            n: timed(lambda n=n, fmt=fmt: openstack_list(
-                ours, '--max-items', str(n), '-f', fmt),
-                'image task list', rows=n)
-            for n in (small, large)}, ctx.pairs, before_round=ctx.refresh)
+        res = benchlib.alternate(
+            {
+                n: timed(
+                    lambda n=n, fmt=fmt: openstack_list(
+                        ours, '--max-items', str(n), '-f', fmt
+                    ),
+                    'image task list',
+                    rows=n,
+                )
+                for n in (small, large)
+            },
+            ctx.pairs,
+            before_round=ctx.refresh,
+        )
         for n in (small, large):
-            commands.append(benchlib.command(
-                f'ours --max-items {n} -f {fmt}', res[n]))
+            commands.append(
+                benchlib.command(f'ours --max-items {n} -f {fmt}', res[n])
+            )
         rss_small = statistics.median(r.maxrss_kib for r in res[small])
         rss_large = statistics.median(r.maxrss_kib for r in res[large])
         figures[f'rss_growth_{fmt}'] = {
-            'value': rss_large - rss_small, 'small': rss_small,
-            'large': rss_large, 'unit': 'KiB'}
-    return {'params': {'tasks': total, 'small': small, 'large': large},
-            'commands': commands, 'figures': figures}
+            'value': rss_large - rss_small,
+            'small': rss_small,
+            'large': rss_large,
+            'unit': 'KiB',
+        }
+    return {
+        'params': {'tasks': total, 'small': small, 'large': large},
+        'commands': commands,
+        'figures': figures,
+    }
 
 
 # --------------------------------------------------------------------------
 # wait: how soon --wait sees the end, how often it asks
 # --------------------------------------------------------------------------
+
 
 class _SlowSource(http.server.BaseHTTPRequestHandler):
     """/<seconds>/<name>: answer 404 after a delay (the task then fails)."""
@@ -325,8 +439,8 @@ class _CountingProxy(http.server.BaseHTTPRequestHandler):
     """Forwards to Glance; records when each GET answered and with what."""
 
     protocol_version = 'HTTP/1.1'
-    upstream = None   # (host, port)
-    seen = None       # list of (monotonic time, path, status field)
+    upstream = None  # (host, port)
+    seen = None  # list of (monotonic time, path, status field)
 
     def setup(self):
         super().setup()
@@ -334,8 +448,11 @@ class _CountingProxy(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802
         conn = http.client.HTTPConnection(*self.upstream, timeout=60)
-        headers = {k: v for k, v in self.headers.items()
-                   if k.lower() not in ('host', 'connection')}
+        headers = {
+            k: v
+            for k, v in self.headers.items()
+            if k.lower() not in ('host', 'connection')
+        }
         conn.request('GET', self.path, headers=headers)
         response = conn.getresponse()
         body = response.read()
@@ -346,8 +463,11 @@ class _CountingProxy(http.server.BaseHTTPRequestHandler):
             pass
         self.send_response(response.status)
         for key, value in response.getheaders():
-            if key.lower() not in ('connection', 'transfer-encoding',
-                                   'content-length'):
+            if key.lower() not in (
+                'connection',
+                'transfer-encoding',
+                'content-length',
+            ):
                 self.send_header(key, value)
         self.send_header('Content-Length', str(len(body)))
         self.end_headers()
@@ -394,40 +514,64 @@ def _real_waits(ctx, delay):
     ours = ctx.openstack('osc-plugin')
     source = _serve(_SlowSource)
     upstream = urllib.parse.urlsplit(cloud.glance_url)
-    proxy_handler = type('Proxy', (_CountingProxy,), {
-        'upstream': (upstream.hostname, upstream.port), 'seen': []})
+    proxy_handler = type(
+        'Proxy',
+        (_CountingProxy,),
+        {'upstream': (upstream.hostname, upstream.port), 'seen': []},
+    )
     proxy = _serve(proxy_handler)
     proxy_url = f'http://127.0.0.1:{proxy.server_address[1]}/v2'
     notice, exits, rates, totals = [], [], [], []
     try:
         for _ in range(ctx.args.wait_runs):
             proxy_handler.seen.clear()
-            url = (f'http://127.0.0.1:{source.server_address[1]}/'
-                   f'{delay:g}/slow.qcow2')
+            url = (
+                f'http://127.0.0.1:{source.server_address[1]}/'
+                f'{delay:g}/slow.qcow2'
+            )
             task = cloud.create_task(url, 'imageplugin-bench-wait')
             created = time.monotonic()
             changes = []
-            watcher = threading.Thread(target=_observe, args=(
-                cloud, task['id'], changes), daemon=True)
+            watcher = threading.Thread(
+                target=_observe, args=(cloud, task['id'], changes), daemon=True
+            )
             watcher.start()
             result = benchlib.run_timed(
-                [ours, '--os-token', cloud.token(), '--os-endpoint',
-                 proxy_url, 'image', 'task', 'show', task['id'], '--wait',
-                 '-f', 'value', '-c', 'status'])
+                [
+                    ours,
+                    '--os-token',
+                    cloud.token(),
+                    '--os-endpoint',
+                    proxy_url,
+                    'image',
+                    'task',
+                    'show',
+                    task['id'],
+                    '--wait',
+                    '-f',
+                    'value',
+                    '-c',
+                    'status',
+                ]
+            )
             exited = time.monotonic()
             watcher.join(timeout=30)
             if result.stdout.strip() not in (b'success', b'failure'):
                 raise benchlib.CommandFailed(
                     f'--wait printed {result.stdout!r}, '
-                    f'stderr {result.stderr[-500:]!r}')
+                    f'stderr {result.stderr[-500:]!r}'
+                )
             if not changes:
                 raise RuntimeError('the observer never saw the task end')
             changed = changes[0]
-            final = [t for t, path, status in proxy_handler.seen
-                     if task['id'] in path
-                     and status in ('success', 'failure')]
-            gets = [t for t, path, _ in proxy_handler.seen
-                    if task['id'] in path]
+            final = [
+                t
+                for t, path, status in proxy_handler.seen
+                if task['id'] in path and status in ('success', 'failure')
+            ]
+            gets = [
+                t for t, path, _ in proxy_handler.seen if task['id'] in path
+            ]
             notice.append(final[0] - changed)
             exits.append(exited - changed)
             totals.append(len(gets))
@@ -443,9 +587,16 @@ def wait(ctx):
     notice, exits, rates, totals = _real_waits(ctx, delay)
     # The long task, on a simulated clock.
     result = run_checked(
-        [ctx.venv('osc-plugin').python,
-         os.path.join(benchlib.BENCH_DIR, 'wait_sim.py'),
-         '--duration', '2', '--duration', '600'], 'wait_sim.py')
+        [
+            ctx.venv('osc-plugin').python,
+            os.path.join(benchlib.BENCH_DIR, 'wait_sim.py'),
+            '--duration',
+            '2',
+            '--duration',
+            '600',
+        ],
+        'wait_sim.py',
+    )
     sim = json.loads(result.stdout)
     short, long = sim['durations']['2.0'], sim['durations']['600.0']
     return {
@@ -454,19 +605,29 @@ def wait(ctx):
         'figures': {
             'end_to_seen': benchlib.spread(notice, 's'),
             'end_to_exit': benchlib.spread(exits, 's'),
-            'gets_per_minute': dict(benchlib.spread(rates, '/min'),
-                                    requests=statistics.median(totals)),
+            'gets_per_minute': dict(
+                benchlib.spread(rates, '/min'),
+                requests=statistics.median(totals),
+            ),
             'sim_short_end_to_seen': {
                 'median': short['notice_delay_median_s'],
-                'high': short['notice_delay_max_s'], 'unit': 's'},
+                'high': short['notice_delay_max_s'],
+                'unit': 's',
+            },
             'sim_long_gets_per_minute_after_5min': {
                 'value': long['requests_per_minute_after_5min_max'],
-                'unit': '/min'},
+                'unit': '/min',
+            },
             'sim_long_end_to_seen': {
                 'median': long['notice_delay_median_s'],
-                'high': long['notice_delay_max_s'], 'unit': 's'},
-            'poll_interval': {'low': sim['min_interval'],
-                              'high': sim['max_interval'], 'unit': 's'},
+                'high': long['notice_delay_max_s'],
+                'unit': 's',
+            },
+            'poll_interval': {
+                'low': sim['min_interval'],
+                'high': sim['max_interval'],
+                'unit': 's',
+            },
         },
     }
 
@@ -483,10 +644,16 @@ PHASES = (
     ('OpenStackShell()', 'shell_init:start', 'shell_init:end'),
     ('parse, initialize_app', 'shell_init:end', 'initialize_app:end'),
     ('  of which command groups', None, None),
-    ('find command, parser', 'run_subcommand:start',
-     'prepare_to_run_command:start'),
-    ('prepare_to_run_command', 'prepare_to_run_command:start',
-     'prepare_to_run_command:end'),
+    (
+        'find command, parser',
+        'run_subcommand:start',
+        'prepare_to_run_command:start',
+    ),
+    (
+        'prepare_to_run_command',
+        'prepare_to_run_command:start',
+        'prepare_to_run_command:end',
+    ),
     ('take_action', 'take_action:start', 'take_action:end'),
     ('produce_output', 'produce_output:start', 'produce_output:end'),
     ('clean_up', 'clean_up:start', 'clean_up:end'),
@@ -501,12 +668,14 @@ def phase_run(python, argv, extra=()):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, 'phases.json')
         spawn = time.monotonic()
-        result = benchlib.run_timed([python, script, '--out', out, *extra,
-                                     '--', *argv])
+        result = benchlib.run_timed(
+            [python, script, '--out', out, *extra, '--', *argv]
+        )
         reaped = time.monotonic()
         if not os.path.exists(out):
             raise benchlib.CommandFailed(
-                f'phases.py {argv}: {result.stderr[-500:]!r}')
+                f'phases.py {argv}: {result.stderr[-500:]!r}'
+            )
         with open(out) as f:
             data = json.load(f)
     marks = {name: t for name, t, _ in data['marks']}
@@ -523,8 +692,9 @@ def phase_run(python, argv, extra=()):
 def phases(ctx):
     """Where one run spends its time: ours, core's, --version."""
     cloud = ctx.need_cloud()
-    task_id = cloud.create_task(cloud.info['missing_sample_url'],
-                                'imageplugin-bench-phases')['id']
+    task_id = cloud.create_task(
+        cloud.info['missing_sample_url'], 'imageplugin-bench-phases'
+    )['id']
 
     def show():
         return [*ctx.os_args(), 'image', 'task', 'show', task_id]
@@ -544,36 +714,48 @@ def phases(ctx):
     last = {}
     commands = {}
     for name, (python, argv, extra) in runs.items():
+
         def one(name=name, python=python, argv=argv, extra=extra):
             found, data, result = phase_run(python, argv(), extra)
             collected[name].append(found)
             last[name] = data
             return result
+
         commands[name] = one
     benchlib.alternate(commands, ctx.pairs, before_round=ctx.refresh)
     medians = {}
     for name in runs:
-        timed = collected[name][-ctx.pairs:]   # not the warm-up round
+        timed = collected[name][-ctx.pairs :]  # not the warm-up round
         medians[name] = {
             phase: statistics.median(p[phase] for p in timed if phase in p)
-            for phase, _, _ in PHASES if any(phase in p for p in timed)}
-    facts = {name: {
-        'modules_at_exit': last[name].get('modules_at_exit'),
-        'gc_tracked_objects_at_exit':
-            last[name].get('gc_tracked_objects_at_exit'),
-        'gc_collections': last[name].get('gc_collections'),
-        'modules_imported_by_take_action':
-            last[name].get('modules_imported_by_take_action', []),
-        'gc_pauses_s': sum(p[1] for p in last[name].get('gc_pauses', [])),
-    } for name in runs}
+            for phase, _, _ in PHASES
+            if any(phase in p for p in timed)
+        }
+    facts = {
+        name: {
+            'modules_at_exit': last[name].get('modules_at_exit'),
+            'gc_tracked_objects_at_exit': last[name].get(
+                'gc_tracked_objects_at_exit'
+            ),
+            'gc_collections': last[name].get('gc_collections'),
+            'modules_imported_by_take_action': last[name].get(
+                'modules_imported_by_take_action', []
+            ),
+            'gc_pauses_s': sum(p[1] for p in last[name].get('gc_pauses', [])),
+        }
+        for name in runs
+    }
     groups = last['ours']['groups']
-    ours_group = [g for g in groups
-                  if g['group'] == 'openstack.image_tasks.v2']
+    ours_group = [
+        g for g in groups if g['group'] == 'openstack.image_tasks.v2'
+    ]
     # cliff's own loading, which ours and core's command have alike.
     core_groups = last['core']['groups']
     return {
-        'params': {'runs': list(runs),
-                   'phases': [phase for phase, _, _ in PHASES]},
+        'params': {
+            'runs': list(runs),
+            'phases': [phase for phase, _, _ in PHASES],
+        },
         'commands': [],
         'figures': {
             # Medians over the rounds, in seconds.
@@ -584,9 +766,15 @@ def phases(ctx):
                 'commands': sum(g['commands'] for g in core_groups),
                 'modules': sum(g['new_modules'] for g in core_groups),
                 'modules_ours': sum(g['new_modules'] for g in groups),
-                'ours': ({'modules': ours_group[0]['new_modules'],
-                          'seconds': ours_group[0]['ms'] / 1000}
-                         if ours_group else None)},
+                'ours': (
+                    {
+                        'modules': ours_group[0]['new_modules'],
+                        'seconds': ours_group[0]['ms'] / 1000,
+                    }
+                    if ours_group
+                    else None
+                ),
+            },
         },
     }
 
@@ -595,6 +783,7 @@ def phases(ctx):
 # upload: benchmarks/upload.py
 # --------------------------------------------------------------------------
 
+
 def script_figures(ctx, script, args, rounds):
     """Run benchmarks/SCRIPT with ``--json`` and ARGS; return its JSON.
 
@@ -602,17 +791,23 @@ def script_figures(ctx, script, args, rounds):
     """
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, 'figures.json')
-        argv = [sys.executable, os.path.join(benchlib.BENCH_DIR, script),
-                '--json', out, *args]
+        argv = [
+            sys.executable,
+            os.path.join(benchlib.BENCH_DIR, script),
+            '--json',
+            out,
+            *args,
+        ]
         env = benchlib.clean_env(
             IMAGEPLUGIN_BENCH_PAIRS=str(rounds),
-            IMAGEPLUGIN_BENCH_OPENSTACK=ctx.openstack('osc-plugin'))
-        result = subprocess.run(argv, env=env, capture_output=True,
-                                text=True)
+            IMAGEPLUGIN_BENCH_OPENSTACK=ctx.openstack('osc-plugin'),
+        )
+        result = subprocess.run(argv, env=env, capture_output=True, text=True)
         if result.returncode:
             raise benchlib.CommandFailed(
                 f'{script} exited {result.returncode}: '
-                f'{(result.stdout + result.stderr)[-800:]}')
+                f'{(result.stdout + result.stderr)[-800:]}'
+            )
         with open(out) as f:
             return json.load(f)
 
@@ -620,14 +815,17 @@ def script_figures(ctx, script, args, rounds):
 def upload(ctx):
     args = ['--size', ctx.args.upload_size] if ctx.args.upload_size else []
     data = script_figures(ctx, 'upload.py', args, ctx.pairs)
-    return {'params': {'size': data['size'], 'rounds': data['rounds']},
-            'commands': [],
-            'figures': {'tools': data['tools']}}
+    return {
+        'params': {'size': data['size'], 'rounds': data['rounds']},
+        'commands': [],
+        'figures': {'tools': data['tools']},
+    }
 
 
 # --------------------------------------------------------------------------
 # wan: benchmarks/wan.py, uploads through benchmarks/wanproxy.py
 # --------------------------------------------------------------------------
+
 
 def wan_ratios(tools, default):
     """The paired ratios the targets judge, from wan.py's figures.
@@ -648,38 +846,67 @@ def wan_ratios(tools, default):
             if name.startswith('swift upload'):
                 figures['ours_over_swift'][setting] = {
                     'value': mine['seconds'] / other['seconds'],
-                    'unit': 'x'}
-            elif name.startswith('curl') and mine['transfer_seconds'] \
-                    and other['transfer_seconds']:
+                    'unit': 'x',
+                }
+            elif (
+                name.startswith('curl')
+                and mine['transfer_seconds']
+                and other['transfer_seconds']
+            ):
                 figures['ours_over_curl'][setting] = {
                     'value': mine['transfer_seconds']
-                    / other['transfer_seconds'], 'unit': 'x'}
-    longest = [key for key in figures['ours_over_curl']
-               if key.startswith('proxy, RTT')]
+                    / other['transfer_seconds'],
+                    'unit': 'x',
+                }
+    longest = [
+        key
+        for key in figures['ours_over_curl']
+        if key.startswith('proxy, RTT')
+    ]
     if longest:
         figures['ours_over_curl_longest_rtt'] = figures['ours_over_curl'][
-            max(longest, key=lambda key: float(key.split()[2]))]
+            max(longest, key=lambda key: float(key.split()[2]))
+        ]
     one = by.get(('no proxy', 'ours, one object'))
     curl = by.get(('no proxy', 'curl -T (one PUT)'))
     if one and curl and one['transfer_seconds'] and curl['transfer_seconds']:
         figures['one_object_over_curl'] = {
             'value': one['transfer_seconds'] / curl['transfer_seconds'],
-            'unit': 'x'}
+            'unit': 'x',
+        }
     return figures
 
 
 def wan(ctx):
     ctx.need_cloud()
-    data = script_figures(ctx, 'wan.py', [
-        '--size', ctx.args.wan_size,
-        '--segment-size', ctx.args.wan_segment_size,
-        # Ours at other concurrencies too: what the default is chosen by.
-        '--concurrency', '1,2,8'], ctx.args.wan_rounds)
+    data = script_figures(
+        ctx,
+        'wan.py',
+        [
+            '--size',
+            ctx.args.wan_size,
+            '--segment-size',
+            ctx.args.wan_segment_size,
+            # Ours at other concurrencies too: what the default is chosen by.
+            '--concurrency',
+            '1,2,8',
+        ],
+        ctx.args.wan_rounds,
+    )
     figures = wan_ratios(data['tools'], data['default_concurrency'])
     figures['tools'] = data['tools']
-    params = {key: data[key] for key in (
-        'size', 'segment_size', 'rate', 'total_rate', 'rtts_ms', 'rounds',
-        'default_concurrency')}
+    params = {
+        key: data[key]
+        for key in (
+            'size',
+            'segment_size',
+            'rate',
+            'total_rate',
+            'rtts_ms',
+            'rounds',
+            'default_concurrency',
+        )
+    }
     return {'params': params, 'commands': [], 'figures': figures}
 
 

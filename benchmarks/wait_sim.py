@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """``--wait`` on a simulated clock: how soon the end is seen, how often we ask.
 
 Run with a Python that can import ``imageplugin`` (the bench venv with the
@@ -51,8 +52,10 @@ def simulate(end_at, max_interval):
     waiting.time = clock
     try:
         task = waiting.wait_for_task(
-            get_task, {'id': 't', 'status': 'pending'},
-            max_interval=max_interval)
+            get_task,
+            {'id': 't', 'status': 'pending'},
+            max_interval=max_interval,
+        )
     finally:
         waiting.time = real_time
     assert task['status'] == 'success'
@@ -71,14 +74,22 @@ def per_minute_after(calls, start, end):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('--duration', type=float, action='append',
-                        help='task duration in seconds (repeatable)')
-    parser.add_argument('--offsets', type=int, default=30,
-                        help='end times tried per duration')
+    parser.add_argument(
+        '--duration',
+        type=float,
+        action='append',
+        help='task duration in seconds (repeatable)',
+    )
+    parser.add_argument(
+        '--offsets', type=int, default=30, help='end times tried per duration'
+    )
     args = parser.parse_args()
     max_interval = waiting.DEFAULT_MAX_INTERVAL
-    report = {'max_interval': max_interval,
-              'min_interval': waiting.MIN_INTERVAL, 'durations': {}}
+    report = {
+        'max_interval': max_interval,
+        'min_interval': waiting.MIN_INTERVAL,
+        'durations': {},
+    }
     for duration in args.duration or [2.0, 600.0]:
         # Spread the end over one poll interval at that point.
         span = waiting.next_interval(duration, max_interval)
@@ -95,10 +106,12 @@ def main():
             'notice_delay_max_s': max(delays),
             'notice_delay_min_s': min(delays),
             'requests_total_median': statistics.median(totals),
-            'requests_per_minute_after_5min_max':
-                max(minutes) if minutes else None,
-            'requests_per_minute_after_5min_median':
-                statistics.median(minutes) if minutes else None,
+            'requests_per_minute_after_5min_max': max(minutes)
+            if minutes
+            else None,
+            'requests_per_minute_after_5min_median': statistics.median(minutes)
+            if minutes
+            else None,
         }
     print(json.dumps(report))
 

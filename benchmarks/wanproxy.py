@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A loopback TCP proxy that makes 127.0.0.1 behave like a long network.
 
 The kernel here has no netem, so the benchmarks emulate a wide-area
@@ -50,8 +51,9 @@ class TokenBucket:
         while True:
             with self.lock:
                 now = time.monotonic()
-                self.tokens = min(self.burst, self.tokens
-                                  + (now - self.stamp) * self.rate)
+                self.tokens = min(
+                    self.burst, self.tokens + (now - self.stamp) * self.rate
+                )
                 self.stamp = now
                 if self.tokens >= count:
                     self.tokens -= count
@@ -129,8 +131,15 @@ class WanProxy:
     (None: no limit), ``window`` in bytes.
     """
 
-    def __init__(self, target, rtt=0.0, rate=None, total_rate=None,
-                 window=DEFAULT_WINDOW, port=0):
+    def __init__(
+        self,
+        target,
+        rtt=0.0,
+        rate=None,
+        total_rate=None,
+        window=DEFAULT_WINDOW,
+        port=0,
+    ):
         self.target = target
         self.delay = rtt / 2
         self.rate = rate
@@ -181,33 +190,47 @@ class WanProxy:
             buckets = [TokenBucket(self.rate)] if self.rate else []
             if self.total:
                 buckets.append(self.total)
-            _Direction(source, sink, self.delay, self.window, buckets,
-                       closed).start()
+            _Direction(
+                source, sink, self.delay, self.window, buckets, closed
+            ).start()
 
 
 def _rate(text):
     units = {'': 1, 'K': 1e3, 'M': 1e6, 'G': 1e9}
     text = text.strip().upper().rstrip('B')
     unit = text[-1:] if text[-1:] in units else ''
-    return float(text[:len(text) - len(unit)]) * units[unit]
+    return float(text[: len(text) - len(unit)]) * units[unit]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--target', required=True, help='HOST:PORT')
     parser.add_argument('--port', type=int, default=0)
-    parser.add_argument('--rtt', type=float, default=0.0,
-                        help='round-trip time added, in ms')
-    parser.add_argument('--rate', type=_rate,
-                        help='bytes/s per connection and direction (25M)')
-    parser.add_argument('--total-rate', type=_rate,
-                        help='bytes/s of all connections together')
-    parser.add_argument('--window', type=_rate, default=DEFAULT_WINDOW,
-                        help='bytes in flight per direction (default 6M)')
+    parser.add_argument(
+        '--rtt', type=float, default=0.0, help='round-trip time added, in ms'
+    )
+    parser.add_argument(
+        '--rate', type=_rate, help='bytes/s per connection and direction (25M)'
+    )
+    parser.add_argument(
+        '--total-rate', type=_rate, help='bytes/s of all connections together'
+    )
+    parser.add_argument(
+        '--window',
+        type=_rate,
+        default=DEFAULT_WINDOW,
+        help='bytes in flight per direction (default 6M)',
+    )
     args = parser.parse_args(argv)
     host, _, port = args.target.rpartition(':')
-    with WanProxy((host, int(port)), args.rtt / 1000, args.rate,
-                  args.total_rate, int(args.window), args.port) as proxy:
+    with WanProxy(
+        (host, int(port)),
+        args.rtt / 1000,
+        args.rate,
+        args.total_rate,
+        int(args.window),
+        args.port,
+    ) as proxy:
         print(proxy.port, flush=True)
         try:
             threading.Event().wait()

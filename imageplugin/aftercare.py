@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What every import route does once its import has succeeded.
 
 The image that landed is compared with what was meant (``Meant``): its
@@ -31,10 +32,13 @@ from imageplugin import waiting
 
 # The fields of a file's os.stat() that change when it is written to or
 # replaced, and how a refusal names each.
-_STATE_FIELDS = (('st_dev', 'it was replaced'), ('st_ino', 'it was replaced'),
-                 ('st_size', 'its size'),
-                 ('st_mtime_ns', 'its modification time'),
-                 ('st_ctime_ns', 'its change time'))
+_STATE_FIELDS = (
+    ('st_dev', 'it was replaced'),
+    ('st_ino', 'it was replaced'),
+    ('st_size', 'its size'),
+    ('st_mtime_ns', 'its modification time'),
+    ('st_ctime_ns', 'its change time'),
+)
 
 
 def file_state(path, fd=None):
@@ -48,8 +52,7 @@ def file_state(path, fd=None):
     return tuple(getattr(found, field) for field, _ in _STATE_FIELDS)
 
 
-class Read(collections.namedtuple(
-        'Read', 'source size digests before after')):
+class Read(collections.namedtuple('Read', 'source size digests before after')):
     """The bytes of a local file as one upload read them: ``size`` bytes
     of ``source`` (its path), their hex ``digests`` by algorithm, and the
     file's ``file_state`` before the first byte and after the last."""
@@ -64,9 +67,13 @@ class Read(collections.namedtuple(
             return []
         if self.before is None or self.after is None:
             return ['it is gone']
-        changed = [name for (_, name), was, now
-                   in zip(_STATE_FIELDS, self.before, self.after, strict=True)
-                   if was != now]
+        changed = [
+            name
+            for (_, name), was, now in zip(
+                _STATE_FIELDS, self.before, self.after, strict=True
+            )
+            if was != now
+        ]
         if 'it was replaced' in changed:
             return ['it was replaced']
         written = [name for name in changed if name != 'its change time']
@@ -77,9 +84,11 @@ class Read(collections.namedtuple(
         changes = self.changes()
         if not changes:
             return None
-        return (f'{self.source} changed while it was being sent '
-                f'({", ".join(changes)}): what was sent may mix both '
-                'versions; import it again once nothing writes to it')
+        return (
+            f'{self.source} changed while it was being sent '
+            f'({", ".join(changes)}): what was sent may mix both '
+            'versions; import it again once nothing writes to it'
+        )
 
 
 class Meant(collections.namedtuple('Meant', 'formats read instead')):
@@ -118,11 +127,12 @@ def check(client, image_id, meant, say, keep_image=False):
         try:
             image = client.get_image(image_id)
         except exceptions.CommandError as exc:
-            say(f'{exc}: image {image_id} was not compared with what was '
-                'meant.')
+            say(
+                f'{exc}: image {image_id} was not compared with what was '
+                'meant.'
+            )
             return 0
-        refusal = _format_refusal(image, meant) or _bytes_refusal(image,
-                                                                  meant)
+        refusal = _format_refusal(image, meant) or _bytes_refusal(image, meant)
     if refusal is None:
         if meant.read is not None:
             # A URL's image is as meant: nothing of its bytes to claim.
@@ -155,8 +165,10 @@ def compared(client, outcome, say, compare):
 
 def _fate(client, image_id, keep_image):
     if keep_image:
-        return (f'image {image_id} is kept (--keep-image): delete it with '
-                f'"openstack image delete {image_id}"')
+        return (
+            f'image {image_id} is kept (--keep-image): delete it with '
+            f'"openstack image delete {image_id}"'
+        )
     try:
         client.delete_image(image_id)
     except exceptions.CommandError as exc:
@@ -166,9 +178,14 @@ def _fate(client, image_id, keep_image):
 
 def _format_differences(image, formats):
     """[(field, stored, meant)] of the formats that differ."""
-    return [(field, image.get(field), wanted) for field, wanted in (
-        ('disk_format', formats.disk), ('container_format', formats.container))
-        if wanted and image.get(field) != wanted]
+    return [
+        (field, image.get(field), wanted)
+        for field, wanted in (
+            ('disk_format', formats.disk),
+            ('container_format', formats.container),
+        )
+        if wanted and image.get(field) != wanted
+    ]
 
 
 def _format_refusal(image, meant):
@@ -178,26 +195,32 @@ def _format_refusal(image, meant):
     if not differences:
         return None
     image_id = image.get('id')
-    stored = ', '.join(f'{field.replace("_", " ")} {found}'
-                       for field, found, _ in differences)
-    rewritten = ', '.join(f'{field.replace("_", " ")} {wanted}'
-                          for field, _, wanted in differences)
+    stored = ', '.join(
+        f'{field.replace("_", " ")} {found}' for field, found, _ in differences
+    )
+    rewritten = ', '.join(
+        f'{field.replace("_", " ")} {wanted}'
+        for field, _, wanted in differences
+    )
     if meant.instead is None:
         return f'Image {image_id} was stored with {stored}, not {rewritten}'
-    reason = (f"Glance's tasks API stored image {image_id} with {stored}: "
-              f'its introspection rewrote {rewritten}')
+    reason = (
+        f"Glance's tasks API stored image {image_id} with {stored}: "
+        f'its introspection rewrote {rewritten}'
+    )
     if meant.formats.disk == 'vhd':
         # A fixed VHD: interoperable import fails it (vhdroute).
         return f'{reason}; {vhdroute.CONVERT}'
-    return (f'{reason}; import it by interoperable import (--method '
-            f'{meant.instead}) to keep {meant.formats.disk}')
+    return (
+        f'{reason}; import it by interoperable import (--method '
+        f'{meant.instead}) to keep {meant.formats.disk}'
+    )
 
 
 def _hash_compared(image, digests):
     """(algorithm, field, the image's value, ours) of the first hash both
     know, Glance's multihash first; None if they share none."""
-    shown = [(image.get('os_hash_algo'), 'os_hash_value'),
-             ('md5', 'checksum')]
+    shown = [(image.get('os_hash_algo'), 'os_hash_value'), ('md5', 'checksum')]
     for algorithm, field in shown:
         theirs = image.get(field)
         if algorithm and theirs and algorithm in digests:
@@ -211,22 +234,28 @@ def _bytes_refusal(image, meant):
         return None
     image_id, size = image.get('id'), image.get('size')
     if size is not None and size != read.size:
-        return (f'Image {image_id} holds {size} bytes, and {read.size} '
-                f'were read from {read.source}')
+        return (
+            f'Image {image_id} holds {size} bytes, and {read.size} '
+            f'were read from {read.source}'
+        )
     compared = _hash_compared(image, read.digests)
     if compared is None or compared[2] == compared[3]:
         return None
     algorithm, field, theirs, ours = compared
-    return (f'Image {image_id} does not hold the bytes of {read.source}: '
-            f'its {algorithm} ({field}) is {theirs}, and the {read.size} '
-            f'bytes read from the file hash to {ours}')
+    return (
+        f'Image {image_id} does not hold the bytes of {read.source}: '
+        f'its {algorithm} ({field}) is {theirs}, and the {read.size} '
+        f'bytes read from the file hash to {ours}'
+    )
 
 
 def _formats_said(formats):
     if formats is None:
         return ''
-    return (f'disk format {formats.disk}, container format '
-            f'{formats.container}, as meant')
+    return (
+        f'disk format {formats.disk}, container format '
+        f'{formats.container}, as meant'
+    )
 
 
 def _verified_line(image, meant):
@@ -234,14 +263,26 @@ def _verified_line(image, meant):
     read = meant.read
     compared = _hash_compared(image, read.digests)
     if compared is None:
-        shown = ', '.join(f'{field} ({algorithm})' for algorithm, field in (
-            (image.get('os_hash_algo'), 'os_hash_value'),
-            ('md5', 'checksum')) if image.get(field)) or 'no hash'
-        return (f'Cannot verify the bytes of image {image_id}: it shows '
-                f'{shown}, and the upload of {read.source} computed '
-                f'{", ".join(sorted(read.digests))}'
-                + (f'; {formats}.' if formats else '.'))
+        shown = (
+            ', '.join(
+                f'{field} ({algorithm})'
+                for algorithm, field in (
+                    (image.get('os_hash_algo'), 'os_hash_value'),
+                    ('md5', 'checksum'),
+                )
+                if image.get(field)
+            )
+            or 'no hash'
+        )
+        return (
+            f'Cannot verify the bytes of image {image_id}: it shows '
+            f'{shown}, and the upload of {read.source} computed '
+            f'{", ".join(sorted(read.digests))}'
+            + (f'; {formats}.' if formats else '.')
+        )
     algorithm, field, _, _ = compared
-    return (f'Verified image {image_id}: its {algorithm} ({field}) matches '
-            f'the {read.size} bytes read from {read.source}'
-            + (f'; {formats}.' if formats else '.'))
+    return (
+        f'Verified image {image_id}: its {algorithm} ({field}) matches '
+        f'the {read.size} bytes read from {read.source}'
+        + (f'; {formats}.' if formats else '.')
+    )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Image v2 tasks API of a cloud's image service."""
 
 import logging
@@ -52,23 +53,32 @@ class TaskAPI(http.SessionClient):
         the catalog, while ``region_name``'s endpoint comes from the
         catalog alone.
         """
-        endpoint = http.catalog_endpoint(instance, 'image', cls.service,
-                                         'image_endpoint_override',
-                                         region_name)
+        endpoint = http.catalog_endpoint(
+            instance,
+            'image',
+            cls.service,
+            'image_endpoint_override',
+            region_name,
+        )
         return cls(instance.session, endpoint)
 
     def error_detail(self, response):
         if response.status_code == 401:
             # The browser advice of Glance's (webob's) 401 text does not
             # apply: the token is the only credential it looked at.
-            return ('the image service refused the token: it is expired, '
-                    f'revoked or invalid; {http.RENEWAL_ADVICE}')
+            return (
+                'the image service refused the token: it is expired, '
+                f'revoked or invalid; {http.RENEWAL_ADVICE}'
+            )
         detail = super().error_detail(response)
-        if (response.status_code == 403
-                and 'tasks_api_access' in (response.text or '')):
-            detail += (' The tasks API of this Glance is admin-only (policy '
-                       'tasks_api_access): use a profile with the admin '
-                       'role.')
+        if response.status_code == 403 and 'tasks_api_access' in (
+            response.text or ''
+        ):
+            detail += (
+                ' The tasks API of this Glance is admin-only (policy '
+                'tasks_api_access): use a profile with the admin '
+                'role.'
+            )
         return detail
 
     def explained(self, exc):
@@ -81,9 +91,11 @@ class TaskAPI(http.SessionClient):
         not a JSON object (the image service's errors are): its requests
         are the only ones added.
         """
-        if (getattr(exc, 'endpoint', None) != self.endpoint
-                or exc.http_status not in _WRONG_SERVICE_STATUSES
-                or exc.structured):
+        if (
+            getattr(exc, 'endpoint', None) != self.endpoint
+            or exc.http_status not in _WRONG_SERVICE_STATUSES
+            or exc.structured
+        ):
             return exc
         found = services.answering_service(self.session, self.endpoint)
         if found is None:
@@ -91,10 +103,13 @@ class TaskAPI(http.SessionClient):
         root = _VERSION_SEGMENT.sub('', self.endpoint)
         return http.HTTPError(
             f'{exc.action}: {root} does not answer as an image service: '
-            f'{found}; give the image service\'s URL (--os-endpoint, '
-            'image_endpoint_override, or the catalog\'s image endpoint) '
-            f'(HTTP {exc.http_status})', exc.http_status,
-            endpoint=self.endpoint, action=exc.action)
+            f"{found}; give the image service's URL (--os-endpoint, "
+            "image_endpoint_override, or the catalog's image endpoint) "
+            f'(HTTP {exc.http_status})',
+            exc.http_status,
+            endpoint=self.endpoint,
+            action=exc.action,
+        )
 
     def dialect(self, timeout=None):
         """'rackspace' or 'glance': which import task the cloud speaks.
@@ -106,18 +121,22 @@ class TaskAPI(http.SessionClient):
         types = self.task_types(timeout=timeout)
         if types is None:
             dialect = self.dialect_by_endpoint()
-            LOG.debug('Dialect %s, told by the endpoint (the task schema '
-                      'is hidden)', dialect)
+            LOG.debug(
+                'Dialect %s, told by the endpoint (the task schema is hidden)',
+                dialect,
+            )
             return dialect
         dialect = 'rackspace' if 'export' in types else 'glance'
-        LOG.debug('Dialect %s: the task schema offers %s', dialect,
-                  ', '.join(types))
+        LOG.debug(
+            'Dialect %s: the task schema offers %s', dialect, ', '.join(types)
+        )
         return dialect
 
     def dialect_by_endpoint(self):
         """The dialect when the schema cannot tell: by the endpoint."""
-        return ('rackspace' if 'rackspacecloud.com' in self.endpoint
-                else 'glance')
+        return (
+            'rackspace' if 'rackspacecloud.com' in self.endpoint else 'glance'
+        )
 
     def check_access(self):
         """Fail now if this user may not use the tasks API.
@@ -125,15 +144,16 @@ class TaskAPI(http.SessionClient):
         Upstream Glance keeps it for admins: one cheap request spares an
         upload that the task would then be refused for.
         """
-        self.request('GET', '/tasks', 'Cannot use the tasks API',
-                     params={'limit': 1})
+        self.request(
+            'GET', '/tasks', 'Cannot use the tasks API', params={'limit': 1}
+        )
 
     def create_task(self, task_type, task_input):
         """Create a task; return it as the server describes it."""
         body = {'type': task_type, 'input': task_input}
         return self.request_json(
-            'POST', '/tasks', f'Cannot create the {task_type} task',
-            json=body)
+            'POST', '/tasks', f'Cannot create the {task_type} task', json=body
+        )
 
     def get_task(self, task_id, timeout=None):
         """The task; ``timeout`` (seconds) bounds the wait for an answer."""
@@ -150,8 +170,9 @@ class TaskAPI(http.SessionClient):
         page_size = page_size or DEFAULT_PAGE_SIZE
         while remaining is None or remaining > 0:
             params['limit'] = min(page_size, remaining or page_size)
-            page = self.request_json('GET', '/tasks', 'Cannot list tasks',
-                                     params=params)
+            page = self.request_json(
+                'GET', '/tasks', 'Cannot list tasks', params=params
+            )
             tasks = page.get('tasks') or []
             yield from tasks[:remaining]
             if remaining is not None:
@@ -162,9 +183,12 @@ class TaskAPI(http.SessionClient):
             params['marker'] = marker
 
     def get_schema(self, name, timeout=None):
-        return self.request_json('GET', '/schemas/' + name,
-                                 f'Cannot read the {name} schema',
-                                 **_bounded(timeout))
+        return self.request_json(
+            'GET',
+            '/schemas/' + name,
+            f'Cannot read the {name} schema',
+            **_bounded(timeout),
+        )
 
     def task_types(self, timeout=None):
         """The task types the cloud's schema names, or None if it won't say."""
@@ -193,8 +217,9 @@ class TaskAPI(http.SessionClient):
         ids = self._image_ids(action, {'name': name_or_id})
         if not ids:
             try:
-                ids = self._image_ids(action, {'name': name_or_id,
-                                               'os_hidden': 'true'})
+                ids = self._image_ids(
+                    action, {'name': name_or_id, 'os_hidden': 'true'}
+                )
             except http.HTTPError as exc:
                 # A cloud that does not know the filter may refuse it:
                 # it has no hidden images to find.
@@ -203,10 +228,12 @@ class TaskAPI(http.SessionClient):
                 LOG.debug('No hidden images looked for: %s', exc)
         if not ids:
             raise exceptions.CommandError(
-                f'{action}: no image has this name or ID')
+                f'{action}: no image has this name or ID'
+            )
         if len(ids) > 1:
             raise exceptions.CommandError(
-                f'{action}: {len(ids)} images have this name; give the ID')
+                f'{action}: {len(ids)} images have this name; give the ID'
+            )
         return ids[0]
 
     def _image_ids(self, action, params):
@@ -219,8 +246,9 @@ class TaskAPI(http.SessionClient):
         """The import methods ``GET /v2/info/import`` lists, or None where
         the cloud has no such API (Rackspace)."""
         try:
-            info = self.request_json('GET', '/info/import',
-                                     'Cannot read the import methods')
+            info = self.request_json(
+                'GET', '/info/import', 'Cannot read the import methods'
+            )
         except http.HTTPError as exc:
             if exc.http_status in (403, 404):
                 return None
@@ -231,17 +259,22 @@ class TaskAPI(http.SessionClient):
 
     def create_image(self, properties):
         """A new image (``queued``) with these properties."""
-        return self.request_json('POST', '/images', 'Cannot create the image',
-                                 json=properties)
+        return self.request_json(
+            'POST', '/images', 'Cannot create the image', json=properties
+        )
 
     def stage(self, image_id, data):
         """Send an image's data to the staging area (glance-direct).
 
         ``data`` is a file-like object with a length.
         """
-        self.request('PUT', f'/images/{_quoted(image_id)}/stage',
-                     f'Cannot send the data of image {image_id}', data=data,
-                     headers={'Content-Type': 'application/octet-stream'})
+        self.request(
+            'PUT',
+            f'/images/{_quoted(image_id)}/stage',
+            f'Cannot send the data of image {image_id}',
+            data=data,
+            headers={'Content-Type': 'application/octet-stream'},
+        )
 
     def start_import(self, image_id, method, stores=None, all_stores=False):
         """Ask the image service to import (into ``stores``, or into all
@@ -253,16 +286,20 @@ class TaskAPI(http.SessionClient):
         if all_stores:
             body['all_stores'] = True
         response = self.request(
-            'POST', f'/images/{_quoted(image_id)}/import',
-            f'Cannot import image {image_id}', json=body)
+            'POST',
+            f'/images/{_quoted(image_id)}/import',
+            f'Cannot import image {image_id}',
+            json=body,
+        )
         return response.headers.get('x-openstack-request-id')
 
     def stores(self):
         """The IDs of the stores ``GET /v2/info/stores`` lists, or None
         where Glance has a single store (it answers 404)."""
         try:
-            info = self.request_json('GET', '/info/stores',
-                                     'Cannot read the stores')
+            info = self.request_json(
+                'GET', '/info/stores', 'Cannot read the stores'
+            )
         except http.HTTPError as exc:
             if exc.http_status == 404:
                 return None
@@ -276,40 +313,59 @@ class TaskAPI(http.SessionClient):
         """GET a task or an image; a 404 says which is missing."""
         try:
             return self.request_json(
-                'GET', f'/{collection}/{_quoted(item_id)}',
-                f'Cannot show {kind} {item_id}', **_bounded(timeout))
+                'GET',
+                f'/{collection}/{_quoted(item_id)}',
+                f'Cannot show {kind} {item_id}',
+                **_bounded(timeout),
+            )
         except http.HTTPError as exc:
             if exc.http_status == 404:
                 raise http.HTTPError(
                     f'No {kind} with ID {item_id} at {self.endpoint} '
-                    '(HTTP 404)', 404, endpoint=self.endpoint,
-                    action=exc.action, structured=exc.structured) from None
+                    '(HTTP 404)',
+                    404,
+                    endpoint=self.endpoint,
+                    action=exc.action,
+                    structured=exc.structured,
+                ) from None
             raise
 
     def image_data(self, image_id):
         """The image's data: a streamed response, to be closed."""
         return self.request(
-            'GET', f'/images/{_quoted(image_id)}/file',
+            'GET',
+            f'/images/{_quoted(image_id)}/file',
             f'Cannot read the data of image {image_id}',
-            headers={'Accept': 'application/octet-stream'}, stream=True)
+            headers={'Accept': 'application/octet-stream'},
+            stream=True,
+        )
 
     def set_protected(self, image_id):
         self.request(
-            'PATCH', f'/images/{_quoted(image_id)}',
+            'PATCH',
+            f'/images/{_quoted(image_id)}',
             f'Cannot protect image {image_id}',
-            headers={'Content-Type':
-                     'application/openstack-images-v2.1-json-patch'},
-            json=[{'op': 'replace', 'path': '/protected', 'value': True}])
+            headers={
+                'Content-Type': 'application/openstack-images-v2.1-json-patch'
+            },
+            json=[{'op': 'replace', 'path': '/protected', 'value': True}],
+        )
 
     def delete_image(self, image_id):
-        self.request('DELETE', f'/images/{_quoted(image_id)}',
-                     f'Cannot delete image {image_id}')
+        self.request(
+            'DELETE',
+            f'/images/{_quoted(image_id)}',
+            f'Cannot delete image {image_id}',
+        )
 
     def image_tasks(self, image_id, timeout=None):
         """The tasks of an image that the caller's project owns."""
         answer = self.request_json(
-            'GET', f'/images/{_quoted(image_id)}/tasks',
-            f'Cannot list the tasks of image {image_id}', **_bounded(timeout))
+            'GET',
+            f'/images/{_quoted(image_id)}/tasks',
+            f'Cannot list the tasks of image {image_id}',
+            **_bounded(timeout),
+        )
         return answer.get('tasks') or []
 
 
@@ -324,8 +380,9 @@ def _quoted(text):
 
 def admin_only(exc):
     """Whether a refusal is Glance's admin-only tasks API."""
-    return (getattr(exc, 'http_status', None) == 403
-            and 'tasks_api_access' in str(exc))
+    return getattr(
+        exc, 'http_status', None
+    ) == 403 and 'tasks_api_access' in str(exc)
 
 
 def task_image_id(task):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The value types of our commands' options (argparse ``type=``).
 
 Each takes the text given on the command line and returns the value, or
@@ -11,7 +12,7 @@ import re
 
 from imageplugin import objectstore
 
-_BYTE_UNITS = {'': 1, 'K': 1024, 'M': 1024 ** 2, 'G': 1024 ** 3}
+_BYTE_UNITS = {'': 1, 'K': 1024, 'M': 1024**2, 'G': 1024**3}
 # An integer as the shell passes it: ASCII digits, perhaps a minus sign.
 _INTEGER = re.compile(r'-?[0-9]+')
 
@@ -28,7 +29,8 @@ def container_name(text):
     not_empty(text)
     if '/' in text:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a container name: it may not hold '/'")
+            f"{text!r} is not a container name: it may not hold '/'"
+        )
     return text
 
 
@@ -38,7 +40,8 @@ def object_name(text):
     if text.startswith('/') or {'.', '..'} & set(text.split('/')):
         raise argparse.ArgumentTypeError(
             f'{text!r} is not an object name this command can use: it may '
-            "not start with '/' or hold a '.' or '..' part")
+            "not start with '/' or hold a '.' or '..' part"
+        )
     return text
 
 
@@ -49,8 +52,7 @@ def positive_number(text):
     except ValueError:
         value = 0
     if not value > 0:
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a positive number')
+        raise argparse.ArgumentTypeError(f'{text!r} is not a positive number')
     return value
 
 
@@ -59,7 +61,8 @@ def byte_size(text):
     match = re.fullmatch(r'(\d+)([KMG]?)i?B?', text.strip(), re.I | re.A)
     if not match or int(match.group(1)) == 0:
         raise argparse.ArgumentTypeError(
-            f'{text!r} is not a size such as 100M or 2G')
+            f'{text!r} is not a size such as 100M or 2G'
+        )
     return int(match.group(1)) * _BYTE_UNITS[match.group(2).upper()]
 
 
@@ -73,7 +76,8 @@ def positive_integer(text):
     value = _integer(text)
     if value is None or value < 1:
         raise argparse.ArgumentTypeError(
-            f'{text!r} is not a positive whole number')
+            f'{text!r} is not a positive whole number'
+        )
     return value
 
 
@@ -82,20 +86,24 @@ def whole_number(text):
     value = _integer(text)
     if value is None:
         raise argparse.ArgumentTypeError(
-            f'{text!r} is not a whole number (such as 0 or 20)')
+            f'{text!r} is not a whole number (such as 0 or 20)'
+        )
     if value < 0:
         raise argparse.ArgumentTypeError(
-            f'{text!r} is negative: give a whole number, 0 or more')
+            f'{text!r} is negative: give a whole number, 0 or more'
+        )
     return value
 
 
 def segment_size(text):
     """A segment size the object storage takes (1 MiB to 5 GiB)."""
     size = byte_size(text)
-    if not (objectstore.MIN_SEGMENT_SIZE <= size
-            <= objectstore.MAX_OBJECT_SIZE):
+    if not (
+        objectstore.MIN_SEGMENT_SIZE <= size <= objectstore.MAX_OBJECT_SIZE
+    ):
         raise argparse.ArgumentTypeError(
-            f'{text!r} is not a segment size from 1M to 5G')
+            f'{text!r} is not a segment size from 1M to 5G'
+        )
     return size
 
 
@@ -105,5 +113,6 @@ def upload_concurrency(text):
     if count is None or not 1 <= count <= objectstore.MAX_CONCURRENCY:
         raise argparse.ArgumentTypeError(
             f'{text!r} is not a count of segments from 1 to '
-            f'{objectstore.MAX_CONCURRENCY}')
+            f'{objectstore.MAX_CONCURRENCY}'
+        )
     return count

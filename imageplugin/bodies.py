@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Request bodies of the object storage: byte ranges of a local file or of
 another store's object, sent a chunk at a time and hashed as they go.
 
@@ -17,7 +18,7 @@ from osc_lib import exceptions
 # Bytes per disk read and per socket send. Against 16 KiB sends (what
 # urllib3 does with a file object) 1 MiB sends were 40% faster on
 # loopback; 4 MiB gained nothing and cost memory.
-CHUNK_SIZE = 1024 ** 2
+CHUNK_SIZE = 1024**2
 # Chunks read and hashed ahead of the one being sent: hashing while the
 # last chunk goes out made uploads to a real Swift 15-30% faster.
 READ_AHEAD = 4
@@ -49,8 +50,17 @@ class RemoteRange:
     went out; ``progress`` and ``stop`` are ``FileRange``'s.
     """
 
-    def __init__(self, store, container, name, offset, length,
-                 progress=None, stop=None, chunk_size=CHUNK_SIZE):
+    def __init__(
+        self,
+        store,
+        container,
+        name,
+        offset,
+        length,
+        progress=None,
+        stop=None,
+        chunk_size=CHUNK_SIZE,
+    ):
         self.store = store
         self.container = container
         self.name = name
@@ -65,24 +75,29 @@ class RemoteRange:
         return self.length
 
     def __repr__(self):
-        return (f'<{self.length} bytes of {self.container}/{self.name} '
-                f'from {self.offset}>')
+        return (
+            f'<{self.length} bytes of {self.container}/{self.name} '
+            f'from {self.offset}>'
+        )
 
     def __iter__(self):
         self.md5 = hasher('md5')
         where = f'{self.container}/{self.name}'
         last = self.offset + self.length - 1
         response = self.store.request(
-            'GET', self.store.path(self.container, self.name),
-            f'Cannot read {where}', stream=True, log=False,
-            headers={'Range': f'bytes={self.offset}-{last}',
-                     'Accept': '*/*'})
+            'GET',
+            self.store.path(self.container, self.name),
+            f'Cannot read {where}',
+            stream=True,
+            log=False,
+            headers={'Range': f'bytes={self.offset}-{last}', 'Accept': '*/*'},
+        )
         done = 0
         try:
             for chunk in response.iter_content(self.chunk_size):
                 if self.stop is not None and self.stop.is_set():
                     raise Stopped(f'{self!r}: interrupted')
-                chunk = chunk[:self.length - done]
+                chunk = chunk[: self.length - done]
                 self.md5.update(chunk)
                 yield chunk
                 done += len(chunk)
@@ -93,7 +108,8 @@ class RemoteRange:
         if done != self.length:
             raise exceptions.CommandError(
                 f'{where} ended after {self.offset + done} bytes, short of '
-                f'{last + 1}: it changed while it was being copied')
+                f'{last + 1}: it changed while it was being copied'
+            )
 
 
 class FileRange:
@@ -117,9 +133,18 @@ class FileRange:
     up to the range's end. Reading twice never hashes twice.
     """
 
-    def __init__(self, fd, path, offset, length, progress=None,
-                 whole_before=None, stop=None, chunk_size=CHUNK_SIZE,
-                 read_ahead=READ_AHEAD):
+    def __init__(
+        self,
+        fd,
+        path,
+        offset,
+        length,
+        progress=None,
+        whole_before=None,
+        stop=None,
+        chunk_size=CHUNK_SIZE,
+        read_ahead=READ_AHEAD,
+    ):
         self.fd = fd
         self.path = path
         self.offset = offset
@@ -190,8 +215,9 @@ class FileRange:
                 return
             offer(None)
 
-        reader = threading.Thread(target=read, daemon=True,
-                                  name='imageplugin-read-ahead')
+        reader = threading.Thread(
+            target=read, daemon=True, name='imageplugin-read-ahead'
+        )
         reader.start()
         try:
             while (chunk := ahead.get()) is not None:
@@ -218,12 +244,15 @@ class FileRange:
     def chunks(self):
         done = 0
         while done < self.length:
-            chunk = os.pread(self.fd,
-                             min(self.chunk_size, self.length - done),
-                             self.offset + done)
+            chunk = os.pread(
+                self.fd,
+                min(self.chunk_size, self.length - done),
+                self.offset + done,
+            )
             if not chunk:
                 raise FileChanged(
                     f'{self.path} shrank while it was being uploaded: '
-                    'upload it again once nothing writes to it')
+                    'upload it again once nothing writes to it'
+                )
             done += len(chunk)
             yield chunk

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """An image copied from one region's image service to another's.
 
 Upstream Glance: the target region pulls the image itself by interoperable
@@ -20,10 +21,27 @@ from imageplugin import interop
 
 LOG = logging.getLogger(__name__)
 # What the image service sets or keeps for itself: never sent to it.
-_SERVICE_FIELDS = frozenset((
-    'id', 'status', 'checksum', 'size', 'virtual_size', 'os_hash_algo',
-    'os_hash_value', 'created_at', 'updated_at', 'owner', 'locations',
-    'direct_url', 'file', 'schema', 'self', 'stores', 'protected'))
+_SERVICE_FIELDS = frozenset(
+    (
+        'id',
+        'status',
+        'checksum',
+        'size',
+        'virtual_size',
+        'os_hash_algo',
+        'os_hash_value',
+        'created_at',
+        'updated_at',
+        'owner',
+        'locations',
+        'direct_url',
+        'file',
+        'schema',
+        'self',
+        'stores',
+        'protected',
+    )
+)
 
 
 def copied_properties(image, name=None):
@@ -33,9 +51,13 @@ def copied_properties(image, name=None):
     Everything a user set on it, not what the service keeps for itself
     (``os_glance_*`` included).
     """
-    body = {key: value for key, value in image.items()
-            if key not in _SERVICE_FIELDS and value is not None
-            and not key.startswith('os_glance')}
+    body = {
+        key: value
+        for key, value in image.items()
+        if key not in _SERVICE_FIELDS
+        and value is not None
+        and not key.startswith('os_glance')
+    }
     if name:
         body['name'] = name
     return body
@@ -44,25 +66,31 @@ def copied_properties(image, name=None):
 def same_bytes(source, copy, source_region, target_region):
     """Whether ``copy`` holds the bytes of ``source`` by their hashes:
     (verdict, line to say), as ``aftercare.compared`` takes it."""
-    for algorithm_field, field in (('os_hash_algo', 'os_hash_value'),
-                                   (None, 'checksum')):
-        algorithm = (source.get(algorithm_field) if algorithm_field
-                     else 'md5')
+    for algorithm_field, field in (
+        ('os_hash_algo', 'os_hash_value'),
+        (None, 'checksum'),
+    ):
+        algorithm = source.get(algorithm_field) if algorithm_field else 'md5'
         if algorithm_field and algorithm != copy.get(algorithm_field):
             continue
         theirs, ours = copy.get(field), source.get(field)
         if not theirs or not ours:
             continue
         if theirs == ours:
-            return True, (f'Verified image {copy["id"]} in {target_region}:'
-                          f' its {algorithm} ({field}) matched image '
-                          f'{source["id"]} in {source_region}.')
+            return True, (
+                f'Verified image {copy["id"]} in {target_region}:'
+                f' its {algorithm} ({field}) matched image '
+                f'{source["id"]} in {source_region}.'
+            )
         return False, (
             f'Image {copy["id"]} in {target_region} does not hold the bytes '
             f'of image {source["id"]} in {source_region}: its {algorithm} '
-            f'({field}) is {theirs}, the source\'s is {ours}')
-    return None, (f'Cannot verify image {copy.get("id")} in '
-                  f'{target_region}: it and the source share no hash.')
+            f"({field}) is {theirs}, the source's is {ours}"
+        )
+    return None, (
+        f'Cannot verify image {copy.get("id")} in '
+        f'{target_region}: it and the source share no hash.'
+    )
 
 
 def region_of(instance, endpoint):
@@ -75,7 +103,8 @@ def region_of(instance, endpoint):
             return region
     raise exceptions.CommandError(
         'Cannot tell which region the image is in: name it with '
-        '--os-region-name')
+        '--os-region-name'
+    )
 
 
 def check_regions(source_region, target_region):
@@ -83,7 +112,8 @@ def check_regions(source_region, target_region):
     if source_region.lower() == target_region.lower():
         raise exceptions.CommandError(
             f'The image is in {source_region} already: --to-region names '
-            'another region')
+            'another region'
+        )
 
 
 class StreamedImage:
@@ -96,12 +126,14 @@ class StreamedImage:
         self.client = client
         self.image_id = image['id']
         self.size = image.get('size') or 0
-        self.label = f'image {image.get("name") or self.image_id} ' \
-                     f'from {region}'
+        self.label = (
+            f'image {image.get("name") or self.image_id} from {region}'
+        )
 
     def open(self):
-        return _Body(self.client.image_data(self.image_id), self.size,
-                     self.label)
+        return _Body(
+            self.client.image_data(self.image_id), self.size, self.label
+        )
 
 
 class _Body:
@@ -115,13 +147,15 @@ class _Body:
         self.done = 0
 
     def read(self, size=-1):
-        chunk = self.response.raw.read(size if size > 0 else None,
-                                       decode_content=True)
+        chunk = self.response.raw.read(
+            size if size > 0 else None, decode_content=True
+        )
         self.done += len(chunk)
         if not chunk and self.done < self.size:
             raise exceptions.CommandError(
                 f'The {self.label} ended after {self.done} of {self.size} '
-                'bytes')
+                'bytes'
+            )
         return chunk
 
     def __enter__(self):
@@ -136,8 +170,16 @@ class Copy:
     ``target``'s, by ``method`` (glance-download or glance-direct; None:
     glance-download where the target offers it)."""
 
-    def __init__(self, source, source_region, target, target_region,
-                 image_id, interface, say):
+    def __init__(
+        self,
+        source,
+        source_region,
+        target,
+        target_region,
+        image_id,
+        interface,
+        say,
+    ):
         self.source = source
         self.source_region = source_region
         self.target = target
@@ -148,7 +190,8 @@ class Copy:
             raise exceptions.CommandError(
                 f'{source_region} and {target_region} share one image '
                 f'service ({source.endpoint}): the copy would be the image '
-                'itself')
+                'itself'
+            )
         self.image = self._checked_source(image_id)
 
     def _checked_source(self, image_id):
@@ -157,7 +200,8 @@ class Copy:
         if image.get('status') != 'active':
             raise exceptions.CommandError(
                 f'Image {image_id} is {image.get("status")} in '
-                f'{self.source_region}: only an active image can be copied')
+                f'{self.source_region}: only an active image can be copied'
+            )
         return image
 
     def chosen_method(self, method, offered):
@@ -167,36 +211,53 @@ class Copy:
         if offered is None:
             raise exceptions.CommandError(
                 f'The image service of {self.target_region} has no '
-                'interoperable import: it cannot take a copy')
+                'interoperable import: it cannot take a copy'
+            )
         wanted = [method] if method else ['glance-download', 'glance-direct']
         for name in wanted:
             if name in offered:
-                LOG.debug('Copying by %s: %s offers %s', name,
-                          self.target_region, ', '.join(offered))
+                LOG.debug(
+                    'Copying by %s: %s offers %s',
+                    name,
+                    self.target_region,
+                    ', '.join(offered),
+                )
                 return name
         raise exceptions.CommandError(
             f'The image service of {self.target_region} offers no '
             + ' or '.join(wanted)
-            + (f' (its methods: {", ".join(offered)})' if offered else ''))
+            + (f' (its methods: {", ".join(offered)})' if offered else '')
+        )
 
     def importer(self, method):
         """The ``interop.Import`` that makes the copy."""
+
         def compare(copy, digests):
-            return same_bytes(self.image, copy, self.source_region,
-                              self.target_region)
+            return same_bytes(
+                self.image, copy, self.source_region, self.target_region
+            )
 
         if method == 'glance-download':
-            remote = {'glance_image_id': self.image['id'],
-                      'glance_region': self.source_region,
-                      'glance_service_interface': self.interface}
-            return interop.Import(self.target, method, remote=remote,
-                                  compare=compare, create=self.create)
+            remote = {
+                'glance_image_id': self.image['id'],
+                'glance_region': self.source_region,
+                'glance_service_interface': self.interface,
+            }
+            return interop.Import(
+                self.target,
+                method,
+                remote=remote,
+                compare=compare,
+                create=self.create,
+            )
         data = StreamedImage(self.source, self.image, self.source_region)
-        return interop.Import(self.target, method, data=data,
-                              compare=compare, create=self.create)
+        return interop.Import(
+            self.target, method, data=data, compare=compare, create=self.create
+        )
 
-    def run(self, method, name, follow, stream=None, keep_image=False,
-            wait=False):
+    def run(
+        self, method, name, follow, stream=None, keep_image=False, wait=False
+    ):
         """Make the copy by ``method`` (``chosen_method``'s); return its
         import's ``waiting.Outcome``.
 
@@ -204,21 +265,31 @@ class Copy:
         bytes differ from the image's is deleted unless ``keep_image``.
         """
         started = self.importer(method)
-        outcome = started.run(copied_properties(self.image, name), None,
-                              follow, self.say, stream=stream,
-                              keep_image=keep_image)
+        outcome = started.run(
+            copied_properties(self.image, name),
+            None,
+            follow,
+            self.say,
+            stream=stream,
+            keep_image=keep_image,
+        )
         protected = self.image.get('protected')
         if protected and not wait:
-            self.say(f'Image {self.image["id"]} is protected; protect its '
-                     'copy once it is active: openstack --os-region-name '
-                     f'{self.target_region} image set --protected '
-                     f'{started.image_id}')
+            self.say(
+                f'Image {self.image["id"]} is protected; protect its '
+                'copy once it is active: openstack --os-region-name '
+                f'{self.target_region} image set --protected '
+                f'{started.image_id}'
+            )
         if outcome.status != 'success':
             return outcome
         if outcome.exit_code:
             # Its bytes differ from the image's (said already).
-            self.say(f'Image {started.image_id} is kept (--keep-image).'
-                     if keep_image else started.discard())
+            self.say(
+                f'Image {started.image_id} is kept (--keep-image).'
+                if keep_image
+                else started.discard()
+            )
         elif protected:
             self.target.set_protected(started.image_id)
             LOG.debug('Protected image %s, as its source', started.image_id)
@@ -230,12 +301,17 @@ class Copy:
         try:
             return self.target.create_image(body)
         except http.HTTPError as exc:
-            if not (body.get('visibility') == 'public'
-                    and exc.http_status == 403
-                    and 'publicize_image' in str(exc)):
+            if not (
+                body.get('visibility') == 'public'
+                and exc.http_status == 403
+                and 'publicize_image' in str(exc)
+            ):
                 raise
-        self.say(f'Image {self.image["id"]} is public in '
-                 f'{self.source_region}; its copy is not: making an image '
-                 'public takes the admin role.')
+        self.say(
+            f'Image {self.image["id"]} is public in '
+            f'{self.source_region}; its copy is not: making an image '
+            'public takes the admin role.'
+        )
         return self.target.create_image(
-            {k: v for k, v in body.items() if k != 'visibility'})
+            {k: v for k, v in body.items() if k != 'visibility'}
+        )

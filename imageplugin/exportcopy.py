@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """An image copied between regions of Rackspace Cloud Images.
 
 Rackspace has no interoperable import, only tasks: the copy is an export
@@ -37,8 +38,18 @@ class ExportCopy:
     object storage: ``source_store``) copied into the ``target``'s
     (``target_store``) through ``container`` of each."""
 
-    def __init__(self, source, source_store, source_region, target,
-                 target_store, target_region, image_id, container, say):
+    def __init__(
+        self,
+        source,
+        source_store,
+        source_region,
+        target,
+        target_store,
+        target_region,
+        image_id,
+        container,
+        say,
+    ):
         self.source = source
         self.source_store = source_store
         self.source_region = source_region
@@ -51,7 +62,8 @@ class ExportCopy:
         if self.image.get('status') != 'active':
             raise exceptions.CommandError(
                 f'Image {image_id} is {self.image.get("status")} in '
-                f'{source_region}: only an active image can be copied')
+                f'{source_region}: only an active image can be copied'
+            )
         self.object = f'{image_id}.vhd'
         # One object storage for both regions: the export is imported
         # from where it is (copying it onto itself would destroy it).
@@ -61,9 +73,18 @@ class ExportCopy:
     def where(self):
         return f'{self.container}/{self.object}'
 
-    def run(self, name, follow_export, follow_import, stream=None,
-            keep_upload=False, keep_image=False, wait=False,
-            segment_size=None, concurrency=None):
+    def run(
+        self,
+        name,
+        follow_export,
+        follow_import,
+        stream=None,
+        keep_upload=False,
+        keep_image=False,
+        wait=False,
+        segment_size=None,
+        concurrency=None,
+    ):
         """Export, transfer, import; return the ``waiting.Outcome`` of the
         import (or of the export, when that did not succeed).
 
@@ -79,16 +100,20 @@ class ExportCopy:
         if not self.shared_store:
             self.transfer(stream, segment_size, concurrency)
         task_input = importing.rackspace_input(
-            self.where, {'name': name or self.image.get('name')
-                         or self.image['id']})
+            self.where,
+            {'name': name or self.image.get('name') or self.image['id']},
+        )
         try:
             task = self.target.create_task('import', task_input)
         except exceptions.CommandError as exc:
             raise exceptions.CommandError(
-                f'{exc}. {self.leftovers_note(keep_upload)}') from None
+                f'{exc}. {self.leftovers_note(keep_upload)}'
+            ) from None
         try:
-            outcome = follow_import(task, recreate=lambda: (
-                self.target.create_task('import', task_input)))
+            outcome = follow_import(
+                task,
+                recreate=lambda: self.target.create_task('import', task_input),
+            )
         except KeyboardInterrupt:
             self.say(self.kept_note())
             raise
@@ -105,17 +130,27 @@ class ExportCopy:
         waited for, or made. Returns the export's ``Outcome`` if it did
         not succeed, else None."""
         if self.source_store.exists(self.container, self.object):
-            self.say(f'Using the export of image {self.image["id"]} '
-                     f'already at {self.where} in {self.source_region}.')
+            self.say(
+                f'Using the export of image {self.image["id"]} '
+                f'already at {self.where} in {self.source_region}.'
+            )
             return None
         task = self.running_export()
         if task is None:
             self.source_store.ensure_container(self.container)
-            task = self.source.create_task('export', {
-                'image_uuid': self.image['id'],
-                'receiving_swift_container': self.container})
-            LOG.debug('Exporting image %s to %s by task %s',
-                      self.image['id'], self.where, task['id'])
+            task = self.source.create_task(
+                'export',
+                {
+                    'image_uuid': self.image['id'],
+                    'receiving_swift_container': self.container,
+                },
+            )
+            LOG.debug(
+                'Exporting image %s to %s by task %s',
+                self.image['id'],
+                self.where,
+                task['id'],
+            )
         outcome = follow(task)
         return None if outcome.status == 'success' else outcome
 
@@ -124,22 +159,28 @@ class ExportCopy:
         has not ended, or None."""
         for status in _RUNNING:
             for listed in self.source.list_tasks(
-                    {'type': 'export', 'status': status}):
+                {'type': 'export', 'status': status}
+            ):
                 # Listings leave out the input: read each task.
                 task = self.source.get_task(listed['id'])
                 given = task.get('input') or {}
-                if (given.get('image_uuid') == self.image['id']
-                        and given.get('receiving_swift_container')
-                        == self.container):
-                    self.say(f'Waiting for export task {task["id"]} of '
-                             f'image {self.image["id"]}, started earlier.')
+                if (
+                    given.get('image_uuid') == self.image['id']
+                    and given.get('receiving_swift_container')
+                    == self.container
+                ):
+                    self.say(
+                        f'Waiting for export task {task["id"]} of '
+                        f'image {self.image["id"]}, started earlier.'
+                    )
                     return task
         return None
 
     def check_export(self):
         """Refuse an exported VHD that the import would fail on."""
         content, size = inspection.inspect_object(
-            self.source_store, self.container, self.object)
+            self.source_store, self.container, self.object
+        )
         limits.check_rackspace_image(self.where, content, size)
 
     def transfer(self, stream, segment_size=None, concurrency=None):
@@ -150,22 +191,30 @@ class ExportCopy:
         try:
             with progress.ProgressBar(stream, size, label) as bar:
                 copied = transfer.copy_from(
-                    self.target_store, self.source_store, self.container,
+                    self.target_store,
+                    self.source_store,
+                    self.container,
                     self.object,
-                    self.container, self.object,
+                    self.container,
+                    self.object,
                     segment_size=segment_size,
                     progress=bar,
-                    concurrency=(concurrency
-                                 or objectstore.DEFAULT_CONCURRENCY))
+                    concurrency=(
+                        concurrency or objectstore.DEFAULT_CONCURRENCY
+                    ),
+                )
         except KeyboardInterrupt:
             self.say(f'Interrupted. {self.resume_note()}')
             raise
         except exceptions.CommandError as exc:
             raise exceptions.CommandError(
-                f'{exc}. {self.resume_note()}') from None
+                f'{exc}. {self.resume_note()}'
+            ) from None
         if copied.reused:
-            self.say(f'Resumed the transfer: {copied.reused} of '
-                     f'{copied.segments} segments were already stored.')
+            self.say(
+                f'Resumed the transfer: {copied.reused} of '
+                f'{copied.segments} segments were already stored.'
+            )
         return copied
 
     def verified(self, outcome, keep_image):
@@ -178,7 +227,8 @@ class ExportCopy:
             return outcome
         copy = self.target.get_image(copy_id)
         matched, line = copying.same_bytes(
-            self.image, copy, self.source_region, self.target_region)
+            self.image, copy, self.source_region, self.target_region
+        )
         self.say(line)
         if matched is not False:
             return outcome
@@ -190,8 +240,10 @@ class ExportCopy:
         return outcome._replace(exit_code=waiting.EXIT_TASK_FAILED)
 
     def resume_note(self):
-        return (f'The export stays at {self.where} in {self.source_region}; '
-                'run the same command again to resume the copy.')
+        return (
+            f'The export stays at {self.where} in {self.source_region}; '
+            'run the same command again to resume the copy.'
+        )
 
     def places(self):
         regions = [self.source_region]
@@ -200,8 +252,10 @@ class ExportCopy:
         return f'{self.where} in {" and ".join(regions)}'
 
     def kept_note(self):
-        return (f'The exported image stays at {self.places()} until you '
-                'delete it, once the import has ended.')
+        return (
+            f'The exported image stays at {self.places()} until you '
+            'delete it, once the import has ended.'
+        )
 
     def leftovers_note(self, keep_upload):
         """Delete the export and its copy unless ``keep_upload``; say
@@ -220,4 +274,3 @@ class ExportCopy:
         if left:
             return '; '.join(left) + ': delete it yourself.'
         return f'Deleted {self.places()}.'
-

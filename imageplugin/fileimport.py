@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A local image file imported through the cloud's object storage.
 
 The file is checked before any byte moves, uploaded (resumably, as a
@@ -43,8 +44,9 @@ GLANCE_DIGEST = 'sha512'
 RACKSPACE_DIGEST = 'md5'
 
 
-class LocalFile(collections.namedtuple(
-        'LocalFile', 'image properties given name identity')):
+class LocalFile(
+    collections.namedtuple('LocalFile', 'image properties given name identity')
+):
     """A local image file checked with the options (``checked_file``):
     the ``imagefile.ImageFile``, the image's properties, the options
     given, and the object it goes up as, named after its ``identity``."""
@@ -62,17 +64,23 @@ def checked_file(args):
     properties, given = importing.image_properties(args)
     if 'name' not in properties:
         properties['name'] = preflight.checked_default_name(
-            os.path.splitext(os.path.basename(args.file))[0], '--file')
-    image = imagefile.checked(args.file, args.disk_format,
-                              args.container_format,
-                              args.import_from_format)
+            os.path.splitext(os.path.basename(args.file))[0], '--file'
+        )
+    image = imagefile.checked(
+        args.file,
+        args.disk_format,
+        args.container_format,
+        args.import_from_format,
+    )
     try:
         identity = largeobject.file_identity(os.stat(image.path))
     except OSError as exc:
         raise exceptions.CommandError(
-            f'Cannot upload {image.path}: {exc.strerror or exc}') from None
+            f'Cannot upload {image.path}: {exc.strerror or exc}'
+        ) from None
     name = args.object_name or largeobject.default_object_name(
-        os.path.basename(image.path), identity)
+        os.path.basename(image.path), identity
+    )
     return LocalFile(image, properties, given, name, identity)
 
 
@@ -81,10 +89,13 @@ def check_rackspace(local, request):
     content, its size and the options (``request.ImportRequest``)."""
     image = local.image
     limits.check_rackspace_image(image.path, image.content, image.size)
-    importing.rackspace_input(f'{request.container}/{local.name}',
-                              local.properties, local.given,
-                              request.import_from_format,
-                              request.extra_input)
+    importing.rackspace_input(
+        f'{request.container}/{local.name}',
+        local.properties,
+        local.given,
+        request.import_from_format,
+        request.extra_input,
+    )
 
 
 class FileImport:
@@ -102,9 +113,10 @@ class FileImport:
         self.store = store
         self.rackspace = rackspace
         self.container = args.container
-        self.segment_size = (args.segment_size or
-                             largeobject.default_segment_size(
-                                 local.image.size))
+        self.segment_size = (
+            args.segment_size
+            or largeobject.default_segment_size(local.image.size)
+        )
         self.import_from_format = args.import_from_format
         self.keep_upload = args.keep_upload
         # A refused image is deleted unless kept (aftercare).
@@ -112,10 +124,12 @@ class FileImport:
         self.wait = args.wait
         # The hash to compare the image with (see GLANCE_DIGEST).
         segmented = self.image.size > self.segment_size
-        self.digest = (GLANCE_DIGEST if segmented and not rackspace
-                       else RACKSPACE_DIGEST)
-        self.concurrency = (args.upload_concurrency
-                            or objectstore.DEFAULT_CONCURRENCY)
+        self.digest = (
+            GLANCE_DIGEST if segmented and not rackspace else RACKSPACE_DIGEST
+        )
+        self.concurrency = (
+            args.upload_concurrency or objectstore.DEFAULT_CONCURRENCY
+        )
 
     @property
     def where(self):
@@ -125,12 +139,18 @@ class FileImport:
         """The import task's input (``extra`` merged in)."""
         if self.rackspace:
             return importing.rackspace_input(
-                self.where, self.properties, self.given,
-                self.import_from_format, extra)
-        temp_url = self.store.temp_url(self.container, self.name,
-                                       TEMP_URL_LIFETIME)
-        return importing.glance_input(temp_url, self.image.formats,
-                                      self.properties, extra)
+                self.where,
+                self.properties,
+                self.given,
+                self.import_from_format,
+                extra,
+            )
+        temp_url = self.store.temp_url(
+            self.container, self.name, TEMP_URL_LIFETIME
+        )
+        return importing.glance_input(
+            temp_url, self.image.formats, self.properties, extra
+        )
 
     def send(self, stream):
         """Upload the file, saying on failure what stays where.
@@ -143,50 +163,74 @@ class FileImport:
             label = f'Uploading {os.path.basename(self.image.path)}'
             with progress.ProgressBar(stream, self.image.size, label) as bar:
                 return transfer.upload(
-                    self.store, self.container, self.name, self.image.path,
-                    segment_size=self.segment_size, progress=bar,
-                    identity=self.identity, digest=self.digest,
-                    concurrency=self.concurrency)
+                    self.store,
+                    self.container,
+                    self.name,
+                    self.image.path,
+                    segment_size=self.segment_size,
+                    progress=bar,
+                    identity=self.identity,
+                    digest=self.digest,
+                    concurrency=self.concurrency,
+                )
         except objectstore.ObjectTaken:
             raise
         except bodies.FileChanged as exc:
             # Its identity changed with it: running again starts anew, and
             # what this one stored would only be left behind.
             raise exceptions.CommandError(
-                f'{exc}. {self.discard_stale()}') from None
+                f'{exc}. {self.discard_stale()}'
+            ) from None
         except exceptions.CommandError as exc:
             raise exceptions.CommandError(
-                f'{exc}. {self.resume_note()}') from None
+                f'{exc}. {self.resume_note()}'
+            ) from None
 
     def discard_stale(self):
         """Delete what was stored of a file that changed; say what became
         of it (if deleting fails, the command that deletes it)."""
         try:
-            largeobject.delete(self.store, self.container, self.name,
-                               self.identity)
+            largeobject.delete(
+                self.store, self.container, self.name, self.identity
+            )
         except exceptions.CommandError as exc:
             if self.image.size <= self.segment_size:
-                command = ['openstack', 'object', 'delete', self.container,
-                           self.name]
+                command = [
+                    'openstack',
+                    'object',
+                    'delete',
+                    self.container,
+                    self.name,
+                ]
             else:
-                command = ['swift', 'delete', self.container, '--prefix',
-                           largeobject.segments_prefix(self.name,
-                                                       self.identity)]
-            return (f'What was stored of it stays: {exc}; delete it with '
-                    f'"{shlex.join(command)}".')
+                command = [
+                    'swift',
+                    'delete',
+                    self.container,
+                    '--prefix',
+                    largeobject.segments_prefix(self.name, self.identity),
+                ]
+            return (
+                f'What was stored of it stays: {exc}; delete it with '
+                f'"{shlex.join(command)}".'
+            )
         return 'Nothing of it stays in the object storage.'
 
     def resume_note(self):
         if self.image.size <= self.segment_size:
             return 'Nothing was stored; run the same command again.'
-        return (f'The segments stored so far stay under '
-                f'{largeobject.segments_prefix(self.where, self.identity)}'
-                ': run the same '
-                'command again to resume the upload.')
+        return (
+            f'The segments stored so far stay under '
+            f'{largeobject.segments_prefix(self.where, self.identity)}'
+            ': run the same '
+            'command again to resume the upload.'
+        )
 
     def left_note(self):
-        return (f'The uploaded image stays at {self.where} in the object '
-                'storage until you delete it, once the task has ended.')
+        return (
+            f'The uploaded image stays at {self.where} in the object '
+            'storage until you delete it, once the task has ended.'
+        )
 
     def meant(self, read):
         """The ``aftercare.Meant`` of the image, its bytes ``read``.
@@ -196,14 +240,16 @@ class FileImport:
         """
         if self.rackspace:
             return aftercare.Meant(None, read)
-        return aftercare.Meant(self.image.formats, read,
-                               instead='glance-direct')
+        return aftercare.Meant(
+            self.image.formats, read, instead='glance-direct'
+        )
 
     def remove(self):
         """Delete the upload and its segments; say so if that fails."""
         try:
-            largeobject.delete(self.store, self.container, self.name,
-                               self.identity)
+            largeobject.delete(
+                self.store, self.container, self.name, self.identity
+            )
         except objectstore.ObjectTaken as exc:
             return f'{exc}.'
         except exceptions.CommandError as exc:
@@ -227,30 +273,43 @@ class FileImport:
         except KeyboardInterrupt:
             say(f'Upload interrupted. {self.resume_note()}')
             raise
-        read = aftercare.Read(self.image.path, uploaded.size,
-                              uploaded.digests, before,
-                              aftercare.file_state(self.image.path))
+        read = aftercare.Read(
+            self.image.path,
+            uploaded.size,
+            uploaded.digests,
+            before,
+            aftercare.file_state(self.image.path),
+        )
         if uploaded.reused:
-            say(f'Resumed the upload: {uploaded.reused} of '
-                f'{uploaded.segments} segments were already stored.')
+            say(
+                f'Resumed the upload: {uploaded.reused} of '
+                f'{uploaded.segments} segments were already stored.'
+            )
         keep = self.keep_upload
         try:
             task = client.create_task('import', task_input)
         except exceptions.CommandError as exc:
             problem = None if keep else self.remove()
             raise exceptions.CommandError(
-                f'{exc}. ' + (problem or (self.left_note() if keep else
-                                          'The upload was deleted.'))
+                f'{exc}. '
+                + (
+                    problem
+                    or (
+                        self.left_note() if keep else 'The upload was deleted.'
+                    )
+                )
             ) from None
         try:
-            outcome = follow(task, recreate=lambda: client.create_task(
-                'import', task_input))
+            outcome = follow(
+                task, recreate=lambda: client.create_task('import', task_input)
+            )
         except KeyboardInterrupt:
             say(self.left_note())
             raise
         if self.wait and outcome.status == 'success':
             outcome = aftercare.verified(
-                client, outcome, self.meant(read), say, self.keep_image)
+                client, outcome, self.meant(read), say, self.keep_image
+            )
         if keep:
             say(f'The uploaded image is kept at {self.where}.')
         elif outcome.status in waiting.FINAL_STATUSES:

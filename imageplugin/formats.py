@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The formats an image is imported with, decided from its content.
 
 A name never decides: ``.img`` files are raw or qcow2, many URLs have no
@@ -16,10 +17,29 @@ from osc_lib import exceptions
 LOG = logging.getLogger(__name__)
 # The disk and container formats Glance accepts by default
 # (glance-api.conf [image_format]).
-DISK_FORMATS = ('ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2',
-                'vdi', 'iso', 'ploop')
-CONTAINER_FORMATS = ('ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker',
-                     'compressed')
+DISK_FORMATS = (
+    'ami',
+    'ari',
+    'aki',
+    'vhd',
+    'vhdx',
+    'vmdk',
+    'raw',
+    'qcow2',
+    'vdi',
+    'iso',
+    'ploop',
+)
+CONTAINER_FORMATS = (
+    'ami',
+    'ari',
+    'aki',
+    'bare',
+    'ovf',
+    'ova',
+    'docker',
+    'compressed',
+)
 # Disk formats without a header the inspector knows: their content reads
 # as raw.
 HEADERLESS = ('raw', 'ami', 'aki', 'ari', 'ploop')
@@ -64,11 +84,19 @@ def formats_from_name(name):
 def agrees(content_format, claimed):
     """Whether a format claimed for an image fits its content's format."""
     return claimed == content_format or (
-        content_format == 'raw' and claimed in HEADERLESS)
+        content_format == 'raw' and claimed in HEADERLESS
+    )
 
 
-def decided(where, name, content=None, unread=None, disk_format=None,
-            import_from_format=None, container_format=None):
+def decided(
+    where,
+    name,
+    content=None,
+    unread=None,
+    disk_format=None,
+    import_from_format=None,
+    container_format=None,
+):
     """The ``Formats`` to import the image at ``where`` with.
 
     ``content`` is what ``inspection`` read, or None with ``unread``
@@ -76,38 +104,52 @@ def decided(where, name, content=None, unread=None, disk_format=None,
     path. Any doubt is a one-line CommandError that asks for an option.
     """
     if content is None:
-        return _from_words(where, name, unread, disk_format,
-                           import_from_format, container_format)
+        return _from_words(
+            where,
+            name,
+            unread,
+            disk_format,
+            import_from_format,
+            container_format,
+        )
     if content.problems:
         raise exceptions.CommandError(
-            f'Cannot import {where}: {"; ".join(content.problems)}')
+            f'Cannot import {where}: {"; ".join(content.problems)}'
+        )
     if content.document:
         raise exceptions.CommandError(
             f'Cannot import {where}: it is {content.document}, not a disk '
             'image (its first bytes are text); check that it is the image '
-            'you meant')
+            'you meant'
+        )
     found = content.disk_format
     unpacked_by = 'ova' if content.packed == 'tar' else 'compressed'
     if content.packed and container_format != unpacked_by:
         raise exceptions.CommandError(
             f'Cannot import {where}: it is a {content.packed} archive, not '
             'a disk image: unpack it first (or, on a cloud that unpacks '
-            f'imports, give --container-format {unpacked_by})')
+            f'imports, give --container-format {unpacked_by})'
+        )
     if found not in DISK_FORMATS:
         raise exceptions.CommandError(
             f'Cannot import {where}: it is a {found} image, a format the '
             'image service does not import; convert it, e.g. with '
-            f'"qemu-img convert -f {qemu_name(found)} -O qcow2 <in> <out>"')
+            f'"qemu-img convert -f {qemu_name(found)} -O qcow2 <in> <out>"'
+        )
     # The source format describes the bytes; --disk-format does too
     # unless a different source format is given (a converting import).
-    claims = (('--import-from-format', import_from_format),) if \
-        import_from_format else (('--disk-format', disk_format),)
+    claims = (
+        (('--import-from-format', import_from_format),)
+        if import_from_format
+        else (('--disk-format', disk_format),)
+    )
     for option, claimed in claims:
         if claimed and not agrees(found, claimed):
             raise exceptions.CommandError(
                 f'Cannot import {where}: {option} {claimed} contradicts its '
                 f'content, which is {content.detected}; give {option} '
-                f'{found} or leave the option out')
+                f'{found} or leave the option out'
+            )
     named = formats_from_name(name)
     if named and not agrees(found, named[0]):
         if found == 'raw' and not (import_from_format or disk_format):
@@ -115,30 +157,34 @@ def decided(where, name, content=None, unread=None, disk_format=None,
                 f'Cannot import {where}: its name says {named[0]} but its '
                 f'content has no {named[0]} header; check that it is the '
                 'image you meant, or give --disk-format raw to import it '
-                'as it is')
+                'as it is'
+            )
         named = None  # the content outranks the name
-    source = import_from_format or disk_format or (
-        named[0] if named else found)
+    source = (
+        import_from_format or disk_format or (named[0] if named else found)
+    )
     return _completed(source, disk_format, container_format, named)
 
 
-def _from_words(where, name, unread, disk_format, import_from_format,
-                container_format):
+def _from_words(
+    where, name, unread, disk_format, import_from_format, container_format
+):
     named = formats_from_name(name)
-    source = import_from_format or disk_format or (
-        named[0] if named else None)
+    source = import_from_format or disk_format or (named[0] if named else None)
     if not source:
         raise exceptions.CommandError(
             f'Cannot tell the disk format of {where}: {unread}, and its '
             'name does not tell for sure; give --disk-format (e.g. qcow2 '
-            'or raw)')
+            'or raw)'
+        )
     return _completed(source, disk_format, container_format, named)
 
 
 def _completed(source, disk_format, container_format, named):
     disk = disk_format or source
     container = container_format or (
-        named[1] if named and named[0] == disk else 'bare')
+        named[1] if named and named[0] == disk else 'bare'
+    )
     formats = Formats(source, disk, container)
     LOG.debug('Formats: source %s, disk %s, container %s', *formats)
     return formats

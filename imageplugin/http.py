@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """HTTP over osc-lib's keystoneauth session, with readable errors.
 
 Every failure leaves this module as an ``osc_lib.exceptions.CommandError``
@@ -30,8 +31,9 @@ _PASSWORD = re.compile(r'(://[^/?#@:\s\'"]*:)[^/?#@\s\'"]*@')
 def redacted(text):
     """``text`` with any TempURL signature, and any password in a URL,
     blotted out."""
-    return _PASSWORD.sub(r'\1<redacted>@',
-                         _SIGNATURE.sub(r'\1<redacted>', text))
+    return _PASSWORD.sub(
+        r'\1<redacted>@', _SIGNATURE.sub(r'\1<redacted>', text)
+    )
 
 
 class _RedactingFilter(logging.Filter):
@@ -58,8 +60,15 @@ class HTTPError(exceptions.CommandError):
     """The service at ``endpoint`` answered ``action``'s request with an
     error status."""
 
-    def __init__(self, message, http_status, retry_after=None,
-                 endpoint=None, action=None, structured=True):
+    def __init__(
+        self,
+        message,
+        http_status,
+        retry_after=None,
+        endpoint=None,
+        action=None,
+        structured=True,
+    ):
         super().__init__(message)
         self.http_status = http_status
         self.retry_after = retry_after
@@ -112,10 +121,13 @@ def server_message(response):
         title = _HTML_TITLE.search(response.text or '')
         text = _STATUS_CODE.sub('', _plain(title.group(0)) if title else '')
     if len(text) > _MAX_DETAIL:
-        text = text[:_MAX_DETAIL - 3] + '...'
+        text = text[: _MAX_DETAIL - 3] + '...'
     # Glance quotes the URL it refused: a TempURL holds a signature.
-    return redacted(text or response.reason or http.client.responses.get(
-        response.status_code, 'no reason'))
+    return redacted(
+        text
+        or response.reason
+        or http.client.responses.get(response.status_code, 'no reason')
+    )
 
 
 def _plain(text):
@@ -135,8 +147,10 @@ def _connection_problem(exc):
     text = str(exc)
     if isinstance(exc, ks_exc.SSLError):
         if 'CERTIFICATE_VERIFY_FAILED' in text:
-            return ('TLS certificate verification failed (give the CA '
-                    'bundle with --os-cacert, or use --insecure)')
+            return (
+                'TLS certificate verification failed (give the CA '
+                'bundle with --os-cacert, or use --insecure)'
+            )
         return 'TLS error'
     if isinstance(exc, ks_exc.ConnectTimeout):
         return 'timed out'
@@ -162,32 +176,36 @@ def translated_errors(action, service, endpoint=None):
         raise
     except ks_exc.ConnectionError as exc:
         match = _URL.search(str(exc))
-        url = (shown_url(match.group(0)).rstrip(':.,')
-               if match else endpoint)
+        url = shown_url(match.group(0)).rstrip(':.,') if match else endpoint
         who = service
         if url and endpoint and not url.startswith(endpoint):
             who = 'the identity service'
         where = f' at {url}' if url else ''
         raise Unreachable(
-            f'{action}: cannot reach {who}{where}: '
-            f'{_connection_problem(exc)}') from None
+            f'{action}: cannot reach {who}{where}: {_connection_problem(exc)}'
+        ) from None
     except ks_exc.Unauthorized:
         raise exceptions.CommandError(
             f'{action}: the identity service refused the credentials of '
             'your cloud profile (user, password, project or domain) '
-            '(HTTP 401)') from None
+            '(HTTP 401)'
+        ) from None
     except ks_exc.HttpError as exc:
         raise exceptions.CommandError(
             f'{action}: the identity service answered HTTP '
-            f'{exc.http_status}: {_first_line(exc)}') from None
+            f'{exc.http_status}: {_first_line(exc)}'
+        ) from None
     except ks_exc.ClientException as exc:
-        raise exceptions.CommandError(f'{action}: {_first_line(exc)}') \
-            from None
+        raise exceptions.CommandError(
+            f'{action}: {_first_line(exc)}'
+        ) from None
 
 
 # What to do about a token the cloud no longer accepts.
-RENEWAL_ADVICE = ('get a new one with "openstack token issue" (with a '
-                  'profile that logs in with a password)')
+RENEWAL_ADVICE = (
+    'get a new one with "openstack token issue" (with a '
+    'profile that logs in with a password)'
+)
 
 
 def token_refused(action, exc):
@@ -195,7 +213,8 @@ def token_refused(action, exc):
     (``exc``, keystoneauth's 401 or 404 answer to it)."""
     return exceptions.CommandError(
         f'{action}: the token is expired, revoked or invalid (the identity '
-        f'service answered HTTP {exc.http_status}); {RENEWAL_ADVICE}')
+        f'service answered HTTP {exc.http_status}); {RENEWAL_ADVICE}'
+    )
 
 
 def _first_line(exc):
@@ -203,8 +222,9 @@ def _first_line(exc):
     return lines[0] if lines else type(exc).__name__
 
 
-def catalog_endpoint(instance, service_type, service, override_key,
-                     region_name=None):
+def catalog_endpoint(
+    instance, service_type, service, override_key, region_name=None
+):
     """The endpoint of a service for osc-lib's ClientManager ``instance``.
 
     In the profile's region osc-lib gives the
@@ -221,11 +241,14 @@ def catalog_endpoint(instance, service_type, service, override_key,
         with translated_errors(action, service):
             if region_name:
                 endpoint = service_catalog(instance).url_for(
-                    service_type=service_type, region_name=region_name,
-                    interface=interface)
+                    service_type=service_type,
+                    region_name=region_name,
+                    interface=interface,
+                )
             else:
                 endpoint = instance.get_endpoint_for_service_type(
-                    service_type, region_name=region, interface=interface)
+                    service_type, region_name=region, interface=interface
+                )
     except ks_exc.EndpointNotFound:
         endpoint = None
     if not endpoint and region_name:
@@ -233,14 +256,20 @@ def catalog_endpoint(instance, service_type, service, override_key,
         raise exceptions.CommandError(
             f'Region {region_name} has no {interface} {service_type} '
             'endpoint in the catalog'
-            + (f' (regions with one: {", ".join(sorted(regions))})'
-               if regions else ''))
+            + (
+                f' (regions with one: {", ".join(sorted(regions))})'
+                if regions
+                else ''
+            )
+        )
     if not endpoint:
         raise exceptions.CommandError(
             f'{action}: the catalog has no {interface} {service_type} '
-            'endpoint' + (f' in region {region}' if region else '')
+            'endpoint'
+            + (f' in region {region}' if region else '')
             + '; choose another with --os-region-name or --os-interface, '
-            f'or set {override_key} in clouds.yaml')
+            f'or set {override_key} in clouds.yaml'
+        )
     return endpoint
 
 
@@ -255,7 +284,8 @@ def service_catalog(instance):
         raise exceptions.CommandError(
             '--to-region needs a service catalog (a login that lists the '
             "regions' endpoints), and a token given with --os-endpoint "
-            'comes with none: use a profile that logs in')
+            'comes with none: use a profile that logs in'
+        )
     return auth_ref.service_catalog
 
 
@@ -264,10 +294,15 @@ def catalog_regions(instance, service_type):
     interface (logged in)."""
     interface = instance.interface or 'public'
     found = service_catalog(instance).get_endpoints(
-        service_type=service_type, interface=interface)
-    return {endpoint.get('region_id') or endpoint.get('region'):
-            endpoint.get('url') or endpoint.get(f'{interface}URL')
-            for endpoint in found.get(service_type, [])}
+        service_type=service_type, interface=interface
+    )
+    return {
+        endpoint.get('region_id') or endpoint.get('region'): endpoint.get(
+            'url'
+        )
+        or endpoint.get(f'{interface}URL')
+        for endpoint in found.get(service_type, [])
+    }
 
 
 class SessionClient:
@@ -291,14 +326,18 @@ class SessionClient:
         headers = {'Accept': 'application/json', **(headers or {})}
         with translated_errors(action, self.service, self.endpoint):
             response = self.session.request(
-                url, method, headers=headers, raise_exc=False, **kwargs)
+                url, method, headers=headers, raise_exc=False, **kwargs
+            )
         if response.status_code >= 400:
             raise HTTPError(
                 f'{action}: {self.error_detail(response)} '
                 f'(HTTP {response.status_code})',
-                response.status_code, retry_after(response),
-                endpoint=self.endpoint, action=action,
-                structured=_is_json_object(response))
+                response.status_code,
+                retry_after(response),
+                endpoint=self.endpoint,
+                action=action,
+                structured=_is_json_object(response),
+            )
         return response
 
     def error_detail(self, response):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A local image file, checked before any byte of it moves.
 
 The checks a long upload should not find out about at its end: the file
@@ -15,8 +16,9 @@ from imageplugin import formats
 from imageplugin import inspection
 
 
-class ImageFile(collections.namedtuple(
-        'ImageFile', 'path size formats content')):
+class ImageFile(
+    collections.namedtuple('ImageFile', 'path size formats content')
+):
     """A checked local image file, its ``Formats`` and its ``Content``."""
 
     __slots__ = ()
@@ -33,8 +35,9 @@ class ImageFile(collections.namedtuple(
         return open(self.path, 'rb')
 
 
-def checked(path, disk_format=None, container_format=None,
-            import_from_format=None):
+def checked(
+    path, disk_format=None, container_format=None, import_from_format=None
+):
     """Check the file at ``path``; return it as an ``ImageFile``.
 
     The options must agree with the file's content. Each problem is a
@@ -45,17 +48,22 @@ def checked(path, disk_format=None, container_format=None,
         content = inspection.inspect_file(path)
     except OSError as exc:
         raise exceptions.CommandError(
-            f'Cannot upload {path}: cannot read it: '
-            f'{exc.strerror or exc}') from None
+            f'Cannot upload {path}: cannot read it: {exc.strerror or exc}'
+        ) from None
     decided = formats.decided(
-        path, path, content, disk_format=disk_format,
+        path,
+        path,
+        content,
+        disk_format=disk_format,
         import_from_format=import_from_format,
-        container_format=container_format)
+        container_format=container_format,
+    )
     return ImageFile(path, size, decided, content)
 
 
 def _checked_size(path):
     """The size of a regular, readable, non-empty file."""
+
     def error(problem):
         return exceptions.CommandError(f'Cannot upload {path}: {problem}')
 
@@ -65,8 +73,7 @@ def _checked_size(path):
     except FileNotFoundError:
         raise error('no such file') from None
     except PermissionError:
-        raise error('permission denied (the file is not readable)') \
-            from None
+        raise error('permission denied (the file is not readable)') from None
     except OSError as exc:
         raise error(exc.strerror or str(exc)) from None
     try:
@@ -80,4 +87,3 @@ def _checked_size(path):
     if mode.st_size == 0:
         raise error('the file is empty')
     return mode.st_size
-

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The input of an import task, in the dialect the source calls for.
 
 Rackspace Cloud Images imports a ``container/object`` of Cloud Files and
@@ -26,8 +27,14 @@ _SCHEME = re.compile(r'^([a-zA-Z][a-zA-Z0-9+.-]*)://')
 # property given as text is sent as the type Glance stores.
 _INTEGER_PROPERTIES = ('min_disk', 'min_ram')
 _BOOLEAN_PROPERTIES = ('protected', 'os_hidden')
-_BOOLEANS = {'true': True, 'yes': True, '1': True,
-             'false': False, 'no': False, '0': False}
+_BOOLEANS = {
+    'true': True,
+    'yes': True,
+    '1': True,
+    'false': False,
+    'no': False,
+    '0': False,
+}
 
 
 def is_url(import_from):
@@ -41,13 +48,15 @@ def is_url(import_from):
         if not container or not obj:
             raise exceptions.CommandError(
                 f'--import-from {import_from!r} must be <container>/<object> '
-                '(an object in the cloud\'s object storage) or an http(s) '
-                'URL')
+                "(an object in the cloud's object storage) or an http(s) "
+                'URL'
+            )
         return False
     if scheme.group(1).lower() not in ('http', 'https'):
         raise exceptions.CommandError(
             f'--import-from must be <container>/<object> or an http(s) URL, '
-            f'not a {scheme.group(1)}:// address')
+            f'not a {scheme.group(1)}:// address'
+        )
     try:
         host = urllib.parse.urlsplit(import_from).hostname
     except ValueError as exc:  # e.g. "Invalid IPv6 URL"
@@ -57,7 +66,8 @@ def is_url(import_from):
     if not host:
         raise exceptions.CommandError(
             f'--import-from {http.shown_url(import_from)!r} is not a valid '
-            f'URL{why}')
+            f'URL{why}'
+        )
     return True
 
 
@@ -75,23 +85,28 @@ def image_properties(args):
             option = '--' + key.replace('_', '-')
             raise exceptions.CommandError(
                 f'--property {key}={raw[key]}: give the format as {option} '
-                f'{raw[key]}')
+                f'{raw[key]}'
+            )
     properties = {key: _typed(key, value) for key, value in raw.items()}
     given = ['--property'] if raw else []
     options = {}
-    for option, key in (('--min-disk', 'min_disk'), ('--min-ram', 'min_ram'),
-                        ('--visibility', 'visibility'),
-                        ('--protected', 'protected')):
+    for option, key in (
+        ('--min-disk', 'min_disk'),
+        ('--min-ram', 'min_ram'),
+        ('--visibility', 'visibility'),
+        ('--protected', 'protected'),
+    ):
         value = getattr(args, key)
         if value is not None:
             if key in properties and properties[key] != value:
-                shown = {'visibility': f'--{value}',
-                         'protected': ('--protected' if value
-                                       else '--unprotected')}.get(
-                    key, f'{option} {value}')
+                shown = {
+                    'visibility': f'--{value}',
+                    'protected': ('--protected' if value else '--unprotected'),
+                }.get(key, f'{option} {value}')
                 raise exceptions.CommandError(
                     f'--property {key}={raw[key]} contradicts {shown}: give '
-                    'one of them')
+                    'one of them'
+                )
             properties[key] = value
             given.append(option)
             options[key] = option
@@ -104,7 +119,8 @@ def image_properties(args):
         if properties.get('name', name) != name:
             raise exceptions.CommandError(
                 f'--property name={raw["name"]} contradicts --name {name}: '
-                'give one of them')
+                'give one of them'
+            )
         properties['name'] = name
         options['name'] = '--name'
     # Refused here, the same on every route, before anything exists.
@@ -116,8 +132,11 @@ def unprotected(properties):
     """The properties without protected=True, set once the import has
     succeeded instead: Glance cannot delete a protected image whose
     import failed, and leaves it behind."""
-    return {key: value for key, value in properties.items()
-            if not (key == 'protected' and value is True)}
+    return {
+        key: value
+        for key, value in properties.items()
+        if not (key == 'protected' and value is True)
+    }
 
 
 def _typed(key, value, option='--property'):
@@ -125,12 +144,14 @@ def _typed(key, value, option='--property'):
     if key in _INTEGER_PROPERTIES:
         if not value.isdigit():
             raise exceptions.CommandError(
-                f'{option} {key}={value}: {key} must be a whole number')
+                f'{option} {key}={value}: {key} must be a whole number'
+            )
         return int(value)
     if key in _BOOLEAN_PROPERTIES:
         if value.lower() not in _BOOLEANS:
             raise exceptions.CommandError(
-                f'{option} {key}={value}: {key} must be true or false')
+                f'{option} {key}={value}: {key} must be true or false'
+            )
         return _BOOLEANS[value.lower()]
     return value
 
@@ -141,15 +162,17 @@ def typed_input(extra):
     if not isinstance(given, dict):
         return extra
     option = '--input image_properties'
-    typed = {key: (_typed(key, value, option)
-                   if isinstance(value, str) else value)
-             for key, value in given.items()}
+    typed = {
+        key: (_typed(key, value, option) if isinstance(value, str) else value)
+        for key, value in given.items()
+    }
     preflight.check_properties(typed, default=option)
     return dict(extra, image_properties=typed)
 
 
-def rackspace_input(import_from, properties, refused=(),
-                    import_from_format=None, extra=None):
+def rackspace_input(
+    import_from, properties, refused=(), import_from_format=None, extra=None
+):
     """The input of a Rackspace import of ``container/object``.
 
     ``properties`` must hold only a name (default: the object's name
@@ -163,12 +186,15 @@ def rackspace_input(import_from, properties, refused=(),
         raise exceptions.CommandError(
             'An import from <container>/<object> (Rackspace Cloud Images) '
             f'accepts no image property but --name; {", ".join(refused)} '
-            'would make the task fail')
+            'would make the task fail'
+        )
     name = properties.get('name')
     if name is None:
         name = os.path.splitext(os.path.basename(import_from))[0]
-    task_input = {'import_from': import_from,
-                  'image_properties': {'name': name}}
+    task_input = {
+        'import_from': import_from,
+        'image_properties': {'name': name},
+    }
     if import_from_format:
         task_input['import_from_format'] = import_from_format
     return _merged(extra or {}, task_input)
@@ -179,18 +205,26 @@ def _refused_input(extra):
     given = (extra or {}).get('image_properties')
     if not isinstance(given, dict):
         return []
-    return [f'--input image_properties.{key}' for key in given
-            if key != 'name']
+    return [
+        f'--input image_properties.{key}' for key in given if key != 'name'
+    ]
 
 
 def glance_input(url, formats, properties, extra=None):
     """The input of a Glance import of an http(s) URL in ``formats``."""
-    image_properties = dict(properties,
-                            disk_format=formats.disk,
-                            container_format=formats.container)
-    return _merged(typed_input(extra or {}),
-                   {'import_from': url, 'import_from_format': formats.source,
-                    'image_properties': image_properties})
+    image_properties = dict(
+        properties,
+        disk_format=formats.disk,
+        container_format=formats.container,
+    )
+    return _merged(
+        typed_input(extra or {}),
+        {
+            'import_from': url,
+            'import_from_format': formats.source,
+            'image_properties': image_properties,
+        },
+    )
 
 
 def url_formats(url, args, verify=True):
@@ -207,14 +241,20 @@ def url_formats(url, args, verify=True):
     except inspection.Unreadable as exc:
         content, unread = None, str(exc)
     decided = formats.decided(
-        where, urllib.parse.urlsplit(url).path, content, unread,
+        where,
+        urllib.parse.urlsplit(url).path,
+        content,
+        unread,
         disk_format=args.disk_format,
         import_from_format=args.import_from_format,
-        container_format=args.container_format)
+        container_format=args.container_format,
+    )
     note = None
     if unread:
-        note = (f'Could not read the start of {where} ({unread}): imported '
-                f'it as {decided.source}, unchecked')
+        note = (
+            f'Could not read the start of {where} ({unread}): imported '
+            f'it as {decided.source}, unchecked'
+        )
     return decided, note, content
 
 
@@ -234,7 +274,8 @@ def check_object(client_manager, import_from):
             raise exceptions.CommandError(
                 f'Cannot import {import_from}: the object storage of this '
                 'region has no such object (HTTP 404); check the container '
-                'and object names, and --os-region-name') from None
+                'and object names, and --os-region-name'
+            ) from None
         return _unchecked(import_from, exc)
     except exceptions.CommandError as exc:
         return _unchecked(import_from, exc)
@@ -245,8 +286,10 @@ def check_object(client_manager, import_from):
 def _unchecked(import_from, exc):
     LOG.debug('Not checked before the import: %s', exc)
     reason = str(exc).rstrip('.')
-    return (f'Did not check {import_from} before the import ({reason}): '
-            'the task checks it.')
+    return (
+        f'Did not check {import_from} before the import ({reason}): '
+        'the task checks it.'
+    )
 
 
 def _merged(base, overrides):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """How ``image task import`` goes: read the source, ask the cloud, decide
 the plan (``plan.decide``), then carry it out or, with ``--dry-run``,
 show it.
@@ -17,11 +18,11 @@ from imageplugin import importing
 from imageplugin import interop
 from imageplugin import objectstore
 from imageplugin import plan as plans
+from imageplugin import planview
 from imageplugin import vhdroute
 
 
-class Source(collections.namedtuple(
-        'Source', 'where formats content local')):
+class Source(collections.namedtuple('Source', 'where formats content local')):
     """What the source is, read before logging in: where it is as it may
     be shown, its ``formats.Formats`` and ``inspection.Content`` (None
     where unread), and the checked ``fileimport.LocalFile`` of a --file.
@@ -45,7 +46,8 @@ def read_source(request, verify=True):
     if kind == 'url':
         where = http.shown_url(request.import_from)
         formats, note, content = importing.url_formats(
-            request.import_from, request, verify=verify)
+            request.import_from, request, verify=verify
+        )
         return Source(where, formats, content, None), note
     if kind == 'file':
         local = fileimport.checked_file(request)
@@ -53,8 +55,7 @@ def read_source(request, verify=True):
             fileimport.check_rackspace(local, request)
         image = local.image
         return Source(image.path, image.formats, image.content, local), None
-    return Source(request.import_from or request.image, None, None,
-                  None), None
+    return Source(request.import_from or request.image, None, None, None), None
 
 
 def survey(cloud, request, source, note=None):
@@ -69,31 +70,53 @@ def survey(cloud, request, source, note=None):
         dialect = client.dialect()
     stores = request.stores or request.all_stores
     tasks_refusal = None
-    if dialect != 'rackspace' and kind in ('url', 'file') and (
+    if (
+        dialect != 'rackspace'
+        and kind in ('url', 'file')
+        and (
             (request.method in (None, plans.TASK) and not stores)
-            or vhd == 'fixed'):
+            or vhd == 'fixed'
+        )
+    ):
         tasks_refusal = _tasks_refusal(client)
     if dialect is None and kind == 'file':
         # Only Glance refuses its tasks API; glance-direct is Glance's.
-        dialect = ('glance' if tasks_refusal or stores or request.method
-                   in plans.INTEROP_METHODS else client.dialect())
+        dialect = (
+            'glance'
+            if tasks_refusal
+            or stores
+            or request.method in plans.INTEROP_METHODS
+            else client.dialect()
+        )
     notes = (note,) if note else ()
     if dialect == 'rackspace':
         notes += _check_rackspace_content(cloud, request, source)
     glance = dialect != 'rackspace'
     methods = None
-    if glance and ((tasks_refusal and request.method != plans.TASK)
-                   or vhd == 'dynamic' or (
-                       kind != 'image' and (stores or request.method in (
-                           plans.WEB_DOWNLOAD, plans.GLANCE_DIRECT)))):
+    if glance and (
+        (tasks_refusal and request.method != plans.TASK)
+        or vhd == 'dynamic'
+        or (
+            kind != 'image'
+            and (
+                stores
+                or request.method in (plans.WEB_DOWNLOAD, plans.GLANCE_DIRECT)
+            )
+        )
+    ):
         methods = tuple(client.import_methods() or ())
     store_ids = None
     if glance and stores:
         store_ids = tuple(client.stores() or ())
     return plans.Facts(
-        dialect=dialect, tasks_refusal=tasks_refusal, methods=methods,
-        stores=store_ids, vhd=vhd, content_notes=notes,
-        disk_format=source.formats.disk if source.formats else None)
+        dialect=dialect,
+        tasks_refusal=tasks_refusal,
+        methods=methods,
+        stores=store_ids,
+        vhd=vhd,
+        content_notes=notes,
+        disk_format=source.formats.disk if source.formats else None,
+    )
 
 
 def _tasks_refusal(client):
@@ -116,8 +139,7 @@ def _check_rackspace_content(cloud, request, source):
         # Checked in read_source where the dialect was given.
         fileimport.check_rackspace(source.local, request)
     elif request.kind == 'object':
-        unchecked = importing.check_object(cloud.instance,
-                                           request.import_from)
+        unchecked = importing.check_object(cloud.instance, request.import_from)
         if unchecked:
             return (unchecked,)
     return ()
@@ -132,8 +154,9 @@ def with_upload_target(cloud, request, plan):
 
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
     if store.exists(request.container):
-        creates = tuple(item for item in plan.creates
-                        if not item.startswith('container '))
+        creates = tuple(
+            item for item in plan.creates if not item.startswith('container ')
+        )
         return dataclasses.replace(plan, creates=creates)
     return plan
 
@@ -145,9 +168,13 @@ def outcome_of(cloud, console, follow, request, source, plan):
     ``follow`` (a ``waiting.Follower``) follows a task to its end when
     asked.
     """
-    route = (_interop_outcome if plan.interoperable else
-             _upload_outcome if plan.route == plans.TASK_FROM_UPLOAD else
-             _task_outcome)
+    route = (
+        _interop_outcome
+        if plan.interoperable
+        else _upload_outcome
+        if plan.route == plans.TASK_FROM_UPLOAD
+        else _task_outcome
+    )
     return route(cloud, console, follow, request, source, plan)
 
 
@@ -165,32 +192,45 @@ def _task_outcome(cloud, console, follow, request, source, plan):
         properties = importing.unprotected(properties)
     if request.kind == 'url':
         task_input = importing.glance_input(
-            request.import_from, source.formats, properties,
-            request.extra_input)
+            request.import_from,
+            source.formats,
+            properties,
+            request.extra_input,
+        )
     else:
         task_input = importing.rackspace_input(
-            request.import_from, properties, request.given,
-            request.import_from_format, request.extra_input)
+            request.import_from,
+            properties,
+            request.given,
+            request.import_from_format,
+            request.extra_input,
+        )
     task = client.create_task('import', task_input)
     _say_notes(console, plan)
     waited = follow(
-        task, recreate=lambda: client.create_task('import', task_input))
-    if request.kind == 'url' and waited.status == 'success' and \
-            request.wait:
+        task, recreate=lambda: client.create_task('import', task_input)
+    )
+    if request.kind == 'url' and waited.status == 'success' and request.wait:
         # Glance read the URL itself: its formats are what can be
         # compared (its tasks API rewrites some).
         waited = aftercare.verified(
-            client, waited,
+            client,
+            waited,
             aftercare.Meant(source.formats, instead=plans.WEB_DOWNLOAD),
-            console.say, request.keep_image)
+            console.say,
+            request.keep_image,
+        )
     return _protected(client, waited, plan)
 
 
 def _protected(client, waited, plan):
     """Protect the image of a successful import whose --protected was
     held back from its start (``plan.protect_after``)."""
-    if (plan.protect_after and waited.status == 'success'
-            and not waited.exit_code):
+    if (
+        plan.protect_after
+        and waited.status == 'success'
+        and not waited.exit_code
+    ):
         # Not an image the aftercare refused (and deleted).
         client.set_protected(api.task_image_id(waited.task))
     return waited
@@ -201,13 +241,20 @@ def _upload_outcome(cloud, console, follow, request, source, plan):
     local = source.local
     if plan.protect_after:
         local = local._replace(
-            properties=importing.unprotected(local.properties))
+            properties=importing.unprotected(local.properties)
+        )
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
-    upload = fileimport.FileImport(local, store,
-                                   plan.dialect == 'rackspace', request)
+    upload = fileimport.FileImport(
+        local, store, plan.dialect == 'rackspace', request
+    )
     _say_notes(console, plan)
-    waited = upload.run(cloud.client, request.extra_input, follow,
-                        console.say, stream=console.stream)
+    waited = upload.run(
+        cloud.client,
+        request.extra_input,
+        follow,
+        console.say,
+        stream=console.stream,
+    )
     return _protected(cloud.client, waited, plan)
 
 
@@ -217,30 +264,44 @@ def _interop_outcome(cloud, console, follow, request, source, plan):
     stores = {'stores': request.stores, 'all_stores': request.all_stores}
     if plan.method == plans.COPY_IMAGE:
         started = interop.Import(
-            client, plan.method,
-            image_id=client.find_image_id(request.image), **stores)
+            client,
+            plan.method,
+            image_id=client.find_image_id(request.image),
+            **stores,
+        )
         properties = formats = None
     elif plan.method == plans.GLANCE_DIRECT:
-        started = interop.Import(client, plan.method,
-                                 data=source.local.image, **stores)
+        started = interop.Import(
+            client, plan.method, data=source.local.image, **stores
+        )
         properties, formats = source.local.properties, source.formats
     else:
-        started = interop.Import(client, plan.method,
-                                 url=request.import_from, **stores)
+        started = interop.Import(
+            client, plan.method, url=request.import_from, **stores
+        )
         properties, formats = request.image_properties, source.formats
     return started.run(
-        properties, formats, follow, console.say,
-        stream=console.stream, keep_image=request.keep_image,
-        note='\n'.join(plan.notes) or None, wait=request.wait)
+        properties,
+        formats,
+        follow,
+        console.say,
+        stream=console.stream,
+        keep_image=request.keep_image,
+        note='\n'.join(plan.notes) or None,
+        wait=request.wait,
+    )
 
 
 def plan_columns(request, source, plan):
     """(columns, values) of ``plan`` for ``--dry-run``."""
     formats = source.formats
-    properties = (source.local.properties if source.local
-                  else request.image_properties)
-    return plans.columns(
-        plan, disk_format=formats.disk if formats else None,
+    properties = (
+        source.local.properties if source.local else request.image_properties
+    )
+    return planview.columns(
+        plan,
+        disk_format=formats.disk if formats else None,
         container_format=formats.container if formats else None,
         source_format=formats.source if formats else None,
-        image_properties=dict(properties or {}))
+        image_properties=dict(properties or {}),
+    )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What an image's bytes say: its format, its virtual size, its safety.
 
 The format is read from the content with oslo.utils' format inspector,
@@ -21,7 +22,7 @@ from imageplugin import http
 
 LOG = logging.getLogger(__name__)
 KiB = 1024
-MiB = 1024 ** 2
+MiB = 1024**2
 CHUNK_SIZE = 64 * KiB
 # How much of a URL is read at most to tell its format.
 URL_HEAD_LIMIT = 8 * MiB
@@ -43,30 +44,40 @@ _UNSAFE = {
     'backing_file': (
         'it is a qcow2 image with a backing file: the image service would '
         'read a file of its own host into your image (flatten it first: '
-        'qemu-img convert -f qcow2 -O qcow2 <in> <out>)'),
+        'qemu-img convert -f qcow2 -O qcow2 <in> <out>)'
+    ),
     'data_file': (
         'it is a qcow2 image whose data lives in an external data file: the '
         'image service would read a file of its own host into your image '
         '(flatten it first: qemu-img convert -f qcow2 -O qcow2 <in> '
-        '<out>)'),
+        '<out>)'
+    ),
     'unknown_features': (
         'its qcow2 header uses features that cannot be checked as safe '
-        '(convert it: qemu-img convert -f qcow2 -O qcow2 <in> <out>)'),
+        '(convert it: qemu-img convert -f qcow2 -O qcow2 <in> <out>)'
+    ),
     'descriptor': (
         'its VMDK descriptor names extents outside the image, or none: the '
-        'image service would read other files of its own host'),
+        'image service would read other files of its own host'
+    ),
     'mbr': (
         'its partition table (MBR/GPT) is invalid, which the image service '
-        'refuses'),
+        'refuses'
+    ),
 }
 # The inspector bans whole formats (qed) by a check of this name.
-_BANNED = ('it is a {0} image, a format the image service does not '
-           'import; convert it, e.g. with "qemu-img convert -f {0} -O qcow2 '
-           '<in> <out>"')
+_BANNED = (
+    'it is a {0} image, a format the image service does not '
+    'import; convert it, e.g. with "qemu-img convert -f {0} -O qcow2 '
+    '<in> <out>"'
+)
 
 
-class VhdFooter(collections.namedtuple(
-        'VhdFooter', 'disk_type virtual_size uuid checksum_ok')):
+class VhdFooter(
+    collections.namedtuple(
+        'VhdFooter', 'disk_type virtual_size uuid checksum_ok'
+    )
+):
     """The facts of a VHD's footer.
 
     ``disk_type`` is 'fixed', 'dynamic', 'differencing' or the number
@@ -78,15 +89,23 @@ class VhdFooter(collections.namedtuple(
 
 # Signatures of archives and compressed streams: their content reads as
 # raw, but the disk is inside. (Offset, magic, name.)
-_PACKED = ((0, b'\x1f\x8b', 'gzip'), (0, b'BZh', 'bzip2'),
-           (0, b'\xfd7zXZ\x00', 'xz'), (0, b'\x28\xb5\x2f\xfd', 'zstd'),
-           (0, b'PK\x03\x04', 'zip'), (257, b'ustar', 'tar'))
+_PACKED = (
+    (0, b'\x1f\x8b', 'gzip'),
+    (0, b'BZh', 'bzip2'),
+    (0, b'\xfd7zXZ\x00', 'xz'),
+    (0, b'\x28\xb5\x2f\xfd', 'zstd'),
+    (0, b'PK\x03\x04', 'zip'),
+    (257, b'ustar', 'tar'),
+)
 
 
-class Content(collections.namedtuple(
+class Content(
+    collections.namedtuple(
         'Content',
         'disk_format detected virtual_size vhd problems packed document',
-        defaults=(None, None))):
+        defaults=(None, None),
+    )
+):
     """What an image's bytes tell.
 
     ``disk_format`` is Glance's name of the format (``raw`` for a stream
@@ -111,12 +130,16 @@ def vhd_footer(data):
     if not data.startswith(b'conectix'):
         return None
     data = data[:VHD_FOOTER_SIZE].ljust(VHD_FOOTER_SIZE, b'\0')
-    size, = struct.unpack_from('>Q', data, 48)
+    (size,) = struct.unpack_from('>Q', data, 48)
     disk_type, checksum = struct.unpack_from('>II', data, 60)
     # The one's complement of the sum of every byte but the checksum's.
-    computed = ~(sum(data[:64]) + sum(data[68:])) & 0xffffffff
-    return VhdFooter(VHD_DISK_TYPES.get(disk_type, str(disk_type)), size,
-                     bytes(data[68:84]), checksum == computed)
+    computed = ~(sum(data[:64]) + sum(data[68:])) & 0xFFFFFFFF
+    return VhdFooter(
+        VHD_DISK_TYPES.get(disk_type, str(disk_type)),
+        size,
+        bytes(data[68:84]),
+        checksum == computed,
+    )
 
 
 def footer_in_tail(tail):
@@ -129,8 +152,9 @@ def inspect_file(path):
     """The ``Content`` of the regular, readable file at ``path``."""
     with open(path, 'rb') as image:
         size = os.fstat(image.fileno()).st_size
-        tail = os.pread(image.fileno(), VHD_FOOTER_SIZE,
-                        max(0, size - VHD_FOOTER_SIZE))
+        tail = os.pread(
+            image.fileno(), VHD_FOOTER_SIZE, max(0, size - VHD_FOOTER_SIZE)
+        )
         content = _with_footer(_inspect(image), tail, size)
     LOG.debug('Content of %s: %s', path, _described(content))
     return content
@@ -147,10 +171,13 @@ def inspect_url(url, verify=True):
 
     shown = http.shown_url(url)
     try:
-        with requests.get(url, stream=True, verify=verify,
-                          timeout=URL_TIMEOUT, headers={
-                              'Range': f'bytes=0-{URL_HEAD_LIMIT - 1}'}
-                          ) as response:
+        with requests.get(
+            url,
+            stream=True,
+            verify=verify,
+            timeout=URL_TIMEOUT,
+            headers={'Range': f'bytes=0-{URL_HEAD_LIMIT - 1}'},
+        ) as response:
             _check_answer(response, shown)
             response.raw.decode_content = True
             reader = _Tail(response.raw)
@@ -160,16 +187,23 @@ def inspect_url(url, verify=True):
             ranged = response.status_code == 206
             # The whole image was read if it is short (a server that
             # ignores Range sends it all): its end is at hand.
-            read_to_end = reader.ended() and (not ranged
-                                              or reader.size == total)
-        LOG.debug('Content of %s (HTTP %s, %s bytes in all): %s', shown,
-                  200 + 6 * ranged, total, _described(content))
+            read_to_end = reader.ended() and (
+                not ranged or reader.size == total
+            )
+        LOG.debug(
+            'Content of %s (HTTP %s, %s bytes in all): %s',
+            shown,
+            200 + 6 * ranged,
+            total,
+            _described(content),
+        )
         if content.disk_format != 'raw':
             return content
         if html:
             raise exceptions.CommandError(
                 f'Cannot import {shown}: it answers with a web page '
-                '(text/html), not an image; check the URL')
+                '(text/html), not an image; check the URL'
+            )
         if read_to_end:
             return _with_footer(content, reader.tail, reader.size)
         if not total:
@@ -213,17 +247,23 @@ def _url_tail(url, verify, total):
     """The last 512 bytes of the image at ``url`` (``total`` bytes), or
     b'' where the server will not send just them."""
     first = max(0, total - VHD_FOOTER_SIZE)
-    with requests.get(url, stream=True, verify=verify, timeout=URL_TIMEOUT,
-                      headers={'Range': f'bytes={first}-{total - 1}'}
-                      ) as response:
+    with requests.get(
+        url,
+        stream=True,
+        verify=verify,
+        timeout=URL_TIMEOUT,
+        headers={'Range': f'bytes={first}-{total - 1}'},
+    ) as response:
         if response.status_code != 206:
             return b''
         return response.raw.read(VHD_FOOTER_SIZE, decode_content=True)
 
 
 def _described(content):
-    text = (f'{content.detected}, virtual size {content.virtual_size}'
-            f'{", VHD " + content.vhd.disk_type if content.vhd else ""}')
+    text = (
+        f'{content.detected}, virtual size {content.virtual_size}'
+        f'{", VHD " + content.vhd.disk_type if content.vhd else ""}'
+    )
     if content.problems:
         text += '; unsafe: ' + '; '.join(content.problems)
     return text
@@ -232,16 +272,23 @@ def _described(content):
 def inspect_object(store, container, name):
     """The ``Content`` of an object of ``store`` (an ``ObjectStore``), and
     the object's size."""
-    head, size = store.read_range(container, name,
-                                  f'bytes=0-{OBJECT_HEAD_SIZE - 1}')
+    head, size = store.read_range(
+        container, name, f'bytes=0-{OBJECT_HEAD_SIZE - 1}'
+    )
     content = _inspect(io.BytesIO(head))
     tail = head
     if size > len(head):
-        tail, _ = store.read_range(container, name,
-                                   f'bytes=-{VHD_FOOTER_SIZE}')
+        tail, _ = store.read_range(
+            container, name, f'bytes=-{VHD_FOOTER_SIZE}'
+        )
     content = _with_footer(content, tail, size)
-    LOG.debug('Content of %s/%s (%s bytes): %s', container, name, size,
-              _described(content))
+    LOG.debug(
+        'Content of %s/%s (%s bytes): %s',
+        container,
+        name,
+        size,
+        _described(content),
+    )
     return content, size
 
 
@@ -250,10 +297,12 @@ def _check_answer(response, shown):
         raise exceptions.CommandError(
             f'Cannot import {shown}: it answers HTTP '
             f'{response.status_code} ({response.reason}): there is no image '
-            'there to import')
+            'there to import'
+        )
     if response.status_code not in (200, 206):
-        raise Unreadable(f'it answers HTTP {response.status_code} '
-                         f'({response.reason})')
+        raise Unreadable(
+            f'it answers HTTP {response.status_code} ({response.reason})'
+        )
 
 
 def _total_size(response):
@@ -298,17 +347,27 @@ def _inspect(source, limit=None):
         wrapper.close()
     content = _content(wrapper.formats, format_inspector)
     if content.disk_format == 'raw':
-        content = content._replace(packed=next(
-            (name for offset, magic, name in _PACKED
-             if start[offset:offset + len(magic)] == magic), None),
-            document=text_document(start))
+        content = content._replace(
+            packed=next(
+                (
+                    name
+                    for offset, magic, name in _PACKED
+                    if start[offset : offset + len(magic)] == magic
+                ),
+                None,
+            ),
+            document=text_document(start),
+        )
     return content
 
 
 # Bytes of text: tab, line ends, and printable ASCII; UTF-8's multi-byte
 # sequences are 0x80 and up.
-_TEXT_BYTES = frozenset(b'\t\n\r\f') | frozenset(range(0x20, 0x7f)) | \
-    frozenset(range(0x80, 0x100))
+_TEXT_BYTES = (
+    frozenset(b'\t\n\r\f')
+    | frozenset(range(0x20, 0x7F))
+    | frozenset(range(0x80, 0x100))
+)
 
 
 def text_document(start):
@@ -340,9 +399,16 @@ def _content(matches, format_inspector):
         # A bootable ISO has a partition table in front, as Glance allows.
         matches = [match for match in matches if str(match) == 'iso']
     if len(matches) > 1:
-        return Content(None, '+'.join(names), None, None, (
-            f'its content matches several formats ({", ".join(names)}): '
-            'an image that passes for another is refused',))
+        return Content(
+            None,
+            '+'.join(names),
+            None,
+            None,
+            (
+                f'its content matches several formats ({", ".join(names)}): '
+                'an image that passes for another is refused',
+            ),
+        )
     inspector = matches[0]
     detected = str(inspector)
     problems = ()
@@ -350,38 +416,61 @@ def _content(matches, format_inspector):
         inspector.safety_check()
     except format_inspector.SafetyCheckFailed as exc:
         problems = tuple(
-            _BANNED.format(detected) if name == 'banned' else
-            _UNSAFE.get(name, f'it fails the {detected} safety check '
-                              f'"{name}" ({failure})')
-            for name, failure in sorted(exc.failures.items()))
+            _BANNED.format(detected)
+            if name == 'banned'
+            else _UNSAFE.get(
+                name,
+                f'it fails the {detected} safety check "{name}" ({failure})',
+            )
+            for name, failure in sorted(exc.failures.items())
+        )
     except format_inspector.ImageFormatError:
         # Not all of it was read (a stream-optimised VMDK's footer is at
         # its end): the image service checks it as a whole.
         pass
     virtual_size = inspector.virtual_size if detected != 'raw' else None
     # A dynamic VHD starts with a copy of its footer.
-    footer = (vhd_footer(inspector.region('header').data)
-              if detected == 'vhd' else None)
-    return Content(_GLANCE_NAMES.get(detected, detected), detected,
-                   virtual_size or None, footer, problems)
+    footer = (
+        vhd_footer(inspector.region('header').data)
+        if detected == 'vhd'
+        else None
+    )
+    return Content(
+        _GLANCE_NAMES.get(detected, detected),
+        detected,
+        virtual_size or None,
+        footer,
+        problems,
+    )
 
 
 def _with_footer(content, tail, size):
     """``content`` with what the VHD footer in ``tail`` adds."""
     footer = footer_in_tail(tail)
     if footer is None and content.vhd is not None:
-        return content._replace(problems=content.problems + (
-            'it starts as a dynamic VHD but has no footer at its end: the '
-            'file was cut short',))
+        return content._replace(
+            problems=content.problems
+            + (
+                'it starts as a dynamic VHD but has no footer at its end: the '
+                'file was cut short',
+            )
+        )
     if footer is None or content.disk_format not in ('raw', 'vhd'):
         return content._replace(
-            virtual_size=content.virtual_size or (
-                size if content.disk_format == 'raw' else None))
+            virtual_size=content.virtual_size
+            or (size if content.disk_format == 'raw' else None)
+        )
     problems = content.problems
     if footer.disk_type == 'differencing':
-        problems += ('it is a differencing VHD: its data depends on a parent '
-                     'disk that it does not hold (flatten it first: '
-                     'qemu-img convert -f vpc -O vpc <in> <out>)',)
-    return content._replace(disk_format='vhd', detected='vhd',
-                            virtual_size=footer.virtual_size, vhd=footer,
-                            problems=problems)
+        problems += (
+            'it is a differencing VHD: its data depends on a parent '
+            'disk that it does not hold (flatten it first: '
+            'qemu-img convert -f vpc -O vpc <in> <out>)',
+        )
+    return content._replace(
+        disk_format='vhd',
+        detected='vhd',
+        virtual_size=footer.virtual_size,
+        vhd=footer,
+        problems=problems,
+    )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Interoperable image import: create an image, import its data, watch it.
 
 Upstream Glance keeps its tasks API for admins; any user may create an
@@ -39,8 +40,12 @@ LOCK_EXPIRY = 3600.0
 LOCK_MARGIN = 60.0
 # The image status each method's new import needs (Glance answers 409
 # otherwise).
-_IMPORTABLE_FROM = {'web-download': 'queued', 'glance-download': 'queued',
-                    'glance-direct': 'uploading', 'copy-image': 'active'}
+_IMPORTABLE_FROM = {
+    'web-download': 'queued',
+    'glance-download': 'queued',
+    'glance-direct': 'uploading',
+    'copy-image': 'active',
+}
 
 
 def image_body(properties, formats):
@@ -48,8 +53,11 @@ def image_body(properties, formats):
     (None: the properties hold them)."""
     if formats is None:
         return dict(properties)
-    return dict(properties, disk_format=formats.disk,
-                container_format=formats.container)
+    return dict(
+        properties,
+        disk_format=formats.disk,
+        container_format=formats.container,
+    )
 
 
 class Import:
@@ -73,9 +81,19 @@ class Import:
     started_by = None
     seen_image = None
 
-    def __init__(self, client, method, url=None, data=None, remote=None,
-                 compare=None, create=None, image_id=None, stores=(),
-                 all_stores=False):
+    def __init__(
+        self,
+        client,
+        method,
+        url=None,
+        data=None,
+        remote=None,
+        compare=None,
+        create=None,
+        image_id=None,
+        stores=(),
+        all_stores=False,
+    ):
         self.client = client
         # copy-image imports an existing image into more stores.
         self.existing = image_id is not None
@@ -103,14 +121,28 @@ class Import:
     @classmethod
     def of_task(cls, client, image_id, task):
         """The import that ``task`` of image ``image_id`` runs."""
-        started = cls(client, (task.get('input') or {}).get('import_req', {})
-                      .get('method', {}).get('name'))
+        started = cls(
+            client,
+            (task.get('input') or {})
+            .get('import_req', {})
+            .get('method', {})
+            .get('name'),
+        )
         started.image_id = image_id
         started.request_id = task.get('request_id')
         return started
 
-    def run(self, properties, formats, follow, say, stream=None,
-            keep_image=False, note=None, wait=True):
+    def run(
+        self,
+        properties,
+        formats,
+        follow,
+        say,
+        stream=None,
+        keep_image=False,
+        note=None,
+        wait=True,
+    ):
         """Start the import, follow it, clean up; return the ``Outcome``.
 
         ``follow(task, look=..., resume=...)`` gives a task's
@@ -120,8 +152,9 @@ class Import:
         ``wait``, a protected image is protected once imported.
         """
         # Protected once the import has succeeded (importing.unprotected).
-        protect = wait and bool(properties) and \
-            properties.get('protected') is True
+        protect = (
+            wait and bool(properties) and properties.get('protected') is True
+        )
         if protect:
             properties = importing.unprotected(properties)
         try:
@@ -131,8 +164,9 @@ class Import:
             raise
         if note:
             say(note)
-        outcome = follow(task, look=self.look,
-                         resume=('--image', self.image_id), watch=self)
+        outcome = follow(
+            task, look=self.look, resume=('--image', self.image_id), watch=self
+        )
         if outcome.status == 'success':
             outcome = self.verified(outcome, formats, say, keep_image)
         if protect and outcome.status == 'success':
@@ -140,12 +174,17 @@ class Import:
             if not outcome.exit_code:
                 self.client.set_protected(self.image_id)
         elif protect and outcome.status != 'failure':
-            say(f'Image {self.image_id} is not protected yet: protect it '
+            say(
+                f'Image {self.image_id} is not protected yet: protect it '
                 'once its import has succeeded (openstack image set '
-                f'--protected {self.image_id})')
+                f'--protected {self.image_id})'
+            )
         if outcome.status == 'failure' and not self.existing:
-            say(f'Image {self.image_id} is kept (--keep-image).'
-                if keep_image else self.discard())
+            say(
+                f'Image {self.image_id} is kept (--keep-image).'
+                if keep_image
+                else self.discard()
+            )
         return outcome
 
     def start(self, properties, formats, stream=None):
@@ -158,12 +197,19 @@ class Import:
             name = properties.get('name')
             self.interrupted_note = (
                 'An image may have been created before the interrupt: see '
-                + (f'openstack image list --name {shlex.quote(name)}'
-                   if name else 'openstack image list'))
+                + (
+                    f'openstack image list --name {shlex.quote(name)}'
+                    if name
+                    else 'openstack image list'
+                )
+            )
             image = self.create(image_body(properties, formats))
             self.image_id = image['id']
-            LOG.debug('Created image %s; importing it by %s', self.image_id,
-                      self.method)
+            LOG.debug(
+                'Created image %s; importing it by %s',
+                self.image_id,
+                self.method,
+            )
         try:
             if self.method == 'glance-direct':
                 self._stage(stream)
@@ -175,50 +221,63 @@ class Import:
             else:
                 method = {'name': 'web-download', 'uri': self.url}
             self.request_id = self.client.start_import(
-                self.image_id, method, self.stores, self.all_stores)
+                self.image_id, method, self.stores, self.all_stores
+            )
             self.started_by = method
         except exceptions.CommandError as exc:
             if self.existing:
                 raise
-            raise exceptions.CommandError(f'{exc}. {self.discard()}') \
-                from None
+            raise exceptions.CommandError(f'{exc}. {self.discard()}') from None
         except KeyboardInterrupt:
             self.interrupted_note = (
                 'The import may have started: see openstack image task list '
-                f'--image {self.image_id}' if self.existing
-                else self.discard())
+                f'--image {self.image_id}'
+                if self.existing
+                else self.discard()
+            )
             raise
         self.interrupted_note = (
             'The import has started: see openstack image task list '
-            f'--image {self.image_id}')
+            f'--image {self.image_id}'
+        )
         return self.task()
 
     def verified(self, outcome, formats, say, keep_image):
         """``outcome`` once its image is compared with its source."""
         if self.compare:
             return aftercare.compared(
-                self.client, outcome, say,
-                lambda image: self.compare(image, self.digests))
+                self.client,
+                outcome,
+                say,
+                lambda image: self.compare(image, self.digests),
+            )
         if self.existing:
             return outcome
         meant = aftercare.Meant(formats, self.read)
-        return aftercare.verified(self.client, outcome, meant, say,
-                                  keep_image)
+        return aftercare.verified(self.client, outcome, meant, say, keep_image)
 
     def _stage(self, stream):
         size = self.data.size
         path = getattr(self.data, 'path', None)
-        with progress.ProgressBar(stream, size,
-                                  f'Sending {self.data.label}') as bar, \
-                self.data.open() as data:
+        with (
+            progress.ProgressBar(
+                stream, size, f'Sending {self.data.label}'
+            ) as bar,
+            self.data.open() as data,
+        ):
             # A file written to while it is sent lands torn: its state
             # before the first byte and after the last tells.
             before = path and aftercare.file_state(path, data.fileno())
             counted = _Counted(data, size, bar, self.md5)
             self.client.stage(self.image_id, counted)
         if path:
-            self.read = aftercare.Read(path, counted.done, self.digests,
-                                       before, aftercare.file_state(path))
+            self.read = aftercare.Read(
+                path,
+                counted.done,
+                self.digests,
+                before,
+                aftercare.file_state(path),
+            )
             refusal = self.read.change_refusal()
             if refusal:
                 raise exceptions.CommandError(refusal)
@@ -235,12 +294,17 @@ class Import:
             if self.request_id and task.get('request_id') == self.request_id:
                 return task
         # Without a request ID to match, the newest import of the image.
-        imports = [task for task in tasks
-                   if task.get('type') == 'api_image_import']
+        imports = [
+            task for task in tasks if task.get('type') == 'api_image_import'
+        ]
         if imports:
             return max(imports, key=lambda task: task.get('created_at', ''))
-        return {'id': None, 'image_id': self.image_id, 'status': 'pending',
-                'type': 'api_image_import'}
+        return {
+            'id': None,
+            'image_id': self.image_id,
+            'status': 'pending',
+            'type': 'api_image_import',
+        }
 
     def look(self, task_id=None, timeout=None):
         """The task as a wait sees it: ended as the image tells.
@@ -257,9 +321,12 @@ class Import:
             if task.get('status') not in _RUNNING:
                 task['status'] = 'processing'
             return task
-        if (not locked and image.get('status') == 'active'
-                and not image.get(IMPORTING)
-                and not self.failed_stores(image)):
+        if (
+            not locked
+            and image.get('status') == 'active'
+            and not image.get(IMPORTING)
+            and not self.failed_stores(image)
+        ):
             task['status'] = 'success'
             return task
         task['status'] = 'failure'
@@ -279,42 +346,56 @@ class Import:
         (None: it will not)."""
         status = task.get('status')
         expiry = LOCK_EXPIRY * (2 if status == 'pending' else 1)
-        taken_over = (f'Glance lets a new import of image {self.image_id} '
-                      'take over once the task has not been updated for '
-                      f'{math.ceil(expiry / 60)} minutes')
+        taken_over = (
+            f'Glance lets a new import of image {self.image_id} '
+            'take over once the task has not been updated for '
+            f'{math.ceil(expiry / 60)} minutes'
+        )
         image = self.seen_image or {}
         if self.started_by and image.get('status') == _IMPORTABLE_FROM.get(
-                self.started_by['name']):
-            return (f'{taken_over}: this command starts it again then, '
-                    'once', expiry + LOCK_MARGIN)
+            self.started_by['name']
+        ):
+            return (
+                f'{taken_over}: this command starts it again then, once',
+                expiry + LOCK_MARGIN,
+            )
         if self.method == 'copy-image':
             # The image was there before: never to be deleted.
             return taken_over, None
-        return (f'to give up, delete the image (openstack image delete '
-                f'{self.image_id}) and import again', None)
+        return (
+            f'to give up, delete the image (openstack image delete '
+            f'{self.image_id}) and import again',
+            None,
+        )
 
     def retry(self):
         """Start this import again, once, as it was started; return the
         new import's task. Glance lets it take over a stale lock."""
         method, self.started_by = self.started_by, None
         self.request_id = self.client.start_import(
-            self.image_id, method, self.stores, self.all_stores)
-        LOG.debug('Started the import of image %s again (request %s)',
-                  self.image_id, self.request_id)
+            self.image_id, method, self.stores, self.all_stores
+        )
+        LOG.debug(
+            'Started the import of image %s again (request %s)',
+            self.image_id,
+            self.request_id,
+        )
         return dict(self.task(), image_id=self.image_id)
 
     def failed_stores(self, image):
         """The stores of this import that Glance lists as failed."""
-        failed = [store for store in (image.get(FAILED) or '').split(',')
-                  if store]
+        failed = [
+            store for store in (image.get(FAILED) or '').split(',') if store
+        ]
         if self.stores and not self.all_stores:
             return [store for store in failed if store in self.stores]
         return failed
 
     def failure_reason(self, task, image):
         """Glance's message, with what the image itself tells."""
-        message = (task.get('message') or '').strip() or \
-            'the image service gave no reason'
+        message = (
+            task.get('message') or ''
+        ).strip() or 'the image service gave no reason'
         status = image.get('status')
         facts = []
         if status == 'active':
@@ -325,8 +406,10 @@ class Import:
             facts.append(f'the image went back to {status}')
         found = self.content and self.content.disk_format
         if found and image.get('disk_format') not in (None, found):
-            facts.append(f'it declares disk format {image["disk_format"]} '
-                         f'and its data is {self.content.detected}')
+            facts.append(
+                f'it declares disk format {image["disk_format"]} '
+                f'and its data is {self.content.detected}'
+            )
         if image.get(FAILED):
             facts.append(f'stores that failed: {image[FAILED]}')
         return f'{message} ({"; ".join(facts)})'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """How a large file is laid out in the object storage.
 
 A file above the segment size goes up as a Static Large Object: its
@@ -44,8 +45,9 @@ def default_segment_size(size):
     """
     per_segment = -(-size // objectstore.DEFAULT_CONCURRENCY)
     per_segment = -(-per_segment // MiB) * MiB
-    return max(MIN_DEFAULT_SEGMENT_SIZE,
-               min(DEFAULT_SEGMENT_SIZE, per_segment))
+    return max(
+        MIN_DEFAULT_SEGMENT_SIZE, min(DEFAULT_SEGMENT_SIZE, per_segment)
+    )
 
 
 def segment_size_for(size, segment_size):
@@ -58,7 +60,8 @@ def segment_size_for(size, segment_size):
         raise exceptions.CommandError(
             f'The file is too big for the object storage: {size} bytes '
             f'would need more than {MAX_SEGMENTS} segments of '
-            f'{objectstore.MAX_OBJECT_SIZE // GiB} GiB')
+            f'{objectstore.MAX_OBJECT_SIZE // GiB} GiB'
+        )
     return least
 
 
@@ -77,16 +80,20 @@ def file_identity(stat_result):
     vouch for data. 48 bits of SHA-256: files met by one container never
     come near a collision.
     """
-    text = (f'{stat_result.st_dev}:{stat_result.st_ino}:'
-            f'{stat_result.st_size}:{stat_result.st_mtime_ns}')
+    text = (
+        f'{stat_result.st_dev}:{stat_result.st_ino}:'
+        f'{stat_result.st_size}:{stat_result.st_mtime_ns}'
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def object_identity(headers):
     """``file_identity`` of an object of another store, from its HEAD:
     its ETag, size and last change name one state of it."""
-    text = (f'{headers.get("Etag", "")}:{headers.get("Content-Length")}:'
-            f'{headers.get("Last-Modified", "")}')
+    text = (
+        f'{headers.get("Etag", "")}:{headers.get("Content-Length")}:'
+        f'{headers.get("Last-Modified", "")}'
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -117,28 +124,30 @@ def check_segment_size(segment_size):
     if not smallest <= segment_size <= largest:
         raise exceptions.CommandError(
             f'Invalid segment size {segment_size}: it must be from '
-            f'{smallest // MiB} MiB to {largest // GiB} GiB')
+            f'{smallest // MiB} MiB to {largest // GiB} GiB'
+        )
 
 
 def segment_ranges(size, segment_size):
     """(offset, length) of each segment of ``size`` bytes."""
-    return [(offset, min(segment_size, size - offset))
-            for offset in range(0, size, segment_size)]
+    return [
+        (offset, min(segment_size, size - offset))
+        for offset in range(0, size, segment_size)
+    ]
 
 
 def manifest(container, done, ranges):
     """The Static Large Object manifest of the segments ``done`` (name,
     etag, whether it was stored already) of ``ranges``."""
-    return [{'path': f'{container}/{segment}', 'etag': etag,
-             'size_bytes': length}
-            for (segment, etag, _), (_, length)
-            in zip(done, ranges, strict=True)]
+    return [
+        {'path': f'{container}/{segment}', 'etag': etag, 'size_bytes': length}
+        for (segment, etag, _), (_, length) in zip(done, ranges, strict=True)
+    ]
 
 
 def manifest_etag(segments):
     """Swift's ETag of a Static Large Object: the MD5 of its segments'."""
-    return bodies.md5_hex(''.join(item['etag'] for item in segments)
-                          .encode())
+    return bodies.md5_hex(''.join(item['etag'] for item in segments).encode())
 
 
 def delete(store, container, name, identity=None):
@@ -156,31 +165,46 @@ def delete(store, container, name, identity=None):
         if exc.http_status != 404:
             raise
         head = None
-    if head is not None and identity is not None and head.headers.get(
-            objectstore.IDENTITY_HEADER) != identity:
+    if (
+        head is not None
+        and identity is not None
+        and head.headers.get(objectstore.IDENTITY_HEADER) != identity
+    ):
         raise objectstore.ObjectTaken(
             f'{action}: it is no longer an upload of this file (another '
-            'upload wrote it), so it was left alone')
-    large = head is not None and head.headers.get(
-        'X-Static-Large-Object', '').lower() == 'true'
+            'upload wrote it), so it was left alone'
+        )
+    large = (
+        head is not None
+        and head.headers.get('X-Static-Large-Object', '').lower() == 'true'
+    )
     dynamic = head is not None and head.headers.get('X-Object-Manifest')
     if dynamic:
         _delete_dynamic(store, container, name, dynamic, action)
     elif large:
         response = store.request(
-            'DELETE', store.path(container, name), action,
-            params={'multipart-manifest': 'delete'})
+            'DELETE',
+            store.path(container, name),
+            action,
+            params={'multipart-manifest': 'delete'},
+        )
         _check_bulk_report(response, action)
     elif head is not None:
         store.delete_quietly(container, name, action)
     if identity is not None:
-        for leftover in store.names(container,
-                                    segments_prefix(name, identity)):
-            store.delete_quietly(container, leftover,
-                                 f'Cannot delete segment {leftover}')
+        for leftover in store.names(
+            container, segments_prefix(name, identity)
+        ):
+            store.delete_quietly(
+                container, leftover, f'Cannot delete segment {leftover}'
+            )
             LOG.debug('Deleted the leftover segment %s', leftover)
-    LOG.debug('Deleted %s/%s%s', container, name,
-              ' and its segments' if large else '')
+    LOG.debug(
+        'Deleted %s/%s%s',
+        container,
+        name,
+        ' and its segments' if large else '',
+    )
     return head is not None
 
 
@@ -189,7 +213,8 @@ def _delete_dynamic(store, container, name, manifest_header, action):
     segments are the objects under its prefix, deleted when the prefix is
     this object's own (``<name>-00001``...)."""
     segments_container, _, prefix = urllib.parse.unquote(
-        manifest_header).partition('/')
+        manifest_header
+    ).partition('/')
     if segments_container == container and prefix.startswith(name):
         for segment in list(store.names(container, prefix)):
             if segment != name:
@@ -209,4 +234,5 @@ def _check_bulk_report(response, action):
         detail = '; '.join(f'{name}: {why}' for name, why in errors[:3])
         raise exceptions.CommandError(
             f'{action}: {report.get("Response Body") or status}'
-            + (f' ({detail})' if detail else ''))
+            + (f' ({detail})' if detail else '')
+        )

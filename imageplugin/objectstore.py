@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A cloud's object storage (Swift, Rackspace Cloud Files): its containers,
 objects and TempURLs, over the keystoneauth session.
 
@@ -20,8 +21,8 @@ from osc_lib import exceptions
 
 from imageplugin import http
 
-MiB = 1024 ** 2
-GiB = 1024 ** 3
+MiB = 1024**2
+GiB = 1024**3
 # Swift's default limits (max_file_size, min_segment_size); Rackspace
 # Cloud Files has the same.
 MAX_OBJECT_SIZE = 5 * GiB
@@ -61,11 +62,13 @@ class ObjectStore(http.SessionClient):
         region's endpoint comes from the catalog.
         """
         override = instance.get_configuration().get(
-            'object_store_endpoint_override')
+            'object_store_endpoint_override'
+        )
         if not override:
             # Logging in is all that goes over the network here.
-            with http.translated_errors('Cannot find the object storage',
-                                        'the identity service'):
+            with http.translated_errors(
+                'Cannot find the object storage', 'the identity service'
+            ):
                 logged_in = instance.auth_ref is not None
             if not logged_in:
                 # The token plugin would answer --os-endpoint, which is
@@ -74,21 +77,30 @@ class ObjectStore(http.SessionClient):
                     'Cannot find the object storage: a token given with '
                     '--os-endpoint comes with no service catalog; set '
                     'object_store_endpoint_override in clouds.yaml, or use '
-                    'a profile that logs in')
+                    'a profile that logs in'
+                )
         endpoint = http.catalog_endpoint(
-            instance, 'object-store', cls.service,
-            'object_store_endpoint_override', region_name)
+            instance,
+            'object-store',
+            cls.service,
+            'object_store_endpoint_override',
+            region_name,
+        )
         return cls(instance.session, endpoint)
 
     def error_detail(self, response):
         detail = super().error_detail(response)
         if response.status_code == 401:
-            detail += ('. The object storage did not accept the token: '
-                       'check the credentials of your cloud profile')
+            detail += (
+                '. The object storage did not accept the token: '
+                'check the credentials of your cloud profile'
+            )
         elif response.status_code == 403:
-            detail += ('. Your role in this project does not allow it in '
-                       'the object storage (Swift lets its operator roles, '
-                       'often member or admin, write)')
+            detail += (
+                '. Your role in this project does not allow it in '
+                'the object storage (Swift lets its operator roles, '
+                'often member or admin, write)'
+            )
         return detail
 
     def path(self, container, name=None):
@@ -105,21 +117,28 @@ class ObjectStore(http.SessionClient):
         if not container or '/' in container:
             raise exceptions.CommandError(
                 f'Invalid container name {container!r}: it may not be '
-                "empty or hold '/'")
+                "empty or hold '/'"
+            )
         if self.exists(container):
             return False
-        self.request('PUT', self.path(container),
-                     f'Cannot create container {container}')
+        self.request(
+            'PUT', self.path(container), f'Cannot create container {container}'
+        )
         return True
 
     def exists(self, container, name=None):
         """Whether the container (or the object in it) exists."""
-        where = (f'container {container}' if name is None
-                 else f'{container}/{name}')
+        where = (
+            f'container {container}' if name is None else f'{container}/{name}'
+        )
         try:
             # log=False: a container's headers may hold its TempURL key.
-            self.request('HEAD', self.path(container, name),
-                         f'Cannot use {where}', log=False)
+            self.request(
+                'HEAD',
+                self.path(container, name),
+                f'Cannot use {where}',
+                log=False,
+            )
         except http.HTTPError as exc:
             if exc.http_status != 404:
                 raise
@@ -130,8 +149,11 @@ class ObjectStore(http.SessionClient):
 
     def size(self, container, name):
         """An object's size in bytes (a large object's: all of them)."""
-        response = self.request('HEAD', self.path(container, name),
-                                f'Cannot read {container}/{name}')
+        response = self.request(
+            'HEAD',
+            self.path(container, name),
+            f'Cannot read {container}/{name}',
+        )
         return int(response.headers.get('Content-Length') or 0)
 
     def read_range(self, container, name, byte_range):
@@ -139,12 +161,16 @@ class ObjectStore(http.SessionClient):
         (``bytes=0-1023``, ``bytes=-512``). Returns them and the object's
         whole size."""
         response = self.request(
-            'GET', self.path(container, name),
+            'GET',
+            self.path(container, name),
             f'Cannot read {container}/{name}',
-            headers={'Range': byte_range}, log=False)
+            headers={'Range': byte_range},
+            log=False,
+        )
         total = response.headers.get('Content-Range', '').rpartition('/')[2]
-        return response.content, (int(total) if total.isdigit()
-                                  else len(response.content))
+        return response.content, (
+            int(total) if total.isdigit() else len(response.content)
+        )
 
     # Deleting (of large objects: see largeobject.delete)
 
@@ -163,8 +189,9 @@ class ObjectStore(http.SessionClient):
         action = f'Cannot list container {container}'
         while True:
             try:
-                page = self.request_json('GET', self.path(container),
-                                         action, params=params)
+                page = self.request_json(
+                    'GET', self.path(container), action, params=params
+                )
             except http.HTTPError as exc:
                 if exc.http_status == 404:
                     return
@@ -184,19 +211,22 @@ class ObjectStore(http.SessionClient):
         action = 'Cannot set a TempURL key on the object storage account'
         key = secrets.token_hex(32)
         with _kept_out(key):
-            self.request('POST', '', action, headers={TEMP_URL_KEY: key},
-                         log=False)
+            self.request(
+                'POST', '', action, headers={TEMP_URL_KEY: key}, log=False
+            )
         # Read it back: of two clients setting a key at once, the one the
         # store kept is the one that signs.
         stored = self._stored_temp_url_key()
         if not stored:
             raise exceptions.CommandError(
-                f'{action}: the account did not keep the key')
+                f'{action}: the account did not keep the key'
+            )
         return stored
 
     def _stored_temp_url_key(self):
-        response = self.request('HEAD', '', 'Cannot read the object '
-                                'storage account', log=False)
+        response = self.request(
+            'HEAD', '', 'Cannot read the object storage account', log=False
+        )
         for header in _TEMP_URL_KEYS:
             if response.headers.get(header):
                 return response.headers[header]
@@ -213,10 +243,16 @@ class ObjectStore(http.SessionClient):
         url = self.endpoint + self.path(container, name)
         # Swift signs the unquoted path, as its WSGI PATH_INFO holds it.
         signed = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
-        signature = hmac.new(key.encode(), f'GET\n{expires}\n{signed}'
-                             .encode(), hashlib.sha256).hexdigest()
-        return url + '?' + urllib.parse.urlencode(
-            {'temp_url_sig': signature, 'temp_url_expires': expires})
+        signature = hmac.new(
+            key.encode(), f'GET\n{expires}\n{signed}'.encode(), hashlib.sha256
+        ).hexdigest()
+        return (
+            url
+            + '?'
+            + urllib.parse.urlencode(
+                {'temp_url_sig': signature, 'temp_url_expires': expires}
+            )
+        )
 
 
 def etag(response):
@@ -232,6 +268,6 @@ def _kept_out(secret):
     except exceptions.CommandError as exc:
         if secret in str(exc):
             raise exceptions.CommandError(
-                str(exc).replace(secret, '<redacted>')) from None
+                str(exc).replace(secret, '<redacted>')
+            ) from None
         raise
-

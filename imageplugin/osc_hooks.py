@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Where the plugin relies on how cliff and osc-lib behave.
 
 Each is a documented extension point of theirs (a logging filter, a
@@ -50,8 +51,11 @@ START_MESSAGE = 'START with options: %s'
 # The commands of ours that replace core's, and the words of ours.
 OVERRIDDEN = ('image task list', 'image task show')
 DUPLICATE_WARNING = 'found duplicate implementations of the %(name)r command'
-COMMAND_WORDS = (('image',), ('task',),
-                 ('copy', 'export', 'import', 'list', 'show'))
+COMMAND_WORDS = (
+    ('image',),
+    ('task',),
+    ('copy', 'export', 'import', 'list', 'show'),
+)
 
 
 def without_own_overrides(record):
@@ -59,9 +63,11 @@ def without_own_overrides(record):
     warning when the command is one we replace and ours is the one filed."""
     args = record.args if isinstance(record.args, dict) else {}
     modules = str(args.get('modules', '')).split(', ')
-    return not (str(record.msg).startswith(DUPLICATE_WARNING)
-                and args.get('name') in OVERRIDDEN
-                and modules[-1].startswith('imageplugin.'))
+    return not (
+        str(record.msg).startswith(DUPLICATE_WARNING)
+        and args.get('name') in OVERRIDDEN
+        and modules[-1].startswith('imageplugin.')
+    )
 
 
 def with_secrets_masked(record):
@@ -72,8 +78,9 @@ def with_secrets_masked(record):
         return True
     words = _command_line(str(record.args[0]))
     # Parsed only when there is something to mask.
-    if any(re.fullmatch(_MASKED_OPTION, word.partition('=')[0])
-           for word in words) and is_ours(words):
+    if any(
+        re.fullmatch(_MASKED_OPTION, word.partition('=')[0]) for word in words
+    ) and is_ours(words):
         record.args = (' '.join(_masked(words)),)
     return True
 
@@ -92,11 +99,11 @@ def is_ours(words):
     except SystemExit:
         # Not a command line OSC took: cliff stopped before logging it.
         return False
-    command = remainder[:len(COMMAND_WORDS)]
-    return (len(command) == len(COMMAND_WORDS)
-            and all(any(ours.startswith(word) for ours in choices)
-                    for word, choices in zip(command, COMMAND_WORDS,
-                                             strict=True)))
+    command = remainder[: len(COMMAND_WORDS)]
+    return len(command) == len(COMMAND_WORDS) and all(
+        any(ours.startswith(word) for ours in choices)
+        for word, choices in zip(command, COMMAND_WORDS, strict=True)
+    )
 
 
 def masked_command_line(line):
@@ -135,7 +142,8 @@ def _masked(words):
 class _DiscoveryWarning(logging.Filter):
     def filter(self, record):
         return not record.getMessage().startswith(
-            'Failed to discover available identity versions')
+            'Failed to discover available identity versions'
+        )
 
 
 def log_in(app, command):
@@ -208,11 +216,15 @@ class PluginCommand:
             self._epilog_later = False
 
         def error(message):
-            parser.exit(2, f'{parser.prog}: error: {message} (see '
-                           f'{parser.prog} --help)\n')
+            parser.exit(
+                2,
+                f'{parser.prog}: error: {message} (see '
+                f'{parser.prog} --help)\n',
+            )
 
         parser.error = error
         if self.app is not None:
+
             def format_help():
                 del parser.format_help
                 parser.epilog = self.get_epilog()

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The plan of ``image task import``, decided before anything is done.
 
 ``request.ImportRequest`` is what the command line asks for;
@@ -11,30 +12,32 @@ route, and ``--dry-run`` prints it instead of carrying it out.
 
 import dataclasses
 
-from cliff import columns as cliff_columns
 from osc_lib import exceptions
-from osc_lib.cli import format_columns
 
 from imageplugin import importing
 from imageplugin import vhdroute
 
 # Routes: how the bytes reach the image.
-TASK = 'task'                      # the tasks API imports a URL or object
-TASK_FROM_UPLOAD = 'task-upload'   # a --file via object storage, then task
-WEB_DOWNLOAD = 'web-download'      # interoperable import of a URL
-GLANCE_DIRECT = 'glance-direct'    # interoperable import of a sent file
-COPY_IMAGE = 'copy-image'          # an existing image into more stores
+TASK = 'task'  # the tasks API imports a URL or object
+TASK_FROM_UPLOAD = 'task-upload'  # a --file via object storage, then task
+WEB_DOWNLOAD = 'web-download'  # interoperable import of a URL
+GLANCE_DIRECT = 'glance-direct'  # interoperable import of a sent file
+COPY_IMAGE = 'copy-image'  # an existing image into more stores
 INTEROP_METHODS = (WEB_DOWNLOAD, GLANCE_DIRECT, COPY_IMAGE)
 
 # (attribute, option, default) of the options of one route only.
-UPLOAD_OPTIONS = (('container', '--container', 'images'),
-                  ('object_name', '--object-name', None),
-                  ('segment_size', '--segment-size', None),
-                  ('upload_concurrency', '--upload-concurrency', None),
-                  ('keep_upload', '--keep-upload', False))
+UPLOAD_OPTIONS = (
+    ('container', '--container', 'images'),
+    ('object_name', '--object-name', None),
+    ('segment_size', '--segment-size', None),
+    ('upload_concurrency', '--upload-concurrency', None),
+    ('keep_upload', '--keep-upload', False),
+)
 INTEROP_OPTIONS = (('keep_image', '--keep-image', False),)
-_TASKS_API = ('the tasks API creates the image, and Glance deletes it when '
-              'the import fails')
+_TASKS_API = (
+    'the tasks API creates the image, and Glance deletes it when '
+    'the import fails'
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,11 +114,18 @@ def decide(request, facts, where=None):
     if kind == 'object':
         return _object_plan(request, facts, method, where)
     if facts.dialect == 'rackspace' and method in INTEROP_METHODS:
-        asked = (f'--method {method}' if request.method else
-                 '--store' if request.stores else '--all-stores')
-        raise refused(f'{asked} asks for interoperable import, which '
-                      'Rackspace Cloud Images does not have: leave it out '
-                      'to import by its tasks API')
+        asked = (
+            f'--method {method}'
+            if request.method
+            else '--store'
+            if request.stores
+            else '--all-stores'
+        )
+        raise refused(
+            f'{asked} asks for interoperable import, which '
+            'Rackspace Cloud Images does not have: leave it out '
+            'to import by its tasks API'
+        )
     interop = WEB_DOWNLOAD if kind == 'url' else GLANCE_DIRECT
     if method in (None, TASK):
         method = _tasks_or_interop(request, facts, method, interop, where)
@@ -137,21 +147,27 @@ def _asked_method(request, kind):
     method = request.method
     stores = request.stores or request.all_stores
     if stores and method == TASK:
-        raise refused('--store and --all-stores choose stores of '
-                      'interoperable import; the tasks API cannot')
+        raise refused(
+            '--store and --all-stores choose stores of '
+            'interoperable import; the tasks API cannot'
+        )
     if stores and method is None and kind != 'image':
         method = GLANCE_DIRECT if kind == 'file' else WEB_DOWNLOAD
     if kind == 'image':
         return method
     if method == COPY_IMAGE:
-        raise refused('--method copy-image copies an --image into more '
-                      'stores')
+        raise refused('--method copy-image copies an --image into more stores')
     if method == GLANCE_DIRECT and kind != 'file':
         raise refused('--method glance-direct imports a --file')
     if method == WEB_DOWNLOAD and kind != 'url':
-        raise refused('--method web-download imports an http(s) URL'
-                      + ('; a --file goes by glance-direct or by the tasks '
-                         'API' if kind == 'file' else ''))
+        raise refused(
+            '--method web-download imports an http(s) URL'
+            + (
+                '; a --file goes by glance-direct or by the tasks API'
+                if kind == 'file'
+                else ''
+            )
+        )
     return method
 
 
@@ -167,7 +183,8 @@ def _tasks_or_interop(request, facts, method, interop, where):
     if interop not in (facts.methods or ()):
         raise refused(
             f'{facts.tasks_refusal} This Glance offers no {interop} import '
-            'either' + _offered(facts.methods))
+            'either' + _offered(facts.methods)
+        )
     return interop
 
 
@@ -179,28 +196,37 @@ def _vhd_reroute(request, facts, method, interop, where):
     if method == TASK:
         raise vhdroute.task_refused(where, interop, True, None)
     if interop not in (facts.methods or ()):
-        raise vhdroute.task_refused(where, interop, False,
-                                    facts.methods or None)
+        raise vhdroute.task_refused(
+            where, interop, False, facts.methods or None
+        )
     return interop, vhdroute.rerouted(where, interop)
 
 
 def _check_interop(request, facts, method, where):
     """Refuse what interoperable import by ``method`` would fail."""
     if vhdroute.fails_by_interop(facts.vhd, facts.disk_format):
-        why = ' and '.join(option for option, given in (
-            (f'--method {method}', request.method),
-            ('--store', request.stores),
-            ('--all-stores', request.all_stores)) if given)
+        why = ' and '.join(
+            option
+            for option, given in (
+                (f'--method {method}', request.method),
+                ('--store', request.stores),
+                ('--all-stores', request.all_stores),
+            )
+            if given
+        )
         raise vhdroute.interop_refused(
-            where, method, why or None, facts.tasks_refusal == '')
+            where, method, why or None, facts.tasks_refusal == ''
+        )
     if request.extra_input is not None:
         raise refused(
             '--input is task input of the tasks API, which this import '
             'does not use (interoperable import takes none): give image '
-            'properties with --property')
+            'properties with --property'
+        )
     if facts.methods is not None and method not in facts.methods:
-        raise refused(f'This Glance offers no {method} import'
-                      + _offered(facts.methods))
+        raise refused(
+            f'This Glance offers no {method} import' + _offered(facts.methods)
+        )
     _check_stores(request, facts)
 
 
@@ -209,13 +235,16 @@ def _check_stores(request, facts):
     if not (request.stores or request.all_stores):
         return
     if not facts.stores:
-        raise refused('This Glance has a single store: --store and '
-                      '--all-stores need one with several (enabled_backends)')
-    unknown = [store for store in request.stores
-               if store not in facts.stores]
+        raise refused(
+            'This Glance has a single store: --store and '
+            '--all-stores need one with several (enabled_backends)'
+        )
+    unknown = [store for store in request.stores if store not in facts.stores]
     if unknown:
-        raise refused(f'This Glance has no store {unknown[0]} (its stores: '
-                      f'{", ".join(facts.stores)})')
+        raise refused(
+            f'This Glance has no store {unknown[0]} (its stores: '
+            f'{", ".join(facts.stores)})'
+        )
 
 
 def _offered(methods):
@@ -223,8 +252,11 @@ def _offered(methods):
 
 
 def _protect_after(request, facts):
-    return (request.wait and facts.dialect != 'rackspace'
-            and request.image_properties.get('protected') is True)
+    return (
+        request.wait
+        and facts.dialect != 'rackspace'
+        and request.image_properties.get('protected') is True
+    )
 
 
 def _keep_image_unused(request):
@@ -249,25 +281,37 @@ def _said_unused(request, options, why):
 def _interop_plan(request, facts, method, where, note):
     steps = []
     if method == GLANCE_DIRECT:
-        why = ('glance-direct sends the file to Glance, not to the object '
-               'storage')
+        why = (
+            'glance-direct sends the file to Glance, not to the object storage'
+        )
     else:
         why = 'there is no --file to upload'
-    notes = ((note,) if note else ()) + _content_note(facts) + _said_unused(
-        request, UPLOAD_OPTIONS, why)
-    steps.append(f'create an image, then import {where} into it by '
-                 f'{method}')
+    notes = (
+        ((note,) if note else ())
+        + _content_note(facts)
+        + _said_unused(request, UPLOAD_OPTIONS, why)
+    )
+    steps.append(f'create an image, then import {where} into it by {method}')
     if method == GLANCE_DIRECT:
-        steps.insert(0, f'read {where} once, hashing it, and send it to '
-                        "Glance's staging area")
-    deletes = (() if request.keep_image else
-               ('the new image, if its import fails',))
+        steps.insert(
+            0,
+            f'read {where} once, hashing it, and send it to '
+            "Glance's staging area",
+        )
+    deletes = (
+        () if request.keep_image else ('the new image, if its import fails',)
+    )
     return Plan(
-        route=method, method=method, source=where,
+        route=method,
+        method=method,
+        source=where,
         steps=tuple(steps) + _after_steps(request, facts, method),
-        creates=('an image',), uploads=_staged(method, where),
-        deletes=deletes, notes=notes,
-        protect_after=_protect_after(request, facts))
+        creates=('an image',),
+        uploads=_staged(method, where),
+        deletes=deletes,
+        notes=notes,
+        protect_after=_protect_after(request, facts),
+    )
 
 
 def _staged(method, where):
@@ -281,25 +325,32 @@ def _after_steps(request, facts, method):
     what landed, --protected."""
     if not request.wait:
         return ('show the import task (not waited for)',)
-    steps = ['wait for the import to end',
-             'compare the image that landed with what was meant']
+    steps = [
+        'wait for the import to end',
+        'compare the image that landed with what was meant',
+    ]
     if _protect_after(request, facts):
         steps.append('protect the image')
     return tuple(steps)
 
 
 def _task_plan(request, facts, where):
-    notes = (_content_note(facts)
-             + _said_unused(request, UPLOAD_OPTIONS,
-                            'there is no --file to upload')
-             + _keep_image_unused(request))
+    notes = (
+        _content_note(facts)
+        + _said_unused(request, UPLOAD_OPTIONS, 'there is no --file to upload')
+        + _keep_image_unused(request)
+    )
     return Plan(
-        route=TASK, method=TASK, source=where,
+        route=TASK,
+        method=TASK,
+        source=where,
         steps=(f'create an import task of {where}',)
         + _after_steps(request, facts, TASK),
         creates=('an import task', 'an image (by the task)'),
         deletes=('nothing: Glance deletes the image of a failed task',),
-        notes=notes, protect_after=_protect_after(request, facts))
+        notes=notes,
+        protect_after=_protect_after(request, facts),
+    )
 
 
 def _upload_plan(request, facts, where):
@@ -309,36 +360,53 @@ def _upload_plan(request, facts, where):
     notes = ()
     if facts.dialect != 'rackspace':
         notes = _keep_image_unused(request)
-    steps = (f'upload {where} to {target} in the object storage '
-             '(resumable), hashing it',
-             f'create an import task of {target}'
-             + ('' if facts.dialect == 'rackspace' else ' (a TempURL)'))
-    deletes = (() if request.keep_upload else
-               (f'{target} and its segments, once the task has ended',))
+    steps = (
+        f'upload {where} to {target} in the object storage '
+        '(resumable), hashing it',
+        f'create an import task of {target}'
+        + ('' if facts.dialect == 'rackspace' else ' (a TempURL)'),
+    )
+    deletes = (
+        ()
+        if request.keep_upload
+        else (f'{target} and its segments, once the task has ended',)
+    )
     return Plan(
-        route=TASK_FROM_UPLOAD, method=TASK, source=where,
+        route=TASK_FROM_UPLOAD,
+        method=TASK,
+        source=where,
         steps=steps + _after_steps(request, facts, TASK),
-        creates=(f'container {request.container}, if missing',
-                 'an import task', 'an image (by the task)'),
-        uploads=(f'{where} to {target}',), deletes=deletes, notes=notes,
+        creates=(
+            f'container {request.container}, if missing',
+            'an import task',
+            'an image (by the task)',
+        ),
+        uploads=(f'{where} to {target}',),
+        deletes=deletes,
+        notes=notes,
         protect_after=_protect_after(request, facts),
-        dialect=facts.dialect or 'glance')
+        dialect=facts.dialect or 'glance',
+    )
 
 
 def _object_plan(request, facts, method, where):
     """A ``container/object`` source: Rackspace's tasks API only."""
     if facts.dialect == 'glance':
         raise refused(
-            f'{where!r} is not an http(s) URL, and this cloud\'s image '
+            f"{where!r} is not an http(s) URL, and this cloud's image "
             'service (Glance) imports from URLs only (<container>/<object> '
-            'is Rackspace\'s form): give an http(s) URL, or --file for a '
-            'local file')
+            "is Rackspace's form): give an http(s) URL, or --file for a "
+            'local file'
+        )
     if method not in (None, TASK):
-        raise refused(f'--method {method} is interoperable import of '
-                      'Glance; a <container>/<object> is imported by '
-                      "Rackspace's tasks API")
-    check_rackspace_input(request, where, ('--disk-format',
-                                           '--container-format'))
+        raise refused(
+            f'--method {method} is interoperable import of '
+            'Glance; a <container>/<object> is imported by '
+            "Rackspace's tasks API"
+        )
+    check_rackspace_input(
+        request, where, ('--disk-format', '--container-format')
+    )
     return _task_plan(request, facts, where)
 
 
@@ -346,24 +414,36 @@ def check_rackspace_input(request, where, format_options=()):
     """Refuse what Rackspace would fail the task for (its input accepts
     no image property but the name)."""
     given = list(request.given) + [
-        option for option in format_options
-        if getattr(request, option[2:].replace('-', '_'))]
-    importing.rackspace_input(where, request.image_properties, given,
-                              request.import_from_format,
-                              request.extra_input)
+        option
+        for option in format_options
+        if getattr(request, option[2:].replace('-', '_'))
+    ]
+    importing.rackspace_input(
+        where,
+        request.image_properties,
+        given,
+        request.import_from_format,
+        request.extra_input,
+    )
 
 
 def _check_copy_request(request, method):
     if method not in (None, COPY_IMAGE):
-        raise refused(f'--image is copied into more stores by copy-image, '
-                      f'not by {method}')
+        raise refused(
+            f'--image is copied into more stores by copy-image, '
+            f'not by {method}'
+        )
     given = _new_image_options(request)
     if given:
-        raise refused(f'{given[0]} describes a new image; --image copies '
-                      'an existing one into more stores')
+        raise refused(
+            f'{given[0]} describes a new image; --image copies '
+            'an existing one into more stores'
+        )
     if not (request.stores or request.all_stores):
-        raise refused('--image needs the stores to copy it into: --store '
-                      '<store> (repeat for more) or --all-stores')
+        raise refused(
+            '--image needs the stores to copy it into: --store '
+            '<store> (repeat for more) or --all-stores'
+        )
 
 
 def _copy_plan(request, facts, method, where):
@@ -371,104 +451,37 @@ def _copy_plan(request, facts, method, where):
     _check_copy_request(request, method)
     _check_stores(request, facts)
     if facts.methods is not None and COPY_IMAGE not in facts.methods:
-        raise refused('This Glance offers no copy-image import'
-                      + _offered(facts.methods))
+        raise refused(
+            'This Glance offers no copy-image import' + _offered(facts.methods)
+        )
     stores = ', '.join(request.stores) or 'every store'
-    notes = _said_unused(request, UPLOAD_OPTIONS,
-                         'there is no --file to upload')
+    notes = _said_unused(
+        request, UPLOAD_OPTIONS, 'there is no --file to upload'
+    )
     return Plan(
-        route=COPY_IMAGE, method=COPY_IMAGE, source=where,
+        route=COPY_IMAGE,
+        method=COPY_IMAGE,
+        source=where,
         steps=(f'import image {where} into {stores} by copy-image',)
-        + (('wait for the copy to end',) if request.wait else
-           ('show the import task (not waited for)',)),
-        creates=(f'copies of the data in {stores}',), notes=notes)
+        + (
+            ('wait for the copy to end',)
+            if request.wait
+            else ('show the import task (not waited for)',)
+        ),
+        creates=(f'copies of the data in {stores}',),
+        notes=notes,
+    )
 
 
 def _new_image_options(request):
-    return list(request.given) + [option for option, value in (
-        ('--name', request.name), ('--input', request.extra_input),
-        ('--disk-format', request.disk_format),
-        ('--container-format', request.container_format),
-        ('--import-from-format', request.import_from_format))
-        if value is not None]
-
-
-def copy_plan(method, image_id, source_region, target_region, name=None,
-              keep_image=False, wait=False):
-    """The plan of ``image task copy`` on Glance: a new image in
-    ``target_region`` whose data comes by ``method``."""
-    how = (f'{target_region} reads it from {source_region}'
-           if method == 'glance-download' else
-           'the data streams through this client')
-    steps = (f'create an image in {target_region} with the properties of '
-             f'image {image_id}' + (f', named {name!r}' if name else ''),
-             f'import its data by {method}: {how}')
-    if wait:
-        steps += ('wait for the import to end',
-                  "compare the copy's hash with the image's")
-    else:
-        steps += ('show the import task (not waited for)',)
-    return Plan(
-        route=method, method=method,
-        source=f'image {image_id} in {source_region}', steps=steps,
-        creates=(f'an image in {target_region}',),
-        deletes=(() if keep_image else
-                 ('the copy, if its import fails or its bytes differ',)))
-
-
-def export_copy_plan(image_id, source_region, target_region, container,
-                     shared_store, keep_upload=False, wait=False):
-    """The plan of ``image task copy`` on Rackspace: export, transfer,
-    import, through ``container`` of both regions' object storage."""
-    vhd = f'{container}/{image_id}.vhd'
-    steps = (f'export image {image_id} to {vhd} in {source_region} (an '
-             'export task), unless it is there already',)
-    uploads = ()
-    if not shared_store:
-        steps += (f'copy {vhd} into {target_region}\'s object storage, in '
-                  'segments (an interrupted copy resumes)',)
-        uploads = (f'{vhd} from {source_region} to {target_region}',)
-    steps += (f'import {vhd} in {target_region} (an import task)',)
-    steps += (('wait for the import to end',
-               "compare the copy's checksum with the image's") if wait
-              else ('show the import task (not waited for)',))
-    regions = ((source_region,) if shared_store
-               else (source_region, target_region))
-    return Plan(
-        route='export-import', method=TASK,
-        source=f'image {image_id} in {source_region}', steps=steps,
-        creates=('an export task',
-                 *(f'{vhd} in {region}' for region in regions),
-                 'an import task', f'an image in {target_region}'),
-        uploads=uploads,
-        deletes=(() if keep_upload else tuple(
-            f'{vhd} in {region}, once the import has ended'
-            for region in regions)))
-
-
-def columns(plan, **fields):
-    """(columns, values) of ``plan`` and ``fields`` for a ShowOne."""
-    info = {'route': plan.route, 'method': plan.method,
-            'source': plan.source,
-            'steps': _lines_column(plan.steps, numbered=True)}
-    for name in ('creates', 'uploads', 'deletes', 'notes'):
-        info[name] = _lines_column(getattr(plan, name))
-    for name, value in fields.items():
-        info[name] = (format_columns.DictColumn(value)
-                      if isinstance(value, dict) else value)
-    names = tuple(sorted(info))
-    return names, tuple(info[name] for name in names)
-
-
-def _lines_column(items, numbered=False):
-    """A list column that keeps its order: one item a line in a table
-    (numbered for steps), a list in JSON and YAML."""
-    class Lines(cliff_columns.FormattableColumn):
-        def human_readable(self):
-            return '\n'.join(f'{index}. {item}' if numbered else item
-                             for index, item in enumerate(self._value, 1))
-
-        def machine_readable(self):
-            return list(self._value)
-
-    return Lines(tuple(items))
+    return list(request.given) + [
+        option
+        for option, value in (
+            ('--name', request.name),
+            ('--input', request.extra_input),
+            ('--disk-format', request.disk_format),
+            ('--container-format', request.container_format),
+            ('--import-from-format', request.import_from_format),
+        )
+        if value is not None
+    ]

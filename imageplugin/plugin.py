@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """OpenStackClient plugin for the Image v2 tasks API.
 
 ``openstack`` imports this module on every run, so it imports nothing but
@@ -19,16 +20,19 @@ _app_parser = None
 
 def _hook(name):
     """The log filter ``osc_hooks.<name>``, imported on first use."""
+
     def log_filter(record):
         from imageplugin import osc_hooks
 
         return getattr(osc_hooks, name)(record)
+
     return log_filter
 
 
 # Hooks 1 and 2 of osc_hooks: in place before OSC loads commands and logs.
 logging.getLogger('cliff.commandmanager').addFilter(
-    _hook('without_own_overrides'))
+    _hook('without_own_overrides')
+)
 logging.getLogger('osc_lib.shell').addFilter(_hook('with_secrets_masked'))
 
 

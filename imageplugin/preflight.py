@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The image properties of an import or a copy, checked before it starts.
 
 Every route (Rackspace's tasks API, Glance's tasks API from a URL or
@@ -36,15 +37,28 @@ from osc_lib import exceptions
 # Glance's images API limit on names (and Rackspace's), tags and
 # property names.
 MAX_LENGTH = 255
-MAX_INTEGER = 2 ** 31 - 1
+MAX_INTEGER = 2**31 - 1
 _UNITS = {'min_disk': 'GiB', 'min_ram': 'MiB'}
 _BOOLEANS = ('protected', 'os_hidden')
 VISIBILITIES = ('public', 'private', 'community', 'shared')
 _OUTSIDE_BMP = re.compile('[\U00010000-\U0010ffff]')
-READ_ONLY = frozenset((
-    'status', 'checksum', 'os_hash_algo', 'os_hash_value', 'size',
-    'virtual_size', 'created_at', 'updated_at', 'direct_url', 'self',
-    'file', 'schema', 'stores'))
+READ_ONLY = frozenset(
+    (
+        'status',
+        'checksum',
+        'os_hash_algo',
+        'os_hash_value',
+        'size',
+        'virtual_size',
+        'created_at',
+        'updated_at',
+        'direct_url',
+        'self',
+        'file',
+        'schema',
+        'stores',
+    )
+)
 _RESERVED = frozenset(('locations', 'deleted', 'deleted_at'))
 # Values longer than this are shown cut, with their length.
 _SHOWN = 40
@@ -62,8 +76,11 @@ def checked_default_name(name, source):
     ``--name``, if the image service takes it; else a refusal that asks
     for ``--name``."""
     try:
-        _check_text(f'the image name {_quoted(name)} taken from {source}',
-                    name, 'image names')
+        _check_text(
+            f'the image name {_quoted(name)} taken from {source}',
+            name,
+            'image names',
+        )
     except exceptions.CommandError as exc:
         raise exceptions.CommandError(f'{exc}; give --name') from None
     return name
@@ -83,19 +100,23 @@ def check_properties(properties, options=(), default='--property'):
             _check_tags(option, value)
         elif key == 'name':
             if value is not None:
-                _check_text(_given(option, key, value), value,
-                            'image names')
+                _check_text(_given(option, key, value), value, 'image names')
         else:
             _check_property(option, key, value)
 
 
 def _check_tags(option, tags):
     if not isinstance(tags, list):
-        _refuse(_given(option, 'tags', tags),
-                'tags are a list: give each with --tag')
+        _refuse(
+            _given(option, 'tags', tags),
+            'tags are a list: give each with --tag',
+        )
     for tag in tags:
-        given = (f'--tag {_quoted(tag)}' if option == '--tag'
-                 else _given(option, 'tags', tag))
+        given = (
+            f'--tag {_quoted(tag)}'
+            if option == '--tag'
+            else _given(option, 'tags', tag)
+        )
         if tag == '':
             _refuse(given, 'tags must not be empty')
         _check_text(given, tag, 'tags')
@@ -106,10 +127,13 @@ def _check_property(option, key, value):
     if key in READ_ONLY:
         _refuse(given, f'{key} is set by the image service (read-only)')
     if key in _RESERVED or key.startswith('os_glance_'):
-        _refuse(given, f'{key} is reserved for the image service\'s own use')
+        _refuse(given, f"{key} is reserved for the image service's own use")
     if len(key) > MAX_LENGTH:
-        _refuse(given, f'property names have at most {MAX_LENGTH} '
-                f'characters (this one has {len(key)})')
+        _refuse(
+            given,
+            f'property names have at most {MAX_LENGTH} '
+            f'characters (this one has {len(key)})',
+        )
     _check_characters(given, key, 'property names')
     if key in _UNITS:
         _check_integer(given, value, _UNITS[key])
@@ -135,17 +159,23 @@ def _check_text(given, text, what):
     if not isinstance(text, str):
         _refuse(given, f'{what} are text')
     if len(text) > MAX_LENGTH:
-        _refuse(given, f'{what} have at most {MAX_LENGTH} characters (this '
-                f'one has {len(text)})')
+        _refuse(
+            given,
+            f'{what} have at most {MAX_LENGTH} characters (this '
+            f'one has {len(text)})',
+        )
     _check_characters(given, text, what)
 
 
 def _check_characters(given, text, what):
     outside = _OUTSIDE_BMP.search(text)
     if outside:
-        _refuse(given, f'{what} can hold no character outside the Basic '
-                f'Multilingual Plane (here U+{ord(outside.group()):04X}), '
-                'which Glance refuses to store')
+        _refuse(
+            given,
+            f'{what} can hold no character outside the Basic '
+            f'Multilingual Plane (here U+{ord(outside.group()):04X}), '
+            'which Glance refuses to store',
+        )
 
 
 def _given(option, key, value):
@@ -164,7 +194,7 @@ def _text(value):
 
 def _quoted(text):
     if len(text) > _SHOWN:
-        text = text[:_SHOWN - 3] + '...'
+        text = text[: _SHOWN - 3] + '...'
     return shlex.quote(text)
 
 

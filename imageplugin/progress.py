@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A one-line progress bar for a terminal's stderr."""
 
 import collections
@@ -14,8 +15,9 @@ def human_size(count):
     """A byte count the way people read it: 1.5 GiB, 512 B."""
     for unit in ('B', 'KiB', 'MiB', 'GiB'):
         if count < 1024:
-            return f'{count:.0f} {unit}' if unit == 'B' else \
-                f'{count:.1f} {unit}'
+            return (
+                f'{count:.0f} {unit}' if unit == 'B' else f'{count:.1f} {unit}'
+            )
         count /= 1024
     return f'{count:.1f} TiB'
 
@@ -63,7 +65,7 @@ class StatusLine:
             columns = 0
         # A terminal of unknown size (some CI ptys) reports 0 columns.
         columns = columns or 80
-        return text[:max(columns - 1, 20)]
+        return text[: max(columns - 1, 20)]
 
 
 class Console:
@@ -102,8 +104,9 @@ class ProgressBar:
     leaving its ``with`` block, takes the line away.
     """
 
-    def __init__(self, stream, total, label, interval=0.25,
-                 clock=time.monotonic):
+    def __init__(
+        self, stream, total, label, interval=0.25, clock=time.monotonic
+    ):
         self.status = StatusLine(stream)
         self.total = total
         self.label = label
@@ -126,19 +129,25 @@ class ProgressBar:
             return
         now = self.clock()
         self._samples.append((now, done))
-        while (len(self._samples) > 2
-               and now - self._samples[0][0] > RATE_WINDOW):
+        while (
+            len(self._samples) > 2 and now - self._samples[0][0] > RATE_WINDOW
+        ):
             self._samples.popleft()
-        if (self._drawn_at is not None and done < self.total
-                and now - self._drawn_at < self.interval):
+        if (
+            self._drawn_at is not None
+            and done < self.total
+            and now - self._drawn_at < self.interval
+        ):
             return
         self._drawn_at = now
         self.status.show(self.line(done, now))
 
     def line(self, done, now):
         percent = 100 * done // self.total if self.total else 100
-        text = (f'{self.label}: {human_size(done)} of '
-                f'{human_size(self.total)} ({percent}%)')
+        text = (
+            f'{self.label}: {human_size(done)} of '
+            f'{human_size(self.total)} ({percent}%)'
+        )
         since, done_then = self._samples[0]
         if now > since and done > done_then:
             rate = (done - done_then) / (now - since)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What ``image task import`` was asked: the command line read once.
 
 ``ImportRequest.from_args`` is the only reader of argparse's namespace
@@ -58,15 +59,18 @@ class ImportRequest:
     def from_args(cls, args):
         """The request of argparse's namespace ``args``: its input is
         checked here, before the cloud is asked anything."""
-        fields = {field.name: getattr(args, field.name, field.default)
-                  for field in dataclasses.fields(cls)}
+        fields = {
+            field.name: getattr(args, field.name, field.default)
+            for field in dataclasses.fields(cls)
+        }
         fields['tags'] = tuple(args.tags or ())
         fields['stores'] = tuple(args.stores or ())
         if args.extra_input is not None:
             # Its image properties are held to the options' rules, before
             # anything exists (some routes merge it after an upload).
-            fields['extra_input'] = importing.typed_input(parsed_json_object(
-                args.extra_input, '--input'))
+            fields['extra_input'] = importing.typed_input(
+                parsed_json_object(args.extra_input, '--input')
+            )
         properties, given = importing.image_properties(args)
         fields.update(image_properties=properties, given=tuple(given))
         return cls(**fields)
@@ -83,8 +87,11 @@ class ImportRequest:
     def unused(self, options):
         """The options of ``options`` given, as (attribute, option,
         default) each (``plan.UPLOAD_OPTIONS``)."""
-        return tuple(name for attribute, name, default in options
-                     if getattr(self, attribute) not in (default, None))
+        return tuple(
+            name
+            for attribute, name, default in options
+            if getattr(self, attribute) not in (default, None)
+        )
 
 
 def parsed_json_object(text, option):
@@ -92,8 +99,10 @@ def parsed_json_object(text, option):
         value = json.loads(text)
     except ValueError as exc:
         raise exceptions.CommandError(
-            f'{option} is not valid JSON: {exc}') from None
+            f'{option} is not valid JSON: {exc}'
+        ) from None
     if not isinstance(value, dict):
         raise exceptions.CommandError(
-            f'{option} must be a JSON object such as \'{{"key": "value"}}\'')
+            f'{option} must be a JSON object such as \'{{"key": "value"}}\''
+        )
     return value

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The segments of one transfer, sent several at once.
 
 One TCP stream is limited by the round-trip time long before a real
@@ -17,7 +18,7 @@ from imageplugin import bodies
 # all their chunks stay within this: a worker's chunk shrinks as workers
 # grow. Every MiB here adds to the peak RSS; 8 workers of 256 KiB kept a
 # whole `import --file --wait` within 17 MiB of `openstack --version`.
-PARALLEL_BUFFERS = 2 * 1024 ** 2
+PARALLEL_BUFFERS = 2 * 1024**2
 MIN_CHUNK_SIZE = 64 * 1024
 
 
@@ -81,10 +82,15 @@ class SegmentRun:
         for index in range(1, self.count + 1):
             todo.put(index)
         results = queue.SimpleQueue()
-        threads = [threading.Thread(target=self._work,
-                                    args=(send, todo, results), daemon=True,
-                                    name=f'imageplugin-segments-{number}')
-                   for number in range(self.workers)]
+        threads = [
+            threading.Thread(
+                target=self._work,
+                args=(send, todo, results),
+                daemon=True,
+                name=f'imageplugin-segments-{number}',
+            )
+            for number in range(self.workers)
+        ]
         try:
             if whole is not None:
                 whole.start()
@@ -156,8 +162,10 @@ class WholeFileHasher(threading.Thread):
     def __init__(self, fd, path, ranges, digest, run):
         super().__init__(daemon=True, name='imageplugin-whole-file-hash')
         self.hasher = bodies.hasher(digest)
-        self.ranges = [bodies.FileRange(fd, path, offset, length)
-                       for offset, length in ranges]
+        self.ranges = [
+            bodies.FileRange(fd, path, offset, length)
+            for offset, length in ranges
+        ]
         self.segments = run
         self.error = None
 

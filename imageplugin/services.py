@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What service an endpoint answers as, told by its own answers.
 
 A user who gives the identity service's or the object storage's URL as
@@ -39,17 +40,25 @@ def answering_service(session, endpoint):
             return None
         if found:
             return found
-    capabilities = _json(_get(session, _OBJECT_VERSION.sub('', root)
-                              + '/info'))
+    capabilities = _json(
+        _get(session, _OBJECT_VERSION.sub('', root) + '/info')
+    )
     if isinstance(capabilities, dict) and 'swift' in capabilities:
         version = (capabilities['swift'] or {}).get('version')
-        return ('it is the object storage (Swift'
-                + (f' {version}' if version else '')
-                + '), which answers /info with its capabilities')
-    if (response is not None and response.ok
-            and 'html' in response.headers.get('Content-Type', '')):
-        return ('its root answers a web page (text/html), not the version '
-                'document of an image service')
+        return (
+            'it is the object storage (Swift'
+            + (f' {version}' if version else '')
+            + '), which answers /info with its capabilities'
+        )
+    if (
+        response is not None
+        and response.ok
+        and 'html' in response.headers.get('Content-Type', '')
+    ):
+        return (
+            'its root answers a web page (text/html), not the version '
+            'document of an image service'
+        )
     return None
 
 
@@ -66,28 +75,37 @@ def _by_version_document(document):
         versions = [document['version']]
     if not isinstance(versions, list):
         return None
-    versions = [version for version in versions
-                if isinstance(version, dict)]
-    media_types = json.dumps([version.get('media-types')
-                              for version in versions])
+    versions = [version for version in versions if isinstance(version, dict)]
+    media_types = json.dumps(
+        [version.get('media-types') for version in versions]
+    )
     if 'identity' in media_types:
-        return ('it is the identity service (Keystone), whose version '
-                'document lists identity API versions')
+        return (
+            'it is the identity service (Keystone), whose version '
+            'document lists identity API versions'
+        )
     ids = [str(version.get('id')) for version in versions]
     if any(re.fullmatch(r'v2(\.\d+)?', version_id) for version_id in ids):
         return _IMAGE_SERVICE
     if ids:
-        return ('its version document lists API versions '
-                f'{", ".join(ids)}, and an image service serves v2')
+        return (
+            'its version document lists API versions '
+            f'{", ".join(ids)}, and an image service serves v2'
+        )
     return None
 
 
 def _get(session, url):
     """The answer to an anonymous GET of ``url``, or None."""
     try:
-        return session.request(url, 'GET', authenticated=False,
-                               raise_exc=False, timeout=_TIMEOUT,
-                               headers={'Accept': 'application/json'})
+        return session.request(
+            url,
+            'GET',
+            authenticated=False,
+            raise_exc=False,
+            timeout=_TIMEOUT,
+            headers={'Accept': 'application/json'},
+        )
     except ks_exc.ClientException as exc:
         LOG.debug('No answer from %s: %s', url, exc)
         return None

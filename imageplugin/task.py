@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """``openstack image task`` commands.
 
 OSC imports this module on every run of any command while it registers
@@ -20,8 +21,18 @@ from imageplugin import osc_hooks
 TASK_STATUSES = ('pending', 'processing', 'success', 'failure')
 
 # Core OSC's `image task show` columns: scripts already use these names.
-CORE_COLUMNS = ('created_at', 'expires_at', 'id', 'input', 'message',
-                'owner_id', 'result', 'status', 'type', 'updated_at')
+CORE_COLUMNS = (
+    'created_at',
+    'expires_at',
+    'id',
+    'input',
+    'message',
+    'owner_id',
+    'result',
+    'status',
+    'type',
+    'updated_at',
+)
 # Fields upstream Glance returns and core OSC hides.
 EXTRA_COLUMNS = ('image_id', 'request_id', 'user_id')
 # deleted, deleted_at: the image tasks API's database columns.
@@ -73,7 +84,8 @@ def checked_task_id(task_id):
     except ValueError:
         raise exceptions.CommandError(
             f'{task_id!r} is not a task ID: task IDs are UUIDs such as '
-            'fc29a67c-ad76-49bc-a317-a5f38dcb44c0') from None
+            'fc29a67c-ad76-49bc-a317-a5f38dcb44c0'
+        ) from None
 
 
 class PluginCommand(osc_hooks.PluginCommand):
@@ -118,9 +130,10 @@ def _one_interrupt():
     import signal
     import threading
 
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT)
-            is not signal.default_int_handler):
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
         yield
         return
 
@@ -146,14 +159,15 @@ class TaskCommand(PluginCommand, command.ShowOne):
 
     def run(self, parsed_args):
         # Checked before take_action, so that no task is created in vain.
-        for option, value in (('--timeout', parsed_args.timeout),
-                              ('--stall-timeout', parsed_args.stall_timeout)):
+        for option, value in (
+            ('--timeout', parsed_args.timeout),
+            ('--stall-timeout', parsed_args.stall_timeout),
+        ):
             if value is not None and not parsed_args.wait:
                 raise exceptions.CommandError(f'{option} needs --wait')
         from imageplugin import progress
 
-        self.console = progress.Console(self.app.stderr,
-                                        parsed_args.progress)
+        self.console = progress.Console(self.app.stderr, parsed_args.progress)
         self.follower = self.follower_of(parsed_args)
         super().run(parsed_args)
         return self.outcome.exit_code
@@ -164,22 +178,26 @@ class TaskCommand(PluginCommand, command.ShowOne):
         from imageplugin import waiting
 
         return waiting.Follower(
-            self.console, wait=parsed_args.wait, timeout=parsed_args.timeout,
+            self.console,
+            wait=parsed_args.wait,
+            timeout=parsed_args.timeout,
             max_interval=parsed_args.max_poll_interval,
             stall_after=parsed_args.stall_timeout,
             # Logs in on the first look, not before the input is checked.
             look=lambda task_id, timeout=None: self.client.get_task(
-                task_id, timeout=timeout),
+                task_id, timeout=timeout
+            ),
             floor=lambda: self.poll_floor(self.client, parsed_args),
-            resume_command=self.resume_command)
+            resume_command=self.resume_command,
+        )
 
     def take_action(self, parsed_args):
         self.outcome = self.outcome_of(parsed_args)
         if self.outcome.task is None:
             # --dry-run: the plan instead of a task.
-            from imageplugin import plan as plans
+            from imageplugin import planview
 
-            return plans.columns(self.dry_plan)
+            return planview.columns(self.dry_plan)
         return task_columns(self.outcome.task)
 
     def planned(self, plan):
@@ -196,33 +214,45 @@ class TaskCommand(PluginCommand, command.ShowOne):
         from imageplugin import waiting
 
         parser.add_argument(
-            '--wait', action='store_true',
+            '--wait',
+            action='store_true',
             help='Wait for the task to end, then show it. Exit code 0 if '
-                 f'it succeeded, {waiting.EXIT_TASK_FAILED} if it failed, '
-                 f'{waiting.EXIT_TIMEOUT} on timeout')
+            f'it succeeded, {waiting.EXIT_TASK_FAILED} if it failed, '
+            f'{waiting.EXIT_TIMEOUT} on timeout',
+        )
         parser.add_argument(
-            '--timeout', metavar='<seconds>', type=argtypes.positive_number,
+            '--timeout',
+            metavar='<seconds>',
+            type=argtypes.positive_number,
             help='With --wait, give up waiting after this many seconds '
-                 '(default: no limit)')
+            '(default: no limit)',
+        )
         parser.add_argument(
-            '--no-progress', dest='progress', action='store_false',
+            '--no-progress',
+            dest='progress',
+            action='store_false',
             help='Draw no progress line on stderr when it is a terminal '
-                 '(the wait, and an upload or a copy)')
+            '(the wait, and an upload or a copy)',
+        )
         parser.add_argument(
-            '--max-poll-interval', metavar='<seconds>',
+            '--max-poll-interval',
+            metavar='<seconds>',
             type=argtypes.positive_number,
             default=waiting.DEFAULT_MAX_INTERVAL,
             help='With --wait, the longest time between two looks at the '
-                 'task; shorter at first, but never under 30 s on Rackspace, '
-                 'which asks for that (default: %(default)s)')
+            'task; shorter at first, but never under 30 s on Rackspace, '
+            'which asks for that (default: %(default)s)',
+        )
         parser.add_argument(
-            '--stall-timeout', metavar='<seconds>',
+            '--stall-timeout',
+            metavar='<seconds>',
             type=argtypes.positive_number,
             help='With --wait, say on stderr (once, with what to do) when '
-                 'the task has made no progress for this many seconds; the '
-                 'wait goes on, and an interoperable import whose lock '
-                 'Glance lets go is started again once '
-                 f'(default: {waiting.STALL_AFTER:g})')
+            'the task has made no progress for this many seconds; the '
+            'wait goes on, and an interoperable import whose lock '
+            'Glance lets go is started again once '
+            f'(default: {waiting.STALL_AFTER:g})',
+        )
 
     @staticmethod
     def poll_floor(client, parsed_args):
@@ -240,18 +270,23 @@ class TaskCommand(PluginCommand, command.ShowOne):
         if dialect is None:
             timeout = waiting.POLL_TIMEOUT
             if parsed_args.timeout is not None:
-                timeout = max(waiting.MIN_INTERVAL,
-                              min(timeout, parsed_args.timeout))
+                timeout = max(
+                    waiting.MIN_INTERVAL, min(timeout, parsed_args.timeout)
+                )
             try:
                 dialect = client.dialect(timeout=timeout)
             except (http.HTTPError, http.Unreachable):
                 dialect = client.dialect_by_endpoint()
-        return (waiting.RACKSPACE_MIN_INTERVAL if dialect == 'rackspace'
-                else waiting.MIN_INTERVAL)
+        return (
+            waiting.RACKSPACE_MIN_INTERVAL
+            if dialect == 'rackspace'
+            else waiting.MIN_INTERVAL
+        )
 
     def resume_command(self, task_id, options=(), region=None):
-        return resume_command(getattr(self.app.options, 'cloud', None),
-                              task_id, options, region)
+        return resume_command(
+            getattr(self.app.options, 'cloud', None), task_id, options, region
+        )
 
     def produce_output(self, parsed_args, column_names, data):
         self.console.clear()
@@ -263,7 +298,8 @@ def check_container(container):
     if not container or set(container) & set('/?.'):
         raise exceptions.CommandError(
             f'Invalid container name {container!r}: an export '
-            "container's name may not be empty or hold '/', '?' or '.'")
+            "container's name may not be empty or hold '/', '?' or '.'"
+        )
 
 
 class ShowTask(TaskCommand):
@@ -273,13 +309,17 @@ class ShowTask(TaskCommand):
         from imageplugin import argtypes
 
         parser = super().get_parser(prog_name)
-        parser.add_argument('task', metavar='<task-id>',
-                            help='Task to display (ID)')
         parser.add_argument(
-            '--image', metavar='<image>', type=argtypes.not_empty,
+            'task', metavar='<task-id>', help='Task to display (ID)'
+        )
+        parser.add_argument(
+            '--image',
+            metavar='<image>',
+            type=argtypes.not_empty,
             help='Read the task through the image it imports (name or ID), '
-                 'as any user may; the tasks API is admin-only on upstream '
-                 'Glance. With --wait, the image tells when the import ends')
+            'as any user may; the tasks API is admin-only on upstream '
+            'Glance. With --wait, the image tells when the import ends',
+        )
         self.add_wait_options(parser)
         return parser
 
@@ -288,7 +328,8 @@ class ShowTask(TaskCommand):
         if parsed_args.image:
             return self.through_image(task_id, parsed_args)
         with tasks_of_images_hint(
-                f'openstack image task show {task_id} --image <image>'):
+            f'openstack image task show {task_id} --image <image>'
+        ):
             if parsed_args.wait:
                 # The first look is part of the wait: it rides out a
                 # restarting image service too.
@@ -300,15 +341,26 @@ class ShowTask(TaskCommand):
 
         client = self.client
         image_id = client.find_image_id(parsed_args.image)
-        task = next((task for task in client.image_tasks(image_id)
-                     if task.get('id') == task_id), None)
+        task = next(
+            (
+                task
+                for task in client.image_tasks(image_id)
+                if task.get('id') == task_id
+            ),
+            None,
+        )
         if task is None:
             raise exceptions.CommandError(
                 f'Image {image_id} has no task {task_id} of your project '
-                f'(see openstack image task list --image {image_id})')
+                f'(see openstack image task list --image {image_id})'
+            )
         started = interop.Import.of_task(client, image_id, task)
-        return self.follower(task, look=started.look,
-                             resume=('--image', image_id), watch=started)
+        return self.follower(
+            task,
+            look=started.look,
+            resume=('--image', image_id),
+            watch=started,
+        )
 
 
 @contextlib.contextmanager
@@ -322,7 +374,8 @@ def tasks_of_images_hint(command):
         if not api.admin_only(exc):
             raise
         raise exceptions.CommandError(
-            f'{exc} The tasks of your own images: {command}') from None
+            f'{exc} The tasks of your own images: {command}'
+        ) from None
 
 
 # A task's times and message, as the tasks API answers, whatever the route.
@@ -330,8 +383,10 @@ _TIMES = ('created_at', 'updated_at', 'expires_at')
 _SPELLED_ALIKE = _TIMES + ('message',)
 # ISO 8601 as the routes spell it: "2026-12-06T21:40:19Z" (the tasks API),
 # "2026-12-06T21:40:19.550651" (an image's tasks, UTC with no zone).
-_ISO_TIME = (r'(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.\d+)?'
-             r'(Z|[+-]\d\d:?\d\d)?')
+_ISO_TIME = (
+    r'(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.\d+)?'
+    r'(Z|[+-]\d\d:?\d\d)?'
+)
 
 
 def shown(field, value):
@@ -353,8 +408,10 @@ def utc_time(value):
     day, clock, zone = found.groups()
     if zone not in (None, 'Z'):
         when = datetime.datetime.fromisoformat(
-            f'{day}T{clock}{zone[:3]}:{zone[-2:]}')
+            f'{day}T{clock}{zone[:3]}:{zone[-2:]}'
+        )
         # Its wall clock moved by its offset: UTC's.
-        day, clock = (when - when.utcoffset()).strftime(
-            '%Y-%m-%d %H:%M:%S').split()
+        day, clock = (
+            (when - when.utcoffset()).strftime('%Y-%m-%d %H:%M:%S').split()
+        )
     return f'{day}T{clock}Z'

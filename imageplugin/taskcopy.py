@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """``openstack image task copy``.
 
 OSC imports this module on every run of any command while it registers
@@ -28,51 +29,78 @@ class CopyTask(TaskCommand):
         from imageplugin import argtypes
 
         parser = super().get_parser(prog_name)
-        parser.add_argument('image', metavar='<image>',
-                            help='Image to copy (name or ID), in the '
-                                 "profile's region (--os-region-name)")
-        parser.add_argument('--to-region', metavar='<region>',
-                            required=True, type=argtypes.not_empty,
-                            help='Region to copy the image into')
-        parser.add_argument('--name', metavar='<name>',
-                            type=argtypes.not_empty,
-                            help="Name of the copy (default: the image's)")
         parser.add_argument(
-            '--method', choices=('glance-download', 'glance-direct'),
+            'image',
+            metavar='<image>',
+            help='Image to copy (name or ID), in the '
+            "profile's region (--os-region-name)",
+        )
+        parser.add_argument(
+            '--to-region',
+            metavar='<region>',
+            required=True,
+            type=argtypes.not_empty,
+            help='Region to copy the image into',
+        )
+        parser.add_argument(
+            '--name',
+            metavar='<name>',
+            type=argtypes.not_empty,
+            help="Name of the copy (default: the image's)",
+        )
+        parser.add_argument(
+            '--method',
+            choices=('glance-download', 'glance-direct'),
             help='Glance: "glance-download", the target region reads the '
-                 'image itself; "glance-direct", the data streams through '
-                 'this client (no local disk used); default: '
-                 'glance-download where the target offers it')
+            'image itself; "glance-direct", the data streams through '
+            'this client (no local disk used); default: '
+            'glance-download where the target offers it',
+        )
         parser.add_argument(
-            '--keep-image', action='store_true',
+            '--keep-image',
+            action='store_true',
             help='Keep the copy when its import fails or its bytes differ '
-                 'from the image\'s (default: delete it)')
-        rackspace = parser.add_argument_group('Rackspace (export, transfer, '
-                                              'import)')
+            "from the image's (default: delete it)",
+        )
+        rackspace = parser.add_argument_group(
+            'Rackspace (export, transfer, import)'
+        )
         rackspace.add_argument(
-            '--container', metavar='<container>', default='images',
-            help='Container of both regions\' object storage that the '
-                 'exported VHD goes through, created if missing (default: '
-                 '%(default)s)')
+            '--container',
+            metavar='<container>',
+            default='images',
+            help="Container of both regions' object storage that the "
+            'exported VHD goes through, created if missing (default: '
+            '%(default)s)',
+        )
         rackspace.add_argument(
-            '--keep-upload', action='store_true',
+            '--keep-upload',
+            action='store_true',
             help='Keep the exported VHD in both regions once the import '
-                 'has ended (default: delete it)')
+            'has ended (default: delete it)',
+        )
         rackspace.add_argument(
-            '--segment-size', metavar='<size>', type=argtypes.segment_size,
+            '--segment-size',
+            metavar='<size>',
+            type=argtypes.segment_size,
             help='Size of the segments the VHD is copied in between the '
-                 'regions; an interrupted copy resumes (default: the VHD in '
-                 '8 segments of 32M to 256M)')
+            'regions; an interrupted copy resumes (default: the VHD in '
+            '8 segments of 32M to 256M)',
+        )
         rackspace.add_argument(
-            '--upload-concurrency', metavar='<count>',
+            '--upload-concurrency',
+            metavar='<count>',
             type=argtypes.upload_concurrency,
             help='Segments of the VHD copied at once between the regions '
-                 '(default: 8)')
+            '(default: 8)',
+        )
         parser.add_argument(
-            '--dry-run', action='store_true',
+            '--dry-run',
+            action='store_true',
             help='Make every read-only check (login, both regions, the '
-                 'image, the methods the target offers), then show the plan '
-                 'instead of carrying it out')
+            'image, the methods the target offers), then show the plan '
+            'instead of carrying it out',
+        )
         self.add_wait_options(parser)
         return parser
 
@@ -94,36 +122,71 @@ class CopyTask(TaskCommand):
         # offers exports.
         offered = target.import_methods()
         if offered is None and source.dialect() == 'rackspace':
-            return self.exported_copy(parsed_args, source, source_region,
-                                      target, target_region, image_id)
-        given = [option for option, value in (
-            ('--container', parsed_args.container != 'images'),
-            ('--keep-upload', parsed_args.keep_upload),
-            ('--segment-size', parsed_args.segment_size),
-            ('--upload-concurrency', parsed_args.upload_concurrency))
-            if value]
+            return self.exported_copy(
+                parsed_args,
+                source,
+                source_region,
+                target,
+                target_region,
+                image_id,
+            )
+        given = [
+            option
+            for option, value in (
+                ('--container', parsed_args.container != 'images'),
+                ('--keep-upload', parsed_args.keep_upload),
+                ('--segment-size', parsed_args.segment_size),
+                ('--upload-concurrency', parsed_args.upload_concurrency),
+            )
+            if value
+        ]
         if given:
             raise exceptions.CommandError(
                 f'{given[0]} is for Rackspace, whose copies go through its '
-                'object storage; Glance copies by interoperable import')
+                'object storage; Glance copies by interoperable import'
+            )
         copy = copying.Copy(
-            source, source_region, target, target_region, image_id,
-            instance.interface or 'public', self.console.say)
+            source,
+            source_region,
+            target,
+            target_region,
+            image_id,
+            instance.interface or 'public',
+            self.console.say,
+        )
         method = copy.chosen_method(parsed_args.method, offered)
         if parsed_args.dry_run:
-            from imageplugin import plan as plans
+            from imageplugin import copyplan
 
-            return self.planned(plans.copy_plan(
-                method, image_id, source_region, target_region,
-                parsed_args.name, parsed_args.keep_image, parsed_args.wait))
+            return self.planned(
+                copyplan.copy_plan(
+                    method,
+                    image_id,
+                    source_region,
+                    target_region,
+                    parsed_args.name,
+                    parsed_args.keep_image,
+                    parsed_args.wait,
+                )
+            )
         return copy.run(
             method,
-            parsed_args.name, self.follower.variant(region=target_region),
-            stream=self.console.stream, keep_image=parsed_args.keep_image,
-            wait=parsed_args.wait)
+            parsed_args.name,
+            self.follower.variant(region=target_region),
+            stream=self.console.stream,
+            keep_image=parsed_args.keep_image,
+            wait=parsed_args.wait,
+        )
 
-    def exported_copy(self, parsed_args, source, source_region, target,
-                      target_region, image_id):
+    def exported_copy(
+        self,
+        parsed_args,
+        source,
+        source_region,
+        target,
+        target_region,
+        image_id,
+    ):
         """Rackspace: export, transfer, import (``exportcopy``)."""
         from imageplugin import exportcopy
         from imageplugin import objectstore
@@ -132,37 +195,56 @@ class CopyTask(TaskCommand):
         if parsed_args.method:
             raise exceptions.CommandError(
                 '--method is for Glance; Rackspace copies by an export '
-                'task, a transfer and an import task')
+                'task, a transfer and an import task'
+            )
         instance = self.app.client_manager
         copy = exportcopy.ExportCopy(
-            source, objectstore.ObjectStore.from_client_manager(instance),
-            source_region, target,
-            objectstore.ObjectStore.from_client_manager(instance,
-                                                        target_region),
-            target_region, image_id, parsed_args.container,
-            self.console.say)
+            source,
+            objectstore.ObjectStore.from_client_manager(instance),
+            source_region,
+            target,
+            objectstore.ObjectStore.from_client_manager(
+                instance, target_region
+            ),
+            target_region,
+            image_id,
+            parsed_args.container,
+            self.console.say,
+        )
         if parsed_args.dry_run:
-            from imageplugin import plan as plans
+            from imageplugin import copyplan
 
-            return self.planned(plans.export_copy_plan(
-                image_id, source_region, target_region,
-                parsed_args.container, copy.shared_store,
-                parsed_args.keep_upload, parsed_args.wait))
+            return self.planned(
+                copyplan.export_copy_plan(
+                    image_id,
+                    source_region,
+                    target_region,
+                    parsed_args.container,
+                    copy.shared_store,
+                    parsed_args.keep_upload,
+                    parsed_args.wait,
+                )
+            )
         # --timeout bounds the whole copy, not each wait.
         follower = self.follower.sharing_deadline().variant(
-            floor=waiting.RACKSPACE_MIN_INTERVAL)
+            floor=waiting.RACKSPACE_MIN_INTERVAL
+        )
         return copy.run(
             parsed_args.name,
             # The export is always waited for: the transfer needs it.
             follower.variant(
-                wait=True, look=source.get_task,
-                resume_command=lambda *_: self.copy_again(parsed_args)),
+                wait=True,
+                look=source.get_task,
+                resume_command=lambda *_: self.copy_again(parsed_args),
+            ),
             follower.variant(look=target.get_task, region=target_region),
             stream=self.console.stream,
             keep_upload=parsed_args.keep_upload,
-            keep_image=parsed_args.keep_image, wait=parsed_args.wait,
+            keep_image=parsed_args.keep_image,
+            wait=parsed_args.wait,
             segment_size=parsed_args.segment_size,
-            concurrency=parsed_args.upload_concurrency)
+            concurrency=parsed_args.upload_concurrency,
+        )
 
     def copy_again(self, parsed_args):
         """This copy's command, which goes on from the step it reached."""
@@ -172,16 +254,29 @@ class CopyTask(TaskCommand):
             words += ['--os-cloud', options.cloud]
         if getattr(options, 'region_name', None):
             words += ['--os-region-name', options.region_name]
-        words += ['image', 'task', 'copy', parsed_args.image, '--to-region',
-                  parsed_args.to_region, '--container',
-                  parsed_args.container]
-        for option, value in (('--name', parsed_args.name),
-                              ('--segment-size', parsed_args.segment_size),
-                              ('--upload-concurrency',
-                               parsed_args.upload_concurrency)):
+        words += [
+            'image',
+            'task',
+            'copy',
+            parsed_args.image,
+            '--to-region',
+            parsed_args.to_region,
+            '--container',
+            parsed_args.container,
+        ]
+        for option, value in (
+            ('--name', parsed_args.name),
+            ('--segment-size', parsed_args.segment_size),
+            ('--upload-concurrency', parsed_args.upload_concurrency),
+        ):
             if value:
                 words += [option, str(value)]
-        words += [flag for flag, on in (
-            ('--keep-upload', parsed_args.keep_upload),
-            ('--keep-image', parsed_args.keep_image)) if on]
+        words += [
+            flag
+            for flag, on in (
+                ('--keep-upload', parsed_args.keep_upload),
+                ('--keep-image', parsed_args.keep_image),
+            )
+            if on
+        ]
         return ' '.join(shlex.quote(word) for word in words + ['--wait'])

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Uploads and copies into the object storage, resumable.
 
 A local file (``upload``) or an object of another store, another region's
@@ -29,9 +30,13 @@ LOG = logging.getLogger(__name__)
 _OCTET_STREAM = {'Content-Type': 'application/octet-stream'}
 
 
-class Upload(collections.namedtuple(
-        'Upload', 'container name size etag segments reused digests',
-        defaults=({},))):
+class Upload(
+    collections.namedtuple(
+        'Upload',
+        'container name size etag segments reused digests',
+        defaults=({},),
+    )
+):
     """What an upload left in the store.
 
     ``etag`` is the object's MD5, or for a Static Large Object the MD5 of
@@ -44,9 +49,17 @@ class Upload(collections.namedtuple(
     __slots__ = ()
 
 
-def upload(store, container, name, path, segment_size=None, progress=None,
-           identity=None, digest=None,
-           concurrency=objectstore.DEFAULT_CONCURRENCY):
+def upload(
+    store,
+    container,
+    name,
+    path,
+    segment_size=None,
+    progress=None,
+    identity=None,
+    digest=None,
+    concurrency=objectstore.DEFAULT_CONCURRENCY,
+):
     """Upload the file at ``path`` as ``container/name`` of ``store``.
 
     Files over ``segment_size`` bytes (``largeobject.default_segment_size``
@@ -71,7 +84,8 @@ def upload(store, container, name, path, segment_size=None, progress=None,
         elif identity != largeobject.file_identity(before):
             raise bodies.FileChanged(
                 f'{path} changed after it was checked: run the command '
-                'again once nothing writes to it')
+                'again once nothing writes to it'
+            )
         with contextlib.suppress(AttributeError, OSError):
             # Reads go in order: let the kernel read further ahead.
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
@@ -79,45 +93,78 @@ def upload(store, container, name, path, segment_size=None, progress=None,
         if size <= segment_size:
             whole = None if digest in (None, 'md5') else bodies.hasher(digest)
             body = bodies.FileRange(fd, path, 0, size, progress, whole)
-            etag = target.put(name, body,
-                              f'Cannot upload {path} to {container}/{name}')
+            etag = target.put(
+                name, body, f'Cannot upload {path} to {container}/{name}'
+            )
             check_unchanged(fd, path, before)
             digests = {'md5': etag}
             if whole is not None:
                 digests[digest] = body.whole.hexdigest()
             return Upload(container, name, size, etag, 0, 0, digests)
-        return _upload_large(target, fd, path, before, segment_size,
-                             progress, digest, concurrency)
+        return _upload_large(
+            target,
+            fd,
+            path,
+            before,
+            segment_size,
+            progress,
+            digest,
+            concurrency,
+        )
 
 
-def _upload_large(target, fd, path, before, segment_size, progress, digest,
-                  concurrency):
+def _upload_large(
+    target, fd, path, before, segment_size, progress, digest, concurrency
+):
     size = before.st_size
     segment_size = largeobject.segment_size_for(size, segment_size)
     ranges = largeobject.segment_ranges(size, segment_size)
-    run = segmentrun.SegmentRun(progress, len(ranges),
-                                min(concurrency, len(ranges)))
-    whole = segmentrun.WholeFileHasher(fd, path, ranges, digest, run) \
-        if digest else None
+    run = segmentrun.SegmentRun(
+        progress, len(ranges), min(concurrency, len(ranges))
+    )
+    whole = (
+        segmentrun.WholeFileHasher(fd, path, ranges, digest, run)
+        if digest
+        else None
+    )
 
     def body(index, offset, length):
-        return bodies.FileRange(fd, path, offset, length,
-                                run.progress_of(index), stop=run.stopped,
-                                chunk_size=run.chunk_size,
-                                read_ahead=run.read_ahead)
+        return bodies.FileRange(
+            fd,
+            path,
+            offset,
+            length,
+            run.progress_of(index),
+            stop=run.stopped,
+            chunk_size=run.chunk_size,
+            read_ahead=run.read_ahead,
+        )
 
     segment = target.sender(
-        ranges, segment_size, run, body, target.stored_etag,
-        lambda index: f'upload segment {index} of {len(ranges)} of {path}')
+        ranges,
+        segment_size,
+        run,
+        body,
+        target.stored_etag,
+        lambda index: f'upload segment {index} of {len(ranges)} of {path}',
+    )
     done = run.run(segment, whole)
     check_unchanged(fd, path, before)
     digests = {digest: whole.hexdigest()} if whole else {}
     return target.finish(ranges, done, size, digests)
 
 
-def copy_from(store, source, source_container, source_name, container,
-              name, segment_size=None, progress=None,
-              concurrency=objectstore.DEFAULT_CONCURRENCY):
+def copy_from(
+    store,
+    source,
+    source_container,
+    source_name,
+    container,
+    name,
+    segment_size=None,
+    progress=None,
+    concurrency=objectstore.DEFAULT_CONCURRENCY,
+):
     """Stream an object of ``source`` (another region's ``ObjectStore``)
     into ``store`` as ``container/name``, never through the local disk.
 
@@ -133,35 +180,61 @@ def copy_from(store, source, source_container, source_name, container,
         largeobject.check_segment_size(segment_size)
     check_concurrency(concurrency)
     where = f'{source_container}/{source_name}'
-    head = source.request('HEAD', source.path(source_container, source_name),
-                          f'Cannot read {where}')
+    head = source.request(
+        'HEAD',
+        source.path(source_container, source_name),
+        f'Cannot read {where}',
+    )
     size = int(head.headers.get('Content-Length') or 0)
     segment_size = segment_size or largeobject.default_segment_size(size)
-    target = _Target(store, container, name,
-                     largeobject.object_identity(head.headers), where)
+    target = _Target(
+        store,
+        container,
+        name,
+        largeobject.object_identity(head.headers),
+        where,
+    )
 
-    def body(offset, length, report=progress, stop=None,
-             chunk_size=bodies.CHUNK_SIZE):
-        return bodies.RemoteRange(source, source_container, source_name,
-                                  offset, length, report, stop, chunk_size)
+    def body(
+        offset,
+        length,
+        report=progress,
+        stop=None,
+        chunk_size=bodies.CHUNK_SIZE,
+    ):
+        return bodies.RemoteRange(
+            source,
+            source_container,
+            source_name,
+            offset,
+            length,
+            report,
+            stop,
+            chunk_size,
+        )
 
     if size <= segment_size:
-        etag = target.put(name, body(0, size),
-                          f'Cannot copy {where} to {container}/{name}')
+        etag = target.put(
+            name, body(0, size), f'Cannot copy {where} to {container}/{name}'
+        )
         return Upload(container, name, size, etag, 0, 0, {})
     segment_size = largeobject.segment_size_for(size, segment_size)
     ranges = largeobject.segment_ranges(size, segment_size)
-    run = segmentrun.SegmentRun(progress, len(ranges),
-                                min(concurrency, len(ranges)))
+    run = segmentrun.SegmentRun(
+        progress, len(ranges), min(concurrency, len(ranges))
+    )
     segment = target.sender(
-        ranges, segment_size, run,
+        ranges,
+        segment_size,
+        run,
         lambda index, offset, length: body(
-            offset, length, run.progress_of(index), run.stopped,
-            run.chunk_size),
+            offset, length, run.progress_of(index), run.stopped, run.chunk_size
+        ),
         # Its name holds the source's identity, and its MD5 was checked
         # when it was written: the right size is enough.
         lambda segment, data: target.stored_segment(segment, len(data)),
-        lambda index: f'copy segment {index} of {len(ranges)} of {where}')
+        lambda index: f'copy segment {index} of {len(ranges)} of {where}',
+    )
     return target.finish(ranges, run.run(segment), size, {})
 
 
@@ -169,18 +242,22 @@ def check_concurrency(concurrency):
     if not 1 <= concurrency <= objectstore.MAX_CONCURRENCY:
         raise exceptions.CommandError(
             f'Invalid upload concurrency {concurrency}: it must be from 1 '
-            f'to {objectstore.MAX_CONCURRENCY}')
+            f'to {objectstore.MAX_CONCURRENCY}'
+        )
 
 
 def check_unchanged(fd, path, before):
     """Raise ``bodies.FileChanged`` if the open file is no longer as its
     ``os.fstat()`` ``before`` the upload saw it."""
     after = os.fstat(fd)
-    if (after.st_size, after.st_mtime_ns) != (before.st_size,
-                                              before.st_mtime_ns):
+    if (after.st_size, after.st_mtime_ns) != (
+        before.st_size,
+        before.st_mtime_ns,
+    ):
         raise bodies.FileChanged(
             f'{path} changed while it was being uploaded: upload it again '
-            'once nothing writes to it')
+            'once nothing writes to it'
+        )
 
 
 class _Target:
@@ -203,7 +280,8 @@ class _Target:
         action = f'Cannot check {container}/{name}'
         try:
             response = self.store.request(
-                'HEAD', self.store.path(container, name), action)
+                'HEAD', self.store.path(container, name), action
+            )
         except http.HTTPError as exc:
             if exc.http_status == 404:
                 return False
@@ -213,7 +291,8 @@ class _Target:
                 f'Cannot upload {where} to {container}/{name}: the object '
                 'storage already holds an object of that name that is not '
                 'an upload of this file; choose another --object-name or '
-                '--container')
+                '--container'
+            )
         return True
 
     def sender(self, ranges, segment_size, run, body, stored, action):
@@ -226,19 +305,27 @@ class _Target:
 
         def send(index):
             offset, length = ranges[index - 1]
-            segment = largeobject.segment_name(self.name, self.identity,
-                                               segment_size, index)
+            segment = largeobject.segment_name(
+                self.name, self.identity, segment_size, index
+            )
             data = body(index, offset, length)
             etag = stored(segment, data)
             if etag:
-                LOG.debug('Segment %d of %d already stored: %s', index,
-                          len(ranges), segment)
+                LOG.debug(
+                    'Segment %d of %d already stored: %s',
+                    index,
+                    len(ranges),
+                    segment,
+                )
                 run.report(index, length)
                 return segment, etag, True
-            etag = self.put(segment, data,
-                            f'Cannot {action(index)} to '
-                            f'{self.container}/{self.name}')
+            etag = self.put(
+                segment,
+                data,
+                f'Cannot {action(index)} to {self.container}/{self.name}',
+            )
             return segment, etag, False
+
         return send
 
     def stored_etag(self, segment, body):
@@ -250,8 +337,10 @@ class _Target:
         """The ETag of a stored segment of ``length`` bytes, or None."""
         try:
             response = self.store.request(
-                'HEAD', self.store.path(self.container, segment),
-                f'Cannot check segment {segment}')
+                'HEAD',
+                self.store.path(self.container, segment),
+                f'Cannot check segment {segment}',
+            )
         except http.HTTPError as exc:
             if exc.http_status == 404:
                 return None
@@ -268,21 +357,28 @@ class _Target:
         if it was this source's when the transfer began; otherwise the PUT
         asks Swift to refuse it if another transfer wrote it meanwhile.
         """
-        headers = dict(_OCTET_STREAM,
-                       **{objectstore.IDENTITY_HEADER: self.identity})
+        headers = dict(
+            _OCTET_STREAM, **{objectstore.IDENTITY_HEADER: self.identity}
+        )
         if name == self.name and not self.owned:
             headers['If-None-Match'] = '*'
         try:
             return self.store.request(
-                'PUT', self.store.path(self.container, name), action,
-                data=data, params=params, headers=headers)
+                'PUT',
+                self.store.path(self.container, name),
+                action,
+                data=data,
+                params=params,
+                headers=headers,
+            )
         except http.HTTPError as exc:
             if exc.http_status != 412:
                 raise
             raise objectstore.ObjectTaken(
                 f'{action}: another upload wrote {self.container}/{name} '
                 'meanwhile (HTTP 412); choose another --object-name or '
-                '--container') from None
+                '--container'
+            ) from None
 
     def put(self, name, body, action):
         """PUT a body; return its MD5 once the store confirmed it."""
@@ -292,14 +388,16 @@ class _Target:
         if not stored:
             raise exceptions.CommandError(
                 f'{action}: the object storage answered without an ETag, '
-                'so the upload cannot be verified')
+                'so the upload cannot be verified'
+            )
         if stored != sent:
             # Never left for a resumed upload to take as done.
             self.store.delete_quietly(self.container, name, action)
             raise exceptions.CommandError(
                 f'{action}: the object storage stored data with MD5 '
                 f'{stored}, but the MD5 of what was sent is {sent}: the '
-                'data was damaged on the way; run the command again')
+                'data was damaged on the way; run the command again'
+            )
         return sent
 
     def finish(self, ranges, done, size, digests):
@@ -311,15 +409,23 @@ class _Target:
         reused = sum(1 for *_, was_stored in done if was_stored)
         action = f'Cannot write the manifest of {container}/{name}'
         body = json.dumps(manifest).encode()
-        response = self.write(name, action, body,
-                              params={'multipart-manifest': 'put'})
+        response = self.write(
+            name, action, body, params={'multipart-manifest': 'put'}
+        )
         if objectstore.etag(response) == bodies.md5_hex(body):
             # Without the slo middleware the manifest is just stored.
             raise exceptions.CommandError(
                 f'{action}: this object storage stored the manifest as a '
                 'plain object: it offers no Static Large Objects; upload '
                 'with a segment size of at least the file size (at most '
-                f'{objectstore.MAX_OBJECT_SIZE // objectstore.GiB} GiB)')
-        return Upload(container, name, size,
-                      largeobject.manifest_etag(manifest), len(manifest),
-                      reused, digests)
+                f'{objectstore.MAX_OBJECT_SIZE // objectstore.GiB} GiB)'
+            )
+        return Upload(
+            container,
+            name,
+            size,
+            largeobject.manifest_etag(manifest),
+            len(manifest),
+            reused,
+            digests,
+        )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Which of Glance's two import routes a VHD survives, told by its footer.
 
 Measured on Glance 33 (doc/source/user/index.rst, "VHD images"):
@@ -24,8 +25,10 @@ INTEROP_ERROR = 'Image disk_format vhd does not match stream data raw'
 # fixed VHD as raw and copies its footer into the disk. A fixed VHD is no
 # way out on Glance: its tasks API stores it as raw.
 QCOW2 = 'qemu-img convert -f vpc -O qcow2 <in> <out>'
-CONVERT = ('convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc '
-           f'<in> <out>) or to qcow2 ({QCOW2}) and import that')
+CONVERT = (
+    'convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc '
+    f'<in> <out>) or to qcow2 ({QCOW2}) and import that'
+)
 
 
 def kind(content):
@@ -47,9 +50,11 @@ def fails_by_interop(vhd, disk_format):
 def rerouted(where, method):
     """The line said when a dynamic VHD goes by ``method`` instead of the
     tasks API."""
-    return (f'{where} is a dynamic VHD, which the tasks API of Glance fails '
-            f'to import: importing it by {method} (interoperable import) '
-            'instead.')
+    return (
+        f'{where} is a dynamic VHD, which the tasks API of Glance fails '
+        f'to import: importing it by {method} (interoperable import) '
+        'instead.'
+    )
 
 
 def task_refused(where, method, forced, offered):
@@ -62,13 +67,15 @@ def task_refused(where, method, forced, offered):
             'a dynamic VHD, which the tasks API of Glance fails to import '
             f'("{TASKS_ERROR}"); leave --method out to import it by '
             f'{method} (interoperable import), or convert it to qcow2 '
-            f'({QCOW2})')
+            f'({QCOW2})'
+        )
     return exceptions.CommandError(
         f'Cannot import {where}: it is a dynamic VHD, which the tasks API of '
         f'Glance fails to import ("{TASKS_ERROR}"), and this Glance offers '
         f'no {method} import'
         + (f' (its methods: {", ".join(offered)})' if offered else '')
-        + f'; convert it to qcow2 ({QCOW2})')
+        + f'; convert it to qcow2 ({QCOW2})'
+    )
 
 
 def interop_refused(where, method, why, tasks_usable):
@@ -78,18 +85,24 @@ def interop_refused(where, method, why, tasks_usable):
     for it; None: the tasks API is admin-only here); ``tasks_usable``
     whether this user may use the tasks API, which imports it.
     """
-    reason = (f'it is a fixed VHD, which Glance\'s interoperable import '
-              f'({method}) takes for raw data and fails ("{INTEROP_ERROR}")')
+    reason = (
+        f"it is a fixed VHD, which Glance's interoperable import "
+        f'({method}) takes for raw data and fails ("{INTEROP_ERROR}")'
+    )
     if why is None:
         return exceptions.CommandError(
             f'Cannot import {where}: {reason}, and the tasks API, which '
-            f'imports it, is admin-only here; {CONVERT}')
+            f'imports it, is admin-only here; {CONVERT}'
+        )
     # The tasks API completes its import but stores it as raw, which the
     # aftercare refuses: it is no way out.
-    remedy = ('Glance\'s tasks API would store it as raw (its '
-              'introspection rewrites the format): '
-              if tasks_usable else
-              'the tasks API, which imports it, is admin-only here: ')
+    remedy = (
+        "Glance's tasks API would store it as raw (its "
+        'introspection rewrites the format): '
+        if tasks_usable
+        else 'the tasks API, which imports it, is admin-only here: '
+    )
     return exceptions.CommandError(
         f'Cannot import {where} by {method} ({why}): {reason}; {remedy}'
-        f'{CONVERT}')
+        f'{CONVERT}'
+    )

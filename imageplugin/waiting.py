@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Following a task until it ends.
 
 The poll interval is a quarter of the time waited so far, between
@@ -57,8 +58,7 @@ class WaitTimeout(Exception):
 
 
 def next_interval(waited, max_interval, min_interval=MIN_INTERVAL):
-    return max(min_interval,
-               min(max_interval, max(MIN_INTERVAL, waited / 4)))
+    return max(min_interval, min(max_interval, max(MIN_INTERVAL, waited / 4)))
 
 
 def is_transient(exc):
@@ -66,12 +66,19 @@ def is_transient(exc):
     if isinstance(exc, http.Unreachable):
         return True
     return isinstance(exc, http.HTTPError) and (
-        exc.http_status == 429 or exc.http_status >= 500)
+        exc.http_status == 429 or exc.http_status >= 500
+    )
 
 
-def wait_for_task(get_task, task, timeout=None,
-                  max_interval=DEFAULT_MAX_INTERVAL, note=None,
-                  progress=None, min_interval=MIN_INTERVAL):
+def wait_for_task(
+    get_task,
+    task,
+    timeout=None,
+    max_interval=DEFAULT_MAX_INTERVAL,
+    note=None,
+    progress=None,
+    min_interval=MIN_INTERVAL,
+):
     """Poll ``get_task(id, timeout)`` until the task ends; return it.
 
     No two looks are closer than ``min_interval`` seconds: when the
@@ -93,8 +100,11 @@ def wait_for_task(get_task, task, timeout=None,
         waited = time.monotonic() - start
         if progress and 'status' in task:
             progress(task, waited)
-        pause = (next_interval(waited, max_interval, min_interval)
-                 if looked else 0.0)
+        pause = (
+            next_interval(waited, max_interval, min_interval)
+            if looked
+            else 0.0
+        )
         looked = True
         if timeout is not None:
             if waited >= timeout:
@@ -104,14 +114,19 @@ def wait_for_task(get_task, task, timeout=None,
                 raise WaitTimeout(task, time.monotonic() - start)
             pause = min(pause, timeout - waited)
         if pause:
-            LOG.debug('Next look at task %s in %.1f s (waited %.1f s)',
-                      task['id'], pause, waited)
+            LOG.debug(
+                'Next look at task %s in %.1f s (waited %.1f s)',
+                task['id'],
+                pause,
+                waited,
+            )
             time.sleep(pause)
         request_timeout = POLL_TIMEOUT
         if timeout is not None:
             request_timeout = max(
-                MIN_INTERVAL, min(request_timeout,
-                                  timeout - (time.monotonic() - start)))
+                MIN_INTERVAL,
+                min(request_timeout, timeout - (time.monotonic() - start)),
+            )
         try:
             task = get_task(task['id'], timeout=request_timeout)
         except (http.HTTPError, http.Unreachable) as exc:
@@ -119,12 +134,20 @@ def wait_for_task(get_task, task, timeout=None,
                 raise
             delay = getattr(exc, 'retry_after', None)
             if note:
-                note(f'{exc}; still waiting'
-                     + (f' (the server asks for {delay:.0f} s)'
-                        if delay else ''))
+                note(
+                    f'{exc}; still waiting'
+                    + (
+                        f' (the server asks for {delay:.0f} s)'
+                        if delay
+                        else ''
+                    )
+                )
             if delay:
-                remaining = (timeout - (time.monotonic() - start)
-                             if timeout is not None else delay)
+                remaining = (
+                    timeout - (time.monotonic() - start)
+                    if timeout is not None
+                    else delay
+                )
                 time.sleep(max(0.0, min(delay, remaining)))
     return task
 
@@ -151,10 +174,18 @@ class Follower:
     ``console`` (``progress.Console``).
     """
 
-    def __init__(self, console, wait=True, timeout=None,
-                 max_interval=DEFAULT_MAX_INTERVAL, stall_after=None,
-                 look=None, floor=MIN_INTERVAL, resume_command=None,
-                 region=None):
+    def __init__(
+        self,
+        console,
+        wait=True,
+        timeout=None,
+        max_interval=DEFAULT_MAX_INTERVAL,
+        stall_after=None,
+        look=None,
+        floor=MIN_INTERVAL,
+        resume_command=None,
+        region=None,
+    ):
         self.console = console
         self.wait = wait
         self.timeout = timeout
@@ -192,16 +223,25 @@ class Follower:
             self.floor = self.floor()
         return self.floor
 
-    def __call__(self, task, look=None, resume=(), recreate=None,
-                 region=None, watch=None):
+    def __call__(
+        self,
+        task,
+        look=None,
+        resume=(),
+        recreate=None,
+        region=None,
+        watch=None,
+    ):
         if not self.wait:
             return Outcome(task, 0)
         region = region or self.region
-        wait = _Wait(self, look or self.look,
-                     MIN_INTERVAL if look else self.poll_floor(),
-                     lambda task_id: self.resume_command(task_id, resume,
-                                                         region),
-                     watch)
+        wait = _Wait(
+            self,
+            look or self.look,
+            MIN_INTERVAL if look else self.poll_floor(),
+            lambda task_id: self.resume_command(task_id, resume, region),
+            watch,
+        )
         return wait.run(task, recreate)
 
 
@@ -247,43 +287,66 @@ class _Wait:
         self.deadline = deadline = self.follower.new_deadline()
         attempt = 0
         while True:
-            left = (None if deadline is None
-                    else max(0.0, deadline - time.monotonic()))
+            left = (
+                None
+                if deadline is None
+                else max(0.0, deadline - time.monotonic())
+            )
             try:
                 task = wait_for_task(
-                    self.look, task, timeout=left,
+                    self.look,
+                    task,
+                    timeout=left,
                     max_interval=self.follower.max_interval,
-                    min_interval=self.min_interval, note=self.say,
-                    progress=self.seen)
+                    min_interval=self.min_interval,
+                    note=self.say,
+                    progress=self.seen,
+                )
             except _Restarted as exc:
                 task = exc.task
                 self.watched(task)
                 continue
             except WaitTimeout as exc:
-                self.say(timeout_message(exc.task, self.follower.timeout,
-                                         self.again(exc.task['id'])))
+                self.say(
+                    timeout_message(
+                        exc.task,
+                        self.follower.timeout,
+                        self.again(exc.task['id']),
+                    )
+                )
                 return Outcome(exc.task, EXIT_TIMEOUT)
             except KeyboardInterrupt:
-                self.say(f'Stopped waiting for task {task["id"]}; it goes '
-                         'on in the cloud. Wait again with: '
-                         f'{self.again(task["id"])}')
+                self.say(
+                    f'Stopped waiting for task {task["id"]}; it goes '
+                    'on in the cloud. Wait again with: '
+                    f'{self.again(task["id"])}'
+                )
                 raise
-            if not (recreate and failures.is_intermittent(task)
-                    and attempt < INTERMITTENT_RETRIES):
+            if not (
+                recreate
+                and failures.is_intermittent(task)
+                and attempt < INTERMITTENT_RETRIES
+            ):
                 return ended(task, self.say)
             attempt += 1
             failed_id = task['id']
             task = recreate()
             self.watched(task)
-            self.say(f'Task {failed_id} failed with Rackspace\'s '
-                     f'intermittent error 396; created it again as task '
-                     f'{task["id"]} (retry {attempt} of '
-                     f'{INTERMITTENT_RETRIES})')
+            self.say(
+                f"Task {failed_id} failed with Rackspace's "
+                f'intermittent error 396; created it again as task '
+                f'{task["id"]} (retry {attempt} of '
+                f'{INTERMITTENT_RETRIES})'
+            )
 
     def mark_of(self, task):
         """What changes when ``task`` makes progress."""
-        mark = (task.get('id'), task.get('status'), task.get('updated_at'),
-                task.get('message'))
+        mark = (
+            task.get('id'),
+            task.get('status'),
+            task.get('updated_at'),
+            task.get('message'),
+        )
         if self.watch is not None:
             mark += self.watch.progress_mark(task)
         return mark
@@ -298,8 +361,7 @@ class _Wait:
         unchanged = now - self.changed_at
         line = f'Task {task["id"]}: {task.get("status")}, {waited:.0f} s'
         if self.stall_said:
-            line += (', no progress for '
-                     f'{progress.human_duration(unchanged)}')
+            line += f', no progress for {progress.human_duration(unchanged)}'
         self.follower.console.status(line)
         if unchanged < self.follower.stall_after:
             return
@@ -311,22 +373,28 @@ class _Wait:
 
     def stall_note(self, task, unchanged):
         """What a wait that sees no progress says, once."""
-        advice = ('a task cannot be stopped: if it stays so, ask the '
-                  "cloud's operator")
+        advice = (
+            'a task cannot be stopped: if it stays so, ask the '
+            "cloud's operator"
+        )
         if self.watch is not None:
             advice, self.retry_after = self.watch.stall_advice(task)
         if self.deadline is None:
             still = 'Still waiting, with no --timeout'
         else:
             left = max(0.0, self.deadline - time.monotonic())
-            still = ('Still waiting until the --timeout, '
-                     f'{progress.human_duration(left)} from now')
-        return (f'Task {task["id"]} has made no progress for '
-                f'{progress.human_duration(unchanged)} (still '
-                f'{task.get("status")}, last updated '
-                f'{task.get("updated_at") or "at an unknown time"}): '
-                f'{advice}. {still}; Ctrl-C stops the wait, not the task, '
-                f'and this waits again: {self.again(task["id"])}')
+            still = (
+                'Still waiting until the --timeout, '
+                f'{progress.human_duration(left)} from now'
+            )
+        return (
+            f'Task {task["id"]} has made no progress for '
+            f'{progress.human_duration(unchanged)} (still '
+            f'{task.get("status")}, last updated '
+            f'{task.get("updated_at") or "at an unknown time"}): '
+            f'{advice}. {still}; Ctrl-C stops the wait, not the task, '
+            f'and this waits again: {self.again(task["id"])}'
+        )
 
     def retry(self, task, unchanged):
         """Start the import again, once, as ``watch`` does it."""
@@ -335,21 +403,27 @@ class _Wait:
         try:
             started = self.watch.retry()
         except exceptions.CommandError as exc:
-            self.say(f'Could not start the import again: {exc}. Still '
-                     f'waiting for task {task["id"]}')
+            self.say(
+                f'Could not start the import again: {exc}. Still '
+                f'waiting for task {task["id"]}'
+            )
             return
-        self.say(f'Task {task["id"]} made no progress for '
-                 f'{progress.human_duration(unchanged)}, and Glance lets '
-                 f'a new import take over: started it again as task '
-                 f'{started["id"]}')
+        self.say(
+            f'Task {task["id"]} made no progress for '
+            f'{progress.human_duration(unchanged)}, and Glance lets '
+            f'a new import take over: started it again as task '
+            f'{started["id"]}'
+        )
         raise _Restarted(started)
 
 
 def ended(task, say):
     """The ``Outcome`` of a task that has ended; a failure said."""
     if task.get('status') == 'failure':
-        say(f'Task {task["id"]} failed: '
-            f'{failures.explained(task.get("message"))}')
+        say(
+            f'Task {task["id"]} failed: '
+            f'{failures.explained(task.get("message"))}'
+        )
         return Outcome(task, EXIT_TASK_FAILED)
     return Outcome(task, 0)
 
@@ -357,7 +431,12 @@ def ended(task, say):
 def timeout_message(task, seconds, again):
     """What a wait that ran out of time says; ``again`` waits again."""
     status = task.get('status')
-    state = (f'it is still {status}' if status else
-             'the image service did not tell its status')
-    return (f'Gave up waiting for task {task["id"]} after {seconds:g} s: '
-            f'{state}. Wait again with: {again}')
+    state = (
+        f'it is still {status}'
+        if status
+        else 'the image service did not tell its status'
+    )
+    return (
+        f'Gave up waiting for task {task["id"]} after {seconds:g} s: '
+        f'{state}. Wait again with: {again}'
+    )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """setuptools' build backend, with reno to build an sdist in a git checkout.
 
 setup.py writes reno's cache of the release notes into an sdist made from

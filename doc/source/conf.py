@@ -1,11 +1,13 @@
+# SPDX-License-Identifier: Apache-2.0
 """Sphinx configuration for imageplugin's documentation."""
 
 import os
 import sys
 
 # Our own extension (the release notes page), beside this file.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                '_ext'))
+sys.path.insert(
+    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '_ext')
+)
 from notes_by_release import declared_version  # noqa: E402
 
 project = 'imageplugin'

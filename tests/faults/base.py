@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Faults injected into the local cloud's real servers (issue 6).
 
 These tests stop and start Keystone, Glance and Swift's proxy with
@@ -33,14 +34,16 @@ CLEAR_LINE = base.CLEAR_LINE
 
 
 class FaultTestCase(base.FunctionalTestCase):
-
     def setUp(self):
         super().setUp()
         self.useFixture(fixtures.Timeout(TEST_TIMEOUT, gentle=True))
         status = self.local_cloud('status', check=False)
-        self.assertEqual(0, status.returncode,
-                         'the local cloud is not fully running before the '
-                         f'test: {status.stdout}{status.stderr}')
+        self.assertEqual(
+            0,
+            status.returncode,
+            'the local cloud is not fully running before the '
+            f'test: {status.stdout}{status.stderr}',
+        )
         self.glance_v2 = self.cloud['glance_url'] + '/v2'
 
     # The local cloud's services
@@ -51,16 +54,28 @@ class FaultTestCase(base.FunctionalTestCase):
         Keystone (re)starts with ``expiration`` seconds of token life, by
         default the cloud's own.
         """
-        env = dict(os.environ, IMAGEPLUGIN_CLOUD_DIR=STATE_DIR,
-                   IMAGEPLUGIN_TOKEN_EXPIRATION=str(
-                       expiration or self.cloud['token_expiration']))
-        done = subprocess.run([TOOL, *args], capture_output=True,
-                              text=True, env=env, timeout=SERVICE_TIMEOUT,
-                              stdin=subprocess.DEVNULL)
+        env = dict(
+            os.environ,
+            IMAGEPLUGIN_CLOUD_DIR=STATE_DIR,
+            IMAGEPLUGIN_TOKEN_EXPIRATION=str(
+                expiration or self.cloud['token_expiration']
+            ),
+        )
+        done = subprocess.run(
+            [TOOL, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=SERVICE_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+        )
         if check:
             self.assertEqual(
-                0, done.returncode, f'tools/local-cloud {" ".join(args)}: '
-                f'{done.stdout}{done.stderr}')
+                0,
+                done.returncode,
+                f'tools/local-cloud {" ".join(args)}: '
+                f'{done.stdout}{done.stderr}',
+            )
         return done
 
     def stop_service(self, name):
@@ -85,8 +100,11 @@ class FaultTestCase(base.FunctionalTestCase):
                 log.seek(start)
                 if text in log.read().decode(errors='replace'):
                     return
-            self.assertLess(time.monotonic(), deadline,
-                            f'{text!r} not in {path} within {timeout} s')
+            self.assertLess(
+                time.monotonic(),
+                deadline,
+                f'{text!r} not in {path} within {timeout} s',
+            )
             time.sleep(0.1)
 
     # Straight to the servers as admin, for what the test checks itself
@@ -99,8 +117,10 @@ class FaultTestCase(base.FunctionalTestCase):
     def objects(self, container):
         """Names in a container, straight from Swift ([] if none)."""
         answer = self.cloud.request(
-            'GET', f'{self.cloud["admin_swift_storage_url"]}/'
-            f'{urllib.parse.quote(container)}?format=json')
+            'GET',
+            f'{self.cloud["admin_swift_storage_url"]}/'
+            f'{urllib.parse.quote(container)}?format=json',
+        )
         if answer.status_code == 404:
             return []
         self.assertEqual(200, answer.status_code, answer.text)
@@ -111,8 +131,10 @@ class FaultTestCase(base.FunctionalTestCase):
 
     def task_ids(self, limit=100):
         """IDs of the newest tasks, straight from Glance."""
-        listed = self.get_json(f'{self.glance_v2}/tasks?sort_key=created_at'
-                               f'&sort_dir=desc&limit={limit}')
+        listed = self.get_json(
+            f'{self.glance_v2}/tasks?sort_key=created_at'
+            f'&sort_dir=desc&limit={limit}'
+        )
         return [task['id'] for task in listed['tasks']]
 
     def task(self, task_id):
@@ -134,8 +156,9 @@ class FaultTestCase(base.FunctionalTestCase):
         """Delete the images a test's tasks made (best effort), in the
         Glance at ``glance_v2`` (default: RegionOne's)."""
         glance_v2 = glance_v2 or self.glance_v2
-        listed = self.cloud.request('GET', f'{glance_v2}/images?name='
-                                    f'{urllib.parse.quote(name)}')
+        listed = self.cloud.request(
+            'GET', f'{glance_v2}/images?name={urllib.parse.quote(name)}'
+        )
         if listed.status_code != 200:
             return
         for image in listed.json()['images']:
@@ -151,15 +174,20 @@ class FaultTestCase(base.FunctionalTestCase):
 
     def start(self, *args, stderr_on_pty=False, cloud='local-admin'):
         """Start ``openstack --os-cloud CLOUD ARGS`` in background."""
-        running = base.Running(self.argv(*args, cloud=cloud), self.env,
-                          stderr_on_pty=stderr_on_pty)
+        running = base.Running(
+            self.argv(*args, cloud=cloud),
+            self.env,
+            stderr_on_pty=stderr_on_pty,
+        )
         self.addCleanup(running.kill)
         return running
 
     def finished(self, running, timeout=120):
         result = running.finish(timeout)
-        self.addDetail(f'stderr of {" ".join(running.argv[3:6])}',
-                       testtools.content.text_content(result.stderr))
+        self.addDetail(
+            f'stderr of {" ".join(running.argv[3:6])}',
+            testtools.content.text_content(result.stderr),
+        )
         self.assertLeaksNoSecret(result)
         return result
 
@@ -170,7 +198,18 @@ class FaultTestCase(base.FunctionalTestCase):
         """
         self.addCleanup(self.delete_images_named, name)
         result = self.openstack(
-            'image', 'task', 'import', '--import-from',
-            self.cloud['slow_sample_url'], '--disk-format', 'raw', '--name',
-            name, '-f', 'value', '-c', 'id')
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            self.cloud['slow_sample_url'],
+            '--disk-format',
+            'raw',
+            '--name',
+            name,
+            '-f',
+            'value',
+            '-c',
+            'id',
+        )
         return self.assertSucceeds(result).strip()

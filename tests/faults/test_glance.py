@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Glance stopped before or while a command talks to it; a failing task."""
 
 import json
@@ -18,7 +19,6 @@ HUNG_GRACE = 30
 
 
 class TestGlanceDown(base.FaultTestCase):
-
     def find_task_named(self, name, before, timeout=60):
         """Bounded polling for the task that imports image ``name``."""
         seen = set(before)
@@ -30,7 +30,8 @@ class TestGlanceDown(base.FaultTestCase):
                 seen.add(task_id)
                 task_input = self.task(task_id).get('input') or {}
                 if (task_input.get('image_properties') or {}).get(
-                        'name') == name:
+                    'name'
+                ) == name:
                     return task_id
             time.sleep(0.2)
         self.fail(f'no task for image {name} within {timeout} s')
@@ -40,19 +41,33 @@ class TestGlanceDown(base.FaultTestCase):
         self.addCleanup(self.delete_images_named, name)
         before = self.task_ids()
         running = self.start(
-            'image', 'task', 'import', '--import-from',
-            self.cloud['slow_sample_url'], '--disk-format', 'raw', '--name',
-            name, '--wait', '--timeout', str(RESTART_WAIT_TIMEOUT), '-f',
-            'json')
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            self.cloud['slow_sample_url'],
+            '--disk-format',
+            'raw',
+            '--name',
+            name,
+            '--wait',
+            '--timeout',
+            str(RESTART_WAIT_TIMEOUT),
+            '-f',
+            'json',
+        )
         task_id = self.find_task_named(name, before)
 
         self.stop_service('glance')
         url = f'{re.escape(self.glance_v2)}/tasks/{task_id}'
-        note = (f'Cannot show task {task_id}: cannot reach the image '
-                f'service at {url}: connection (refused|reset|failed); '
-                'still waiting')
-        running.wait_for_stderr(note.replace('(refused|reset|failed)',
-                                             'refused'), timeout=30)
+        note = (
+            f'Cannot show task {task_id}: cannot reach the image '
+            f'service at {url}: connection (refused|reset|failed); '
+            'still waiting'
+        )
+        running.wait_for_stderr(
+            note.replace('(refused|reset|failed)', 'refused'), timeout=30
+        )
         log = self.cloud['logs']['glance']
         restarted_at = os.path.getsize(log)
         self.start_service('glance')
@@ -66,8 +81,12 @@ class TestGlanceDown(base.FaultTestCase):
         # Glance leaves a task it was running when it stopped as it was.
         self.assertIn(task['status'], ('pending', 'processing'))
         *notes, last = result.stderr.splitlines(keepends=True)
-        self.assertEqual(self.timeout_message(
-            task_id, RESTART_WAIT_TIMEOUT, task['status']), last)
+        self.assertEqual(
+            self.timeout_message(
+                task_id, RESTART_WAIT_TIMEOUT, task['status']
+            ),
+            last,
+        )
         self.assertTrue(notes)
         for line in notes:
             self.assertRegex(line, f'^{note}\n$')
@@ -83,42 +102,76 @@ class TestGlanceDown(base.FaultTestCase):
         task_id = self.slow_task(self.unique_name())
         log = self.cloud['logs']['glance']
         start = os.path.getsize(log)
-        running = self.start('image', 'task', 'show', task_id, '--wait',
-                             '--timeout', str(HUNG_WAIT_TIMEOUT), '-f',
-                             'json')
-        self.wait_for_log(log, start,
-                          f'"GET /v2/tasks/{task_id} HTTP/1.1" 200')
+        running = self.start(
+            'image',
+            'task',
+            'show',
+            task_id,
+            '--wait',
+            '--timeout',
+            str(HUNG_WAIT_TIMEOUT),
+            '-f',
+            'json',
+        )
+        self.wait_for_log(
+            log, start, f'"GET /v2/tasks/{task_id} HTTP/1.1" 200'
+        )
         self.freeze_service('glance')
         # Raises if the command still hangs HUNG_GRACE s after its timeout.
-        result = self.finished(running,
-                               timeout=HUNG_WAIT_TIMEOUT + HUNG_GRACE)
+        result = self.finished(running, timeout=HUNG_WAIT_TIMEOUT + HUNG_GRACE)
 
         self.assertEqual(124, result.exit_code, result)
         task = json.loads(result.stdout)
         *notes, last = result.stderr.splitlines(keepends=True)
-        self.assertEqual(self.timeout_message(
-            task_id, HUNG_WAIT_TIMEOUT, task['status']), last)
         self.assertEqual(
-            [f'Cannot show task {task_id}: cannot reach the image service '
-             f'at {self.glance_v2}/tasks/{task_id}: timed out; still '
-             'waiting\n'], notes)
+            self.timeout_message(task_id, HUNG_WAIT_TIMEOUT, task['status']),
+            last,
+        )
+        self.assertEqual(
+            [
+                f'Cannot show task {task_id}: cannot reach the image service '
+                f'at {self.glance_v2}/tasks/{task_id}: timed out; still '
+                'waiting\n'
+            ],
+            notes,
+        )
 
     def test_wait_again_while_glance_restarts(self):
         # The command printed to wait again, run while Glance is down,
         # waits for Glance instead of failing.
         ended = self.openstack(
-            'image', 'task', 'import', '--import-from',
-            self.cloud['failing_sample_url'], '--wait', '-f', 'json')
-        self.assertEqual((1, 'failure'),
-                         (ended.exit_code, ended.json()['status']))
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            self.cloud['failing_sample_url'],
+            '--wait',
+            '-f',
+            'json',
+        )
+        self.assertEqual(
+            (1, 'failure'), (ended.exit_code, ended.json()['status'])
+        )
         task_id = ended.json()['id']
         self.stop_service('glance')
-        running = self.start('image', 'task', 'show', task_id, '--wait',
-                             '--timeout', str(RESTART_WAIT_TIMEOUT), '-f',
-                             'value', '-c', 'status')
-        note = (f'Cannot show task {task_id}: cannot reach the image service '
-                f'at {self.glance_v2}/tasks/{task_id}: connection refused; '
-                'still waiting\n')
+        running = self.start(
+            'image',
+            'task',
+            'show',
+            task_id,
+            '--wait',
+            '--timeout',
+            str(RESTART_WAIT_TIMEOUT),
+            '-f',
+            'value',
+            '-c',
+            'status',
+        )
+        note = (
+            f'Cannot show task {task_id}: cannot reach the image service '
+            f'at {self.glance_v2}/tasks/{task_id}: connection refused; '
+            'still waiting\n'
+        )
         running.wait_for_stderr(re.escape(note), timeout=30)
         self.start_service('glance')
         result = self.finished(running)
@@ -126,26 +179,45 @@ class TestGlanceDown(base.FaultTestCase):
         self.assertEqual((1, 'failure\n'), (result.exit_code, result.stdout))
         *notes, last = result.stderr.splitlines(keepends=True)
         self.assertEqual([note] * len(notes), notes)
-        self.assertEqual(f'Task {task_id} failed: Task failed due to Internal '
-                         'Error\n', last)
+        self.assertEqual(
+            f'Task {task_id} failed: Task failed due to Internal Error\n', last
+        )
 
     def test_import_while_glance_is_down(self):
         self.stop_service('glance')
-        result = self.openstack('image', 'task', 'import', '--import-from',
-                                self.sample('sample.raw')['url'])
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            self.sample('sample.raw')['url'],
+        )
         self.assertFailsWith(
-            result, 'Cannot create the import task: cannot reach the image '
-            f'service at {self.glance_v2}/tasks: connection refused')
+            result,
+            'Cannot create the import task: cannot reach the image '
+            f'service at {self.glance_v2}/tasks: connection refused',
+        )
 
 
 class TestFailingTask(base.FaultTestCase):
-
     def test_task_failing_on_the_server(self):
         result = self.openstack(
-            'image', 'task', 'import', '--import-from',
-            self.cloud['failing_sample_url'], '--wait', '-f', 'json')
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            self.cloud['failing_sample_url'],
+            '--wait',
+            '-f',
+            'json',
+        )
         task = json.loads(result.stdout)
         self.assertEqual(
-            (1, 'failure', f'Task {task["id"]} failed: Task failed due to '
-             'Internal Error\n'),
-            (result.exit_code, task['status'], result.stderr))
+            (
+                1,
+                'failure',
+                f'Task {task["id"]} failed: Task failed due to '
+                'Internal Error\n',
+            ),
+            (result.exit_code, task['status'], result.stderr),
+        )

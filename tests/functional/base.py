@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Run the installed ``openstack`` executable against the local cloud.
 
 ``tools/local-cloud up`` starts real Keystone, Glance and Swift on
@@ -54,23 +55,34 @@ class Running:
             tty.setraw(slave)
             # A pty starts with 0 rows and 0 columns; the progress bar
             # fits itself to the width.
-            fcntl.ioctl(slave, termios.TIOCSWINSZ,
-                        struct.pack('HHHH', PTY_ROWS, PTY_COLUMNS, 0, 0))
+            fcntl.ioctl(
+                slave,
+                termios.TIOCSWINSZ,
+                struct.pack('HHHH', PTY_ROWS, PTY_COLUMNS, 0, 0),
+            )
         try:
             self.proc = subprocess.Popen(
-                argv, env=env, stdin=subprocess.DEVNULL,
+                argv,
+                env=env,
+                stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
-                stderr=slave if stderr_on_pty else subprocess.PIPE)
+                stderr=slave if stderr_on_pty else subprocess.PIPE,
+            )
         finally:
             if stderr_on_pty:
                 os.close(slave)
         err_fd = master if stderr_on_pty else self.proc.stderr.fileno()
         self._master = master
         self._threads = [
-            threading.Thread(target=self._pump, daemon=True,
-                             args=(self.proc.stdout.fileno(), self._out)),
-            threading.Thread(target=self._pump, daemon=True,
-                             args=(err_fd, self._err))]
+            threading.Thread(
+                target=self._pump,
+                daemon=True,
+                args=(self.proc.stdout.fileno(), self._out),
+            ),
+            threading.Thread(
+                target=self._pump, daemon=True, args=(err_fd, self._err)
+            ),
+        ]
         for thread in self._threads:
             thread.start()
 
@@ -105,12 +117,14 @@ class Running:
                 if match:
                     return match
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or (self._open == 0
-                                      and self.proc.poll() is not None):
+                if remaining <= 0 or (
+                    self._open == 0 and self.proc.poll() is not None
+                ):
                     raise AssertionError(
                         f'{pattern!r} not seen on stderr within '
                         f'{timeout} s (exit code {self.proc.poll()}); '
-                        f'stderr: {text!r}; stdout: {self._out!r}')
+                        f'stderr: {text!r}; stdout: {self._out!r}'
+                    )
                 self._cond.wait(min(remaining, 0.5))
 
     def finish(self, timeout):
@@ -141,31 +155,36 @@ class Running:
             self._master = None
 
 
-class FunctionalTestCase(results.ResultAssertions, leaks.LeakCheck,
-                         testtools.TestCase):
-
+class FunctionalTestCase(
+    results.ResultAssertions, leaks.LeakCheck, testtools.TestCase
+):
     def setUp(self):
         super().setUp()
         self.cloud = LocalCloud()
         self.executable = shutil.which('openstack')
         self.assertIsNotNone(self.executable, 'no openstack on PATH')
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith('OS_')}
+        self.env = {
+            k: v for k, v in os.environ.items() if not k.startswith('OS_')
+        }
         self.env['OS_CLIENT_CONFIG_FILE'] = self.cloud['clouds_yaml']
         self.secrets = self.cloud.secrets
 
-    def openstack(self, *args, cloud='local-admin', env=None,
-                  executable=None):
+    def openstack(self, *args, cloud='local-admin', env=None, executable=None):
         """Run ``openstack --os-cloud CLOUD ARGS`` and return its result."""
         argv = [executable or self.executable]
         if cloud:
             argv += ['--os-cloud', cloud]
         completed = subprocess.run(
-            argv + list(args), capture_output=True, text=True,
-            env=dict(self.env, **(env or {})), timeout=COMMAND_TIMEOUT,
-            stdin=subprocess.DEVNULL)
-        result = results.Result(completed.returncode, completed.stdout,
-                                completed.stderr)
+            argv + list(args),
+            capture_output=True,
+            text=True,
+            env=dict(self.env, **(env or {})),
+            timeout=COMMAND_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        result = results.Result(
+            completed.returncode, completed.stdout, completed.stderr
+        )
         self.assertLeaksNoSecret(result)
         return result
 
@@ -173,15 +192,25 @@ class FunctionalTestCase(results.ResultAssertions, leaks.LeakCheck,
         return self.cloud['samples'][name]
 
     def import_and_wait(self, url, *args):
-        result = self.openstack('image', 'task', 'import', '--import-from',
-                                url, *args, '--wait', '-f', 'json')
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            url,
+            *args,
+            '--wait',
+            '-f',
+            'json',
+        )
         return result
 
     def image_bytes_sha256(self, image_id):
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, 'image')
-            self.assertSucceeds(self.openstack('image', 'save', '--file',
-                                               path, image_id))
+            self.assertSucceeds(
+                self.openstack('image', 'save', '--file', path, image_id)
+            )
             with open(path, 'rb') as saved:
                 return hashlib.file_digest(saved, 'sha256').hexdigest()
 
@@ -190,13 +219,26 @@ class FunctionalTestCase(results.ResultAssertions, leaks.LeakCheck,
 
     # What the plugin says, from its own formatters
 
-    def resume_command(self, task_id, cloud='local-admin', options=(),
-                       region=None):
+    def resume_command(
+        self, task_id, cloud='local-admin', options=(), region=None
+    ):
         return task.resume_command(cloud, task_id, options, region)
 
-    def timeout_message(self, task_id, seconds, status, cloud='local-admin',
-                        options=(), region=None):
+    def timeout_message(
+        self,
+        task_id,
+        seconds,
+        status,
+        cloud='local-admin',
+        options=(),
+        region=None,
+    ):
         """The last line of a wait that ran out of time."""
-        return waiting.timeout_message(
-            {'id': task_id, 'status': status}, seconds,
-            self.resume_command(task_id, cloud, options, region)) + '\n'
+        return (
+            waiting.timeout_message(
+                {'id': task_id, 'status': status},
+                seconds,
+                self.resume_command(task_id, cloud, options, region),
+            )
+            + '\n'
+        )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The image that landed, compared with what was meant, on the local
 Glance: its tasks API stores an ISO as raw (its introspection rewrites
 the format); interoperable import keeps it."""
@@ -21,7 +22,6 @@ def write_iso(folder):
 
 
 class TestFormatsAsMeant(base.FunctionalTestCase):
-
     def setUp(self):
         super().setUp()
         self.name = f'aftercare-{uuid.uuid4().hex[:8]}'
@@ -31,45 +31,70 @@ class TestFormatsAsMeant(base.FunctionalTestCase):
         self.addCleanup(self.delete_images_named)
 
     def images_named(self):
-        return self.openstack('image', 'list', '--name', self.name, '-f',
-                              'value', '-c', 'ID').stdout.split()
+        return self.openstack(
+            'image', 'list', '--name', self.name, '-f', 'value', '-c', 'ID'
+        ).stdout.split()
 
     def delete_images_named(self):
         for image_id in self.images_named():
             self.delete_image(image_id)
 
     def import_iso(self, *args):
-        return self.openstack('image', 'task', 'import', '--file', self.path,
-                              '--disk-format', 'iso', '--name', self.name,
-                              '--wait', '-f', 'json', *args)
+        return self.openstack(
+            'image',
+            'task',
+            'import',
+            '--file',
+            self.path,
+            '--disk-format',
+            'iso',
+            '--name',
+            self.name,
+            '--wait',
+            '-f',
+            'json',
+            *args,
+        )
 
     def test_iso_rewritten_by_the_tasks_api_is_refused_and_deleted(self):
         result = self.import_iso('--method', 'task')
         image_id = result.json()['image_id']
         self.assertEqual(
-            (1, f"Glance's tasks API stored image {image_id} with disk "
-             'format raw: its introspection rewrote disk format iso; import '
-             'it by interoperable import (--method glance-direct) to keep '
-             f'iso; image {image_id} was deleted\n'),
-            (result.exit_code, result.stderr))
+            (
+                1,
+                f"Glance's tasks API stored image {image_id} with disk "
+                'format raw: its introspection rewrote disk format iso; '
+                'import '
+                'it by interoperable import (--method glance-direct) to keep '
+                f'iso; image {image_id} was deleted\n',
+            ),
+            (result.exit_code, result.stderr),
+        )
         self.assertEqual([], self.images_named())
 
     def test_iso_kept_with_keep_image(self):
         result = self.import_iso('--method', 'task', '--keep-image')
         image_id = result.json()['image_id']
         self.assertEqual(1, result.exit_code, result)
-        self.assertTrue(result.stderr.endswith(
-            f'image {image_id} is kept (--keep-image): delete it with '
-            f'"openstack image delete {image_id}"\n'), result.stderr)
-        image = self.openstack('image', 'show', image_id, '-f',
-                               'json').json()
+        self.assertTrue(
+            result.stderr.endswith(
+                f'image {image_id} is kept (--keep-image): delete it with '
+                f'"openstack image delete {image_id}"\n'
+            ),
+            result.stderr,
+        )
+        image = self.openstack('image', 'show', image_id, '-f', 'json').json()
         self.assertEqual('raw', image['disk_format'])
 
     def test_iso_by_glance_direct_is_verified(self):
         result = self.import_iso('--method', 'glance-direct')
         image_id = result.json()['image_id']
         self.assertEqual(
-            (0, f'Verified image {image_id}: its md5 (checksum) matches the '
-             f'{1024 * 1024} bytes read from {self.path}; disk format iso, '
-             'container format bare, as meant.\n'),
-            (result.exit_code, result.stderr))
+            (
+                0,
+                f'Verified image {image_id}: its md5 (checksum) matches the '
+                f'{1024 * 1024} bytes read from {self.path}; disk format iso, '
+                'container format bare, as meant.\n',
+            ),
+            (result.exit_code, result.stderr),
+        )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Our ``image task show`` and ``list`` beside core OSC's, which they replace.
 
 Core OSC runs from a virtualenv of its own, without the plugin, at the
@@ -19,9 +20,19 @@ import yaml
 from tests.functional import base
 
 # Core's show columns, in its order (sorted), and the ones we add.
-CORE_SHOW_COLUMNS = ('created_at', 'expires_at', 'id', 'input', 'message',
-                     'owner_id', 'properties', 'result', 'status', 'type',
-                     'updated_at')
+CORE_SHOW_COLUMNS = (
+    'created_at',
+    'expires_at',
+    'id',
+    'input',
+    'message',
+    'owner_id',
+    'properties',
+    'result',
+    'status',
+    'type',
+    'updated_at',
+)
 OUR_EXTRA_COLUMNS = ('image_id', 'request_id', 'user_id')
 SHOW_FORMATS = ('table', 'json', 'yaml', 'value', 'shell')
 LIST_FORMATS = ('table', 'json', 'yaml', 'value', 'csv')
@@ -38,12 +49,17 @@ def shown_fields(output_format, text, columns):
     if output_format == 'yaml':
         return yaml.safe_load(text)
     if output_format == 'shell':
-        return dict(re.fullmatch(r'(\w+)="(.*)"', line).groups()
-                    for line in text.splitlines())
+        return dict(
+            re.fullmatch(r'(\w+)="(.*)"', line).groups()
+            for line in text.splitlines()
+        )
     if output_format == 'value':
         return dict(zip(columns, text.splitlines(), strict=True))
-    cells = (line.split('|')[1:-1] for line in text.splitlines()
-             if line.startswith('| '))
+    cells = (
+        line.split('|')[1:-1]
+        for line in text.splitlines()
+        if line.startswith('| ')
+    )
     rows = {name.strip(): value.strip() for name, value in cells}
     rows.pop('Field')
     return rows
@@ -57,23 +73,24 @@ def as_our_table_shows(value):
 
 
 class CoreTestCase(base.FunctionalTestCase):
-
     def setUp(self):
         super().setUp()
         self.core = os.environ.get('IMAGEPLUGIN_CORE_OSC')
         self.assertTrue(
             self.core and os.access(self.core, os.X_OK),
             'IMAGEPLUGIN_CORE_OSC must name the openstack of a virtualenv '
-            'with core OSC alone: run "tox -e functional"')
+            'with core OSC alone: run "tox -e functional"',
+        )
 
     def both(self, *args):
         """Core's result and ours, for the same command line."""
-        return (self.openstack(*args, executable=self.core),
-                self.openstack(*args))
+        return (
+            self.openstack(*args, executable=self.core),
+            self.openstack(*args),
+        )
 
 
 class TestShow(CoreTestCase):
-
     tasks = {}
 
     def setUp(self):
@@ -87,39 +104,50 @@ class TestShow(CoreTestCase):
         tasks = {
             'success': ['--import-from', qcow2['url'], '--name', 'core'],
             'failure': ['--import-from', self.cloud['failing_sample_url']],
-            'tempurl': ['--file', qcow2['path'], '--name', 'core-file']}
+            'tempurl': ['--file', qcow2['path'], '--name', 'core-file'],
+        }
         for kind, args in tasks.items():
-            task = self.openstack('image', 'task', 'import', *args,
-                                  '--wait', '-f', 'json')
+            task = self.openstack(
+                'image', 'task', 'import', *args, '--wait', '-f', 'json'
+            )
             self.assertIn(task.exit_code, (0, 1), task)
             tasks[kind] = task.json()['id']
             if task.json()['result']:
-                self.addCleanup(self.delete_image,
-                                task.json()['result']['image_id'])
+                self.addCleanup(
+                    self.delete_image, task.json()['result']['image_id']
+                )
         return tasks
 
     def compare(self, kind, output_format):
-        core, ours = self.both('image', 'task', 'show', self.tasks[kind],
-                               '-f', output_format)
-        core_fields = shown_fields(output_format, self.assertSucceeds(core),
-                                   CORE_SHOW_COLUMNS)
+        core, ours = self.both(
+            'image', 'task', 'show', self.tasks[kind], '-f', output_format
+        )
+        core_fields = shown_fields(
+            output_format, self.assertSucceeds(core), CORE_SHOW_COLUMNS
+        )
         our_fields = shown_fields(
-            output_format, self.assertSucceeds(ours),
-            sorted(CORE_SHOW_COLUMNS + OUR_EXTRA_COLUMNS))
+            output_format,
+            self.assertSucceeds(ours),
+            sorted(CORE_SHOW_COLUMNS + OUR_EXTRA_COLUMNS),
+        )
         self.assertEqual(CORE_SHOW_COLUMNS, tuple(core_fields))
-        self.assertEqual(set(CORE_SHOW_COLUMNS + OUR_EXTRA_COLUMNS),
-                         set(our_fields))
+        self.assertEqual(
+            set(CORE_SHOW_COLUMNS + OUR_EXTRA_COLUMNS), set(our_fields)
+        )
         if output_format == 'table':
             # On purpose: a dict reads as key='value' pairs, as in core's
             # "image show" properties, not as a Python repr.
-            core_fields = {name: as_our_table_shows(value)
-                           for name, value in core_fields.items()}
+            core_fields = {
+                name: as_our_table_shows(value)
+                for name, value in core_fields.items()
+            }
         return core_fields, our_fields
 
     def assertSameAsCore(self, kind, output_format):
         core_fields, our_fields = self.compare(kind, output_format)
-        self.assertEqual(core_fields, {name: our_fields[name]
-                                       for name in CORE_SHOW_COLUMNS})
+        self.assertEqual(
+            core_fields, {name: our_fields[name] for name in CORE_SHOW_COLUMNS}
+        )
         return our_fields
 
     def test_success(self):
@@ -128,10 +156,12 @@ class TestShow(CoreTestCase):
             self.assertTrue(ours['request_id'].startswith('req-'), ours)
         task = self.assertSameAsCore('success', 'json')
         self.assertEqual(task['result']['image_id'], task['image_id'])
-        self.assertEqual(self.cloud['admin']['username'],
-                         self.openstack('user', 'show', task['user_id'],
-                                        '-f', 'value', '-c', 'name')
-                         .stdout.strip())
+        self.assertEqual(
+            self.cloud['admin']['username'],
+            self.openstack(
+                'user', 'show', task['user_id'], '-f', 'value', '-c', 'name'
+            ).stdout.strip(),
+        )
 
     def test_failure(self):
         for output_format in SHOW_FORMATS:
@@ -145,25 +175,35 @@ class TestShow(CoreTestCase):
             self.assertIsNotNone(signature, core_input)
             self.assertNotIn(signature[0], str(our_fields['input']))
             redacted = {
-                name: (TEMPURL_SIGNATURE.sub(r'\1<redacted>', str(value))
-                       if name == 'input' else value)
-                for name, value in core_fields.items()}
-            ours = {name: (str(our_fields[name]) if name == 'input'
-                           else our_fields[name])
-                    for name in CORE_SHOW_COLUMNS}
+                name: (
+                    TEMPURL_SIGNATURE.sub(r'\1<redacted>', str(value))
+                    if name == 'input'
+                    else value
+                )
+                for name, value in core_fields.items()
+            }
+            ours = {
+                name: (
+                    str(our_fields[name])
+                    if name == 'input'
+                    else our_fields[name]
+                )
+                for name in CORE_SHOW_COLUMNS
+            }
             self.assertEqual(redacted, ours)
 
 
 class TestList(CoreTestCase):
-
     made_tasks = False
 
     def setUp(self):
         super().setUp()
         if not TestList.made_tasks:
             # At least one task of each status that can be filtered on.
-            for url in (self.sample('sample.raw')['url'],
-                        self.cloud['failing_sample_url']):
+            for url in (
+                self.sample('sample.raw')['url'],
+                self.cloud['failing_sample_url'],
+            ):
                 self.assertIn(self.import_and_wait(url).exit_code, (0, 1))
             TestList.made_tasks = True
 
@@ -174,10 +214,11 @@ class TestList(CoreTestCase):
             expected = transform(self.assertSucceeds(core))
             if self.assertSucceeds(ours) == expected:
                 return ours.stdout
-            again = self.openstack('image', 'task', 'list', *args,
-                                   executable=self.core)
+            again = self.openstack(
+                'image', 'task', 'list', *args, executable=self.core
+            )
             if again.stdout == core.stdout:
-                break   # the same tasks, listed differently
+                break  # the same tasks, listed differently
         self.assertEqual(expected, ours.stdout)
 
     def test_every_format(self):
@@ -187,17 +228,28 @@ class TestList(CoreTestCase):
     def test_filters_sorting_and_pages(self):
         # Each set of options in one format, the formats in turn: each
         # call costs core OSC's start-up (about a second).
-        first = self.assertSameAsCore('--sort-key', 'created_at',
-                                      '--sort-dir', 'asc', '-f', 'json')
+        first = self.assertSameAsCore(
+            '--sort-key', 'created_at', '--sort-dir', 'asc', '-f', 'json'
+        )
         marker = json.loads(first)[0]['ID']
-        option_sets = (['--status', 'success'],
-                       ['--status', 'failure', '--type', 'import'],
-                       ['--sort-key', 'status', '--sort-dir', 'asc'],
-                       ['--sort-key', 'updated_at', '--sort-dir', 'desc'],
-                       ['--limit', '1'],
-                       ['--limit', '2', '--sort-dir', 'asc'],
-                       ['--marker', marker, '--sort-key', 'created_at',
-                        '--sort-dir', 'asc', '--limit', '1'])
+        option_sets = (
+            ['--status', 'success'],
+            ['--status', 'failure', '--type', 'import'],
+            ['--sort-key', 'status', '--sort-dir', 'asc'],
+            ['--sort-key', 'updated_at', '--sort-dir', 'desc'],
+            ['--limit', '1'],
+            ['--limit', '2', '--sort-dir', 'asc'],
+            [
+                '--marker',
+                marker,
+                '--sort-key',
+                'created_at',
+                '--sort-dir',
+                'asc',
+                '--limit',
+                '1',
+            ],
+        )
         for number, args in enumerate(option_sets):
             output_format = LIST_FORMATS[number % len(LIST_FORMATS)]
             self.assertSameAsCore(*args, '-f', output_format)
@@ -205,20 +257,30 @@ class TestList(CoreTestCase):
     def test_max_items_is_obeyed(self):
         # On purpose: core OSC ignores --max-items and lists everything.
         ours = self.assertSameAsCore(
-            '--max-items', '2', '--sort-dir', 'asc', '-f', 'value',
-            transform=lambda out: ''.join(out.splitlines(True)[:2]))
+            '--max-items',
+            '2',
+            '--sort-dir',
+            'asc',
+            '-f',
+            'value',
+            transform=lambda out: ''.join(out.splitlines(True)[:2]),
+        )
         self.assertEqual(2, len(ours.splitlines()))
 
     def test_sort_dir_with_a_key_is_a_usage_error(self):
         # On purpose: core sends "created_at:asc" and shows Glance's 400.
-        core, ours = self.both('image', 'task', 'list', '--sort-dir',
-                               'created_at:asc')
+        core, ours = self.both(
+            'image', 'task', 'list', '--sort-dir', 'created_at:asc'
+        )
         self.assertEqual(1, core.exit_code, core)
         self.assertIn('Invalid sort direction', core.stderr)
         self.assertFailsWith(
-            ours, "openstack image task list: error: argument --sort-dir: "
+            ours,
+            'openstack image task list: error: argument --sort-dir: '
             "invalid choice: 'created_at:asc' (choose from 'asc', 'desc') "
-            "(see openstack image task list --help)", exit_code=2)
+            '(see openstack image task list --help)',
+            exit_code=2,
+        )
 
     def test_errors_are_one_line(self):
         # On purpose: the server's message in one line, not the exception.
@@ -226,7 +288,8 @@ class TestList(CoreTestCase):
         self.assertEqual(1, core.exit_code, core)
         self.assertIn('BadRequestException', core.stderr)
         self.assertFailsWith(
-            ours, 'Cannot list tasks: Invalid marker format (HTTP 400)')
+            ours, 'Cannot list tasks: Invalid marker format (HTTP 400)'
+        )
 
     def test_page_size_must_be_positive(self):
         # On purpose: core sends limit=0 and lists nothing, exit 0.

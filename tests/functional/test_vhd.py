@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """VHDs on the route of the local Glance that imports them.
 
 Its tasks API fails a dynamic VHD (the sample, ``qemu-img convert -O
@@ -16,15 +17,15 @@ from tests.functional import base
 
 
 class TestVhdRoutes(base.FunctionalTestCase):
-
     def setUp(self):
         super().setUp()
         self.name = f'vhd-{uuid.uuid4().hex[:8]}'
         self.addCleanup(self.delete_images_named, self.name)
 
     def images_named(self, name):
-        return self.openstack('image', 'list', '--name', name, '-f',
-                              'value', '-c', 'ID').stdout.split()
+        return self.openstack(
+            'image', 'list', '--name', name, '-f', 'value', '-c', 'ID'
+        ).stdout.split()
 
     def delete_images_named(self, name):
         for image_id in self.images_named(name):
@@ -35,9 +36,21 @@ class TestVhdRoutes(base.FunctionalTestCase):
             self.skipTest('qemu-img is needed to write a fixed VHD')
         folder = self.temporary_folder()
         path = os.path.join(folder, 'fixed.vhd')
-        subprocess.run(['qemu-img', 'convert', '-f', 'raw', '-O', 'vpc',
-                        '-o', 'subformat=fixed',
-                        self.sample('sample.raw')['path'], path], check=True)
+        subprocess.run(
+            [
+                'qemu-img',
+                'convert',
+                '-f',
+                'raw',
+                '-O',
+                'vpc',
+                '-o',
+                'subformat=fixed',
+                self.sample('sample.raw')['path'],
+                path,
+            ],
+            check=True,
+        )
         return path
 
     def temporary_folder(self):
@@ -47,62 +60,115 @@ class TestVhdRoutes(base.FunctionalTestCase):
 
     def test_dynamic_vhd_url_goes_by_web_download_for_an_admin(self):
         sample = self.sample('sample.vhd')
-        result = self.openstack('image', 'task', 'import', '--import-from',
-                                sample['url'], '--name', self.name, '--wait',
-                                '-f', 'json')
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            sample['url'],
+            '--name',
+            self.name,
+            '--wait',
+            '-f',
+            'json',
+        )
         task = result.json()
         self.assertEqual(0, result.exit_code, result)
         self.assertEqual(
             f'{sample["url"]} is a dynamic VHD, which the tasks API of '
             'Glance fails to import: importing it by web-download '
-            '(interoperable import) instead.\n', result.stderr)
-        self.assertEqual(('success', 'api_image_import', 'web-download'),
-                         (task['status'], task['type'],
-                          task['input']['import_req']['method']['name']))
-        image = self.openstack('image', 'show', task['image_id'], '-f',
-                               'json').json()
-        self.assertEqual(('active', 'vhd', sample['md5']),
-                         (image['status'], image['disk_format'],
-                          image['checksum']))
+            '(interoperable import) instead.\n',
+            result.stderr,
+        )
+        self.assertEqual(
+            ('success', 'api_image_import', 'web-download'),
+            (
+                task['status'],
+                task['type'],
+                task['input']['import_req']['method']['name'],
+            ),
+        )
+        image = self.openstack(
+            'image', 'show', task['image_id'], '-f', 'json'
+        ).json()
+        self.assertEqual(
+            ('active', 'vhd', sample['md5']),
+            (image['status'], image['disk_format'], image['checksum']),
+        )
 
     def test_dynamic_vhd_by_the_forced_tasks_api_is_refused(self):
         sample = self.sample('sample.vhd')
-        result = self.openstack('image', 'task', 'import', '--import-from',
-                                sample['url'], '--name', self.name,
-                                '--method', 'task')
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            sample['url'],
+            '--name',
+            self.name,
+            '--method',
+            'task',
+        )
         self.assertEqual(1, result.exit_code, result)
-        self.assertTrue(result.stderr.startswith(
-            f'Cannot import {sample["url"]} by the tasks API (--method '
-            'task): it is a dynamic VHD'), result.stderr)
+        self.assertTrue(
+            result.stderr.startswith(
+                f'Cannot import {sample["url"]} by the tasks API (--method '
+                'task): it is a dynamic VHD'
+            ),
+            result.stderr,
+        )
         self.assertEqual([], self.images_named(self.name))
 
     def test_fixed_vhd_file_of_a_member_is_refused_before_any_image(self):
         path = self.fixed_vhd()
-        result = self.openstack('image', 'task', 'import', '--file', path,
-                                '--name', self.name, cloud='local-member')
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--file',
+            path,
+            '--name',
+            self.name,
+            cloud='local-member',
+        )
         self.assertFailsWith(
-            result, f'Cannot import {path}: it is a fixed VHD, which '
+            result,
+            f'Cannot import {path}: it is a fixed VHD, which '
             "Glance's interoperable import (glance-direct) takes for raw "
             'data and fails ("Image disk_format vhd does not match stream '
             'data raw"), and the tasks API, which imports it, is admin-only '
             'here; convert it to a dynamic VHD (qemu-img convert -f vpc -O '
             'vpc <in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 '
             '<in> <out>) '
-            'and import that')
+            'and import that',
+        )
         self.assertEqual([], self.images_named(self.name))
 
     def test_fixed_vhd_file_of_an_admin_stored_as_raw_is_refused(self):
         # The tasks API imports it, but its introspection stores it as
         # raw (the footer left at its end): refused, the image deleted.
         path = self.fixed_vhd()
-        result = self.openstack('image', 'task', 'import', '--file', path,
-                                '--name', self.name, '--wait', '-f', 'json')
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--file',
+            path,
+            '--name',
+            self.name,
+            '--wait',
+            '-f',
+            'json',
+        )
         task = result.json()
         self.assertEqual(
-            (1, f"Glance's tasks API stored image {task['image_id']} with "
-             'disk format raw: its introspection rewrote disk format vhd; '
-             f'{vhdroute.CONVERT}; image {task["image_id"]} was deleted\n'),
-            (result.exit_code, result.stderr))
-        self.assertEqual(('success', 'import'),
-                         (task['status'], task['type']))
+            (
+                1,
+                f"Glance's tasks API stored image {task['image_id']} with "
+                'disk format raw: its introspection rewrote disk format vhd; '
+                f'{vhdroute.CONVERT}; image {task["image_id"]} was deleted\n',
+            ),
+            (result.exit_code, result.stderr),
+        )
+        self.assertEqual(('success', 'import'), (task['status'], task['type']))
         self.assertEqual([], self.images_named(self.name))

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What the unit, functional and fault suites and the benchmarks share.
 
 - ``result``: the ``Result`` of one ``openstack`` run and its assertions;

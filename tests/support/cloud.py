@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The running local cloud, as its state directory describes it.
 
 ``tools/local-cloud up`` starts Keystone, Glance and Swift on 127.0.0.1
@@ -20,8 +21,12 @@ import requests
 
 # Where the state directory is, the local cloud's own settings say;
 # tools/ is not installed: put it first, as tools/local-cloud does.
-TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))), 'tools')
+TOOLS = os.path.join(
+    os.path.dirname(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ),
+    'tools',
+)
 if TOOLS not in sys.path:
     sys.path.insert(0, TOOLS)
 
@@ -50,7 +55,8 @@ class LocalCloud:
         path = os.path.join(state_dir, 'cloud.json')
         if not os.path.exists(path):
             raise RuntimeError(
-                f'{path} is missing: run "tools/local-cloud up"')
+                f'{path} is missing: run "tools/local-cloud up"'
+            )
         with open(path) as cloud_json:
             self.info = json.load(cloud_json)
         self.user_agent = user_agent
@@ -76,20 +82,26 @@ class LocalCloud:
             username=credentials['username'],
             password=credentials['password'],
             user_domain_name=credentials['user_domain_name'],
-            project_id=credentials['project_id'])
+            project_id=credentials['project_id'],
+        )
         # The cloud may issue tokens of 20 or 30 seconds: renew once a
         # third of a token's life is gone (keystoneauth's own margin,
         # 120 s, would log in again on every request).
         lifetime = float(self.info.get('token_expiration') or 3600)
-        auth.MIN_TOKEN_LIFE_SECONDS = min(auth.MIN_TOKEN_LIFE_SECONDS,
-                                          2 * lifetime / 3)
+        auth.MIN_TOKEN_LIFE_SECONDS = min(
+            auth.MIN_TOKEN_LIFE_SECONDS, 2 * lifetime / 3
+        )
         # Loopback only: never through a proxy from the environment.
         transport = requests.Session()
         transport.trust_env = False
         # Glance's error bodies are HTML unless JSON is asked for.
         return ks_session.Session(
-            auth=auth, session=transport, user_agent=self.user_agent,
-            timeout=TIMEOUT, additional_headers={'Accept': 'application/json'})
+            auth=auth,
+            session=transport,
+            user_agent=self.user_agent,
+            timeout=TIMEOUT,
+            additional_headers={'Accept': 'application/json'},
+        )
 
     def token(self, user='admin'):
         return self.session(user).get_token()
@@ -105,5 +117,9 @@ class LocalCloud:
         if not is_loopback(url):
             raise ValueError(f'not a URL of the local cloud: {url}')
         return self.session(user or 'admin').request(
-            url, method, authenticated=user is not None, raise_exc=False,
-            **kwargs)
+            url,
+            method,
+            authenticated=user is not None,
+            raise_exc=False,
+            **kwargs,
+        )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Files for the tests to import or upload."""
 
 import hashlib

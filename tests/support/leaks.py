@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The leak check: no secret of the test's cloud in a command's output."""
 
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What every suite asserts about a command: its exit code and output.
 
 The unit suite runs the shell in-process, the functional and fault suites
@@ -20,8 +21,10 @@ class Result:
         return json.loads(self.stdout)
 
     def __repr__(self):
-        return (f'Result(exit_code={self.exit_code!r}, '
-                f'stdout={self.stdout!r}, stderr={self.stderr!r})')
+        return (
+            f'Result(exit_code={self.exit_code!r}, '
+            f'stdout={self.stdout!r}, stderr={self.stderr!r})'
+        )
 
 
 class ResultAssertions:
@@ -29,11 +32,12 @@ class ResultAssertions:
 
     def assertSucceeds(self, result, said=''):
         """Exit 0 with nothing on stderr but ``said``; return stdout."""
-        self.assertEqual((0, said), (result.exit_code, result.stderr),
-                         result)
+        self.assertEqual((0, said), (result.exit_code, result.stderr), result)
         return result.stdout
 
     def assertFailsWith(self, result, message, exit_code=1):
         """The one-line error a user sees: exactly ``message``."""
-        self.assertEqual((exit_code, '', message + '\n'),
-                         (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual(
+            (exit_code, '', message + '\n'),
+            (result.exit_code, result.stdout, result.stderr),
+        )

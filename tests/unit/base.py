@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Run the real ``openstack`` shell in-process against requests-mock."""
 
 import gc
@@ -24,11 +25,17 @@ PASSWORD = 'unit-test-password-7c9b'
 
 def password_profile(name, **settings):
     """A clouds.yaml profile logging in to KEYSTONE with PASSWORD."""
-    lines = [f'  {name}:', '    auth:', f'      auth_url: {KEYSTONE}',
-             '      username: alice', f'      password: {PASSWORD}',
-             '      project_name: demo', '      user_domain_name: Default',
-             '      project_domain_name: Default',
-             '    identity_api_version: 3']
+    lines = [
+        f'  {name}:',
+        '    auth:',
+        f'      auth_url: {KEYSTONE}',
+        '      username: alice',
+        f'      password: {PASSWORD}',
+        '      project_name: demo',
+        '      user_domain_name: Default',
+        '      project_domain_name: Default',
+        '    identity_api_version: 3',
+    ]
     lines += [f'    {key}: {value}' for key, value in settings.items()]
     return '\n'.join(lines) + '\n'
 
@@ -40,8 +47,9 @@ class TerminalIO(io.StringIO):
         return True
 
 
-class ShellTestCase(results.ResultAssertions, leaks.LeakCheck,
-                    testtools.TestCase):
+class ShellTestCase(
+    results.ResultAssertions, leaks.LeakCheck, testtools.TestCase
+):
     """Each test runs ``openstack ...`` as a user would, minus the process.
 
     The environment holds no OS_* variable and no clouds.yaml but the
@@ -57,21 +65,29 @@ class ShellTestCase(results.ResultAssertions, leaks.LeakCheck,
                 self.useFixture(fixtures.EnvironmentVariable(name))
         self.home = self.useFixture(fixtures.TempHomeDir()).path
         self.clouds_yaml = os.path.join(self.home, 'clouds.yaml')
-        self.useFixture(fixtures.EnvironmentVariable(
-            'OS_CLIENT_CONFIG_FILE', self.clouds_yaml))
+        self.useFixture(
+            fixtures.EnvironmentVariable(
+                'OS_CLIENT_CONFIG_FILE', self.clouds_yaml
+            )
+        )
         self.requests = self.useFixture(requests_mock_fixture.Fixture())
         # osc-lib keeps the first client made for the whole process.
-        self.useFixture(fixtures.MockPatch(
-            'osc_lib.clientmanager.ClientCache.__get__',
-            lambda cache, instance, owner: cache.factory(instance)))
+        self.useFixture(
+            fixtures.MockPatch(
+                'osc_lib.clientmanager.ClientCache.__get__',
+                lambda cache, instance, owner: cache.factory(instance),
+            )
+        )
 
     def serve_task_schema(self, schema=None):
         """The cloud's task schema: Rackspace's unless given (whose
         dialect takes <container>/<object> sources)."""
         from tests.unit import fakes
 
-        self.requests.get(ENDPOINT + fakes.SCHEMA_URL,
-                          json=schema or fakes.RACKSPACE_TASK_SCHEMA)
+        self.requests.get(
+            ENDPOINT + fakes.SCHEMA_URL,
+            json=schema or fakes.RACKSPACE_TASK_SCHEMA,
+        )
 
     def open_tasks_api(self):
         """The tasks API lets this user in (an admin of Glance): the
@@ -90,13 +106,19 @@ class ShellTestCase(results.ResultAssertions, leaks.LeakCheck,
                 services[service_type] = token.add_service(service_type)
             services[service_type].add_endpoint(interface, url, region)
         self.requests.get(KEYSTONE, json=ks_fixture.V3Discovery(KEYSTONE))
-        self.requests.post(KEYSTONE + '/auth/tokens', json=token,
-                           headers={'X-Subject-Token': TOKEN},
-                           status_code=201)
+        self.requests.post(
+            KEYSTONE + '/auth/tokens',
+            json=token,
+            headers={'X-Subject-Token': TOKEN},
+            status_code=201,
+        )
 
-    def openstack(self, *args, auth=('--os-token', TOKEN,
-                                     '--os-endpoint', ENDPOINT),
-                  tty=False):
+    def openstack(
+        self,
+        *args,
+        auth=('--os-token', TOKEN, '--os-endpoint', ENDPOINT),
+        tty=False,
+    ):
         """Run the shell; return its exit code, stdout and stderr."""
         from openstackclient import shell
 
@@ -107,8 +129,9 @@ class ShellTestCase(results.ResultAssertions, leaks.LeakCheck,
         saved_streams = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = stdout, stderr
         # cliff names the program after argv[0] when it is first imported.
-        self.useFixture(fixtures.MonkeyPatch('cliff.app.App.NAME',
-                                             'openstack'))
+        self.useFixture(
+            fixtures.MonkeyPatch('cliff.app.App.NAME', 'openstack')
+        )
         try:
             exit_code = shell.main(list(auth) + list(args))
         except SystemExit as exc:
@@ -120,22 +143,26 @@ class ShellTestCase(results.ResultAssertions, leaks.LeakCheck,
             root.handlers[:] = handlers
             root.setLevel(level)
             sys.stdout, sys.stderr = saved_streams
-        result = results.Result(exit_code, stdout.getvalue(),
-                                stderr.getvalue())
+        result = results.Result(
+            exit_code, stdout.getvalue(), stderr.getvalue()
+        )
         self.assertLeaksNoSecret(result)
         return result
 
     def serve_image(self, url, data):
         """Answer ranged GETs of ``url`` as a web server holding ``data``
         does; returns the requests-mock matcher."""
+
         def answer(request, context):
             first, _, last = request.headers['Range'][6:].partition('-')
             start = len(data) - int(last) if not first else int(first)
             end = len(data) if not first or not last else int(last) + 1
             context.status_code = 206
             context.headers['Content-Range'] = (
-                f'bytes {start}-{min(end, len(data)) - 1}/{len(data)}')
+                f'bytes {start}-{min(end, len(data)) - 1}/{len(data)}'
+            )
             return data[start:end]
+
         return self.requests.get(url, content=answer)
 
     def read_stage(self, url):
@@ -145,8 +172,9 @@ class ShellTestCase(results.ResultAssertions, leaks.LeakCheck,
         received = []
 
         def stage(request, context):
-            received.append(b''.join(
-                iter(lambda: request.body.read(65536), b'')))
+            received.append(
+                b''.join(iter(lambda: request.body.read(65536), b''))
+            )
             context.status_code = 204
             return ''
 

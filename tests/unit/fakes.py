@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Task documents as the two dialects of the API return them."""
 
 from tests.unit.base import TASK_ID
@@ -22,8 +23,11 @@ RACKSPACE_PENDING = {
 GLANCE_INPUT = {
     'import_from': 'http://127.0.0.1:8000/cirros.qcow2',
     'import_from_format': 'qcow2',
-    'image_properties': {'name': 'cirros', 'disk_format': 'qcow2',
-                         'container_format': 'bare'},
+    'image_properties': {
+        'name': 'cirros',
+        'disk_format': 'qcow2',
+        'container_format': 'bare',
+    },
 }
 
 # An upstream Glance 33 task that ended well.
@@ -47,15 +51,25 @@ GLANCE_SUCCESS = {
 
 SCHEMA_URL = '/v2/schemas/task'
 # Glance's version document, at its root (abridged).
-GLANCE_VERSIONS = {'versions': [
-    {'id': f'v2.{minor}', 'status': 'SUPPORTED', 'links': [
-        {'rel': 'self', 'href': 'http://127.0.0.1:9292/v2/'}]}
-    for minor in (18, 17, 0)]}
+GLANCE_VERSIONS = {
+    'versions': [
+        {
+            'id': f'v2.{minor}',
+            'status': 'SUPPORTED',
+            'links': [{'rel': 'self', 'href': 'http://127.0.0.1:9292/v2/'}],
+        }
+        for minor in (18, 17, 0)
+    ]
+}
 # The type enums of the task schemas (all the dialect is told by).
-GLANCE_TASK_SCHEMA = {'properties': {'type': {
-    'enum': ['import', 'api_image_import', 'location_import']}}}
-RACKSPACE_TASK_SCHEMA = {'properties': {'type': {
-    'enum': ['import', 'export']}}}
+GLANCE_TASK_SCHEMA = {
+    'properties': {
+        'type': {'enum': ['import', 'api_image_import', 'location_import']}
+    }
+}
+RACKSPACE_TASK_SCHEMA = {
+    'properties': {'type': {'enum': ['import', 'export']}}
+}
 
 EXPORTED_IMAGE_ID = 'ca5e7f11-5d57-4dd7-8ace-03ab647fe6c6'
 
@@ -65,8 +79,10 @@ EXPORTED_IMAGE_ID = 'ca5e7f11-5d57-4dd7-8ace-03ab647fe6c6'
 RACKSPACE_EXPORT_PENDING = {
     'created_at': '2014-02-26T02:01:13Z',
     'id': TASK_ID,
-    'input': {'image_uuid': EXPORTED_IMAGE_ID,
-              'receiving_swift_container': 'exports'},
+    'input': {
+        'image_uuid': EXPORTED_IMAGE_ID,
+        'receiving_swift_container': 'exports',
+    },
     'message': 'None',
     'owner': '00000123',
     'schema': '/v2/schemas/task',
@@ -76,20 +92,32 @@ RACKSPACE_EXPORT_PENDING = {
     'updated_at': '2014-02-26T02:01:13Z',
 }
 RACKSPACE_EXPORT_SUCCESS = dict(
-    RACKSPACE_EXPORT_PENDING, status='success',
-    expires_at='2014-02-28T02:16:50Z', updated_at='2014-02-26T02:16:50Z',
-    result={'export_location': f'exports/{EXPORTED_IMAGE_ID}.vhd'})
+    RACKSPACE_EXPORT_PENDING,
+    status='success',
+    expires_at='2014-02-28T02:16:50Z',
+    updated_at='2014-02-26T02:16:50Z',
+    result={'export_location': f'exports/{EXPORTED_IMAGE_ID}.vhd'},
+)
 RACKSPACE_EXPORT_FAILURE = dict(
-    RACKSPACE_EXPORT_PENDING, status='failure',
-    expires_at='2014-02-28T02:25:12Z', updated_at='2014-02-26T02:25:12Z',
+    RACKSPACE_EXPORT_PENDING,
+    status='failure',
+    expires_at='2014-02-28T02:25:12Z',
+    updated_at='2014-02-26T02:25:12Z',
     message=f"Swift already has an object with id '{EXPORTED_IMAGE_ID}.vhd' "
-            "in container 'exports'")
+    "in container 'exports'",
+)
 
 
 def rackspace_list_entry(task_id, status='processing', task_type='export'):
     """A task as Rackspace lists it: no input, result, message or
     expires_at."""
-    return {'created_at': '2014-02-26T02:04:18Z', 'id': task_id,
-            'owner': '00000123', 'schema': '/v2/schemas/task',
-            'self': '/v2/tasks/' + task_id, 'status': status,
-            'type': task_type, 'updated_at': '2014-02-26T02:04:18Z'}
+    return {
+        'created_at': '2014-02-26T02:04:18Z',
+        'id': task_id,
+        'owner': '00000123',
+        'schema': '/v2/schemas/task',
+        'self': '/v2/tasks/' + task_id,
+        'status': status,
+        'type': task_type,
+        'updated_at': '2014-02-26T02:04:18Z',
+    }

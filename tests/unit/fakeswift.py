@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A Swift account in memory, answering through requests-mock.
 
 It reads request bodies the way a server does (an iterable body is
@@ -52,13 +53,16 @@ class FakeSwift:
         self.slo_delete_errors = []
         self.sent = []  # (method, container, object, body bytes, request)
         self.mocker = mocker
-        mocker.register_uri(requests_mock.ANY,
-                            re.compile(re.escape(endpoint) + r'(/|\?|$)'),
-                            content=self._answer)
+        mocker.register_uri(
+            requests_mock.ANY,
+            re.compile(re.escape(endpoint) + r'(/|\?|$)'),
+            content=self._answer,
+        )
 
     def _answer(self, request, context):
-        path = urllib.parse.unquote(
-            urllib.parse.urlsplit(request.url).path)[len(self.account_path):]
+        path = urllib.parse.unquote(urllib.parse.urlsplit(request.url).path)[
+            len(self.account_path) :
+        ]
         container, _, name = path.lstrip('/').partition('/')
         body = request.body
         if body is not None and not isinstance(body, (bytes, str)):
@@ -93,12 +97,14 @@ class FakeSwift:
             context.status_code = 404
             return b''
         if request.method == 'GET':
-            query = urllib.parse.parse_qs(urllib.parse.urlsplit(
-                request.url).query)
+            query = urllib.parse.parse_qs(
+                urllib.parse.urlsplit(request.url).query
+            )
             prefix = query.get('prefix', [''])[0]
             marker = query.get('marker', [''])[0]
-            names = sorted(n for n in objects
-                           if n.startswith(prefix) and n > marker)[:2]
+            names = sorted(
+                n for n in objects if n.startswith(prefix) and n > marker
+            )[:2]
             return json.dumps([{'name': n} for n in names]).encode()
         context.status_code = 204
         return b''
@@ -108,15 +114,16 @@ class FakeSwift:
         if objects is None:
             context.status_code = 404
             return b''
-        multipart = urllib.parse.parse_qs(urllib.parse.urlsplit(
-            request.url).query).get('multipart-manifest', [None])[0]
+        multipart = urllib.parse.parse_qs(
+            urllib.parse.urlsplit(request.url).query
+        ).get('multipart-manifest', [None])[0]
         if request.method == 'PUT':
-            if (request.headers.get('If-None-Match') == '*'
-                    and name in objects):
+            if request.headers.get('If-None-Match') == '*' and name in objects:
                 context.status_code = 412
                 return b'<html><h1>Precondition Failed</h1></html>'
-            return self._put(context, objects, name, body, multipart,
-                             request.headers)
+            return self._put(
+                context, objects, name, body, multipart, request.headers
+            )
         stored = objects.get(name)
         if stored is None:
             context.status_code = 404
@@ -125,21 +132,28 @@ class FakeSwift:
             del objects[name]
             if multipart == 'delete' and self.slo_delete_errors:
                 objects[name] = stored
-                return json.dumps({
-                    'Number Deleted': 0, 'Number Not Found': 0,
-                    'Errors': self.slo_delete_errors,
-                    'Response Status': '400 Bad Request',
-                    'Response Body': ''}).encode()
+                return json.dumps(
+                    {
+                        'Number Deleted': 0,
+                        'Number Not Found': 0,
+                        'Errors': self.slo_delete_errors,
+                        'Response Status': '400 Bad Request',
+                        'Response Body': '',
+                    }
+                ).encode()
             if multipart == 'delete' and stored.get('manifest'):
                 for segment in stored['manifest']:
-                    seg_container, _, seg_name = segment['path'].partition(
-                        '/')
+                    seg_container, _, seg_name = segment['path'].partition('/')
                     self.containers[seg_container].pop(seg_name)
-                return json.dumps({
-                    'Number Deleted': 1 + len(stored['manifest']),
-                    'Number Not Found': 0, 'Errors': [],
-                    'Response Status': '200 OK', 'Response Body': ''
-                }).encode()
+                return json.dumps(
+                    {
+                        'Number Deleted': 1 + len(stored['manifest']),
+                        'Number Not Found': 0,
+                        'Errors': [],
+                        'Response Status': '200 OK',
+                        'Response Body': '',
+                    }
+                ).encode()
             context.status_code = 204
             return b''
         context.headers['Etag'] = stored['etag']
@@ -149,19 +163,22 @@ class FakeSwift:
         if request.method != 'GET':
             context.headers['Content-Length'] = str(
                 len(self.content(container, name))
-                if self._dlo_prefix(stored) is not None else stored['size'])
+                if self._dlo_prefix(stored) is not None
+                else stored['size']
+            )
             return b''
         data = self.content(container, name)
         context.headers['Content-Length'] = str(len(data))
         wanted = request.headers.get('Range')
         if not wanted:
             return data
-        first, _, last = wanted[len('bytes='):].partition('-')
+        first, _, last = wanted[len('bytes=') :].partition('-')
         start = len(data) - int(last) if not first else int(first)
         end = len(data) if not first or not last else int(last) + 1
         context.status_code = 206
         context.headers['Content-Range'] = (
-            f'bytes {start}-{min(end, len(data)) - 1}/{len(data)}')
+            f'bytes {start}-{min(end, len(data)) - 1}/{len(data)}'
+        )
         context.headers['Content-Length'] = str(len(data[start:end]))
         return data[start:end]
 
@@ -170,20 +187,26 @@ class FakeSwift:
         (a Static or a Dynamic Large Object)."""
         stored = self.containers[container][name]
         if stored.get('manifest'):
-            return b''.join(self.content(*segment['path'].partition('/')[::2])
-                            for segment in stored['manifest'])
+            return b''.join(
+                self.content(*segment['path'].partition('/')[::2])
+                for segment in stored['manifest']
+            )
         prefix = self._dlo_prefix(stored)
         if prefix is not None:
             seg_container, _, seg_prefix = prefix.partition('/')
             objects = self.containers.get(seg_container, {})
-            return b''.join(objects[n]['data'] for n in sorted(objects)
-                            if n.startswith(seg_prefix))
+            return b''.join(
+                objects[n]['data']
+                for n in sorted(objects)
+                if n.startswith(seg_prefix)
+            )
         return stored['data']
 
     @staticmethod
     def _dlo_prefix(stored):
-        return {k.lower(): v for k, v in stored.get('meta', {}).items()
-                }.get('x-object-manifest')
+        return {k.lower(): v for k, v in stored.get('meta', {}).items()}.get(
+            'x-object-manifest'
+        )
 
     def add_dlo(self, container, name, segments):
         """A Dynamic Large Object of ``segments`` (bytes each), as
@@ -192,17 +215,26 @@ class FakeSwift:
         objects = self.containers.setdefault(container, {})
         for index, data in enumerate(segments, 1):
             objects[f'{name}-{index:05d}'] = {
-                'size': len(data), 'etag': md5(data), 'data': data}
+                'size': len(data),
+                'etag': md5(data),
+                'data': data,
+            }
         etag = md5(''.join(md5(data) for data in segments).encode())
-        objects[name] = {'size': 0, 'etag': f'"{etag}"', 'data': b'',
-                         'meta': {'X-Object-Manifest':
-                                  f'{container}/{name}-'}}
+        objects[name] = {
+            'size': 0,
+            'etag': f'"{etag}"',
+            'data': b'',
+            'meta': {'X-Object-Manifest': f'{container}/{name}-'},
+        }
 
     def _put(self, context, objects, name, body, multipart, headers):
         context.status_code = 201
-        meta = {header: value for header, value in headers.items()
-                if header.lower().startswith('x-object-meta-')
-                or header.lower() == 'x-object-manifest'}
+        meta = {
+            header: value
+            for header, value in headers.items()
+            if header.lower().startswith('x-object-meta-')
+            or header.lower() == 'x-object-manifest'
+        }
         if multipart == 'put' and self.slo:
             manifest = json.loads(body)
             for segment in manifest:
@@ -213,12 +245,19 @@ class FakeSwift:
             etag = md5(''.join(s['etag'] for s in manifest).encode())
             objects[name] = {
                 'size': sum(s['size_bytes'] for s in manifest),
-                'etag': f'"{etag}"', 'manifest': manifest, 'meta': meta}
+                'etag': f'"{etag}"',
+                'manifest': manifest,
+                'meta': meta,
+            }
         else:
             if name in self.damaged:
                 body = b'\0' + body[1:]
-            objects[name] = {'size': len(body), 'etag': md5(body),
-                             'data': body, 'meta': meta}
+            objects[name] = {
+                'size': len(body),
+                'etag': md5(body),
+                'data': body,
+                'meta': meta,
+            }
         if not self.without_etag:
             context.headers['Etag'] = objects[name]['etag']
         return b''
@@ -228,8 +267,9 @@ class FakeSwift:
 
     def puts(self):
         """(container, object, body, request) of each object PUT."""
-        return [(c, n, b, r) for m, c, n, b, r in self.sent
-                if m == 'PUT' and n]
+        return [
+            (c, n, b, r) for m, c, n, b, r in self.sent if m == 'PUT' and n
+        ]
 
 
 class StoreTestCase(testtools.TestCase):
@@ -242,7 +282,8 @@ class StoreTestCase(testtools.TestCase):
         self.swift = FakeSwift(mocker)
         self.swift.containers['images'] = {}
         session = ks_session.Session(
-            auth=token_endpoint.Token(ENDPOINT, base.TOKEN))
+            auth=token_endpoint.Token(ENDPOINT, base.TOKEN)
+        )
         self.store = objectstore.ObjectStore(session, ENDPOINT + '/')
         self.dir = self.useFixture(fixtures.TempDir()).path
 
@@ -253,16 +294,16 @@ class StoreTestCase(testtools.TestCase):
         return largeobject.file_identity(os.stat(path))
 
     def segment(self, index, path, segment_size=MiB, name='disk.raw'):
-        return largeobject.segment_name(name, self.identity(path),
-                                        segment_size, index)
+        return largeobject.segment_name(
+            name, self.identity(path), segment_size, index
+        )
 
     def large_file(self, size):
         """disk.raw of ``size`` random bytes, and its 1 MiB ``parts``."""
         self.data = os.urandom(size)
         self.size = size
         self.path = self.write('disk.raw', self.data)
-        self.parts = [self.data[i:i + MiB] for i in range(0, size, MiB)]
+        self.parts = [self.data[i : i + MiB] for i in range(0, size, MiB)]
 
     def object_puts(self, name='disk.raw'):
-        return [request for _, n, _, request in self.swift.puts()
-                if n == name]
+        return [request for _, n, _, request in self.swift.puts() if n == name]

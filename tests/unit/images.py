@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Image files as their formats lay them out, built byte by byte.
 
 Only the structures the format inspector and our VHD checks read: a qcow2
@@ -7,31 +8,53 @@ header, VHD footers with a real checksum, disk type and UUID.
 import struct
 import uuid
 
-GiB = 1024 ** 3
+GiB = 1024**3
 VHD_FIXED, VHD_DYNAMIC, VHD_DIFFERENCING = 2, 3, 4
 A_UUID = uuid.UUID('6f1f7f4e-52a4-4b8e-9e43-0c7d0a9a5d21').bytes
 
 
 def qcow2(virtual_size=GiB, backing_file=False, data_file=False):
     """The first 64 KiB of a qcow2 (version 3) image."""
-    header = struct.pack('>4sIQIIQ', b'QFI\xfb', 3,
-                         0x200 if backing_file else 0,
-                         8 if backing_file else 0, 16, virtual_size)
+    header = struct.pack(
+        '>4sIQIIQ',
+        b'QFI\xfb',
+        3,
+        0x200 if backing_file else 0,
+        8 if backing_file else 0,
+        16,
+        virtual_size,
+    )
     features = 4 if data_file else 0  # incompatible feature bit 2
     header = header.ljust(0x48, b'\0') + struct.pack('>Q', features)
     return header.ljust(64 * 1024, b'\0')
 
 
-def vhd_footer(virtual_size=GiB, disk_type=VHD_FIXED, unique_id=A_UUID,
-               checksum=None):
+def vhd_footer(
+    virtual_size=GiB, disk_type=VHD_FIXED, unique_id=A_UUID, checksum=None
+):
     """A 512-byte VHD footer; its checksum is right unless given."""
-    data_offset = 0xffffffffffffffff if disk_type == VHD_FIXED else 512
-    footer = bytearray(struct.pack(
-        '>8sIIQI4sI4sQQIII16s', b'conectix', 2, 0x10000, data_offset, 0,
-        b'qemu', 0x50003, b'Wi2k', virtual_size, virtual_size, 0,
-        disk_type, 0, unique_id).ljust(512, b'\0'))
+    data_offset = 0xFFFFFFFFFFFFFFFF if disk_type == VHD_FIXED else 512
+    footer = bytearray(
+        struct.pack(
+            '>8sIIQI4sI4sQQIII16s',
+            b'conectix',
+            2,
+            0x10000,
+            data_offset,
+            0,
+            b'qemu',
+            0x50003,
+            b'Wi2k',
+            virtual_size,
+            virtual_size,
+            0,
+            disk_type,
+            0,
+            unique_id,
+        ).ljust(512, b'\0')
+    )
     if checksum is None:
-        checksum = ~sum(footer) & 0xffffffff
+        checksum = ~sum(footer) & 0xFFFFFFFF
     struct.pack_into('>I', footer, 64, checksum)
     return bytes(footer)
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What every import route does once its import has succeeded: the image
 compared with what was meant (formats, size, the bytes as read), or
 refused and deleted."""
@@ -59,19 +60,38 @@ class TestTornGlanceDirect(test_interop.InteropTestCase):
         received = self.stage_with(rewrite_the_end)
         torn = self.data[:-4] + b'new!'
         # What Glance would show of the torn bytes, had they been imported.
-        self.images_seen(test_interop.image(
-            'active', lock=False, size=len(torn),
-            checksum=hashlib.md5(torn, usedforsecurity=False).hexdigest()))
-        result = self.openstack('image', 'task', 'import', '--file',
-                                self.path, '--wait', '-f', 'value', '-c',
-                                'status')
+        self.images_seen(
+            test_interop.image(
+                'active',
+                lock=False,
+                size=len(torn),
+                checksum=hashlib.md5(torn, usedforsecurity=False).hexdigest(),
+            )
+        )
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--file',
+            self.path,
+            '--wait',
+            '-f',
+            'value',
+            '-c',
+            'status',
+        )
         self.assertEqual(torn, b''.join(received))
         self.assertEqual(
-            (1, '', f'{self.path} changed while it was being sent (its '
-             'modification time): what was sent may mix '
-             'both versions; import it again once nothing writes to it. '
-             f'Image {IMAGE_ID} was deleted.\n'),
-            (result.exit_code, result.stdout, result.stderr))
+            (
+                1,
+                '',
+                f'{self.path} changed while it was being sent (its '
+                'modification time): what was sent may mix '
+                'both versions; import it again once nothing writes to it. '
+                f'Image {IMAGE_ID} was deleted.\n',
+            ),
+            (result.exit_code, result.stdout, result.stderr),
+        )
         self.assertTrue(self.deleted.called)
         self.assertFalse(self.started.called)
 
@@ -83,12 +103,16 @@ class TestTornGlanceDirect(test_interop.InteropTestCase):
             os.replace(other, self.path)
 
         self.stage_with(replace)
-        result = self.openstack('image', 'task', 'import', '--file',
-                                self.path, '--wait')
+        result = self.openstack(
+            'image', 'task', 'import', '--file', self.path, '--wait'
+        )
         self.assertEqual(1, result.exit_code, result)
-        self.assertTrue(result.stderr.startswith(
-            f'{self.path} changed while it was being sent (it was replaced'),
-            result.stderr)
+        self.assertTrue(
+            result.stderr.startswith(
+                f'{self.path} changed while it was being sent (it was replaced'
+            ),
+            result.stderr,
+        )
         self.assertTrue(self.deleted.called)
         self.assertFalse(self.started.called)
 
@@ -99,10 +123,14 @@ class TasksApiTestCase(test_fileimport.FileImportTestCase):
     def setUp(self):
         super().setUp()
         self.offer('import', 'api_image_import')
-        self.requests.post(base.TASKS_URL, status_code=201, json=dict(
-            fakes.GLANCE_SUCCESS, status='pending'))
-        self.requests.get(base.TASKS_URL + '/' + base.TASK_ID,
-                          json=fakes.GLANCE_SUCCESS)
+        self.requests.post(
+            base.TASKS_URL,
+            status_code=201,
+            json=dict(fakes.GLANCE_SUCCESS, status='pending'),
+        )
+        self.requests.get(
+            base.TASKS_URL + '/' + base.TASK_ID, json=fakes.GLANCE_SUCCESS
+        )
 
 
 class TestObjectStorageRoute(TasksApiTestCase):
@@ -110,36 +138,59 @@ class TestObjectStorageRoute(TasksApiTestCase):
 
     def shown(self, content, **fields):
         """The image as Glance shows it after importing ``content``."""
-        image = {'id': IMAGE_ID, 'status': 'active', 'size': len(content),
-                 'disk_format': 'raw', 'container_format': 'bare',
-                 'checksum': fakeswift.md5(content), 'os_hash_algo': 'sha512',
-                 'os_hash_value': hashlib.sha512(content).hexdigest()}
+        image = {
+            'id': IMAGE_ID,
+            'status': 'active',
+            'size': len(content),
+            'disk_format': 'raw',
+            'container_format': 'bare',
+            'checksum': fakeswift.md5(content),
+            'os_hash_algo': 'sha512',
+            'os_hash_value': hashlib.sha512(content).hexdigest(),
+        }
         self.requests.get(IMAGE_URL, json=dict(image, **fields))
 
     def test_an_iso_stored_as_raw_is_refused_and_deleted(self):
         content = iso()
         self.path = self.file('cd.img', content)
         self.shown(content)
-        result = self.run_import('--file', self.path, '--disk-format', 'iso',
-                                 '--wait', '-f', 'value', '-c', 'status')
+        result = self.run_import(
+            '--file',
+            self.path,
+            '--disk-format',
+            'iso',
+            '--wait',
+            '-f',
+            'value',
+            '-c',
+            'status',
+        )
         self.assertEqual(
-            (1, 'success\n', f"Glance's tasks API stored image {IMAGE_ID} "
-             'with disk format raw: its introspection rewrote disk format '
-             'iso; import it by interoperable import (--method '
-             f'glance-direct) to keep iso; image {IMAGE_ID} was deleted\n'),
-            (result.exit_code, result.stdout, result.stderr))
+            (
+                1,
+                'success\n',
+                f"Glance's tasks API stored image {IMAGE_ID} "
+                'with disk format raw: its introspection rewrote disk format '
+                'iso; import it by interoperable import (--method '
+                f'glance-direct) to keep iso; image {IMAGE_ID} was deleted\n',
+            ),
+            (result.exit_code, result.stdout, result.stderr),
+        )
         self.assertEqual(1, self.deleted.call_count)
 
     def test_kept_with_keep_image(self):
         content = iso()
         self.path = self.file('cd.img', content)
         self.shown(content)
-        result = self.run_import('--file', self.path, '--wait',
-                                 '--keep-image')
+        result = self.run_import('--file', self.path, '--wait', '--keep-image')
         self.assertEqual(1, result.exit_code, result)
-        self.assertTrue(result.stderr.endswith(
-            f'; image {IMAGE_ID} is kept (--keep-image): delete it with '
-            f'"openstack image delete {IMAGE_ID}"\n'), result.stderr)
+        self.assertTrue(
+            result.stderr.endswith(
+                f'; image {IMAGE_ID} is kept (--keep-image): delete it with '
+                f'"openstack image delete {IMAGE_ID}"\n'
+            ),
+            result.stderr,
+        )
         self.assertFalse(self.deleted.called)
 
     def test_a_fixed_vhd_stored_as_raw_is_refused(self):
@@ -148,33 +199,40 @@ class TestObjectStorageRoute(TasksApiTestCase):
         self.shown(content)
         result = self.run_import('--file', self.path, '--wait')
         self.assertEqual(
-            (1, f"Glance's tasks API stored image {IMAGE_ID} with disk "
-             'format raw: its introspection rewrote disk format vhd; '
-             'convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc '
-             '<in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 <in> '
-             f'<out>) and import that; image {IMAGE_ID} was deleted\n'),
-            (result.exit_code, result.stderr))
+            (
+                1,
+                f"Glance's tasks API stored image {IMAGE_ID} with disk "
+                'format raw: its introspection rewrote disk format vhd; '
+                'convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc '
+                '<in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 '
+                '<in> '
+                f'<out>) and import that; image {IMAGE_ID} was deleted\n',
+            ),
+            (result.exit_code, result.stderr),
+        )
         self.assertTrue(self.deleted.called)
 
     def test_an_image_that_cannot_be_deleted_is_said_left_behind(self):
         content = iso()
         self.path = self.file('cd.img', content)
         self.shown(content)
-        self.requests.delete(IMAGE_URL, status_code=403, json={
-            'message': 'Image is protected'})
+        self.requests.delete(
+            IMAGE_URL, status_code=403, json={'message': 'Image is protected'}
+        )
         result = self.run_import('--file', self.path, '--wait')
         self.assertEqual(1, result.exit_code, result)
         self.assertEqual(1, len(result.stderr.splitlines()), result.stderr)
-        self.assertTrue(result.stderr.endswith(
-            f'; image {IMAGE_ID} is left behind\n'), result.stderr)
+        self.assertTrue(
+            result.stderr.endswith(f'; image {IMAGE_ID} is left behind\n'),
+            result.stderr,
+        )
 
     def test_protected_is_not_set_on_a_refused_image(self):
         content = iso()
         self.path = self.file('cd.img', content)
         self.shown(content)
         patched = self.requests.patch(IMAGE_URL, json={})
-        result = self.run_import('--file', self.path, '--wait',
-                                 '--protected')
+        result = self.run_import('--file', self.path, '--wait', '--protected')
         self.assertEqual(1, result.exit_code, result)
         self.assertTrue(self.deleted.called)
         self.assertFalse(patched.called)
@@ -193,16 +251,23 @@ class TestObjectStorageRoute(TasksApiTestCase):
             os.replace(other, self.path)
             return self.swift._answer(request, context)
 
-        self.requests.put(f'{fakeswift.ENDPOINT}/images/{name}',
-                          content=replaced)
-        result = self.run_import('--file', self.path, '--wait', '-f',
-                                 'value', '-c', 'status')
+        self.requests.put(
+            f'{fakeswift.ENDPOINT}/images/{name}', content=replaced
+        )
+        result = self.run_import(
+            '--file', self.path, '--wait', '-f', 'value', '-c', 'status'
+        )
         self.assertEqual(
-            (1, 'success\n', f'{self.path} changed while it was being sent '
-             '(it was replaced): what was sent may mix both versions; '
-             'import it again once nothing writes to it; image '
-             f'{IMAGE_ID} was deleted\n'),
-            (result.exit_code, result.stdout, result.stderr))
+            (
+                1,
+                'success\n',
+                f'{self.path} changed while it was being sent '
+                '(it was replaced): what was sent may mix both versions; '
+                'import it again once nothing writes to it; image '
+                f'{IMAGE_ID} was deleted\n',
+            ),
+            (result.exit_code, result.stdout, result.stderr),
+        )
         self.assertTrue(self.deleted.called)
 
 
@@ -216,27 +281,57 @@ class TestTasksApiUrl(TasksApiTestCase):
         self.serve_image(self.URL, iso())
 
     def url_import(self, *args):
-        return self.run_import('--import-from', self.URL, '--name', 'cd',
-                               '--disk-format', 'iso', '--wait', '-f',
-                               'value', '-c', 'status', *args)
+        return self.run_import(
+            '--import-from',
+            self.URL,
+            '--name',
+            'cd',
+            '--disk-format',
+            'iso',
+            '--wait',
+            '-f',
+            'value',
+            '-c',
+            'status',
+            *args,
+        )
 
     def test_rewritten_formats_are_refused(self):
-        self.requests.get(IMAGE_URL, json={
-            'id': IMAGE_ID, 'disk_format': 'raw', 'container_format': 'bare'})
+        self.requests.get(
+            IMAGE_URL,
+            json={
+                'id': IMAGE_ID,
+                'disk_format': 'raw',
+                'container_format': 'bare',
+            },
+        )
         result = self.url_import()
         self.assertEqual(
-            (1, 'success\n', f"Glance's tasks API stored image {IMAGE_ID} "
-             'with disk format raw: its introspection rewrote disk format '
-             'iso; import it by interoperable import (--method '
-             f'web-download) to keep iso; image {IMAGE_ID} was deleted\n'),
-            (result.exit_code, result.stdout, result.stderr))
+            (
+                1,
+                'success\n',
+                f"Glance's tasks API stored image {IMAGE_ID} "
+                'with disk format raw: its introspection rewrote disk format '
+                'iso; import it by interoperable import (--method '
+                f'web-download) to keep iso; image {IMAGE_ID} was deleted\n',
+            ),
+            (result.exit_code, result.stdout, result.stderr),
+        )
         self.assertTrue(self.deleted.called)
 
     def test_formats_as_meant_and_no_hash_claimed(self):
-        looked = self.requests.get(IMAGE_URL, json={
-            'id': IMAGE_ID, 'disk_format': 'iso', 'container_format': 'bare'})
+        looked = self.requests.get(
+            IMAGE_URL,
+            json={
+                'id': IMAGE_ID,
+                'disk_format': 'iso',
+                'container_format': 'bare',
+            },
+        )
         result = self.url_import()
-        self.assertEqual((0, 'success\n', ''),
-                         (result.exit_code, result.stdout, result.stderr))
+        self.assertEqual(
+            (0, 'success\n', ''),
+            (result.exit_code, result.stdout, result.stderr),
+        )
         self.assertTrue(looked.called)
         self.assertFalse(self.deleted.called)

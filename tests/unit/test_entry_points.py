@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Which core OSC commands ours replace: OSC's plugin conflict check.
 
 A plugin command of the same name as a core one replaces it (plugin groups
@@ -19,21 +20,24 @@ CORE_MODULES_GROUP = 'openstack.cli.base'
 
 
 def entry_point_names(distribution, wanted_group):
-    return {entry.name
-            for entry in importlib.metadata.distribution(
-                distribution).entry_points
-            if wanted_group(entry.group)}
+    return {
+        entry.name
+        for entry in importlib.metadata.distribution(distribution).entry_points
+        if wanted_group(entry.group)
+    }
 
 
 class TestCoreCommandsReplaced(testtools.TestCase):
-
     def test_only_task_show_and_list_replace_core_commands(self):
-        ours = entry_point_names('imageplugin',
-                                 lambda group: group == OUR_GROUP)
+        ours = entry_point_names(
+            'imageplugin', lambda group: group == OUR_GROUP
+        )
         core = entry_point_names(
             'python-openstackclient',
-            lambda group: (group.startswith('openstack.')
-                           and group != CORE_MODULES_GROUP))
+            lambda group: (
+                group.startswith('openstack.') and group != CORE_MODULES_GROUP
+            ),
+        )
         self.assertIn('image_task_import', ours)
         self.assertIn('image_create', core)
         self.assertEqual(REPLACED_ON_PURPOSE, ours & core)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """image task import --dry-run: every read-only check, then the plan, and
 nothing created, uploaded or deleted."""
 
@@ -13,82 +14,142 @@ SOURCE = 'http://127.0.0.1:8000/cirros.img'
 
 
 class DryRunTestCase(base.ShellTestCase):
-
     def changes(self):
         """The requests that would have changed something."""
-        return [(request.method, request.url)
-                for request in self.requests.request_history
-                if request.method not in ('GET', 'HEAD')
-                and request.url != base.KEYSTONE + '/auth/tokens']
+        return [
+            (request.method, request.url)
+            for request in self.requests.request_history
+            if request.method not in ('GET', 'HEAD')
+            and request.url != base.KEYSTONE + '/auth/tokens'
+        ]
 
     def dry_run(self, *args):
-        result = self.openstack('image', 'task', 'import', *args,
-                                '--dry-run', '-f', 'json')
-        self.assertEqual((0, ''), (result.exit_code, result.stderr),
-                         result)
+        result = self.openstack(
+            'image', 'task', 'import', *args, '--dry-run', '-f', 'json'
+        )
+        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
         self.assertEqual([], self.changes())
         return json.loads(result.stdout)
 
 
 class TestDryRunAsAdmin(DryRunTestCase):
-
     def setUp(self):
         super().setUp()
         self.access = self.open_tasks_api()
         self.serve_image(SOURCE, images.qcow2())
 
     def test_a_url_by_the_tasks_api(self):
-        shown = self.dry_run('--import-from', SOURCE, '--name', 'cirros',
-                             '--protected', '--wait')
+        shown = self.dry_run(
+            '--import-from',
+            SOURCE,
+            '--name',
+            'cirros',
+            '--protected',
+            '--wait',
+        )
         self.assertTrue(self.access.called)
         self.assertEqual(
-            {'route': 'task', 'method': 'task', 'source': SOURCE,
-             'disk_format': 'qcow2', 'container_format': 'bare',
-             'source_format': 'qcow2',
-             'image_properties': {'name': 'cirros', 'protected': True},
-             'steps': [f'create an import task of {SOURCE}',
-                       'wait for the import to end',
-                       'compare the image that landed with what was meant',
-                       'protect the image'],
-             'creates': ['an import task', 'an image (by the task)'],
-             'uploads': [],
-             'deletes': ['nothing: Glance deletes the image of a failed '
-                         'task'],
-             'notes': []}, shown)
+            {
+                'route': 'task',
+                'method': 'task',
+                'source': SOURCE,
+                'disk_format': 'qcow2',
+                'container_format': 'bare',
+                'source_format': 'qcow2',
+                'image_properties': {'name': 'cirros', 'protected': True},
+                'steps': [
+                    f'create an import task of {SOURCE}',
+                    'wait for the import to end',
+                    'compare the image that landed with what was meant',
+                    'protect the image',
+                ],
+                'creates': ['an import task', 'an image (by the task)'],
+                'uploads': [],
+                'deletes': [
+                    'nothing: Glance deletes the image of a failed task'
+                ],
+                'notes': [],
+            },
+            shown,
+        )
 
     def test_a_table_reads_as_one(self):
-        result = self.openstack('image', 'task', 'import', '--import-from',
-                                SOURCE, '--dry-run', '-c', 'route', '-c',
-                                'method', '-f', 'value')
-        self.assertEqual((0, 'task\ntask\n', ''),
-                         (result.exit_code, result.stdout, result.stderr))
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            SOURCE,
+            '--dry-run',
+            '-c',
+            'route',
+            '-c',
+            'method',
+            '-f',
+            'value',
+        )
+        self.assertEqual(
+            (0, 'task\ntask\n', ''),
+            (result.exit_code, result.stdout, result.stderr),
+        )
 
     def test_steps_keep_their_order_in_a_table(self):
-        result = self.openstack('image', 'task', 'import', '--import-from',
-                                SOURCE, '--wait', '--dry-run', '-c', 'steps')
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            SOURCE,
+            '--wait',
+            '--dry-run',
+            '-c',
+            'steps',
+        )
         self.assertEqual((0, ''), (result.exit_code, result.stderr))
         lines = [line.strip('| ') for line in result.stdout.splitlines()]
         self.assertEqual(
-            [f'steps | 1. create an import task of {SOURCE}',
-             '2. wait for the import to end',
-             '3. compare the image that landed with what was meant'],
-            [line for line in lines
-             if line and not line.startswith(('+', 'Field'))])
+            [
+                f'steps | 1. create an import task of {SOURCE}',
+                '2. wait for the import to end',
+                '3. compare the image that landed with what was meant',
+            ],
+            [
+                line
+                for line in lines
+                if line and not line.startswith(('+', 'Field'))
+            ],
+        )
 
     def test_notes_are_in_the_plan_not_on_stderr(self):
         shown = self.dry_run('--import-from', SOURCE, '--keep-image')
-        self.assertEqual(['--keep-image has no effect here: the tasks API '
-                          'creates the image, and Glance deletes it when the '
-                          'import fails'], shown['notes'])
+        self.assertEqual(
+            [
+                '--keep-image has no effect here: the tasks API '
+                'creates the image, and Glance deletes it when the '
+                'import fails'
+            ],
+            shown['notes'],
+        )
 
     def test_a_refusal_is_the_same_as_without_dry_run(self):
         for extra in ((), ('--dry-run',)):
-            result = self.openstack('image', 'task', 'import',
-                                    '--import-from', SOURCE, '--store',
-                                    'fast', '--method', 'task', *extra)
+            result = self.openstack(
+                'image',
+                'task',
+                'import',
+                '--import-from',
+                SOURCE,
+                '--store',
+                'fast',
+                '--method',
+                'task',
+                *extra,
+            )
             self.assertFailsWith(
-                result, '--store and --all-stores choose stores of '
-                'interoperable import; the tasks API cannot')
+                result,
+                '--store and --all-stores choose stores of '
+                'interoperable import; the tasks API cannot',
+            )
         self.assertEqual([], self.requests.request_history)
 
 
@@ -102,17 +163,31 @@ class TestDryRunOfAnUpload(DryRunTestCase):
 
         self.use_catalog(
             [base.password_profile('admin')],
-            [('image', 'public', base.ENDPOINT, 'RegionOne'),
-             ('object-store', 'public', fakeswift.ENDPOINT, 'RegionOne')])
+            [
+                ('image', 'public', base.ENDPOINT, 'RegionOne'),
+                ('object-store', 'public', fakeswift.ENDPOINT, 'RegionOne'),
+            ],
+        )
         self.serve_task_schema(fakes.GLANCE_TASK_SCHEMA)
         self.open_tasks_api()
         self.container = fakeswift.ENDPOINT + '/images'
         self.path = files.write_file(self.home, 'disk.img', images.qcow2())
 
     def plan_of(self, *args):
-        result = self.openstack('--os-cloud', 'admin', 'image', 'task',
-                                'import', '--file', self.path, '--dry-run',
-                                '-f', 'json', *args, auth=())
+        result = self.openstack(
+            '--os-cloud',
+            'admin',
+            'image',
+            'task',
+            'import',
+            '--file',
+            self.path,
+            '--dry-run',
+            '-f',
+            'json',
+            *args,
+            auth=(),
+        )
         self.assertEqual((0, ''), (result.exit_code, result.stderr))
         self.assertEqual([], self.changes())
         return json.loads(result.stdout)
@@ -122,60 +197,95 @@ class TestDryRunOfAnUpload(DryRunTestCase):
         shown = self.plan_of()
         self.assertTrue(head.called)
         self.assertEqual('task-upload', shown['route'])
-        self.assertEqual(['container images, if missing', 'an import task',
-                          'an image (by the task)'], shown['creates'])
+        self.assertEqual(
+            [
+                'container images, if missing',
+                'an import task',
+                'an image (by the task)',
+            ],
+            shown['creates'],
+        )
 
     def test_an_existing_container_is_used(self):
         self.requests.head(self.container, status_code=204)
         shown = self.plan_of('--keep-upload')
-        self.assertEqual(['an import task', 'an image (by the task)'],
-                         shown['creates'])
+        self.assertEqual(
+            ['an import task', 'an image (by the task)'], shown['creates']
+        )
         self.assertEqual([], shown['deletes'])
 
 
 class TestDryRunAsMember(DryRunTestCase):
-
     def setUp(self):
         super().setUp()
         self.requests.get(base.TASKS_URL, **test_interop.ADMIN_ONLY)
-        self.requests.get(base.ENDPOINT + '/v2/info/import', json={
-            'import-methods': {'value': ['glance-direct', 'web-download']}})
+        self.requests.get(
+            base.ENDPOINT + '/v2/info/import',
+            json={
+                'import-methods': {'value': ['glance-direct', 'web-download']}
+            },
+        )
 
     def test_a_file_by_glance_direct(self):
         path = files.write_file(self.home, 'disk.img', images.qcow2())
         shown = self.dry_run('--file', path, '--wait')
-        self.assertEqual(('glance-direct', 'glance-direct', path, 'disk'),
-                         (shown['route'], shown['method'], shown['source'],
-                          shown['image_properties']['name']))
-        self.assertEqual([f"{path} to the image's staging area"],
-                         shown['uploads'])
-        self.assertEqual(['the new image, if its import fails'],
-                         shown['deletes'])
+        self.assertEqual(
+            ('glance-direct', 'glance-direct', path, 'disk'),
+            (
+                shown['route'],
+                shown['method'],
+                shown['source'],
+                shown['image_properties']['name'],
+            ),
+        )
+        self.assertEqual(
+            [f"{path} to the image's staging area"], shown['uploads']
+        )
+        self.assertEqual(
+            ['the new image, if its import fails'], shown['deletes']
+        )
 
     def test_a_url_by_web_download(self):
         self.serve_image(SOURCE, images.qcow2())
         shown = self.dry_run('--import-from', SOURCE, '--segment-size', '8M')
         self.assertEqual('web-download', shown['route'])
-        self.assertEqual(['--segment-size has no effect here: there is no '
-                          '--file to upload'], shown['notes'])
+        self.assertEqual(
+            [
+                '--segment-size has no effect here: there is no '
+                '--file to upload'
+            ],
+            shown['notes'],
+        )
 
     def test_unknown_store_refused_before_any_image(self):
         self.serve_image(SOURCE, images.qcow2())
-        self.requests.get(base.ENDPOINT + '/v2/info/stores',
-                          json={'stores': [{'id': 'fast'}]})
-        result = self.openstack('image', 'task', 'import', '--import-from',
-                                SOURCE, '--store', 'slow', '--dry-run')
-        self.assertFailsWith(result, 'This Glance has no store slow (its '
-                                     'stores: fast)')
+        self.requests.get(
+            base.ENDPOINT + '/v2/info/stores',
+            json={'stores': [{'id': 'fast'}]},
+        )
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            SOURCE,
+            '--store',
+            'slow',
+            '--dry-run',
+        )
+        self.assertFailsWith(
+            result, 'This Glance has no store slow (its stores: fast)'
+        )
         self.assertEqual([], self.changes())
 
 
 class TestDryRunOnRackspace(DryRunTestCase):
-
     def test_an_object_by_the_tasks_api(self):
         self.serve_task_schema(fakes.RACKSPACE_TASK_SCHEMA)
         self.requests.get(base.ENDPOINT + '/v2/info/import', status_code=404)
-        shown = self.dry_run('--import-from', 'exports/my-image.vhd',
-                             '--dialect', 'rackspace')
-        self.assertEqual(('task', 'exports/my-image.vhd'),
-                         (shown['route'], shown['source']))
+        shown = self.dry_run(
+            '--import-from', 'exports/my-image.vhd', '--dialect', 'rackspace'
+        )
+        self.assertEqual(
+            ('task', 'exports/my-image.vhd'), (shown['route'], shown['source'])
+        )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """plan.decide, driven from a table: every combination of dialect, role,
 source, --method, stores and content that the command accepts."""
 
@@ -10,16 +11,27 @@ from imageplugin import plan
 from imageplugin import request as request_module
 
 ADMIN = ''
-DENIED = ('Cannot use the tasks API: You are not authorized to complete '
-          'tasks_api_access action. (HTTP 403)')
-ALL_METHODS = ('glance-direct', 'web-download', 'copy-image',
-               'glance-download')
-SOURCES = {'url': {'import_from': 'http://127.0.0.1/disk'},
-           'file': {'file': 'images/disk'},
-           'object': {'import_from': 'exports/disk.vhd'},
-           'image': {'image': 'cirros'}}
-CONTENTS = {'plain': (None, 'qcow2'), 'dynamic': ('dynamic', 'vhd'),
-            'fixed': ('fixed', 'vhd')}
+DENIED = (
+    'Cannot use the tasks API: You are not authorized to complete '
+    'tasks_api_access action. (HTTP 403)'
+)
+ALL_METHODS = (
+    'glance-direct',
+    'web-download',
+    'copy-image',
+    'glance-download',
+)
+SOURCES = {
+    'url': {'import_from': 'http://127.0.0.1/disk'},
+    'file': {'file': 'images/disk'},
+    'object': {'import_from': 'exports/disk.vhd'},
+    'image': {'image': 'cirros'},
+}
+CONTENTS = {
+    'plain': (None, 'qcow2'),
+    'dynamic': ('dynamic', 'vhd'),
+    'fixed': ('fixed', 'vhd'),
+}
 ROLES = {'admin': ADMIN, 'member': DENIED}
 METHODS = (None, 'task', 'web-download', 'glance-direct', 'copy-image')
 STORES = {'none': (), 'named': ('cheap',)}
@@ -29,71 +41,232 @@ STORES = {'none': (), 'named': ('cheap',)}
 # that matches a combination is its expectation.
 TABLE = (
     # What no cloud takes: refused before the cloud is asked anything.
-    ('*', '*', '*', 'task', 'named', '*',
-     'refused: --store and --all-stores choose stores of interoperable '
-     'import; the tasks API cannot'),
-    ('*', '*', 'image', 'web-download', '*', '*',
-     'refused: --image is copied into more stores by copy-image, not by '
-     'web-download'),
-    ('*', '*', 'image', 'glance-direct', '*', '*',
-     'refused: --image is copied into more stores by copy-image, not by '
-     'glance-direct'),
-    ('*', '*', 'image', 'task', '*', '*',
-     'refused: --image is copied into more stores by copy-image, not by '
-     'task'),
-    ('*', '*', 'image', '*', 'none', '*',
-     'refused: --image needs the stores to copy it into'),
+    (
+        '*',
+        '*',
+        '*',
+        'task',
+        'named',
+        '*',
+        'refused: --store and --all-stores choose stores of interoperable '
+        'import; the tasks API cannot',
+    ),
+    (
+        '*',
+        '*',
+        'image',
+        'web-download',
+        '*',
+        '*',
+        'refused: --image is copied into more stores by copy-image, not by '
+        'web-download',
+    ),
+    (
+        '*',
+        '*',
+        'image',
+        'glance-direct',
+        '*',
+        '*',
+        'refused: --image is copied into more stores by copy-image, not by '
+        'glance-direct',
+    ),
+    (
+        '*',
+        '*',
+        'image',
+        'task',
+        '*',
+        '*',
+        'refused: --image is copied into more stores by copy-image, not by '
+        'task',
+    ),
+    (
+        '*',
+        '*',
+        'image',
+        '*',
+        'none',
+        '*',
+        'refused: --image needs the stores to copy it into',
+    ),
     ('*', '*', 'image', '*', 'named', '*', 'copy-image'),
-    ('*', '*', '*', 'copy-image', '*', '*',
-     'refused: --method copy-image copies an --image into more stores'),
-    ('*', '*', 'url', 'glance-direct', '*', '*',
-     'refused: --method glance-direct imports a --file'),
-    ('*', '*', 'object', 'glance-direct', '*', '*',
-     'refused: --method glance-direct imports a --file'),
-    ('*', '*', 'file', 'web-download', '*', '*',
-     'refused: --method web-download imports an http(s) URL; a --file '
-     'goes by glance-direct or by the tasks API'),
-    ('*', '*', 'object', 'web-download', '*', '*',
-     'refused: --method web-download imports an http(s) URL'),
+    (
+        '*',
+        '*',
+        '*',
+        'copy-image',
+        '*',
+        '*',
+        'refused: --method copy-image copies an --image into more stores',
+    ),
+    (
+        '*',
+        '*',
+        'url',
+        'glance-direct',
+        '*',
+        '*',
+        'refused: --method glance-direct imports a --file',
+    ),
+    (
+        '*',
+        '*',
+        'object',
+        'glance-direct',
+        '*',
+        '*',
+        'refused: --method glance-direct imports a --file',
+    ),
+    (
+        '*',
+        '*',
+        'file',
+        'web-download',
+        '*',
+        '*',
+        'refused: --method web-download imports an http(s) URL; a --file '
+        'goes by glance-direct or by the tasks API',
+    ),
+    (
+        '*',
+        '*',
+        'object',
+        'web-download',
+        '*',
+        '*',
+        'refused: --method web-download imports an http(s) URL',
+    ),
     # Stores ask for interoperable import: of a URL, web-download.
-    ('*', '*', 'object', None, 'named', '*',
-     'refused: --method web-download imports an http(s) URL'),
+    (
+        '*',
+        '*',
+        'object',
+        None,
+        'named',
+        '*',
+        'refused: --method web-download imports an http(s) URL',
+    ),
     # Rackspace: its tasks API, from an object or an uploaded file.
     ('rackspace', '*', 'object', '*', '*', '*', 'task'),
-    ('rackspace', '*', '*', None, 'named', '*',
-     'refused: --store asks for interoperable import, which Rackspace '
-     'Cloud Images does not have'),
-    ('rackspace', '*', '*', 'web-download', '*', '*',
-     'refused: --method web-download asks for interoperable import'),
-    ('rackspace', '*', '*', 'glance-direct', '*', '*',
-     'refused: --method glance-direct asks for interoperable import'),
+    (
+        'rackspace',
+        '*',
+        '*',
+        None,
+        'named',
+        '*',
+        'refused: --store asks for interoperable import, which Rackspace '
+        'Cloud Images does not have',
+    ),
+    (
+        'rackspace',
+        '*',
+        '*',
+        'web-download',
+        '*',
+        '*',
+        'refused: --method web-download asks for interoperable import',
+    ),
+    (
+        'rackspace',
+        '*',
+        '*',
+        'glance-direct',
+        '*',
+        '*',
+        'refused: --method glance-direct asks for interoperable import',
+    ),
     ('rackspace', '*', 'url', '*', '*', '*', 'task'),
     ('rackspace', '*', 'file', '*', '*', '*', 'task-upload'),
     # Glance reads no <container>/<object>.
-    ('glance', '*', 'object', '*', '*', '*',
-     "refused: 'exports/disk.vhd' is not an http(s) URL"),
+    (
+        'glance',
+        '*',
+        'object',
+        '*',
+        '*',
+        '*',
+        "refused: 'exports/disk.vhd' is not an http(s) URL",
+    ),
     # A member may not use the tasks API.
-    ('glance', 'member', '*', 'task', '*', '*',
-     'refused: Cannot use the tasks API'),
+    (
+        'glance',
+        'member',
+        '*',
+        'task',
+        '*',
+        '*',
+        'refused: Cannot use the tasks API',
+    ),
     # Interoperable import fails a fixed VHD, whatever asked for it.
-    ('glance', '*', 'url', 'web-download', '*', 'fixed',
-     'refused: Cannot import http://127.0.0.1/disk by web-download '
-     '(--method web-download'),
-    ('glance', '*', 'url', None, 'named', 'fixed',
-     'refused: Cannot import http://127.0.0.1/disk by web-download '
-     '(--store)'),
-    ('glance', '*', 'file', 'glance-direct', '*', 'fixed',
-     'refused: Cannot import images/disk by glance-direct (--method '
-     'glance-direct'),
-    ('glance', '*', 'file', None, 'named', 'fixed',
-     'refused: Cannot import images/disk by glance-direct (--store)'),
-    ('glance', 'member', 'url', '*', '*', 'fixed',
-     'refused: Cannot import http://127.0.0.1/disk: it is a fixed VHD'),
-    ('glance', 'member', 'file', '*', '*', 'fixed',
-     'refused: Cannot import images/disk: it is a fixed VHD'),
+    (
+        'glance',
+        '*',
+        'url',
+        'web-download',
+        '*',
+        'fixed',
+        'refused: Cannot import http://127.0.0.1/disk by web-download '
+        '(--method web-download',
+    ),
+    (
+        'glance',
+        '*',
+        'url',
+        None,
+        'named',
+        'fixed',
+        'refused: Cannot import http://127.0.0.1/disk by web-download '
+        '(--store)',
+    ),
+    (
+        'glance',
+        '*',
+        'file',
+        'glance-direct',
+        '*',
+        'fixed',
+        'refused: Cannot import images/disk by glance-direct (--method '
+        'glance-direct',
+    ),
+    (
+        'glance',
+        '*',
+        'file',
+        None,
+        'named',
+        'fixed',
+        'refused: Cannot import images/disk by glance-direct (--store)',
+    ),
+    (
+        'glance',
+        'member',
+        'url',
+        '*',
+        '*',
+        'fixed',
+        'refused: Cannot import http://127.0.0.1/disk: it is a fixed VHD',
+    ),
+    (
+        'glance',
+        'member',
+        'file',
+        '*',
+        '*',
+        'fixed',
+        'refused: Cannot import images/disk: it is a fixed VHD',
+    ),
     # The tasks API of Glance fails a dynamic VHD.
-    ('glance', 'admin', '*', 'task', '*', 'dynamic',
-     'refused: by the tasks API (--method task): it is a dynamic VHD'),
+    (
+        'glance',
+        'admin',
+        '*',
+        'task',
+        '*',
+        'dynamic',
+        'refused: by the tasks API (--method task): it is a dynamic VHD',
+    ),
     # What is left goes where the role and the method say.
     ('glance', 'admin', 'url', 'task', '*', '*', 'task'),
     ('glance', 'admin', 'file', 'task', '*', '*', 'task-upload'),
@@ -108,8 +281,10 @@ TABLE = (
 
 def expected(combination):
     for *pattern, outcome in TABLE:
-        if all(want == '*' or want == have
-               for want, have in zip(pattern, combination, strict=True)):
+        if all(
+            want == '*' or want == have
+            for want, have in zip(pattern, combination, strict=True)
+        ):
             return outcome
     raise AssertionError(f'No row of the table for {combination}')
 
@@ -117,10 +292,16 @@ def expected(combination):
 def request_and_facts(dialect, role, source, method, stores, content):
     vhd, disk_format = CONTENTS[content]
     request = request_module.ImportRequest(
-        method=method, stores=STORES[stores], **SOURCES[source])
-    facts = plan.Facts(dialect=dialect, tasks_refusal=ROLES[role],
-                       methods=ALL_METHODS, stores=('fast', 'cheap'),
-                       vhd=vhd, disk_format=disk_format)
+        method=method, stores=STORES[stores], **SOURCES[source]
+    )
+    facts = plan.Facts(
+        dialect=dialect,
+        tasks_refusal=ROLES[role],
+        methods=ALL_METHODS,
+        stores=('fast', 'cheap'),
+        vhd=vhd,
+        disk_format=disk_format,
+    )
     return request, facts
 
 
@@ -133,18 +314,24 @@ def outcome(request, facts):
 
 
 class TestDecideFromTheTable(testtools.TestCase):
-
     def test_every_combination(self):
-        combinations = list(itertools.product(
-            ('rackspace', 'glance'), ROLES, SOURCES, METHODS, STORES,
-            CONTENTS))
+        combinations = list(
+            itertools.product(
+                ('rackspace', 'glance'),
+                ROLES,
+                SOURCES,
+                METHODS,
+                STORES,
+                CONTENTS,
+            )
+        )
         self.assertEqual(480, len(combinations))
         for combination in combinations:
             want = expected(combination)
             got = outcome(*request_and_facts(*combination))
             if want.startswith('refused: '):
                 self.assertStartsWith(got, 'refused: ', combination)
-                self.assertIn(want[len('refused: '):], got, combination)
+                self.assertIn(want[len('refused: ') :], got, combination)
             else:
                 self.assertEqual(want, got, combination)
 
@@ -152,7 +339,15 @@ class TestDecideFromTheTable(testtools.TestCase):
         self.assertTrue(text.startswith(start), f'{combination}: {text}')
 
     def test_every_row_is_used(self):
-        used = {expected(combination) for combination in itertools.product(
-            ('rackspace', 'glance'), ROLES, SOURCES, METHODS, STORES,
-            CONTENTS)}
+        used = {
+            expected(combination)
+            for combination in itertools.product(
+                ('rackspace', 'glance'),
+                ROLES,
+                SOURCES,
+                METHODS,
+                STORES,
+                CONTENTS,
+            )
+        }
         self.assertEqual({row[-1] for row in TABLE}, used)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 import io
 
 import testtools
@@ -5,12 +6,11 @@ import testtools
 from imageplugin import progress
 from tests.unit import base
 
-MiB = 1024 ** 2
+MiB = 1024**2
 CLEAR = '\r\033[K'
 
 
 class Clock:
-
     def __init__(self):
         self.now = 100.0
 
@@ -19,15 +19,15 @@ class Clock:
 
 
 class TestProgressBar(testtools.TestCase):
-
     def setUp(self):
         super().setUp()
         self.clock = Clock()
         self.stream = base.TerminalIO()
 
     def bar(self, total=100 * MiB, stream=None):
-        return progress.ProgressBar(stream or self.stream, total, 'Up',
-                                    clock=self.clock)
+        return progress.ProgressBar(
+            stream or self.stream, total, 'Up', clock=self.clock
+        )
 
     def drawn(self):
         return self.stream.getvalue().split(CLEAR)[1:]
@@ -37,9 +37,13 @@ class TestProgressBar(testtools.TestCase):
         bar(0)
         self.clock.now += 2
         bar(20 * MiB)
-        self.assertEqual(['Up: 0 B of 100.0 MiB (0%)',
-                          'Up: 20.0 MiB of 100.0 MiB (20%), 10.0 MiB/s, '
-                          '0:08 left'], self.drawn())
+        self.assertEqual(
+            [
+                'Up: 0 B of 100.0 MiB (0%)',
+                'Up: 20.0 MiB of 100.0 MiB (20%), 10.0 MiB/s, 0:08 left',
+            ],
+            self.drawn(),
+        )
 
     def test_drawn_a_few_times_a_second(self):
         bar = self.bar()
@@ -54,8 +58,9 @@ class TestProgressBar(testtools.TestCase):
             bar(MiB)
             self.clock.now += 0.01
             bar(2 * MiB)
-            self.assertEqual('Up: 2.0 MiB of 2.0 MiB (100%), 100.0 MiB/s',
-                             self.drawn()[-1])
+            self.assertEqual(
+                'Up: 2.0 MiB of 2.0 MiB (100%), 100.0 MiB/s', self.drawn()[-1]
+            )
         self.assertTrue(self.stream.getvalue().endswith(CLEAR))
         self.assertEqual('', self.drawn()[-1])
 
@@ -68,8 +73,10 @@ class TestProgressBar(testtools.TestCase):
             self.clock.now += 1
             bar(done * MiB)
         # The rate of the last 5 s, not the average since the start.
-        self.assertEqual('Up: 750.0 MiB of 1000.0 MiB (75%), 50.0 MiB/s, '
-                         '0:05 left', self.drawn()[-1])
+        self.assertEqual(
+            'Up: 750.0 MiB of 1000.0 MiB (75%), 50.0 MiB/s, 0:05 left',
+            self.drawn()[-1],
+        )
 
     def test_nothing_off_a_terminal(self):
         stream = io.StringIO()
@@ -88,8 +95,9 @@ class TestProgressBar(testtools.TestCase):
         self.assertEqual(79, len(self.drawn()[0]))
 
     def test_terminal_of_unknown_size(self):
-        size = self.useFixture(base.fixtures.MockPatch(
-            'os.get_terminal_size')).mock
+        size = self.useFixture(
+            base.fixtures.MockPatch('os.get_terminal_size')
+        ).mock
         size.return_value.columns = 0
         self.stream.fileno = lambda: 2
         bar = progress.ProgressBar(self.stream, 10, 'x' * 200)
@@ -103,29 +111,36 @@ class TestProgressBar(testtools.TestCase):
 
 
 class TestHuman(testtools.TestCase):
-
     def test_sizes(self):
-        for count, text in [(0, '0 B'), (1023, '1023 B'), (1024, '1.0 KiB'),
-                            (1536 * MiB, '1.5 GiB'),
-                            (3 * 1024 ** 4, '3.0 TiB')]:
+        for count, text in [
+            (0, '0 B'),
+            (1023, '1023 B'),
+            (1024, '1.0 KiB'),
+            (1536 * MiB, '1.5 GiB'),
+            (3 * 1024**4, '3.0 TiB'),
+        ]:
             self.assertEqual(text, progress.human_size(count))
 
     def test_durations(self):
-        for seconds, text in [(0, '0:00'), (59.6, '1:00'), (754, '12:34'),
-                              (3600 * 26 + 61, '26:01:01')]:
+        for seconds, text in [
+            (0, '0:00'),
+            (59.6, '1:00'),
+            (754, '12:34'),
+            (3600 * 26 + 61, '26:01:01'),
+        ]:
             self.assertEqual(text, progress.human_duration(seconds))
 
 
 class TestConsole(testtools.TestCase):
-
     def test_a_line_clears_the_status_line_first(self):
         stream = base.TerminalIO()
         console = progress.Console(stream)
         console.status('Task t: processing, 3 s')
         console.say('A note')
         console.clear()
-        self.assertEqual(f'{CLEAR}Task t: processing, 3 s{CLEAR}A note\n',
-                         stream.getvalue())
+        self.assertEqual(
+            f'{CLEAR}Task t: processing, 3 s{CLEAR}A note\n', stream.getvalue()
+        )
         self.assertIs(stream, console.stream)
 
     def test_no_progress_draws_nothing_but_lines(self):

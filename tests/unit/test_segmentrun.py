@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Segments sent several at once (``imageplugin.segmentrun``), through
 ``transfer.upload``: the same objects, checks and resume as one at a
 time, within the buffer budget, and stopped by Ctrl-C."""
@@ -31,20 +32,32 @@ class TestConcurrentSegments(StoreTestCase):
 
     def upload(self, **kwargs):
         kwargs.setdefault('concurrency', 4)
-        return transfer.upload(self.store, 'images', 'disk.raw', self.path,
-                                 segment_size=MiB, **kwargs)
+        return transfer.upload(
+            self.store,
+            'images',
+            'disk.raw',
+            self.path,
+            segment_size=MiB,
+            **kwargs,
+        )
 
     def stored_segments(self):
-        prefix = largeobject.segments_prefix('disk.raw',
-                                             self.identity(self.path))
-        return sorted(name for name in self.swift.containers['images']
-                      if name.startswith(prefix))
+        prefix = largeobject.segments_prefix(
+            'disk.raw', self.identity(self.path)
+        )
+        return sorted(
+            name
+            for name in self.swift.containers['images']
+            if name.startswith(prefix)
+        )
 
     def on_segment(self, index, handler):
         """Answer the PUTs of segment ``index`` with ``handler``."""
         self.swift.mocker.register_uri(
-            'PUT', f'{ENDPOINT}/images/{self.segment(index, self.path)}',
-            content=handler)
+            'PUT',
+            f'{ENDPOINT}/images/{self.segment(index, self.path)}',
+            content=handler,
+        )
 
     def test_segments_are_sent_at_once(self):
         # requests-mock answers one request at a time, so the workers are
@@ -61,20 +74,41 @@ class TestConcurrentSegments(StoreTestCase):
     def test_segments_and_manifest(self):
         upload = self.upload(digest='sha512')
         self.assertEqual(
-            [{'path': 'images/' + self.segment(i, self.path),
-              'etag': md5(part), 'size_bytes': len(part)}
-             for i, part in enumerate(self.parts, 1)],
-            json.loads(self.swift.puts()[-1][2]))
+            [
+                {
+                    'path': 'images/' + self.segment(i, self.path),
+                    'etag': md5(part),
+                    'size_bytes': len(part),
+                }
+                for i, part in enumerate(self.parts, 1)
+            ],
+            json.loads(self.swift.puts()[-1][2]),
+        )
         for index, part in enumerate(self.parts, 1):
-            self.assertEqual(part, self.swift.data(
-                'images', self.segment(index, self.path)))
+            self.assertEqual(
+                part, self.swift.data('images', self.segment(index, self.path))
+            )
         slo_etag = md5(''.join(md5(p) for p in self.parts).encode())
-        self.assertEqual(transfer.Upload(
-            'images', 'disk.raw', self.size, slo_etag, 9, 0,
-            {'sha512': sha512(self.data)}), upload)
         self.assertEqual(
-            [], [t.name for t in threading.enumerate()
-                 if t.name.startswith('imageplugin-')])
+            transfer.Upload(
+                'images',
+                'disk.raw',
+                self.size,
+                slo_etag,
+                9,
+                0,
+                {'sha512': sha512(self.data)},
+            ),
+            upload,
+        )
+        self.assertEqual(
+            [],
+            [
+                t.name
+                for t in threading.enumerate()
+                if t.name.startswith('imageplugin-')
+            ],
+        )
 
     def test_progress_adds_up_from_one_thread_at_a_time(self):
         done = []
@@ -105,14 +139,18 @@ class TestConcurrentSegments(StoreTestCase):
         error = self.assertRaises(exceptions.CommandError, self.upload)
         self.assertEqual(
             f'Cannot upload segment 3 of 9 of {self.path} to '
-            'images/disk.raw: Service Unavailable (HTTP 503)', str(error))
+            'images/disk.raw: Service Unavailable (HTTP 503)',
+            str(error),
+        )
         self.assertNotIn('disk.raw', self.swift.containers['images'])
         stored = self.stored_segments()
         self.assertNotIn(self.segment(3, self.path), stored)
 
         self.swift.mocker.register_uri(
-            'PUT', f'{ENDPOINT}/images/{self.segment(3, self.path)}',
-            content=self.swift._answer)
+            'PUT',
+            f'{ENDPOINT}/images/{self.segment(3, self.path)}',
+            content=self.swift._answer,
+        )
         self.swift.sent.clear()
         done = []
         upload = self.upload(progress=done.append)
@@ -120,17 +158,21 @@ class TestConcurrentSegments(StoreTestCase):
         self.assertEqual(
             sorted(set(self.stored_segments()) - set(stored)) + ['disk.raw'],
             sorted(name for _, name, _, _ in self.swift.puts()[:-1])
-            + [self.swift.puts()[-1][1]])
+            + [self.swift.puts()[-1][1]],
+        )
         self.assertEqual(self.size, done[-1])
-        self.assertEqual(md5(''.join(md5(p) for p in self.parts).encode()),
-                         upload.etag)
+        self.assertEqual(
+            md5(''.join(md5(p) for p in self.parts).encode()), upload.etag
+        )
 
     def test_the_first_failing_segment_is_told(self):
-        self.swift.damaged.update(self.segment(i, self.path)
-                                  for i in range(1, 10))
+        self.swift.damaged.update(
+            self.segment(i, self.path) for i in range(1, 10)
+        )
         error = self.assertRaises(exceptions.CommandError, self.upload)
-        self.assertIn(f'Cannot upload segment 1 of 9 of {self.path} ',
-                      str(error))
+        self.assertIn(
+            f'Cannot upload segment 1 of 9 of {self.path} ', str(error)
+        )
         self.assertNotIn('\n', str(error))
 
     def test_resume_checks_stored_segments_at_once(self):
@@ -141,8 +183,10 @@ class TestConcurrentSegments(StoreTestCase):
         self.swift.sent.clear()
         done = []
         upload = self.upload(progress=done.append, digest='sha512')
-        self.assertEqual([self.segment(5, self.path), 'disk.raw'],
-                         [name for _, name, _, _ in self.swift.puts()])
+        self.assertEqual(
+            [self.segment(5, self.path), 'disk.raw'],
+            [name for _, name, _, _ in self.swift.puts()],
+        )
         self.assertEqual(8, upload.reused)
         self.assertEqual({'sha512': sha512(self.data)}, upload.digests)
         self.assertEqual(self.size, done[-1])
@@ -151,8 +195,11 @@ class TestConcurrentSegments(StoreTestCase):
         """The names of our threads still alive after ``within`` s."""
         deadline = time.monotonic() + within
         while True:
-            ours = [thread for thread in threading.enumerate()
-                    if thread.name.startswith('imageplugin-')]
+            ours = [
+                thread
+                for thread in threading.enumerate()
+                if thread.name.startswith('imageplugin-')
+            ]
             if not ours or time.monotonic() > deadline:
                 return [thread.name for thread in ours]
             for thread in ours:
@@ -175,8 +222,9 @@ class TestConcurrentSegments(StoreTestCase):
 
         self.on_segment(2, interrupted)
         done = []
-        self.assertRaises(KeyboardInterrupt, self.upload, concurrency=2,
-                          progress=done.append)
+        self.assertRaises(
+            KeyboardInterrupt, self.upload, concurrency=2, progress=done.append
+        )
         reported = len(done)
         release.set()
         self.assertEqual([], self.threads_left())
@@ -190,25 +238,34 @@ class TestConcurrentSegments(StoreTestCase):
         self.on_segment(2, self.swift._answer)
         upload = self.upload()
         self.assertEqual(len(stored), upload.reused)
-        self.assertEqual(self.data, b''.join(
-            self.swift.data('images', self.segment(i, self.path))
-            for i in range(1, 10)))
+        self.assertEqual(
+            self.data,
+            b''.join(
+                self.swift.data('images', self.segment(i, self.path))
+                for i in range(1, 10)
+            ),
+        )
 
     def test_invalid_concurrency(self):
         for count in (0, objectstore.MAX_CONCURRENCY + 1):
-            error = self.assertRaises(exceptions.CommandError, self.upload,
-                                      concurrency=count)
+            error = self.assertRaises(
+                exceptions.CommandError, self.upload, concurrency=count
+            )
             self.assertEqual(
                 f'Invalid upload concurrency {count}: it must be from 1 '
-                f'to {objectstore.MAX_CONCURRENCY}', str(error))
+                f'to {objectstore.MAX_CONCURRENCY}',
+                str(error),
+            )
 
     def test_buffers_stay_within_the_budget(self):
-        self.assertEqual((bodies.CHUNK_SIZE, bodies.READ_AHEAD),
-                         segmentrun.buffers(1))
+        self.assertEqual(
+            (bodies.CHUNK_SIZE, bodies.READ_AHEAD), segmentrun.buffers(1)
+        )
         for workers in range(2, objectstore.MAX_CONCURRENCY + 1):
             chunk_size, read_ahead = segmentrun.buffers(workers)
             # One chunk each, read and sent in turn.
             self.assertEqual(0, read_ahead)
-            self.assertLessEqual(workers * chunk_size,
-                                 segmentrun.PARALLEL_BUFFERS)
+            self.assertLessEqual(
+                workers * chunk_size, segmentrun.PARALLEL_BUFFERS
+            )
             self.assertGreaterEqual(chunk_size, segmentrun.MIN_CHUNK_SIZE)

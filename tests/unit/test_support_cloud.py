@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """tests/support/cloud.py on a cloud.json of its own, with requests-mock."""
 
 import json
@@ -16,39 +17,52 @@ TOKEN = 'gAAAAAsupport-test-token'
 
 
 def credentials(user):
-    return {'username': user, 'password': f'password-of-{user}',
-            'user_domain_name': 'Default', 'project_id': f'{user}-project'}
+    return {
+        'username': user,
+        'password': f'password-of-{user}',
+        'user_domain_name': 'Default',
+        'project_id': f'{user}-project',
+    }
 
 
 class LocalCloudTest(testtools.TestCase):
-
     def setUp(self):
         super().setUp()
         self.state_dir = self.useFixture(fixtures.TempDir()).path
         self.requests = self.useFixture(requests_mock_fixture.Fixture())
-        self.requests.post(KEYSTONE + '/auth/tokens',
-                           json=ks_fixture.V3Token(),
-                           headers={'X-Subject-Token': TOKEN},
-                           status_code=201)
+        self.requests.post(
+            KEYSTONE + '/auth/tokens',
+            json=ks_fixture.V3Token(),
+            headers={'X-Subject-Token': TOKEN},
+            status_code=201,
+        )
 
     def local_cloud(self, token_expiration=3600):
         with open(os.path.join(self.state_dir, 'cloud.json'), 'w') as out:
-            json.dump({'auth_url': KEYSTONE, 'glance_url': GLANCE,
-                       'admin': credentials('admin'),
-                       'member': credentials('member'),
-                       'token_expiration': token_expiration}, out)
+            json.dump(
+                {
+                    'auth_url': KEYSTONE,
+                    'glance_url': GLANCE,
+                    'admin': credentials('admin'),
+                    'member': credentials('member'),
+                    'token_expiration': token_expiration,
+                },
+                out,
+            )
         return cloud.LocalCloud(self.state_dir)
 
     def test_missing_cloud_json_says_how_to_start_it(self):
-        error = self.assertRaises(RuntimeError, cloud.LocalCloud,
-                                  self.state_dir)
+        error = self.assertRaises(
+            RuntimeError, cloud.LocalCloud, self.state_dir
+        )
         self.assertIn('run "tools/local-cloud up"', str(error))
 
     def test_reads_cloud_json(self):
         local = self.local_cloud()
         self.assertEqual(GLANCE, local['glance_url'])
-        self.assertEqual(['password-of-admin', 'password-of-member'],
-                         local.secrets)
+        self.assertEqual(
+            ['password-of-admin', 'password-of-member'], local.secrets
+        )
 
     def test_request_logs_the_user_in_once(self):
         self.requests.get(GLANCE + '/v2/tasks', json={'tasks': []})
@@ -58,13 +72,22 @@ class LocalCloudTest(testtools.TestCase):
             self.assertEqual({'tasks': []}, answer.json())
         login, *gets = self.requests.request_history
         self.assertEqual(
-            {'user': {'name': 'member', 'password': 'password-of-member',
-                      'domain': {'name': 'Default'}}},
-            login.json()['auth']['identity']['password'])
-        self.assertEqual({'project': {'id': 'member-project'}},
-                         login.json()['auth']['scope'])
-        self.assertEqual([TOKEN, TOKEN],
-                         [get.headers['X-Auth-Token'] for get in gets])
+            {
+                'user': {
+                    'name': 'member',
+                    'password': 'password-of-member',
+                    'domain': {'name': 'Default'},
+                }
+            },
+            login.json()['auth']['identity']['password'],
+        )
+        self.assertEqual(
+            {'project': {'id': 'member-project'}},
+            login.json()['auth']['scope'],
+        )
+        self.assertEqual(
+            [TOKEN, TOKEN], [get.headers['X-Auth-Token'] for get in gets]
+        )
 
     def test_error_statuses_are_answers(self):
         self.requests.get(GLANCE + '/v2/tasks/x', status_code=404)
@@ -78,15 +101,21 @@ class LocalCloudTest(testtools.TestCase):
         self.assertNotIn('X-Auth-Token', head.headers)
 
     def test_loopback_only(self):
-        self.assertRaises(ValueError, self.local_cloud().request, 'GET',
-                          'http://example.com/v2/tasks')
+        self.assertRaises(
+            ValueError,
+            self.local_cloud().request,
+            'GET',
+            'http://example.com/v2/tasks',
+        )
 
     def test_no_proxy_from_the_environment(self):
         session = self.local_cloud().session()
         self.assertFalse(session.session.trust_env)
 
     def test_short_tokens_renewed_after_a_third_of_their_life(self):
-        self.assertEqual(20, self.local_cloud(30).session().auth
-                         .MIN_TOKEN_LIFE_SECONDS)
-        self.assertEqual(120, self.local_cloud(3600).session().auth
-                         .MIN_TOKEN_LIFE_SECONDS)
+        self.assertEqual(
+            20, self.local_cloud(30).session().auth.MIN_TOKEN_LIFE_SECONDS
+        )
+        self.assertEqual(
+            120, self.local_cloud(3600).session().auth.MIN_TOKEN_LIFE_SECONDS
+        )

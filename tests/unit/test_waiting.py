@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 from osc_lib import exceptions
 import testtools
 
@@ -29,20 +30,25 @@ class Server:
 
 
 class TestSchedule(testtools.TestCase):
-
     def setUp(self):
         super().setUp()
         self.clock = self.useFixture(base.FakeClock())
         self.notes = []
 
     def wait(self, server, **kwargs):
-        return waiting.wait_for_task(server.get_task, task('pending'),
-                                     note=self.notes.append, **kwargs)
+        return waiting.wait_for_task(
+            server.get_task, task('pending'), note=self.notes.append, **kwargs
+        )
 
     def test_a_short_task_is_seen_within_half_a_second(self):
-        server = Server(self.clock, task('processing'), task('processing'),
-                        task('processing'), task('processing'),
-                        task('success'))
+        server = Server(
+            self.clock,
+            task('processing'),
+            task('processing'),
+            task('processing'),
+            task('processing'),
+            task('success'),
+        )
         self.assertEqual('success', self.wait(server)['status'])
         self.assertEqual([0.5, 1.0, 1.5, 2.0, 2.5], server.asked_at)
 
@@ -67,43 +73,55 @@ class TestSchedule(testtools.TestCase):
 
     def test_rackspace_floor(self):
         # Rackspace asks for 30 s between looks, whatever the ceiling.
-        server = Server(self.clock, task('processing'), task('processing'),
-                        task('processing'), task('success'))
-        self.wait(server, max_interval=5,
-                  min_interval=waiting.RACKSPACE_MIN_INTERVAL)
+        server = Server(
+            self.clock,
+            task('processing'),
+            task('processing'),
+            task('processing'),
+            task('success'),
+        )
+        self.wait(
+            server, max_interval=5, min_interval=waiting.RACKSPACE_MIN_INTERVAL
+        )
         self.assertEqual([30.0, 60.0, 90.0, 120.0], server.asked_at)
 
     def test_rackspace_floor_beats_retries(self):
-        server = Server(self.clock, http.Unreachable('no answer'),
-                        task('success'))
+        server = Server(
+            self.clock, http.Unreachable('no answer'), task('success')
+        )
         self.wait(server, min_interval=waiting.RACKSPACE_MIN_INTERVAL)
         self.assertEqual([30.0, 60.0], server.asked_at)
 
     def test_rackspace_timeout_between_looks_ends_without_one(self):
         server = Server(self.clock, task('processing'))
         error = self.assertRaises(
-            waiting.WaitTimeout, self.wait, server, timeout=45,
-            min_interval=waiting.RACKSPACE_MIN_INTERVAL)
+            waiting.WaitTimeout,
+            self.wait,
+            server,
+            timeout=45,
+            min_interval=waiting.RACKSPACE_MIN_INTERVAL,
+        )
         self.assertEqual([30.0], server.asked_at)
         self.assertEqual(45, error.waited)
         self.assertEqual(45, self.clock.now)
 
     def test_timeout(self):
         server = Server(self.clock, *[task('processing')] * 100)
-        error = self.assertRaises(waiting.WaitTimeout, self.wait, server,
-                                  timeout=10)
+        error = self.assertRaises(
+            waiting.WaitTimeout, self.wait, server, timeout=10
+        )
         self.assertEqual(10, self.clock.now)
         self.assertEqual('processing', error.task['status'])
 
     def test_each_look_is_bounded_by_the_time_left(self):
         server = Server(self.clock, *[task('processing')] * 100)
-        self.assertRaises(waiting.WaitTimeout, self.wait, server,
-                          timeout=100)
+        self.assertRaises(waiting.WaitTimeout, self.wait, server, timeout=100)
         # 60 s at most, less once the end of the wait is nearer; never
         # under half a second.
         self.assertEqual(60, server.request_timeouts[0])
-        for asked_at, limit in zip(server.asked_at, server.request_timeouts,
-                                   strict=True):
+        for asked_at, limit in zip(
+            server.asked_at, server.request_timeouts, strict=True
+        ):
             self.assertEqual(max(0.5, min(60, 100 - asked_at)), limit)
         self.assertEqual(0.5, min(server.request_timeouts))
 
@@ -115,34 +133,43 @@ class TestSchedule(testtools.TestCase):
     def test_transient_failures_are_retried_with_a_note(self):
         server = Server(
             self.clock,
-            http.Unreachable('Cannot show task X: cannot reach the image '
-                            'service at U: connection refused'),
+            http.Unreachable(
+                'Cannot show task X: cannot reach the image '
+                'service at U: connection refused'
+            ),
             http.HTTPError('Cannot show task X: Bad Gateway (HTTP 502)', 502),
-            task('success'))
+            task('success'),
+        )
         self.assertEqual('success', self.wait(server)['status'])
-        self.assertEqual([
-            'Cannot show task X: cannot reach the image service at U: '
-            'connection refused; still waiting',
-            'Cannot show task X: Bad Gateway (HTTP 502); still waiting'],
-            self.notes)
+        self.assertEqual(
+            [
+                'Cannot show task X: cannot reach the image service at U: '
+                'connection refused; still waiting',
+                'Cannot show task X: Bad Gateway (HTTP 502); still waiting',
+            ],
+            self.notes,
+        )
 
     def test_retry_after_is_honoured(self):
         server = Server(
             self.clock,
             http.HTTPError('Too many (HTTP 429)', 429, retry_after=20),
-            task('success'))
+            task('success'),
+        )
         self.wait(server)
         self.assertEqual([0.5, 20.5 + 5.125], server.asked_at)
-        self.assertEqual(['Too many (HTTP 429); still waiting (the server '
-                          'asks for 20 s)'], self.notes)
+        self.assertEqual(
+            ['Too many (HTTP 429); still waiting (the server asks for 20 s)'],
+            self.notes,
+        )
 
     def test_retry_after_does_not_outlast_the_timeout(self):
         server = Server(
             self.clock,
             http.HTTPError('Busy (HTTP 503)', 503, retry_after=3600),
-            task('processing'))
-        self.assertRaises(waiting.WaitTimeout, self.wait, server,
-                          timeout=60)
+            task('processing'),
+        )
+        self.assertRaises(waiting.WaitTimeout, self.wait, server, timeout=60)
         self.assertLessEqual(self.clock.now, 60)
 
     def test_other_errors_stop_the_wait(self):
@@ -197,7 +224,6 @@ class Watch:
 
 
 class TestFollower(testtools.TestCase):
-
     def setUp(self):
         super().setUp()
         self.clock = self.useFixture(base.FakeClock())
@@ -205,8 +231,10 @@ class TestFollower(testtools.TestCase):
 
     def follower(self, server, **settings):
         # A floor of 60 s: a look every minute, at known times.
-        settings = dict(dict(look=server.get_task, floor=60.0,
-                             resume_command=again), **settings)
+        settings = dict(
+            dict(look=server.get_task, floor=60.0, resume_command=again),
+            **settings,
+        )
         return waiting.Follower(self.console, **settings)
 
     def test_without_wait_the_task_is_as_it_is(self):
@@ -231,25 +259,34 @@ class TestFollower(testtools.TestCase):
         self.assertEqual([30.0, 60.0], server.asked_at)
 
     def test_a_stall_is_said_once_and_the_wait_goes_on(self):
-        server = Server(self.clock, *[dated('processing')] * 11,
-                        dated('success'))
+        server = Server(
+            self.clock, *[dated('processing')] * 11, dated('success')
+        )
         outcome = self.follower(server)(dated('processing'))
         self.assertEqual(('success', 0), (outcome.status, outcome.exit_code))
-        self.assertEqual([
-            f'Task {base.TASK_ID} has made no progress for 5:00 (still '
-            'processing, last updated 2026-12-06T21:00:00Z): a task cannot '
-            "be stopped: if it stays so, ask the cloud's operator. Still "
-            'waiting, with no --timeout; Ctrl-C stops the wait, not the '
-            f'task, and this waits again: show {base.TASK_ID}'],
-            self.console.lines)
+        self.assertEqual(
+            [
+                f'Task {base.TASK_ID} has made no progress for 5:00 (still '
+                'processing, last updated 2026-12-06T21:00:00Z): a task '
+                'cannot '
+                "be stopped: if it stays so, ask the cloud's operator. Still "
+                'waiting, with no --timeout; Ctrl-C stops the wait, not the '
+                f'task, and this waits again: show {base.TASK_ID}'
+            ],
+            self.console.lines,
+        )
         self.assertEqual(
             f'Task {base.TASK_ID}: processing, 660 s, no progress for 11:00',
-            self.console.statuses[-1])
+            self.console.statuses[-1],
+        )
 
     def test_progress_is_no_stall(self):
         # updated_at moves every 4 minutes: never 5 without progress.
-        answers = [dated('processing', f'2026-12-06T21:{minute:02d}:00Z')
-                   for minute in range(0, 20) for _ in range(4)]
+        answers = [
+            dated('processing', f'2026-12-06T21:{minute:02d}:00Z')
+            for minute in range(0, 20)
+            for _ in range(4)
+        ]
         server = Server(self.clock, *answers, dated('success'))
         self.follower(server)(answers[0])
         self.assertEqual(81 * 60, self.clock.now)
@@ -260,79 +297,99 @@ class TestFollower(testtools.TestCase):
         outcome = self.follower(server, timeout=400)(dated('processing'))
         self.assertEqual(124, outcome.exit_code)
         self.assertEqual(2, len(self.console.lines))
-        self.assertIn('Still waiting until the --timeout, 1:40 from now; '
-                      'Ctrl-C stops the wait', self.console.lines[0])
+        self.assertIn(
+            'Still waiting until the --timeout, 1:40 from now; '
+            'Ctrl-C stops the wait',
+            self.console.lines[0],
+        )
         self.assertEqual(
-            waiting.timeout_message(dated('processing'), 400,
-                                    f'show {base.TASK_ID}'),
-            self.console.lines[1])
+            waiting.timeout_message(
+                dated('processing'), 400, f'show {base.TASK_ID}'
+            ),
+            self.console.lines[1],
+        )
         self.assertEqual(400, self.clock.now)
 
     def test_stall_timeout_is_a_setting(self):
-        server = Server(self.clock, *[dated('processing')] * 2,
-                        dated('success'))
+        server = Server(
+            self.clock, *[dated('processing')] * 2, dated('success')
+        )
         self.follower(server, stall_after=120)(dated('processing'))
         self.assertEqual(1, len(self.console.lines))
         self.assertIn('no progress for 2:00', self.console.lines[0])
 
     def test_a_change_seen_by_the_watch_is_progress(self):
         watch = Watch(retry_after=None)
-        server = Server(self.clock, *[dated('processing')] * 8,
-                        dated('success'))
+        server = Server(
+            self.clock, *[dated('processing')] * 8, dated('success')
+        )
 
         def moving(task_id, timeout):
             # The image's status changes every 4 looks.
             watch.image_status = len(server.asked_at) // 4
             return server.get_task(task_id, timeout)
 
-        self.follower(server, look=moving)(dated('processing'),
-                                           watch=watch)
+        self.follower(server, look=moving)(dated('processing'), watch=watch)
         self.assertEqual([], self.console.lines)
 
     def test_a_stale_import_is_started_again_once(self):
         new_id = '0b9d3c52-8f0e-4f55-8a6b-0c1d2e3f4a5b'
-        watch = Watch(retry_after=3660.0,
-                      started=dated('pending', task_id=new_id))
-        server = Server(self.clock, *[dated('processing')] * 61,
-                        dated('processing', task_id=new_id),
-                        dated('success', task_id=new_id))
+        watch = Watch(
+            retry_after=3660.0, started=dated('pending', task_id=new_id)
+        )
+        server = Server(
+            self.clock,
+            *[dated('processing')] * 61,
+            dated('processing', task_id=new_id),
+            dated('success', task_id=new_id),
+        )
         outcome = self.follower(server)(dated('processing'), watch=watch)
-        self.assertEqual((new_id, 0), (outcome.task['id'],
-                                       outcome.exit_code))
+        self.assertEqual((new_id, 0), (outcome.task['id'], outcome.exit_code))
         self.assertEqual(1, watch.retries)
         self.assertEqual(2, len(self.console.lines))
         self.assertIn('do this. Still waiting', self.console.lines[0])
         self.assertEqual(
             f'Task {base.TASK_ID} made no progress for 1:01:00, and Glance '
             'lets a new import take over: started it again as task '
-            f'{new_id}', self.console.lines[1])
+            f'{new_id}',
+            self.console.lines[1],
+        )
         # The new task is looked at after the usual pause.
         self.assertEqual(3660 + 60, server.asked_at[-2])
 
     def test_a_retry_refused_is_said_and_the_wait_goes_on(self):
-        watch = Watch(retry_after=600.0, started=exceptions.CommandError(
-            'Cannot import image X: Image has active task (HTTP 409)'))
-        server = Server(self.clock, *[dated('processing')] * 20,
-                        dated('success'))
+        watch = Watch(
+            retry_after=600.0,
+            started=exceptions.CommandError(
+                'Cannot import image X: Image has active task (HTTP 409)'
+            ),
+        )
+        server = Server(
+            self.clock, *[dated('processing')] * 20, dated('success')
+        )
         outcome = self.follower(server)(dated('processing'), watch=watch)
         self.assertEqual(0, outcome.exit_code)
         self.assertEqual(1, watch.retries)
         self.assertEqual(
             'Could not start the import again: Cannot import image X: Image '
             'has active task (HTTP 409). Still waiting for task '
-            f'{base.TASK_ID}', self.console.lines[1])
+            f'{base.TASK_ID}',
+            self.console.lines[1],
+        )
 
     def test_no_retry_possible_goes_on_waiting(self):
         watch = Watch(retry_after=None)
-        server = Server(self.clock, *[dated('processing')] * 200,
-                        dated('success'))
+        server = Server(
+            self.clock, *[dated('processing')] * 200, dated('success')
+        )
         self.follower(server)(dated('processing'), watch=watch)
         self.assertEqual(0, watch.retries)
         self.assertEqual(1, len(self.console.lines))
 
     def test_a_shared_deadline_bounds_every_wait(self):
-        server = Server(self.clock, task('success'),
-                        *[task('processing')] * 10)
+        server = Server(
+            self.clock, task('success'), *[task('processing')] * 10
+        )
         follow = self.follower(server, timeout=100).sharing_deadline()
         self.assertEqual(0, follow(task('pending')).exit_code)
         outcome = follow(task('pending'))
@@ -341,8 +398,9 @@ class TestFollower(testtools.TestCase):
         self.assertEqual(100, self.clock.now)
 
     def test_each_wait_has_the_whole_timeout_unless_shared(self):
-        server = Server(self.clock, task('success'),
-                        *[task('processing')] * 10)
+        server = Server(
+            self.clock, task('success'), *[task('processing')] * 10
+        )
         follow = self.follower(server, timeout=100)
         follow(task('pending'))
         self.assertEqual(124, follow(task('pending')).exit_code)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Run a small real OpenStack cloud (Keystone, Glance, Swift) on 127.0.0.1.
 
 The cloud backs the functional tests and the demo of the imageplugin

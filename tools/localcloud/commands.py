@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The commands of tools/local-cloud, over the table of services."""
 
 import concurrent.futures
@@ -52,8 +53,9 @@ def expand(names):
             out.append(name)
         else:
             choices = ', '.join(sorted(list(GROUPS) + PROCESSES))
-            raise CloudError(f'unknown service {name!r}; choose from: '
-                             f'{choices}')
+            raise CloudError(
+                f'unknown service {name!r}; choose from: {choices}'
+            )
     return [n for n in PROCESSES if n in out]
 
 
@@ -67,7 +69,8 @@ def wait_ready(cloud, started, timeout=START_TIMEOUT):
                 raise CloudError(
                     f'{name} exited with code {proc.returncode} while '
                     f'starting; last lines of {cloud.logfile(name)}:\n'
-                    f'{tail(cloud.logfile(name))}')
+                    f'{tail(cloud.logfile(name))}'
+                )
             if healthy(cloud, name):
                 del pending[name]
         if not pending:
@@ -77,14 +80,15 @@ def wait_ready(cloud, started, timeout=START_TIMEOUT):
             raise CloudError(
                 f'{", ".join(sorted(pending))} not ready after '
                 f'{timeout:.0f} s ({service_url(cloud, name)}); last lines '
-                f'of {cloud.logfile(name)}:\n{tail(cloud.logfile(name))}')
+                f'of {cloud.logfile(name)}:\n{tail(cloud.logfile(name))}'
+            )
         time.sleep(0.2)
 
 
 def start_services(cloud, names):
     """Start the named processes in order and wait until all answer."""
     started = {}
-    processes.stop(cloud, names)   # stale records or half-dead processes
+    processes.stop(cloud, names)  # stale records or half-dead processes
     try:
         for name in names:
             started[name] = BY_PROCESS[name].start(cloud, name)
@@ -100,8 +104,12 @@ def smoke_test(cloud, ks, project_ids):
     """One authenticated call to Glance and Swift proves the auth wiring."""
     # Every Glance: one whose region lacks an identity endpoint answers 500.
     checks = [(g.name, cloud.url(g.name) + '/v2/images') for g in GLANCES]
-    checks += [('swift-proxy', f'{cloud.url("swift-proxy")}/v1/AUTH_'
-                              f'{project_ids["admin"]}')]
+    checks += [
+        (
+            'swift-proxy',
+            f'{cloud.url("swift-proxy")}/v1/AUTH_{project_ids["admin"]}',
+        )
+    ]
     for name, url in checks:
         deadline = time.monotonic() + 30
         while True:
@@ -112,15 +120,15 @@ def smoke_test(cloud, ks, project_ids):
                 raise CloudError(
                     f'{name} answered {status} to an admin request ({url}); '
                     f'last lines of {cloud.logfile(name)}:\n'
-                    f'{tail(cloud.logfile(name))}')
+                    f'{tail(cloud.logfile(name))}'
+                )
             time.sleep(0.5)
 
 
 def cmd_install(args=None):
     with locked(os.path.join(install.venvs_root(), '.lock')):
         install.install_apt_packages()
-        install.build_missing_venvs(
-            lambda: any(running(Cloud()).values()))
+        install.build_missing_venvs(lambda: any(running(Cloud()).values()))
 
 
 def cmd_up(args):
@@ -128,10 +136,15 @@ def cmd_up(args):
     cloud = Cloud()
     with locked(os.path.join(cloud.run_dir, 'lock')):
         state = running(cloud)
-        if (all(state.values()) and all(healthy(cloud, n) for n in PROCESSES)
-                and refresh_outputs(cloud)):
-            log('local cloud already running; clouds.yaml and cloud.json '
-                'written again.')
+        if (
+            all(state.values())
+            and all(healthy(cloud, n) for n in PROCESSES)
+            and refresh_outputs(cloud)
+        ):
+            log(
+                'local cloud already running; clouds.yaml and cloud.json '
+                'written again.'
+            )
             summary(cloud)
             return 0
         if any(state.values()):
@@ -140,31 +153,45 @@ def cmd_up(args):
         cmd_install()
         cloud.create()
         if cloud.choose_ports(PORTS):
-            log('ports: ' + ', '.join(f'{name} {port}'
-                                      for name, port in cloud.ports.items()))
+            log(
+                'ports: '
+                + ', '.join(
+                    f'{name} {port}' for name, port in cloud.ports.items()
+                )
+            )
 
         # Independent setup steps run side by side (each a few seconds).
         step = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(len(SERVICES)) as pool:
-            jobs = [pool.submit(service.prepare, cloud)
-                    for service in SERVICES]
+            jobs = [
+                pool.submit(service.prepare, cloud) for service in SERVICES
+            ]
             for job in jobs:
                 job.result()
-        log('configuration, databases, rings, samples: '
-            f'{time.monotonic() - step:.1f} s')
+        log(
+            'configuration, databases, rings, samples: '
+            f'{time.monotonic() - step:.1f} s'
+        )
 
         try:
             step = time.monotonic()
             start_services(cloud, PROCESSES)
-            log('services started and answering: '
-                f'{time.monotonic() - step:.1f} s')
+            log(
+                'services started and answering: '
+                f'{time.monotonic() - step:.1f} s'
+            )
             step = time.monotonic()
-            catalog = [entry for service in SERVICES
-                       for entry in service.catalog(cloud)]
+            catalog = [
+                entry
+                for service in SERVICES
+                for entry in service.catalog(cloud)
+            ]
             ks, project_ids = seed(cloud, catalog)
             smoke_test(cloud, ks, project_ids)
-            log('Keystone data and auth checks: '
-                f'{time.monotonic() - step:.1f} s')
+            log(
+                'Keystone data and auth checks: '
+                f'{time.monotonic() - step:.1f} s'
+            )
         except BaseException:
             processes.stop(cloud, PROCESSES)
             raise
@@ -184,11 +211,15 @@ def cmd_down(args):
     log(f'stopped: {", ".join(stopped) or "nothing was running"}')
     if args.purge:
         if not os.path.exists(cloud.path(STATE_MARKER)):
-            raise CloudError(f'{cloud.dir} does not look like a local-cloud '
-                             'state directory; not removing it')
+            raise CloudError(
+                f'{cloud.dir} does not look like a local-cloud '
+                'state directory; not removing it'
+            )
         shutil.rmtree(cloud.dir)
-        log(f'removed {cloud.dir} (cached virtualenvs kept in '
-            f'{install.venvs_root()})')
+        log(
+            f'removed {cloud.dir} (cached virtualenvs kept in '
+            f'{install.venvs_root()})'
+        )
     return 0
 
 
@@ -211,17 +242,20 @@ def cmd_status(args):
 def service_command(action):
     """The command for ACTION-service (start, stop, restart, freeze,
     thaw)."""
+
     def command(args):
         cloud = Cloud()
         if not cloud.ports or cloud.secrets is None:
-            raise CloudError(f'no local cloud in {cloud.dir}: run "up" '
-                             'first')
+            raise CloudError(f'no local cloud in {cloud.dir}: run "up" first')
         names = expand(args.names)
         if action in ('freeze', 'thaw'):
             # A frozen server still accepts connections (the kernel does)
             # but never answers: a hung server.
-            processes.send_signal(cloud, names, signal.SIGSTOP
-                                  if action == 'freeze' else signal.SIGCONT)
+            processes.send_signal(
+                cloud,
+                names,
+                signal.SIGSTOP if action == 'freeze' else signal.SIGCONT,
+            )
             done = {'freeze': 'frozen', 'thaw': 'thawed'}[action]
             log(f'{done}: {", ".join(names)}')
             return 0
@@ -230,18 +264,25 @@ def service_command(action):
                 stopped = processes.stop(cloud, names)
                 log(f'stopped: {", ".join(stopped) or "nothing"}')
             if action in ('start', 'restart'):
-                todo = [n for n in names if action == 'restart'
-                        or not processes.recorded(cloud, n)]
+                todo = [
+                    n
+                    for n in names
+                    if action == 'restart' or not processes.recorded(cloud, n)
+                ]
                 for name in todo:
                     # Same port as before: the catalog points at it.
                     if not port_is_free(cloud.ports[name]):
-                        raise CloudError(f'port {cloud.ports[name]} of {name} '
-                                         'is taken by another process')
+                        raise CloudError(
+                            f'port {cloud.ports[name]} of {name} '
+                            'is taken by another process'
+                        )
                 start_services(cloud, todo)
                 log(f'started: {", ".join(todo) or "nothing"}')
                 if 'keystone' in todo:
                     # The new keystone.conf may carry another expiration.
-                    update_cloud_json(cloud,
-                                      token_expiration=token_expiration())
+                    update_cloud_json(
+                        cloud, token_expiration=token_expiration()
+                    )
         return 0
+
     return command

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The error every failure becomes, progress lines, and setup commands."""
 
 import os
@@ -15,8 +16,10 @@ def log(msg):
 def token_expiration():
     value = os.environ.get('IMAGEPLUGIN_TOKEN_EXPIRATION') or '3600'
     if not value.isdigit() or int(value) < 1:
-        raise CloudError('IMAGEPLUGIN_TOKEN_EXPIRATION must be a positive '
-                         f'number of seconds, not {value!r}')
+        raise CloudError(
+            'IMAGEPLUGIN_TOKEN_EXPIRATION must be a positive '
+            f'number of seconds, not {value!r}'
+        )
     return int(value)
 
 
@@ -39,8 +42,16 @@ def run(argv, logfile, env=None, cwd=None):
     with open(logfile, 'ab') as out:
         out.write(f'\n$ {command}\n'.encode())
         out.flush()
-        rc = subprocess.call(argv, stdout=out, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+        rc = subprocess.call(
+            argv,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=cwd,
+        )
     if rc != 0:
-        raise CloudError(f'command failed (exit {rc}): {command}\n'
-                         f'last lines of {logfile}:\n{tail(logfile)}')
+        raise CloudError(
+            f'command failed (exit {rc}): {command}\n'
+            f'last lines of {logfile}:\n{tail(logfile)}'
+        )

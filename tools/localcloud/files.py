@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Small file helpers: atomic writes, JSON records, digests, a lock."""
 
 import contextlib
@@ -42,8 +43,12 @@ def file_digests(path):
         for chunk in iter(lambda: f.read(1 << 20), b''):
             sha.update(chunk)
             md5.update(chunk)
-    return {'path': path, 'size': os.path.getsize(path),
-            'sha256': sha.hexdigest(), 'md5': md5.hexdigest()}
+    return {
+        'path': path,
+        'size': os.path.getsize(path),
+        'sha256': sha.hexdigest(),
+        'md5': md5.hexdigest(),
+    }
 
 
 @contextlib.contextmanager

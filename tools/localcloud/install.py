@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What the servers need on the machine: Debian packages and one cached
 virtualenv per server."""
 
@@ -20,8 +21,11 @@ from localcloud.files import write_json
 # versions of everything else come from tools/constraints/NAME.txt.
 VENVS = {
     'keystone': ['keystone==30.0.0', 'gunicorn==27.0.1'],
-    'glance': ['glance==33.0.0', 'gunicorn==27.0.1',
-               'keystonemiddleware==13.0.1'],
+    'glance': [
+        'glance==33.0.0',
+        'gunicorn==27.0.1',
+        'keystonemiddleware==13.0.1',
+    ],
     'swift': ['swift==2.38.3', 'keystonemiddleware==13.0.1'],
 }
 
@@ -49,9 +53,12 @@ def constraints_file(name):
 def venv_wanted(name):
     """What the venv must have been built from (compared to its marker)."""
     constraints = constraints_file(name)
-    return {'requirements': VENVS[name],
-            'constraints_sha256': (sha256_of(constraints)
-                                   if os.path.exists(constraints) else None)}
+    return {
+        'requirements': VENVS[name],
+        'constraints_sha256': (
+            sha256_of(constraints) if os.path.exists(constraints) else None
+        ),
+    }
 
 
 def venv_ready(name):
@@ -69,8 +76,11 @@ def build_venv(name):
         os.unlink(logfile)
     start = time.monotonic()
     run([settings.BASE_PYTHON, '-m', 'venv', path], logfile)
-    argv = [os.path.join(path, 'bin', 'pip'), 'install',
-            '--disable-pip-version-check'] + VENVS[name]
+    argv = [
+        os.path.join(path, 'bin', 'pip'),
+        'install',
+        '--disable-pip-version-check',
+    ] + VENVS[name]
     constraints = constraints_file(name)
     if os.path.exists(constraints):
         argv += ['-c', constraints]
@@ -86,8 +96,12 @@ def install_apt_packages():
     reads it and installs what is missing.
     """
     script = os.path.join(settings.REPO, 'tools', 'system-packages')
-    if subprocess.call([sys.executable, script, 'cloud'],
-                       stdin=subprocess.DEVNULL) != 0:
+    if (
+        subprocess.call(
+            [sys.executable, script, 'cloud'], stdin=subprocess.DEVNULL
+        )
+        != 0
+    ):
         raise CloudError('the Debian packages the cloud needs are missing')
 
 
@@ -101,10 +115,14 @@ def build_missing_venvs(cloud_running):
         return
     if cloud_running():
         # Rebuilding a venv under a running server would break it.
-        raise CloudError(f'virtualenvs {", ".join(todo)} must be rebuilt: '
-                         'stop the cloud first (tools/local-cloud down)')
-    log(f'installing virtualenvs under {venvs_root()}: {", ".join(todo)} '
-        '(takes about a minute)')
+        raise CloudError(
+            f'virtualenvs {", ".join(todo)} must be rebuilt: '
+            'stop the cloud first (tools/local-cloud down)'
+        )
+    log(
+        f'installing virtualenvs under {venvs_root()}: {", ".join(todo)} '
+        '(takes about a minute)'
+    )
     start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(len(todo)) as pool:
         jobs = {name: pool.submit(build_venv, name) for name in todo}

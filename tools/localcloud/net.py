@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Loopback HTTP: a tiny JSON client and the health probes.
 
 This is the one HTTP client besides ``tests/support/cloud.py``'s

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Free ports on 127.0.0.1: pick them once, keep them while they stay free.
 
 Stable ports keep the Keystone catalog, the Swift rings and the URLs in

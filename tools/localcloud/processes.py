@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Process records: start servers, know they are still ours, stop them.
 
 Every server starts in its own session, so its PID is also its process
@@ -20,7 +21,7 @@ from localcloud.files import write_json
 def parse_stat(text):
     """(state, session id, start time) from the text of /proc/PID/stat."""
     # The command name (field 2) is in parentheses and may hold spaces.
-    fields = text[text.rindex(')') + 2:].split()
+    fields = text[text.rindex(')') + 2 :].split()
     return fields[0], int(fields[3]), int(fields[19])
 
 
@@ -35,8 +36,9 @@ def proc_stat(pid):
 
 def is_alive_record(record, stat):
     """Whether a PID record still names the process it was made for."""
-    return (stat is not None and stat[2] == record['starttime']
-            and stat[0] != 'Z')
+    return (
+        stat is not None and stat[2] == record['starttime'] and stat[0] != 'Z'
+    )
 
 
 def sessions():
@@ -68,17 +70,34 @@ def start(cloud, name, argv, env=None, cwd=None):
     out = open(logfile, 'ab')
     out.write(f'\n=== {time.ctime()} starting: {" ".join(argv)}\n'.encode())
     out.flush()
-    full_env = dict(os.environ, NO_PROXY='127.0.0.1,localhost',
-                    no_proxy='127.0.0.1,localhost', PYTHONUNBUFFERED='1')
+    full_env = dict(
+        os.environ,
+        NO_PROXY='127.0.0.1,localhost',
+        no_proxy='127.0.0.1,localhost',
+        PYTHONUNBUFFERED='1',
+    )
     full_env.update(env or {})
-    proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, env=full_env,
-                            cwd=cwd or cloud.dir, start_new_session=True)
+    proc = subprocess.Popen(
+        argv,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=full_env,
+        cwd=cwd or cloud.dir,
+        start_new_session=True,
+    )
     out.close()
     st = proc_stat(proc.pid)
-    write_json(pid_file(cloud, name), {
-        'pid': proc.pid, 'starttime': st[2] if st else None, 'argv': argv,
-        'log': logfile, 'port': cloud.ports.get(name)})
+    write_json(
+        pid_file(cloud, name),
+        {
+            'pid': proc.pid,
+            'starttime': st[2] if st else None,
+            'argv': argv,
+            'log': logfile,
+            'port': cloud.ports.get(name),
+        },
+    )
     return proc
 
 
@@ -95,7 +114,7 @@ def stop(cloud, names, grace=5.0):
             continue
         st = proc_stat(rec['pid'])
         if st and st[2] != rec['starttime']:
-            os.unlink(pid_file(cloud, name))   # PID reused by someone else
+            os.unlink(pid_file(cloud, name))  # PID reused by someone else
             continue
         targets[name] = rec['pid']
     live = sessions()
@@ -124,8 +143,10 @@ def stop(cloud, names, grace=5.0):
     # Exited leaders stay zombies until init collects them (about a second
     # here); wait a little so that "ps" right after "down" is clean.
     deadline = time.monotonic() + 3
-    while (any(proc_stat(sid) for sid in targets.values())
-           and time.monotonic() < deadline):
+    while (
+        any(proc_stat(sid) for sid in targets.values())
+        and time.monotonic() < deadline
+    ):
         reap()
         time.sleep(0.1)
     for name in targets:

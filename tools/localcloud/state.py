@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """One local cloud as its state directory describes it: paths, ports,
 secrets and URLs."""
 
@@ -13,8 +14,14 @@ from localcloud.settings import STATE_DIR
 from localcloud.settings import STATE_MARKER
 
 # Generated once per state dir; the databases keep them.
-SECRET_NAMES = ('admin', 'demo', 'glance', 'swift', 'swift_hash_prefix',
-                'swift_hash_suffix')
+SECRET_NAMES = (
+    'admin',
+    'demo',
+    'glance',
+    'swift',
+    'swift_hash_prefix',
+    'swift_hash_suffix',
+)
 
 
 class Cloud:
@@ -39,10 +46,14 @@ class Cloud:
             os.makedirs(d, exist_ok=True)
         open(self.path(STATE_MARKER), 'a').close()
         if self.secrets is None:
-            self.secrets = {name: secrets.token_hex(12)
-                            for name in SECRET_NAMES}
-            write_json(os.path.join(self.run_dir, 'secrets.json'),
-                       self.secrets, mode=0o600)
+            self.secrets = {
+                name: secrets.token_hex(12) for name in SECRET_NAMES
+            }
+            write_json(
+                os.path.join(self.run_dir, 'secrets.json'),
+                self.secrets,
+                mode=0o600,
+            )
 
     def choose_ports(self, names):
         """Reuse the last ports when free (URLs stay stable), else pick new.

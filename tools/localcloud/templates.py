@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Config files and WSGI wrappers from templates/*.in.
 
 Templates use ``string.Template``: ``${name}`` is a value, ``$$`` a
@@ -8,8 +9,9 @@ empty string in a config file.
 import os
 import string
 
-TEMPLATES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                             'templates')
+TEMPLATES_DIR = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), 'templates'
+)
 
 
 def source(name):

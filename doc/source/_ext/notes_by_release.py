@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The release notes page: reno's notes, the unreleased ones under a name.
 
 reno puts each note under the release whose git tag first holds it, and
@@ -26,8 +27,11 @@ from reno import loader
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))
+TOP = os.path.dirname(
+    os.path.dirname(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    )
+)
 # reno's names for notes of no release yet: "0.0.0" with no tag at all,
 # else "<last tag>-<commits since>".
 UNRELEASED = re.compile(r'0\.0\.0|.+-[0-9]+')
@@ -46,15 +50,21 @@ class NamedNotes:
     def __init__(self, notes, version):
         self._notes = notes
         self._version = version
-        unreleased = [name for name in notes.versions
-                      if UNRELEASED.fullmatch(name)]
-        self._renamed = (unreleased[0] if unreleased
-                         and version not in notes.versions else None)
+        unreleased = [
+            name for name in notes.versions if UNRELEASED.fullmatch(name)
+        ]
+        self._renamed = (
+            unreleased[0]
+            if unreleased and version not in notes.versions
+            else None
+        )
 
     @property
     def versions(self):
-        return [self._version if name == self._renamed else name
-                for name in self._notes.versions]
+        return [
+            self._version if name == self._renamed else name
+            for name in self._notes.versions
+        ]
 
     def _reno_name(self, version):
         if self._renamed and version == self._version:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Unit tests of the local cloud's package (tools/localcloud).
 
 Only its pure parts: ports, rendered configuration, process records.
@@ -9,7 +10,13 @@ import sys
 
 # The package lives in tools/, which is not installed: the same path
 # tools/local-cloud puts first.
-TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__))))), 'tools')
+TOOLS = os.path.join(
+    os.path.dirname(
+        os.path.dirname(
+            os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        )
+    ),
+    'tools',
+)
 if TOOLS not in sys.path:
     sys.path.insert(0, TOOLS)

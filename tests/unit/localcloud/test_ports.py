@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Ports: chosen once, kept while free, never shared."""
 
 import json
@@ -32,33 +33,39 @@ class FakeKernel:
 
 
 class TestChoose(testtools.TestCase):
-
     def test_new_names_get_picked_ports_in_the_order_given(self):
         kernel = FakeKernel()
-        chosen = ports.choose(['b', 'a', 'c'], {}, kernel.is_free,
-                              kernel.pick)
+        chosen = ports.choose(['b', 'a', 'c'], {}, kernel.is_free, kernel.pick)
         self.assertEqual(['b', 'a', 'c'], list(chosen))
         self.assertEqual({'b': 50000, 'a': 50001, 'c': 50002}, chosen)
 
     def test_free_old_ports_are_kept(self):
         kernel = FakeKernel()
         old = {'a': 41000, 'b': 41001}
-        self.assertEqual(old, ports.choose(['a', 'b'], old, kernel.is_free,
-                                           kernel.pick))
+        self.assertEqual(
+            old, ports.choose(['a', 'b'], old, kernel.is_free, kernel.pick)
+        )
         self.assertEqual([], kernel.asked)
 
     def test_a_taken_port_is_replaced_and_the_others_kept(self):
         kernel = FakeKernel(taken={41001})
-        chosen = ports.choose(['a', 'b', 'c'],
-                              {'a': 41000, 'b': 41001, 'c': 41002},
-                              kernel.is_free, kernel.pick)
+        chosen = ports.choose(
+            ['a', 'b', 'c'],
+            {'a': 41000, 'b': 41001, 'c': 41002},
+            kernel.is_free,
+            kernel.pick,
+        )
         self.assertEqual({'a': 41000, 'b': 50000, 'c': 41002}, chosen)
 
     def test_two_names_never_share_a_port(self):
         kernel = FakeKernel()
         kernel.next = 41000
-        chosen = ports.choose(['a', 'b', 'c'], {'a': 41000, 'b': 41000},
-                              kernel.is_free, kernel.pick)
+        chosen = ports.choose(
+            ['a', 'b', 'c'],
+            {'a': 41000, 'b': 41000},
+            kernel.is_free,
+            kernel.pick,
+        )
         self.assertEqual(41000, chosen['a'])
         self.assertEqual(3, len(set(chosen.values())), chosen)
         # The picker is told which ports are already given out.
@@ -66,7 +73,6 @@ class TestChoose(testtools.TestCase):
 
 
 class TestRealPorts(testtools.TestCase):
-
     def listening_port(self):
         s = socket.socket()
         self.addCleanup(s.close)
@@ -85,7 +91,6 @@ class TestRealPorts(testtools.TestCase):
 
 
 class TestPortsRecord(base.CloudTestCase):
-
     def test_choose_ports_records_them_and_keeps_them_next_time(self):
         cloud = Cloud(self.state_dir)
         os.makedirs(cloud.run_dir)
@@ -100,10 +105,14 @@ class TestPortsRecord(base.CloudTestCase):
 
     def test_urls_follow_the_ports(self):
         ports_ = self.cloud.ports
-        self.assertEqual(f'http://{HOST}:{ports_["keystone"]}/v3',
-                         self.cloud.auth_url)
-        self.assertEqual(f'https://{HOST}:{ports_["glance-tls"]}',
-                         self.cloud.url('glance-tls'))
+        self.assertEqual(
+            f'http://{HOST}:{ports_["keystone"]}/v3', self.cloud.auth_url
+        )
+        self.assertEqual(
+            f'https://{HOST}:{ports_["glance-tls"]}',
+            self.cloud.url('glance-tls'),
+        )
         self.assertEqual(
             f'http://{HOST}:{ports_["swift-proxy"]}/v1/AUTH_%(project_id)s',
-            self.cloud.swift_url_template)
+            self.cloud.swift_url_template,
+        )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Process records: a PID counts as ours only with its start time."""
 
 import json
@@ -9,12 +10,13 @@ from localcloud import processes
 from tests.unit.localcloud import base
 
 # /proc/PID/stat of a process whose name holds spaces and parentheses.
-STAT = ('4242 (odd (name) here) S 1 4242 4240 0 -1 4194560 1 0 0 0 0 0 0 0 '
-        '20 0 1 0 987654 1000 100 18446744073709551615')
+STAT = (
+    '4242 (odd (name) here) S 1 4242 4240 0 -1 4194560 1 0 0 0 0 0 0 0 '
+    '20 0 1 0 987654 1000 100 18446744073709551615'
+)
 
 
 class TestProcStat(testtools.TestCase):
-
     def test_parse_stat_reads_state_session_and_start_time(self):
         self.assertEqual(('S', 4240, 987654), processes.parse_stat(STAT))
 
@@ -31,7 +33,6 @@ class TestProcStat(testtools.TestCase):
 
 
 class TestRecords(base.CloudTestCase):
-
     def setUp(self):
         super().setUp()
         os.makedirs(self.cloud.run_dir)
@@ -39,8 +40,16 @@ class TestRecords(base.CloudTestCase):
 
     def record(self, name, pid, starttime):
         with open(processes.pid_file(self.cloud, name), 'w') as f:
-            json.dump({'pid': pid, 'starttime': starttime, 'argv': [],
-                       'log': '', 'port': None}, f)
+            json.dump(
+                {
+                    'pid': pid,
+                    'starttime': starttime,
+                    'argv': [],
+                    'log': '',
+                    'port': None,
+                },
+                f,
+            )
 
     def test_a_live_record_with_its_start_time_is_ours(self):
         self.record('keystone', os.getpid(), self.start)
@@ -64,5 +73,6 @@ class TestRecords(base.CloudTestCase):
         # This test's own PID with another start time: someone else's.
         self.record('glance', os.getpid(), self.start - 1)
         self.assertEqual([], processes.stop(self.cloud, ['glance']))
-        self.assertFalse(os.path.exists(
-            processes.pid_file(self.cloud, 'glance')))
+        self.assertFalse(
+            os.path.exists(processes.pid_file(self.cloud, 'glance'))
+        )

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The services of the local cloud: ONE table, in start order.
 
 Every command goes through ``SERVICES`` (and the lists derived from it)
@@ -38,8 +39,11 @@ PROCESSES = [p for s in SERVICES for p in s.processes]
 PORTS = PROCESSES + [p for s in SERVICES for p in s.extra_ports]
 HTTPS_PORTS = frozenset(p for s in SERVICES for p in s.https_ports)
 # Names that stand for several processes ("swift": its four servers).
-GROUPS = {s.name: list(s.processes) for s in SERVICES
-          if list(s.processes) != [s.name]}
+GROUPS = {
+    s.name: list(s.processes)
+    for s in SERVICES
+    if list(s.processes) != [s.name]
+}
 BY_PROCESS = {p: s for s in SERVICES for p in s.processes}
 # The Glance of each region, in table order.
 GLANCES = [s for s in SERVICES if isinstance(s, glance.Glance)]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The interface every service of the local cloud implements.
 
 A service is one row of the table in ``localcloud.services``.  It runs
@@ -18,10 +19,10 @@ from localcloud.settings import HOST
 
 
 class Service:
-    name = ''              # what the commands call the whole service
-    processes = ()         # its processes in start order
-    extra_ports = ()       # more ports its processes listen on
-    https_ports = ()       # which of its ports speak HTTPS
+    name = ''  # what the commands call the whole service
+    processes = ()  # its processes in start order
+    extra_ports = ()  # more ports its processes listen on
+    https_ports = ()  # which of its ports speak HTTPS
 
     def files(self, cloud):
         """{path: text} of its rendered configuration files."""
@@ -61,11 +62,27 @@ def start_gunicorn(cloud, process, venv, app_dir, env):
     """Serve ``application`` of APP_DIR/VENV_wsgi.py (our wrapper module)
     under the venv's gunicorn."""
     # --no-control-socket: else gunicorn writes a socket under ~/.gunicorn.
-    argv = [venv_bin(venv, 'gunicorn'), '--no-control-socket',
-            '-k', 'gthread', '--workers', '1', '--threads', '4',
-            '--bind', f'{HOST}:{cloud.ports[process]}', '--timeout', '300',
-            '--graceful-timeout', '5', '--access-logfile', '-',
-            '--pythonpath', app_dir, f'{venv}_wsgi:application']
+    argv = [
+        venv_bin(venv, 'gunicorn'),
+        '--no-control-socket',
+        '-k',
+        'gthread',
+        '--workers',
+        '1',
+        '--threads',
+        '4',
+        '--bind',
+        f'{HOST}:{cloud.ports[process]}',
+        '--timeout',
+        '300',
+        '--graceful-timeout',
+        '5',
+        '--access-logfile',
+        '-',
+        '--pythonpath',
+        app_dir,
+        f'{venv}_wsgi:application',
+    ]
     return processes.start(cloud, process, argv, env=env)
 
 

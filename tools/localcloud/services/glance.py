@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Glance: its WSGI app under gunicorn (Glance 33 has no glance-api
 server), Keystone auth, the taskflow executor, one file store or
 several (multi-store)."""
@@ -16,11 +17,20 @@ from localcloud.services.keystone import authtoken
 from localcloud.settings import REGION
 
 # enabled_import_methods: upstream's default plus glance-download.
-IMPORT_METHODS = ('glance-direct', 'web-download', 'copy-image',
-                  'glance-download')
+IMPORT_METHODS = (
+    'glance-direct',
+    'web-download',
+    'copy-image',
+    'glance-download',
+)
 # [glance_download_properties] extra_properties: upstream's default.
-DOWNLOAD_PROPERTIES = ('hw_', 'trait:', 'os_distro', 'os_secure_boot',
-                       'os_type')
+DOWNLOAD_PROPERTIES = (
+    'hw_',
+    'trait:',
+    'os_distro',
+    'os_secure_boot',
+    'os_type',
+)
 
 
 class Glance(Service):
@@ -33,8 +43,13 @@ class Glance(Service):
     (the first is the default; data in ``stores/NAME/``).
     """
 
-    def __init__(self, name='glance', region=REGION, stores=(),
-                 template='glance-api.conf.in'):
+    def __init__(
+        self,
+        name='glance',
+        region=REGION,
+        stores=(),
+        template='glance-api.conf.in',
+    ):
         self.name = name
         self.processes = (name,)
         self.region = region
@@ -48,37 +63,51 @@ class Glance(Service):
         """{backend name: its data directory}; single-store: {'file': ...}."""
         if not self.stores:
             return {'file': cloud.path(self.name, 'images')}
-        return {store: cloud.path(self.name, 'stores', store)
-                for store in self.stores}
+        return {
+            store: cloud.path(self.name, 'stores', store)
+            for store in self.stores
+        }
 
     def store_config(self, cloud):
         """Its [DEFAULT] store option and its store sections."""
         gdir = self.conf_dir(cloud)
         if not self.stores:
-            return (f'node_staging_uri = file://{gdir}/staging',
-                    templates.fragment('glance-single-store.in', dir=gdir))
+            return (
+                f'node_staging_uri = file://{gdir}/staging',
+                templates.fragment('glance-single-store.in', dir=gdir),
+            )
         backends = '\n\n'.join(
-            templates.fragment('glance-file-backend.in', store=store,
-                               datadir=datadir)
-            for store, datadir in self.store_dirs(cloud).items())
+            templates.fragment(
+                'glance-file-backend.in', store=store, datadir=datadir
+            )
+            for store, datadir in self.store_dirs(cloud).items()
+        )
         option = 'enabled_backends = ' + ', '.join(
-            f'{store}:file' for store in self.stores)
+            f'{store}:file' for store in self.stores
+        )
         return option, templates.fragment(
-            'glance-multi-store.in', dir=gdir, backends=backends,
-            default_backend=self.stores[0])
+            'glance-multi-store.in',
+            dir=gdir,
+            backends=backends,
+            default_backend=self.stores[0],
+        )
 
     def files(self, cloud):
         gdir = self.conf_dir(cloud)
         store_option, stores = self.store_config(cloud)
         return {
             os.path.join(gdir, 'glance_wsgi.py'): templates.render(
-                'glance_wsgi.py.in'),
+                'glance_wsgi.py.in'
+            ),
             os.path.join(gdir, 'glance-api.conf'): templates.render(
-                self.template, dir=gdir,
+                self.template,
+                dir=gdir,
                 import_methods=','.join(IMPORT_METHODS),
                 download_properties=','.join(DOWNLOAD_PROPERTIES),
-                store_option=store_option, stores=stores,
-                authtoken=authtoken(cloud, 'glance', self.region)),
+                store_option=store_option,
+                stores=stores,
+                authtoken=authtoken(cloud, 'glance', self.region),
+            ),
         }
 
     def configure(self, cloud):
@@ -91,8 +120,9 @@ class Glance(Service):
         for datadir in self.store_dirs(cloud).values():
             os.makedirs(datadir, exist_ok=True)
         # Glance's own paste pipeline, as its package ships it.
-        paste = os.path.join(venv_dir('glance'), 'etc', 'glance',
-                             'glance-api-paste.ini')
+        paste = os.path.join(
+            venv_dir('glance'), 'etc', 'glance', 'glance-api-paste.ini'
+        )
         shutil.copy(paste, os.path.join(gdir, 'glance-api-paste.ini'))
         super().configure(cloud)
 
@@ -102,9 +132,15 @@ class Glance(Service):
         stamp = os.path.join(gdir, '.initialised')
         if os.path.exists(stamp):
             return
-        run([venv_bin('glance', 'glance-manage'), '--config-file',
-             os.path.join(gdir, 'glance-api.conf'), 'db_sync'],
-            cloud.logfile(self.name + '-setup'))
+        run(
+            [
+                venv_bin('glance', 'glance-manage'),
+                '--config-file',
+                os.path.join(gdir, 'glance-api.conf'),
+                'db_sync',
+            ],
+            cloud.logfile(self.name + '-setup'),
+        )
         use_wal(os.path.join(gdir, 'glance.sqlite'))
         open(stamp, 'w').close()
 
@@ -112,8 +148,9 @@ class Glance(Service):
         self.configure(cloud)
         gdir = self.conf_dir(cloud)
         # glance.wsgi.api:application, through the sqlite-locking wrapper.
-        return start_gunicorn(cloud, process, 'glance', gdir,
-                              env={'OS_GLANCE_CONFIG_DIR': gdir})
+        return start_gunicorn(
+            cloud, process, 'glance', gdir, env={'OS_GLANCE_CONFIG_DIR': gdir}
+        )
 
     def catalog(self, cloud):
         return [('image', 'glance', cloud.url(self.name), self.region)]

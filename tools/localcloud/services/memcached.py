@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """memcached: Swift's token and info cache."""
 
 import os
@@ -14,11 +15,20 @@ class Memcached(Service):
     processes = ('memcached',)
 
     def start(self, cloud, process):
-        argv = [shutil.which('memcached') or '/usr/bin/memcached',
-                '-l', HOST, '-p', str(cloud.ports[process]), '-U', '0',
-                '-m', '64', '-v']
+        argv = [
+            shutil.which('memcached') or '/usr/bin/memcached',
+            '-l',
+            HOST,
+            '-p',
+            str(cloud.ports[process]),
+            '-U',
+            '0',
+            '-m',
+            '64',
+            '-v',
+        ]
         if os.geteuid() == 0:
-            argv += ['-u', 'root']   # memcached refuses root without -u
+            argv += ['-u', 'root']  # memcached refuses root without -u
         return processes.start(cloud, process, argv)
 
     def health(self, cloud, process):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The sample images and the HTTP server (tools/sample-server) that
 serves them for URL imports."""
 
@@ -36,8 +37,19 @@ class Samples(Service):
         for name, fmt in SAMPLES.items():
             target = os.path.join(d, name)
             if fmt != 'raw' and not os.path.exists(target):
-                run(['qemu-img', 'convert', '-f', 'raw', '-O', fmt, raw,
-                     target + '.new'], logfile)
+                run(
+                    [
+                        'qemu-img',
+                        'convert',
+                        '-f',
+                        'raw',
+                        '-O',
+                        fmt,
+                        raw,
+                        target + '.new',
+                    ],
+                    logfile,
+                )
                 os.replace(target + '.new', target)
         # missing.qcow2 is the URL that must answer 404.
         with contextlib.suppress(FileNotFoundError):
@@ -45,8 +57,12 @@ class Samples(Service):
 
     def start(self, cloud, process):
         # The venv's python is a real binary (the pyenv shim would fork).
-        argv = [venv_bin('swift', 'python'), SAMPLE_SERVER,
-                cloud.samples_dir, str(cloud.ports[process])]
+        argv = [
+            venv_bin('swift', 'python'),
+            SAMPLE_SERVER,
+            cloud.samples_dir,
+            str(cloud.ports[process]),
+        ]
         return processes.start(cloud, process, argv)
 
     def health(self, cloud, process):

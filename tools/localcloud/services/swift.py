@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Swift all in one: the proxy (Keystone auth, TempURL, SLO/DLO, bulk)
 and the account, container and object servers, one device, one replica."""
 
@@ -23,8 +24,7 @@ STORAGE_SERVERS = ('account', 'container', 'object')
 class Swift(Service):
     name = 'swift'
     # The proxy last: it needs the others to answer.
-    processes = tuple('swift-' + s for s in STORAGE_SERVERS) + (
-        'swift-proxy',)
+    processes = tuple('swift-' + s for s in STORAGE_SERVERS) + ('swift-proxy',)
 
     def conf_dir(self, cloud):
         return cloud.path('swift')
@@ -34,21 +34,34 @@ class Swift(Service):
         # recon_cache_path in DEFAULT, or servers write under
         # /var/cache/swift.
         default = templates.fragment(
-            'swift-default.in', host=HOST, dir=sdir,
-            user=pwd.getpwuid(os.getuid()).pw_name)
-        out = {os.path.join(sdir, 'swift.conf'): templates.render(
-            'swift.conf.in', hash_prefix=cloud.secrets['swift_hash_prefix'],
-            hash_suffix=cloud.secrets['swift_hash_suffix'])}
+            'swift-default.in',
+            host=HOST,
+            dir=sdir,
+            user=pwd.getpwuid(os.getuid()).pw_name,
+        )
+        out = {
+            os.path.join(sdir, 'swift.conf'): templates.render(
+                'swift.conf.in',
+                hash_prefix=cloud.secrets['swift_hash_prefix'],
+                hash_suffix=cloud.secrets['swift_hash_suffix'],
+            )
+        }
         for server in STORAGE_SERVERS:
             out[os.path.join(sdir, server + '-server.conf')] = (
                 templates.render(
-                    'swift-storage-server.conf.in', default=default,
-                    server=server, port=cloud.ports['swift-' + server]))
+                    'swift-storage-server.conf.in',
+                    default=default,
+                    server=server,
+                    port=cloud.ports['swift-' + server],
+                )
+            )
         out[os.path.join(sdir, 'proxy-server.conf')] = templates.render(
-            'swift-proxy-server.conf.in', default=default,
+            'swift-proxy-server.conf.in',
+            default=default,
             port=cloud.ports['swift-proxy'],
             authtoken=authtoken(cloud, 'swift', REGION),
-            memcached=f'{HOST}:{cloud.ports["memcached"]}')
+            memcached=f'{HOST}:{cloud.ports["memcached"]}',
+        )
         return out
 
     def configure(self, cloud):
@@ -65,8 +78,9 @@ class Swift(Service):
         stamp = os.path.join(sdir, 'rings.json')
         want = {s: cloud.ports['swift-' + s] for s in STORAGE_SERVERS}
         if read_json(stamp) == want and all(
-                os.path.exists(os.path.join(sdir, s + '.ring.gz'))
-                for s in STORAGE_SERVERS):
+            os.path.exists(os.path.join(sdir, s + '.ring.gz'))
+            for s in STORAGE_SERVERS
+        ):
             return
         builder = venv_bin('swift', 'swift-ring-builder')
         logfile = cloud.logfile('swift-setup')
@@ -79,8 +93,10 @@ class Swift(Service):
                 if os.path.exists(f):
                     os.unlink(f)
             run([builder, path, 'create', '10', '1', '1'], logfile)
-            run([builder, path, 'add', f'r1z1-{HOST}:{want[server]}/d1',
-                 '1'], logfile)
+            run(
+                [builder, path, 'add', f'r1z1-{HOST}:{want[server]}/d1', '1'],
+                logfile,
+            )
             run([builder, path, 'rebalance'], logfile)
 
         with concurrent.futures.ThreadPoolExecutor(3) as pool:
@@ -92,8 +108,11 @@ class Swift(Service):
         self.configure(cloud)
         server = process.split('-', 1)[1]
         # -v logs to stdout: with no /dev/log Swift's syslog output is lost.
-        argv = [venv_bin('swift', f'swift-{server}-server'),
-                cloud.path('swift', server + '-server.conf'), '-v']
+        argv = [
+            venv_bin('swift', f'swift-{server}-server'),
+            cloud.path('swift', server + '-server.conf'),
+            '-v',
+        ]
         return processes.start(cloud, process, argv)
 
     def url(self, cloud, process):
@@ -103,5 +122,7 @@ class Swift(Service):
 
     def catalog(self, cloud):
         # One Swift serves every region (same accounts, same data).
-        return [('object-store', 'swift', cloud.swift_url_template, region)
-                for region in REGIONS]
+        return [
+            ('object-store', 'swift', cloud.swift_url_template, region)
+            for region in REGIONS
+        ]

@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The plan of ``image task copy``: a new image in the target region whose
+data comes by Glance's interoperable import, or Rackspace's export,
+transfer and import. Decided once the read-only checks of both regions
+have run (``taskcopy``), shown by ``--dry-run``.
+"""
+
+from imageplugin.plan import TASK
+from imageplugin.plan import Plan
+
+
+def copy_plan(
+    method,
+    image_id,
+    source_region,
+    target_region,
+    name=None,
+    keep_image=False,
+    wait=False,
+):
+    """The plan of ``image task copy`` on Glance: a new image in
+    ``target_region`` whose data comes by ``method``."""
+    how = (
+        f'{target_region} reads it from {source_region}'
+        if method == 'glance-download'
+        else 'the data streams through this client'
+    )
+    steps = (
+        f'create an image in {target_region} with the properties of '
+        f'image {image_id}' + (f', named {name!r}' if name else ''),
+        f'import its data by {method}: {how}',
+    )
+    if wait:
+        steps += (
+            'wait for the import to end',
+            "compare the copy's hash with the image's",
+        )
+    else:
+        steps += ('show the import task (not waited for)',)
+    return Plan(
+        route=method,
+        method=method,
+        source=f'image {image_id} in {source_region}',
+        steps=steps,
+        creates=(f'an image in {target_region}',),
+        deletes=(
+            ()
+            if keep_image
+            else ('the copy, if its import fails or its bytes differ',)
+        ),
+    )
+
+
+def export_copy_plan(
+    image_id,
+    source_region,
+    target_region,
+    container,
+    shared_store,
+    keep_upload=False,
+    wait=False,
+):
+    """The plan of ``image task copy`` on Rackspace: export, transfer,
+    import, through ``container`` of both regions' object storage."""
+    vhd = f'{container}/{image_id}.vhd'
+    steps = (
+        f'export image {image_id} to {vhd} in {source_region} (an '
+        'export task), unless it is there already',
+    )
+    uploads = ()
+    if not shared_store:
+        steps += (
+            f"copy {vhd} into {target_region}'s object storage, in "
+            'segments (an interrupted copy resumes)',
+        )
+        uploads = (f'{vhd} from {source_region} to {target_region}',)
+    steps += (f'import {vhd} in {target_region} (an import task)',)
+    steps += (
+        (
+            'wait for the import to end',
+            "compare the copy's checksum with the image's",
+        )
+        if wait
+        else ('show the import task (not waited for)',)
+    )
+    regions = (
+        (source_region,) if shared_store else (source_region, target_region)
+    )
+    return Plan(
+        route='export-import',
+        method=TASK,
+        source=f'image {image_id} in {source_region}',
+        steps=steps,
+        creates=(
+            'an export task',
+            *(f'{vhd} in {region}' for region in regions),
+            'an import task',
+            f'an image in {target_region}',
+        ),
+        uploads=uploads,
+        deletes=(
+            ()
+            if keep_upload
+            else tuple(
+                f'{vhd} in {region}, once the import has ended'
+                for region in regions
+            )
+        ),
+    )
