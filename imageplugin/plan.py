@@ -279,7 +279,6 @@ def _said_unused(request, options, why):
 
 
 def _interop_plan(request, facts, method, where, note):
-    steps = []
     if method == GLANCE_DIRECT:
         why = (
             'glance-direct sends the file to Glance, not to the object storage'
@@ -291,13 +290,15 @@ def _interop_plan(request, facts, method, where, note):
         + _content_note(facts)
         + _said_unused(request, UPLOAD_OPTIONS, why)
     )
-    steps.append(f'create an image, then import {where} into it by {method}')
     if method == GLANCE_DIRECT:
-        steps.insert(
-            0,
+        steps = [
+            'create an image',
             f'read {where} once, hashing it, and send it to '
-            "Glance's staging area",
-        )
+            "the image's staging area",
+            'import it by glance-direct',
+        ]
+    else:
+        steps = [f'create an image, then import {where} into it by {method}']
     deletes = (
         () if request.keep_image else ('the new image, if its import fails',)
     )

@@ -239,6 +239,17 @@ class TestDryRunAsMember(DryRunTestCase):
             ),
         )
         self.assertEqual(
+            [
+                'create an image',
+                f'read {path} once, hashing it, and send it to the '
+                "image's staging area",
+                'import it by glance-direct',
+                'wait for the import to end',
+                'compare the image that landed with what was meant',
+            ],
+            shown['steps'],
+        )
+        self.assertEqual(
             [f"{path} to the image's staging area"], shown['uploads']
         )
         self.assertEqual(
