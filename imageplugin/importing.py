@@ -252,7 +252,7 @@ def url_formats(url, args, verify=True):
     note = None
     if unread:
         note = (
-            f'Could not read the start of {where} ({unread}): imported '
+            f'Could not read the start of {where} ({unread}): importing '
             f'it as {decided.source}, unchecked'
         )
     return decided, note, content

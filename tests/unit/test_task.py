@@ -500,7 +500,7 @@ class TestImportGlance(base.ShellTestCase):
                 'success\n',
                 'Could not read the start of '
                 'http://127.0.0.1:8000/image.img (it cannot be reached from '
-                'here): imported it as qcow2, unchecked\n',
+                'here): importing it as qcow2, unchecked\n',
             ),
             (result.exit_code, result.stdout, result.stderr),
         )
