@@ -194,7 +194,8 @@ class TestGlanceDown(base.FaultTestCase):
         )
         self.assertFailsWith(
             result,
-            'Cannot create the import task: cannot reach the image '
+            # The plan asks the tasks API first: that is what fails.
+            'Cannot use the tasks API: cannot reach the image '
             f'service at {self.glance_v2}/tasks: connection refused',
         )
 
