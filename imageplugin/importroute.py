@@ -12,20 +12,21 @@ import dataclasses
 
 from imageplugin import aftercare
 from imageplugin import api
-from imageplugin import fileimport
 from imageplugin import http
 from imageplugin import importing
 from imageplugin import interop
+from imageplugin import localfile
 from imageplugin import objectstore
 from imageplugin import plan as plans
 from imageplugin import planview
+from imageplugin import uploadimport
 from imageplugin import vhdroute
 
 
 class Source(collections.namedtuple('Source', 'where formats content local')):
     """What the source is, read before logging in: where it is as it may
     be shown, its ``formats.Formats`` and ``inspection.Content`` (None
-    where unread), and the checked ``fileimport.LocalFile`` of a --file.
+    where unread), and the checked ``localfile.LocalFile`` of a --file.
     """
 
     __slots__ = ()
@@ -50,9 +51,9 @@ def read_source(request, verify=True):
         )
         return Source(where, formats, content, None), note
     if kind == 'file':
-        local = fileimport.checked_file(request)
+        local = localfile.checked_file(request)
         if request.dialect == 'rackspace':
-            fileimport.check_rackspace(local, request)
+            localfile.check_rackspace(local, request)
         image = local.image
         return Source(image.path, image.formats, image.content, local), None
     return Source(request.import_from or request.image, None, None, None), None
@@ -137,7 +138,7 @@ def _check_rackspace_content(cloud, request, source):
     Returns the lines that say what could not be checked."""
     if source.local is not None and request.dialect is None:
         # Checked in read_source where the dialect was given.
-        fileimport.check_rackspace(source.local, request)
+        localfile.check_rackspace(source.local, request)
     elif request.kind == 'object':
         unchecked = importing.check_object(cloud.instance, request.import_from)
         if unchecked:
@@ -244,7 +245,7 @@ def _upload_outcome(cloud, console, follow, request, source, plan):
             properties=importing.unprotected(local.properties)
         )
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
-    upload = fileimport.FileImport(
+    upload = uploadimport.UploadImport(
         local, store, plan.dialect == 'rackspace', request
     )
     _say_notes(console, plan)

@@ -106,16 +106,16 @@ class CopyTask(TaskCommand):
 
     def outcome_of(self, parsed_args):
         from imageplugin import api
-        from imageplugin import copying
         from imageplugin import preflight
+        from imageplugin import regioncopy
 
         preflight.checked_name(parsed_args.name)
         check_container(parsed_args.container)
         source = self.client
         instance = self.app.client_manager
         target_region = parsed_args.to_region
-        source_region = copying.region_of(instance, source.endpoint)
-        copying.check_regions(source_region, target_region)
+        source_region = regioncopy.region_of(instance, source.endpoint)
+        regioncopy.check_regions(source_region, target_region)
         target = api.TaskAPI.from_client_manager(instance, target_region)
         image_id = source.find_image_id(parsed_args.image)
         # Rackspace has no interoperable import, and only its task schema
@@ -145,7 +145,7 @@ class CopyTask(TaskCommand):
                 f'{given[0]} is for Rackspace, whose copies go through its '
                 'object storage; Glance copies by interoperable import'
             )
-        copy = copying.Copy(
+        copy = regioncopy.RegionCopy(
             source,
             source_region,
             target,
@@ -187,9 +187,9 @@ class CopyTask(TaskCommand):
         target_region,
         image_id,
     ):
-        """Rackspace: export, transfer, import (``exportcopy``)."""
-        from imageplugin import exportcopy
+        """Rackspace: export, transfer, import (``rackspacecopy``)."""
         from imageplugin import objectstore
+        from imageplugin import rackspacecopy
         from imageplugin import waiting
 
         if parsed_args.method:
@@ -198,7 +198,7 @@ class CopyTask(TaskCommand):
                 'task, a transfer and an import task'
             )
         instance = self.app.client_manager
-        copy = exportcopy.ExportCopy(
+        copy = rackspacecopy.RackspaceCopy(
             source,
             objectstore.ObjectStore.from_client_manager(instance),
             source_region,

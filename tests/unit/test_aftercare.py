@@ -10,11 +10,11 @@ from tests.unit import base
 from tests.unit import fakes
 from tests.unit import fakeswift
 from tests.unit import images
-from tests.unit import test_fileimport
 from tests.unit import test_interop
+from tests.unit import test_uploadimport
 
-IMAGE_ID = test_fileimport.IMAGE_ID
-IMAGE_URL = test_fileimport.IMAGE_URL
+IMAGE_ID = test_uploadimport.IMAGE_ID
+IMAGE_URL = test_uploadimport.IMAGE_URL
 
 
 def iso(size=64 * 1024):
@@ -117,7 +117,7 @@ class TestTornGlanceDirect(test_interop.InteropTestCase):
         self.assertFalse(self.started.called)
 
 
-class TasksApiTestCase(test_fileimport.FileImportTestCase):
+class TasksApiTestCase(test_uploadimport.UploadImportTestCase):
     """An admin of Glance, whose import task succeeds."""
 
     def setUp(self):
@@ -238,7 +238,7 @@ class TestObjectStorageRoute(TasksApiTestCase):
         self.assertFalse(patched.called)
 
     def test_a_file_replaced_during_the_upload_is_refused(self):
-        content = test_fileimport.QCOW2
+        content = test_uploadimport.QCOW2
         self.path = self.file('disk.qcow2', content)
         self.shown(content, disk_format='qcow2')
         name = self.object_name(self.path)

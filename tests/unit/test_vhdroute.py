@@ -15,8 +15,8 @@ from tests.support import files
 from tests.unit import base
 from tests.unit import fakes
 from tests.unit import images
-from tests.unit import test_fileimport
 from tests.unit import test_interop
+from tests.unit import test_uploadimport
 from tests.unit.test_interop import IMAGE_URL
 
 MiB = 1024**2
@@ -302,7 +302,7 @@ class TestFixedVhdAsAdmin(VhdTestCase):
         self.assertNothingCreated()
 
 
-class TestRackspaceUnchanged(test_fileimport.FileImportTestCase):
+class TestRackspaceUnchanged(test_uploadimport.UploadImportTestCase):
     def test_dynamic_vhd_goes_by_the_rackspace_task(self):
         self.offer('import', 'export')
         path = self.file('my-image.vhd', images.dynamic_vhd(4 * MiB))

@@ -19,13 +19,13 @@ import logging
 from osc_lib import exceptions
 
 from imageplugin import api
-from imageplugin import copying
 from imageplugin import importing
 from imageplugin import inspection
 from imageplugin import largeobject
 from imageplugin import limits
 from imageplugin import objectstore
 from imageplugin import progress
+from imageplugin import regioncopy
 from imageplugin import transfer
 from imageplugin import waiting
 
@@ -33,7 +33,7 @@ LOG = logging.getLogger(__name__)
 _RUNNING = ('pending', 'processing')
 
 
-class ExportCopy:
+class RackspaceCopy:
     """Image ``image_id`` of the ``source`` region's ``TaskAPI`` (its
     object storage: ``source_store``) copied into the ``target``'s
     (``target_store``) through ``container`` of each."""
@@ -226,7 +226,7 @@ class ExportCopy:
             self.say('Cannot verify the copy: the task does not name it.')
             return outcome
         copy = self.target.get_image(copy_id)
-        matched, line = copying.same_bytes(
+        matched, line = regioncopy.same_bytes(
             self.image, copy, self.source_region, self.target_region
         )
         self.say(line)

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-"""A local image file imported through the cloud's object storage.
+"""A local image file imported through the cloud's object storage, by
+the tasks API (the plan's ``task-upload`` route).
 
-The file is checked before any byte moves, uploaded (resumably, as a
-Static Large Object when large), imported from there (Rackspace: as
-``container/object``; Glance: through a TempURL), and the upload removed
+The file, checked before any byte moves (``localfile``), is uploaded
+(resumably, as a Static Large Object when large), imported from there
+(Rackspace: as ``container/object``; Glance: through a TempURL), and the
+upload removed
 once the task has ended. Whatever is left behind is said, with where.
 
 The object is named after the file's identity (``disk.raw`` goes up as
@@ -13,7 +15,6 @@ again finds its segments. After a successful import the image is
 compared with the file as the upload read it (``aftercare``).
 """
 
-import collections
 import os
 import shlex
 
@@ -21,12 +22,9 @@ from osc_lib import exceptions
 
 from imageplugin import aftercare
 from imageplugin import bodies
-from imageplugin import imagefile
 from imageplugin import importing
 from imageplugin import largeobject
-from imageplugin import limits
 from imageplugin import objectstore
-from imageplugin import preflight
 from imageplugin import progress
 from imageplugin import transfer
 from imageplugin import waiting
@@ -44,61 +42,7 @@ GLANCE_DIGEST = 'sha512'
 RACKSPACE_DIGEST = 'md5'
 
 
-class LocalFile(
-    collections.namedtuple('LocalFile', 'image properties given name identity')
-):
-    """A local image file checked with the options (``checked_file``):
-    the ``imagefile.ImageFile``, the image's properties, the options
-    given, and the object it goes up as, named after its ``identity``."""
-
-    __slots__ = ()
-
-
-def checked_file(args):
-    """Check the file, its content and the options; return a ``LocalFile``.
-
-    Nothing goes over the network: a long upload must not end in a refusal
-    the file or the options already told (``check_rackspace`` adds
-    Rackspace's rules once the dialect is known).
-    """
-    properties, given = importing.image_properties(args)
-    if 'name' not in properties:
-        properties['name'] = preflight.checked_default_name(
-            os.path.splitext(os.path.basename(args.file))[0], '--file'
-        )
-    image = imagefile.checked(
-        args.file,
-        args.disk_format,
-        args.container_format,
-        args.import_from_format,
-    )
-    try:
-        identity = largeobject.file_identity(os.stat(image.path))
-    except OSError as exc:
-        raise exceptions.CommandError(
-            f'Cannot upload {image.path}: {exc.strerror or exc}'
-        ) from None
-    name = args.object_name or largeobject.default_object_name(
-        os.path.basename(image.path), identity
-    )
-    return LocalFile(image, properties, given, name, identity)
-
-
-def check_rackspace(local, request):
-    """Refuse what Rackspace Cloud Images would fail the task for: its
-    content, its size and the options (``request.ImportRequest``)."""
-    image = local.image
-    limits.check_rackspace_image(image.path, image.content, image.size)
-    importing.rackspace_input(
-        f'{request.container}/{local.name}',
-        local.properties,
-        local.given,
-        request.import_from_format,
-        request.extra_input,
-    )
-
-
-class FileImport:
+class UploadImport:
     """A checked ``LocalFile`` imported through ``store``, the cloud's
     ``objectstore.ObjectStore``, into a cloud of the Rackspace dialect or
     not: ``run`` does it all. Complete once constructed.

@@ -165,7 +165,7 @@ class _Body:
         self.response.close()
 
 
-class Copy:
+class RegionCopy:
     """One image of the ``source`` region's ``TaskAPI`` copied into the
     ``target``'s, by ``method`` (glance-download or glance-direct; None:
     glance-download where the target offers it)."""

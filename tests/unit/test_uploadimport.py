@@ -21,7 +21,7 @@ VHD_FOOTER = images.vhd_footer(4096)
 MiB = 1024**2
 
 
-class FileImportTestCase(base.ShellTestCase):
+class UploadImportTestCase(base.ShellTestCase):
     """A password profile whose catalog has an image and a Swift service."""
 
     def setUp(self):
@@ -98,7 +98,7 @@ class FileImportTestCase(base.ShellTestCase):
         ]
 
 
-class TestGlanceDialect(FileImportTestCase):
+class TestGlanceDialect(UploadImportTestCase):
     def setUp(self):
         super().setUp()
         self.offer('import', 'api_image_import', 'location_import')
@@ -171,7 +171,8 @@ class TestGlanceDialect(FileImportTestCase):
         )
         # The second Ctrl-C comes while the first one's line is made.
         with mock.patch(
-            'imageplugin.fileimport.FileImport.resume_note', side_effect=ctrl_c
+            'imageplugin.uploadimport.UploadImport.resume_note',
+            side_effect=ctrl_c,
         ):
             result = self.run_import('--file', self.path, '--wait')
         self.assertEqual(
@@ -772,7 +773,7 @@ class TestGlanceDialect(FileImportTestCase):
         )
 
 
-class TestFileChangedDuringTheUpload(FileImportTestCase):
+class TestFileChangedDuringTheUpload(UploadImportTestCase):
     """A file written to while it goes up: one line that says so, what
     was stored of it deleted, no resume hint (its identity changed, so
     running again starts anew), and no task."""
@@ -899,7 +900,7 @@ class TestFileChangedDuringTheUpload(FileImportTestCase):
         self.assertEqual([], self.swift.puts())
 
 
-class TestRackspaceDialect(FileImportTestCase):
+class TestRackspaceDialect(UploadImportTestCase):
     def setUp(self):
         super().setUp()
         self.offer('import', 'export')
