@@ -114,6 +114,16 @@ class TestShape(testtools.TestCase):
             ),
         )
 
+    def test_every_module_has_its_unit_tests(self):
+        missing = sorted(
+            module
+            for module in modules()
+            if not os.path.exists(
+                os.path.join(TOP, 'tests', 'unit', f'test_{module}.py')
+            )
+        )
+        self.assertEqual([], missing)
+
     def test_no_module_over_500_lines(self):
         sizes = {}
         for module in modules():
