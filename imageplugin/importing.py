@@ -236,13 +236,22 @@ def url_formats(url, args, verify=True):
     read (None if unread).
     """
     where = http.shown_url(url)
+    path = urllib.parse.urlsplit(url).path
+    # The content decides; a VHD said by the name or an option only has
+    # its footer looked for where that costs more reading.
+    expect_vhd = 'vhd' in (
+        (formats.formats_from_name(path) or (None,))[0],
+        args.disk_format,
+        args.import_from_format,
+    )
     try:
-        content, unread = inspection.inspect_url(url, verify), None
+        content = inspection.inspect_url(url, verify, expect_vhd)
+        unread = None
     except inspection.Unreadable as exc:
         content, unread = None, str(exc)
     decided = formats.decided(
         where,
-        urllib.parse.urlsplit(url).path,
+        path,
         content,
         unread,
         disk_format=args.disk_format,

@@ -300,3 +300,59 @@ class TestDryRunOnRackspace(DryRunTestCase):
         self.assertEqual(
             ('task', 'exports/my-image.vhd'), (shown['route'], shown['source'])
         )
+
+
+class TestServerWithoutRanges(DryRunTestCase):
+    """A web server that ignores Range (python -m http.server) sends the
+    whole image to the first look."""
+
+    def setUp(self):
+        super().setUp()
+        self.access = self.open_tasks_api()
+
+    def serve_whole(self, url, data):
+        self.requests.get(
+            url, content=data, headers={'Content-Length': str(len(data))}
+        )
+
+    def test_a_fixed_vhd_is_told_by_its_footer(self):
+        url = 'http://127.0.0.1:8000/disk.vhd'
+        size = 4 * 1024**2
+        self.serve_whole(url, bytes(size) + images.vhd_footer(size))
+        shown = self.dry_run('--import-from', url)
+        self.assertEqual(
+            ('task', 'vhd', 'vhd'),
+            (shown['route'], shown['disk_format'], shown['source_format']),
+        )
+
+    def test_an_empty_file_is_refused(self):
+        url = 'http://127.0.0.1:8000/disk.img'
+        self.serve_whole(url, b'')
+        for extra in ((), ('--dry-run',)):
+            result = self.openstack(
+                'image', 'task', 'import', '--import-from', url, *extra
+            )
+            self.assertFailsWith(
+                result,
+                f'Cannot import {url}: it answers with no data (an empty '
+                'file): there is no image there to import',
+            )
+        self.assertEqual([], self.changes())
+        self.assertFalse(self.access.called)
+
+    def test_an_empty_file_asked_for_a_range(self):
+        url = 'http://127.0.0.1:8000/disk.img'
+        self.requests.get(
+            url,
+            status_code=416,
+            reason='Range Not Satisfiable',
+            headers={'Content-Range': 'bytes */0'},
+        )
+        result = self.openstack(
+            'image', 'task', 'import', '--import-from', url, '--dry-run'
+        )
+        self.assertFailsWith(
+            result,
+            f'Cannot import {url}: it answers with no data (an empty '
+            'file): there is no image there to import',
+        )
