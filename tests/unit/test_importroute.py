@@ -66,7 +66,8 @@ class TestDryRunAsAdmin(DryRunTestCase):
                 'creates': ['an import task', 'an image (by the task)'],
                 'uploads': [],
                 'deletes': [
-                    'nothing: Glance deletes the image of a failed task'
+                    'nothing of a failed task: Glance deletes its image',
+                    'the image, if it lands other than meant',
                 ],
                 'notes': [],
             },
@@ -118,6 +119,13 @@ class TestDryRunAsAdmin(DryRunTestCase):
                 for line in lines
                 if line and not line.startswith(('+', 'Field'))
             ],
+        )
+
+    def test_an_image_kept_is_not_said_deleted(self):
+        shown = self.dry_run('--import-from', SOURCE, '--wait', '--keep-image')
+        self.assertEqual(
+            ['nothing of a failed task: Glance deletes its image'],
+            shown['deletes'],
         )
 
     def test_notes_are_in_the_plan_not_on_stderr(self):
@@ -253,8 +261,24 @@ class TestDryRunAsMember(DryRunTestCase):
             [f"{path} to the image's staging area"], shown['uploads']
         )
         self.assertEqual(
-            ['the new image, if its import fails'], shown['deletes']
+            [
+                'the new image, if its import cannot start, fails, or '
+                'lands other than meant'
+            ],
+            shown['deletes'],
         )
+
+    def test_what_is_deleted_follows_wait_and_keep_image(self):
+        # As the run does: an image whose import cannot start is deleted
+        # even with --keep-image, and only a wait sees a failure.
+        path = files.write_file(self.home, 'disk.img', images.qcow2())
+        for extra in ((), ('--keep-image',), ('--wait', '--keep-image')):
+            shown = self.dry_run('--file', path, *extra)
+            self.assertEqual(
+                ['the new image, if its import cannot start'],
+                shown['deletes'],
+                extra,
+            )
 
     def test_a_url_by_web_download(self):
         self.serve_image(SOURCE, images.qcow2())
