@@ -188,7 +188,7 @@ def rackspace_input(
             f'accepts no image property but --name; {", ".join(refused)} '
             'would make the task fail'
         )
-    name = properties.get('name')
+    name = properties.get('name') or input_name(extra)
     if name is None:
         name = os.path.splitext(os.path.basename(import_from))[0]
     task_input = {
@@ -198,6 +198,13 @@ def rackspace_input(
     if import_from_format:
         task_input['import_from_format'] = import_from_format
     return _merged(extra or {}, task_input)
+
+
+def input_name(extra):
+    """The image name that ``--input`` gives, or None: it outranks the
+    default name (the options' outrank it)."""
+    given = (extra or {}).get('image_properties')
+    return given.get('name') if isinstance(given, dict) else None
 
 
 def _refused_input(extra):

@@ -299,6 +299,11 @@ def plan_columns(request, source, plan):
     properties = (
         source.local.properties if source.local else request.image_properties
     )
+    # The tasks API's input takes --input's image properties, under the
+    # options' (interoperable import refuses them).
+    given = (request.extra_input or {}).get('image_properties')
+    if plan.method == plans.TASK and given:
+        properties = dict(given, **(properties or {}))
     return planview.columns(
         plan,
         disk_format=formats.disk if formats else None,

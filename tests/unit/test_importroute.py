@@ -121,6 +121,19 @@ class TestDryRunAsAdmin(DryRunTestCase):
             ],
         )
 
+    def test_properties_of_input_are_shown_under_the_options(self):
+        shown = self.dry_run(
+            '--import-from',
+            SOURCE,
+            '--min-disk',
+            '2',
+            '--input',
+            '{"image_properties": {"min_disk": "3", "os_distro": "x"}}',
+        )
+        self.assertEqual(
+            {'min_disk': 2, 'os_distro': 'x'}, shown['image_properties']
+        )
+
     def test_an_image_kept_is_not_said_deleted(self):
         shown = self.dry_run('--import-from', SOURCE, '--wait', '--keep-image')
         self.assertEqual(
