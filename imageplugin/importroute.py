@@ -109,6 +109,8 @@ def survey(cloud, request, source, note=None):
     store_ids = None
     if glance and stores:
         store_ids = tuple(client.stores() or ())
+    if kind == 'image' and glance:
+        _check_copied_image(client, request)
     return plans.Facts(
         dialect=dialect,
         tasks_refusal=tasks_refusal,
@@ -118,6 +120,27 @@ def survey(cloud, request, source, note=None):
         content_notes=notes,
         disk_format=source.formats.disk if source.formats else None,
     )
+
+
+def _check_copied_image(client, request):
+    """Refuse what Glance's copy-image would refuse once called, the same
+    with and without --dry-run: an image not found, not active, or
+    already in a store named."""
+    image = client.get_image(client.find_image_id(request.image))
+    shown = f'image {request.image}'
+    if image.get('status') != 'active':
+        raise plans.refused(
+            f'Image {request.image} is {image.get("status")}: only an '
+            'active image can be copied into more stores'
+        )
+    held = (image.get('stores') or '').split(',')
+    present = [store for store in request.stores if store in held]
+    if present:
+        raise plans.refused(
+            f'Cannot copy {shown} into {", ".join(present)}: it is '
+            f'already there (its stores: {image.get("stores")}); name '
+            'only stores it is not in'
+        )
 
 
 def _tasks_refusal(client):
