@@ -139,6 +139,15 @@ def unprotected(properties):
     }
 
 
+def unprotected_input(extra):
+    """``--input`` without its image properties' protected=True (see
+    ``unprotected``)."""
+    given = (extra or {}).get('image_properties')
+    if not isinstance(given, dict):
+        return extra
+    return dict(extra, image_properties=unprotected(given))
+
+
 def _typed(key, value, option='--property'):
     """A property given as text, as Glance's schema types it."""
     if key in _INTEGER_PROPERTIES:

@@ -211,15 +211,13 @@ def _say_notes(console, plan):
 def _task_outcome(cloud, console, follow, request, source, plan):
     """The tasks API imports a URL (Glance) or an object (Rackspace)."""
     client = cloud.client
-    properties = request.image_properties
+    properties, extra = request.image_properties, request.extra_input
     if plan.protect_after:
         properties = importing.unprotected(properties)
+        extra = importing.unprotected_input(extra)
     if request.kind == 'url':
         task_input = importing.glance_input(
-            request.import_from,
-            source.formats,
-            properties,
-            request.extra_input,
+            request.import_from, source.formats, properties, extra
         )
     else:
         task_input = importing.rackspace_input(
@@ -227,7 +225,7 @@ def _task_outcome(cloud, console, follow, request, source, plan):
             properties,
             request.given,
             request.import_from_format,
-            request.extra_input,
+            extra,
         )
     task = client.create_task('import', task_input)
     _say_notes(console, plan)
@@ -262,11 +260,12 @@ def _protected(client, waited, plan):
 
 def _upload_outcome(cloud, console, follow, request, source, plan):
     """A --file through the object storage, then the tasks API."""
-    local = source.local
+    local, extra = source.local, request.extra_input
     if plan.protect_after:
         local = local._replace(
             properties=importing.unprotected(local.properties)
         )
+        extra = importing.unprotected_input(extra)
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
     upload = uploadimport.UploadImport(
         local, store, plan.dialect == 'rackspace', request
@@ -274,7 +273,7 @@ def _upload_outcome(cloud, console, follow, request, source, plan):
     _say_notes(console, plan)
     waited = upload.run(
         cloud.client,
-        request.extra_input,
+        extra,
         follow,
         console.say,
         stream=console.stream,

@@ -255,7 +255,7 @@ def _protect_after(request, facts):
     return (
         request.wait
         and facts.dialect != 'rackspace'
-        and request.image_properties.get('protected') is True
+        and request.asks_protected
     )
 
 
