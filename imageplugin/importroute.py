@@ -169,15 +169,17 @@ def _check_rackspace_content(cloud, request, source):
     return ()
 
 
-def with_upload_target(cloud, request, plan):
+def with_upload_target(cloud, request, plan, local):
     """``plan``, its object storage checked where it uploads: the
-    endpoint found (else one line refuses before any byte moves) and
-    whether the container must be created."""
+    endpoint found (else one line refuses before any byte moves), whether
+    the container must be created, and that the object is not another
+    file's (``local``, the ``localfile.LocalFile``)."""
     if plan.route != plans.TASK_FROM_UPLOAD:
         return plan
 
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
     if store.exists(request.container):
+        uploadimport.check_object(store, request.container, local)
         creates = tuple(
             item for item in plan.creates if not item.startswith('container ')
         )

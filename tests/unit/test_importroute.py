@@ -3,10 +3,12 @@
 nothing created, uploaded or deleted."""
 
 import json
+import re
 
 from tests.support import files
 from tests.unit import base
 from tests.unit import fakes
+from tests.unit import fakeswift
 from tests.unit import images
 from tests.unit import test_interop
 
@@ -180,7 +182,6 @@ class TestDryRunOfAnUpload(DryRunTestCase):
 
     def setUp(self):
         super().setUp()
-        from tests.unit import fakeswift
 
         self.use_catalog(
             [base.password_profile('admin')],
@@ -229,11 +230,51 @@ class TestDryRunOfAnUpload(DryRunTestCase):
 
     def test_an_existing_container_is_used(self):
         self.requests.head(self.container, status_code=204)
+        looked = self.requests.head(
+            re.compile(re.escape(self.container + '/disk-')), status_code=404
+        )
         shown = self.plan_of('--keep-upload')
+        self.assertTrue(looked.called)
         self.assertEqual(
             ['an import task', 'an image (by the task)'], shown['creates']
         )
         self.assertEqual([], shown['deletes'])
+
+    def test_an_object_of_another_file_is_refused_as_the_run_does(self):
+        self.requests.head(self.container, status_code=204)
+        self.requests.head(
+            self.container + '/taken.img',
+            status_code=200,
+            headers={'X-Object-Meta-Imageplugin-File': 'another-file'},
+        )
+        # The run asks the account for its TempURL key first.
+        self.requests.head(
+            fakeswift.ENDPOINT,
+            status_code=204,
+            headers={'X-Account-Meta-Temp-URL-Key': 'key'},
+        )
+        for extra in (('--dry-run',), ()):
+            result = self.openstack(
+                '--os-cloud',
+                'admin',
+                'image',
+                'task',
+                'import',
+                '--file',
+                self.path,
+                '--object-name',
+                'taken.img',
+                *extra,
+                auth=(),
+            )
+            self.assertFailsWith(
+                result,
+                f'Cannot upload {self.path} to images/taken.img: the object '
+                'storage already holds an object of that name that is not '
+                'an upload of this file; choose another --object-name or '
+                '--container',
+            )
+        self.assertEqual([], self.changes())
 
 
 class TestDryRunAsMember(DryRunTestCase):
