@@ -195,8 +195,8 @@ class TestDryRunOfAnUpload(DryRunTestCase):
         self.container = fakeswift.ENDPOINT + '/images'
         self.path = files.write_file(self.home, 'disk.img', images.qcow2())
 
-    def plan_of(self, *args):
-        result = self.openstack(
+    def import_file(self, *args):
+        return self.openstack(
             '--os-cloud',
             'admin',
             'image',
@@ -204,12 +204,12 @@ class TestDryRunOfAnUpload(DryRunTestCase):
             'import',
             '--file',
             self.path,
-            '--dry-run',
-            '-f',
-            'json',
             *args,
             auth=(),
         )
+
+    def plan_of(self, *args):
+        result = self.import_file('--dry-run', '-f', 'json', *args)
         self.assertEqual((0, ''), (result.exit_code, result.stderr))
         self.assertEqual([], self.changes())
         return json.loads(result.stdout)
@@ -254,19 +254,7 @@ class TestDryRunOfAnUpload(DryRunTestCase):
             headers={'X-Account-Meta-Temp-URL-Key': 'key'},
         )
         for extra in (('--dry-run',), ()):
-            result = self.openstack(
-                '--os-cloud',
-                'admin',
-                'image',
-                'task',
-                'import',
-                '--file',
-                self.path,
-                '--object-name',
-                'taken.img',
-                *extra,
-                auth=(),
-            )
+            result = self.import_file('--object-name', 'taken.img', *extra)
             self.assertFailsWith(
                 result,
                 f'Cannot upload {self.path} to images/taken.img: the object '
