@@ -139,6 +139,15 @@ def unprotected(properties):
     }
 
 
+def unprotected_input(extra):
+    """``--input`` without its image properties' protected=True (see
+    ``unprotected``)."""
+    given = (extra or {}).get('image_properties')
+    if not isinstance(given, dict):
+        return extra
+    return dict(extra, image_properties=unprotected(given))
+
+
 def _typed(key, value, option='--property'):
     """A property given as text, as Glance's schema types it."""
     if key in _INTEGER_PROPERTIES:
@@ -188,7 +197,7 @@ def rackspace_input(
             f'accepts no image property but --name; {", ".join(refused)} '
             'would make the task fail'
         )
-    name = properties.get('name')
+    name = properties.get('name') or input_name(extra)
     if name is None:
         name = os.path.splitext(os.path.basename(import_from))[0]
     task_input = {
@@ -198,6 +207,13 @@ def rackspace_input(
     if import_from_format:
         task_input['import_from_format'] = import_from_format
     return _merged(extra or {}, task_input)
+
+
+def input_name(extra):
+    """The image name that ``--input`` gives, or None: it outranks the
+    default name (the options' outrank it)."""
+    given = (extra or {}).get('image_properties')
+    return given.get('name') if isinstance(given, dict) else None
 
 
 def _refused_input(extra):
@@ -236,13 +252,22 @@ def url_formats(url, args, verify=True):
     read (None if unread).
     """
     where = http.shown_url(url)
+    path = urllib.parse.urlsplit(url).path
+    # The content decides; a VHD said by the name or an option only has
+    # its footer looked for where that costs more reading.
+    expect_vhd = 'vhd' in (
+        (formats.formats_from_name(path) or (None,))[0],
+        args.disk_format,
+        args.import_from_format,
+    )
     try:
-        content, unread = inspection.inspect_url(url, verify), None
+        content = inspection.inspect_url(url, verify, expect_vhd)
+        unread = None
     except inspection.Unreadable as exc:
         content, unread = None, str(exc)
     decided = formats.decided(
         where,
-        urllib.parse.urlsplit(url).path,
+        path,
         content,
         unread,
         disk_format=args.disk_format,

@@ -109,6 +109,8 @@ def survey(cloud, request, source, note=None):
     store_ids = None
     if glance and stores:
         store_ids = tuple(client.stores() or ())
+    if kind == 'image' and glance:
+        _check_copied_image(client, request)
     return plans.Facts(
         dialect=dialect,
         tasks_refusal=tasks_refusal,
@@ -118,6 +120,27 @@ def survey(cloud, request, source, note=None):
         content_notes=notes,
         disk_format=source.formats.disk if source.formats else None,
     )
+
+
+def _check_copied_image(client, request):
+    """Refuse what Glance's copy-image would refuse once called, the same
+    with and without --dry-run: an image not found, not active, or
+    already in a store named."""
+    image = client.get_image(client.find_image_id(request.image))
+    shown = f'image {request.image}'
+    if image.get('status') != 'active':
+        raise plans.refused(
+            f'Image {request.image} is {image.get("status")}: only an '
+            'active image can be copied into more stores'
+        )
+    held = (image.get('stores') or '').split(',')
+    present = [store for store in request.stores if store in held]
+    if present:
+        raise plans.refused(
+            f'Cannot copy {shown} into {", ".join(present)}: it is '
+            f'already there (its stores: {image.get("stores")}); name '
+            'only stores it is not in'
+        )
 
 
 def _tasks_refusal(client):
@@ -146,15 +169,17 @@ def _check_rackspace_content(cloud, request, source):
     return ()
 
 
-def with_upload_target(cloud, request, plan):
+def with_upload_target(cloud, request, plan, local):
     """``plan``, its object storage checked where it uploads: the
-    endpoint found (else one line refuses before any byte moves) and
-    whether the container must be created."""
+    endpoint found (else one line refuses before any byte moves), whether
+    the container must be created, and that the object is not another
+    file's (``local``, the ``localfile.LocalFile``)."""
     if plan.route != plans.TASK_FROM_UPLOAD:
         return plan
 
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
     if store.exists(request.container):
+        uploadimport.check_object(store, request.container, local)
         creates = tuple(
             item for item in plan.creates if not item.startswith('container ')
         )
@@ -188,15 +213,13 @@ def _say_notes(console, plan):
 def _task_outcome(cloud, console, follow, request, source, plan):
     """The tasks API imports a URL (Glance) or an object (Rackspace)."""
     client = cloud.client
-    properties = request.image_properties
+    properties, extra = request.image_properties, request.extra_input
     if plan.protect_after:
         properties = importing.unprotected(properties)
+        extra = importing.unprotected_input(extra)
     if request.kind == 'url':
         task_input = importing.glance_input(
-            request.import_from,
-            source.formats,
-            properties,
-            request.extra_input,
+            request.import_from, source.formats, properties, extra
         )
     else:
         task_input = importing.rackspace_input(
@@ -204,7 +227,7 @@ def _task_outcome(cloud, console, follow, request, source, plan):
             properties,
             request.given,
             request.import_from_format,
-            request.extra_input,
+            extra,
         )
     task = client.create_task('import', task_input)
     _say_notes(console, plan)
@@ -239,11 +262,12 @@ def _protected(client, waited, plan):
 
 def _upload_outcome(cloud, console, follow, request, source, plan):
     """A --file through the object storage, then the tasks API."""
-    local = source.local
+    local, extra = source.local, request.extra_input
     if plan.protect_after:
         local = local._replace(
             properties=importing.unprotected(local.properties)
         )
+        extra = importing.unprotected_input(extra)
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
     upload = uploadimport.UploadImport(
         local, store, plan.dialect == 'rackspace', request
@@ -251,7 +275,7 @@ def _upload_outcome(cloud, console, follow, request, source, plan):
     _say_notes(console, plan)
     waited = upload.run(
         cloud.client,
-        request.extra_input,
+        extra,
         follow,
         console.say,
         stream=console.stream,
@@ -299,6 +323,11 @@ def plan_columns(request, source, plan):
     properties = (
         source.local.properties if source.local else request.image_properties
     )
+    # The tasks API's input takes --input's image properties, under the
+    # options' (interoperable import refuses them).
+    given = (request.extra_input or {}).get('image_properties')
+    if plan.method == plans.TASK and given:
+        properties = dict(given, **(properties or {}))
     return planview.columns(
         plan,
         disk_format=formats.disk if formats else None,

@@ -160,13 +160,14 @@ def inspect_file(path):
     return content
 
 
-def inspect_url(url, verify=True):
+def inspect_url(url, verify=True, expect_vhd=False):
     """The ``Content`` of the image at an http(s) ``url``.
 
     Reads its first bytes (at most ``URL_HEAD_LIMIT``), and its last 512
-    when they may hold a VHD footer. Raises ``Unreadable`` when the server
-    cannot be asked or will not say, and a one-line CommandError when its
-    answer shows that the image service could not import it either.
+    when they may hold a VHD footer (``expect_vhd``: from a server that
+    ignores ranges too). Raises ``Unreadable`` when the server cannot be
+    asked or will not say, and a one-line CommandError when its answer
+    shows that the image service could not import it either.
     """
 
     shown = http.shown_url(url)
@@ -185,6 +186,11 @@ def inspect_url(url, verify=True):
             html = 'html' in response.headers.get('Content-Type', '')
             total = _total_size(response)
             ranged = response.status_code == 206
+            if expect_vhd and not ranged and content.disk_format == 'raw':
+                # A server that ignores Range sends it all: a short one is
+                # read to its end, a fixed VHD's footer. Only for a VHD:
+                # from a slow server, that read can take minutes.
+                reader.read_on(URL_HEAD_LIMIT)
             # The whole image was read if it is short (a server that
             # ignores Range sends it all): its end is at hand.
             read_to_end = reader.ended() and (
@@ -204,6 +210,8 @@ def inspect_url(url, verify=True):
                 f'Cannot import {shown}: it answers with a web page '
                 '(text/html), not an image; check the URL'
             )
+        if read_to_end and not reader.size:
+            raise _empty(shown)
         if read_to_end:
             return _with_footer(content, reader.tail, reader.size)
         if not total:
@@ -232,6 +240,10 @@ class _Tail:
         self.size += len(chunk)
         self.tail = (self.tail + chunk)[-VHD_FOOTER_SIZE:]
         return chunk
+
+    def read_on(self, limit):
+        while not self.done and self.size < limit:
+            self.read(min(CHUNK_SIZE, limit - self.size))
 
     def ended(self):
         """Whether the stream has no byte left (reads one to know)."""
@@ -292,7 +304,19 @@ def inspect_object(store, container, name):
     return content, size
 
 
+def _empty(shown):
+    return exceptions.CommandError(
+        f'Cannot import {shown}: it answers with no data (an empty file): '
+        'there is no image there to import'
+    )
+
+
 def _check_answer(response, shown):
+    if response.status_code == 416 and response.headers.get(
+        'Content-Range', ''
+    ).endswith('/0'):
+        # No byte of an empty file can be asked for.
+        raise _empty(shown)
     if response.status_code in (404, 410):
         raise exceptions.CommandError(
             f'Cannot import {shown}: it answers HTTP '

@@ -35,7 +35,7 @@ def checked_file(args):
     Rackspace's rules once the dialect is known).
     """
     properties, given = importing.image_properties(args)
-    if 'name' not in properties:
+    if 'name' not in properties and not importing.input_name(args.extra_input):
         properties['name'] = preflight.checked_default_name(
             os.path.splitext(os.path.basename(args.file))[0], '--file'
         )

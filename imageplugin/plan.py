@@ -255,7 +255,7 @@ def _protect_after(request, facts):
     return (
         request.wait
         and facts.dialect != 'rackspace'
-        and request.image_properties.get('protected') is True
+        and request.asks_protected
     )
 
 
@@ -299,9 +299,6 @@ def _interop_plan(request, facts, method, where, note):
         ]
     else:
         steps = [f'create an image, then import {where} into it by {method}']
-    deletes = (
-        () if request.keep_image else ('the new image, if its import fails',)
-    )
     return Plan(
         route=method,
         method=method,
@@ -309,10 +306,24 @@ def _interop_plan(request, facts, method, where, note):
         steps=tuple(steps) + _after_steps(request, facts, method),
         creates=('an image',),
         uploads=_staged(method, where),
-        deletes=deletes,
+        deletes=_interop_deletes(request),
         notes=notes,
         protect_after=_protect_after(request, facts),
     )
+
+
+def _interop_deletes(request):
+    # Deleted if its import cannot start, --keep-image or not: no data.
+    more = (
+        ', fails, or lands other than meant' if _refused_image(request) else ''
+    )
+    return (f'the new image, if its import cannot start{more}',)
+
+
+def _refused_image(request):
+    """What the aftercare deletes (with --wait, unless --keep-image)."""
+    wanted = request.wait and not request.keep_image
+    return ('the image, if it lands other than meant',) if wanted else ()
 
 
 def _staged(method, where):
@@ -348,7 +359,8 @@ def _task_plan(request, facts, where):
         steps=(f'create an import task of {where}',)
         + _after_steps(request, facts, TASK),
         creates=('an import task', 'an image (by the task)'),
-        deletes=('nothing: Glance deletes the image of a failed task',),
+        deletes=('nothing of a failed task: Glance deletes its image',)
+        + _refused_image(request),
         notes=notes,
         protect_after=_protect_after(request, facts),
     )
@@ -371,7 +383,7 @@ def _upload_plan(request, facts, where):
         ()
         if request.keep_upload
         else (f'{target} and its segments, once the task has ended',)
-    )
+    ) + _refused_image(request)
     return Plan(
         route=TASK_FROM_UPLOAD,
         method=TASK,

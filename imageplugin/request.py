@@ -84,6 +84,16 @@ class ImportRequest:
             return 'image'
         return 'url' if importing.is_url(self.import_from) else 'object'
 
+    @property
+    def asks_protected(self):
+        """Whether the image is to be protected: by the options, else by
+        --input's image properties."""
+        protected = self.image_properties.get('protected')
+        given = (self.extra_input or {}).get('image_properties')
+        if protected is None and isinstance(given, dict):
+            protected = given.get('protected')
+        return protected is True
+
     def unused(self, options):
         """The options of ``options`` given, as (attribute, option,
         default) each (``plan.UPLOAD_OPTIONS``)."""

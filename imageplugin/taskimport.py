@@ -241,7 +241,9 @@ class ImportTask(TaskCommand):
         facts = importroute.survey(cloud, request, source, note)
         plan = plans.decide(request, facts, source.where)
         if request.dry_run:
-            plan = importroute.with_upload_target(cloud, request, plan)
+            plan = importroute.with_upload_target(
+                cloud, request, plan, source.local
+            )
             self.outcome = waiting.Outcome(None, 0)
             return importroute.plan_columns(request, source, plan)
         self.outcome = importroute.outcome_of(

@@ -260,6 +260,12 @@ def check_unchanged(fd, path, before):
         )
 
 
+def check_target(store, container, name, identity, where):
+    """Refuse as an upload would, before its first byte, an object of
+    that name that another source wrote (``objectstore.ObjectTaken``)."""
+    _Target(store, container, name, identity, where)
+
+
 class _Target:
     """The object a transfer writes into ``store``, for the source of
     ``identity`` (named ``where`` in errors).

@@ -42,6 +42,15 @@ GLANCE_DIGEST = 'sha512'
 RACKSPACE_DIGEST = 'md5'
 
 
+def check_object(store, container, local):
+    """Refuse, as the upload of ``local`` (a ``localfile.LocalFile``)
+    would before its first byte, an object of its name in ``container``
+    that another file wrote."""
+    transfer.check_target(
+        store, container, local.name, local.identity, local.image.path
+    )
+
+
 class UploadImport:
     """A checked ``LocalFile`` imported through ``store``, the cloud's
     ``objectstore.ObjectStore``, into a cloud of the Rackspace dialect or

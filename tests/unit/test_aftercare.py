@@ -237,6 +237,33 @@ class TestObjectStorageRoute(TasksApiTestCase):
         self.assertTrue(self.deleted.called)
         self.assertFalse(patched.called)
 
+    def test_protected_in_input_is_held_back_as_protected_is(self):
+        # Protected from the start, a refused image could not be deleted.
+        content = iso()
+        self.path = self.file('cd.img', content)
+        self.shown(content)
+        patched = self.requests.patch(IMAGE_URL, json={})
+        result = self.run_import(
+            '--file',
+            self.path,
+            '--wait',
+            '--input',
+            '{"image_properties": {"protected": true, "os_distro": "x"}}',
+        )
+        self.assertEqual(1, result.exit_code, result)
+        self.assertEqual(
+            {'name': 'cd', 'os_distro': 'x'},
+            {
+                key: value
+                for key, value in self.task_posts()[0]['input'][
+                    'image_properties'
+                ].items()
+                if key not in ('disk_format', 'container_format')
+            },
+        )
+        self.assertTrue(self.deleted.called)
+        self.assertFalse(patched.called)
+
     def test_a_file_replaced_during_the_upload_is_refused(self):
         content = test_uploadimport.QCOW2
         self.path = self.file('disk.qcow2', content)
@@ -318,6 +345,28 @@ class TestTasksApiUrl(TasksApiTestCase):
             (result.exit_code, result.stdout, result.stderr),
         )
         self.assertTrue(self.deleted.called)
+
+    def test_protected_in_input_is_set_once_the_image_is_as_meant(self):
+        self.requests.get(
+            IMAGE_URL,
+            json={
+                'id': IMAGE_ID,
+                'disk_format': 'iso',
+                'container_format': 'bare',
+            },
+        )
+        patched = self.requests.patch(IMAGE_URL, json={})
+        result = self.url_import(
+            '--input', '{"image_properties": {"protected": true}}'
+        )
+        self.assertEqual((0, 'success\n'), (result.exit_code, result.stdout))
+        self.assertNotIn(
+            'protected', self.task_posts()[0]['input']['image_properties']
+        )
+        self.assertEqual(
+            [{'op': 'replace', 'path': '/protected', 'value': True}],
+            patched.last_request.json(),
+        )
 
     def test_formats_as_meant_and_no_hash_claimed(self):
         looked = self.requests.get(

@@ -3,10 +3,12 @@
 nothing created, uploaded or deleted."""
 
 import json
+import re
 
 from tests.support import files
 from tests.unit import base
 from tests.unit import fakes
+from tests.unit import fakeswift
 from tests.unit import images
 from tests.unit import test_interop
 
@@ -66,7 +68,8 @@ class TestDryRunAsAdmin(DryRunTestCase):
                 'creates': ['an import task', 'an image (by the task)'],
                 'uploads': [],
                 'deletes': [
-                    'nothing: Glance deletes the image of a failed task'
+                    'nothing of a failed task: Glance deletes its image',
+                    'the image, if it lands other than meant',
                 ],
                 'notes': [],
             },
@@ -120,6 +123,26 @@ class TestDryRunAsAdmin(DryRunTestCase):
             ],
         )
 
+    def test_properties_of_input_are_shown_under_the_options(self):
+        shown = self.dry_run(
+            '--import-from',
+            SOURCE,
+            '--min-disk',
+            '2',
+            '--input',
+            '{"image_properties": {"min_disk": "3", "os_distro": "x"}}',
+        )
+        self.assertEqual(
+            {'min_disk': 2, 'os_distro': 'x'}, shown['image_properties']
+        )
+
+    def test_an_image_kept_is_not_said_deleted(self):
+        shown = self.dry_run('--import-from', SOURCE, '--wait', '--keep-image')
+        self.assertEqual(
+            ['nothing of a failed task: Glance deletes its image'],
+            shown['deletes'],
+        )
+
     def test_notes_are_in_the_plan_not_on_stderr(self):
         shown = self.dry_run('--import-from', SOURCE, '--keep-image')
         self.assertEqual(
@@ -159,7 +182,6 @@ class TestDryRunOfAnUpload(DryRunTestCase):
 
     def setUp(self):
         super().setUp()
-        from tests.unit import fakeswift
 
         self.use_catalog(
             [base.password_profile('admin')],
@@ -173,8 +195,8 @@ class TestDryRunOfAnUpload(DryRunTestCase):
         self.container = fakeswift.ENDPOINT + '/images'
         self.path = files.write_file(self.home, 'disk.img', images.qcow2())
 
-    def plan_of(self, *args):
-        result = self.openstack(
+    def import_file(self, *args):
+        return self.openstack(
             '--os-cloud',
             'admin',
             'image',
@@ -182,12 +204,12 @@ class TestDryRunOfAnUpload(DryRunTestCase):
             'import',
             '--file',
             self.path,
-            '--dry-run',
-            '-f',
-            'json',
             *args,
             auth=(),
         )
+
+    def plan_of(self, *args):
+        result = self.import_file('--dry-run', '-f', 'json', *args)
         self.assertEqual((0, ''), (result.exit_code, result.stderr))
         self.assertEqual([], self.changes())
         return json.loads(result.stdout)
@@ -208,11 +230,39 @@ class TestDryRunOfAnUpload(DryRunTestCase):
 
     def test_an_existing_container_is_used(self):
         self.requests.head(self.container, status_code=204)
+        looked = self.requests.head(
+            re.compile(re.escape(self.container + '/disk-')), status_code=404
+        )
         shown = self.plan_of('--keep-upload')
+        self.assertTrue(looked.called)
         self.assertEqual(
             ['an import task', 'an image (by the task)'], shown['creates']
         )
         self.assertEqual([], shown['deletes'])
+
+    def test_an_object_of_another_file_is_refused_as_the_run_does(self):
+        self.requests.head(self.container, status_code=204)
+        self.requests.head(
+            self.container + '/taken.img',
+            status_code=200,
+            headers={'X-Object-Meta-Imageplugin-File': 'another-file'},
+        )
+        # The run asks the account for its TempURL key first.
+        self.requests.head(
+            fakeswift.ENDPOINT,
+            status_code=204,
+            headers={'X-Account-Meta-Temp-URL-Key': 'key'},
+        )
+        for extra in (('--dry-run',), ()):
+            result = self.import_file('--object-name', 'taken.img', *extra)
+            self.assertFailsWith(
+                result,
+                f'Cannot upload {self.path} to images/taken.img: the object '
+                'storage already holds an object of that name that is not '
+                'an upload of this file; choose another --object-name or '
+                '--container',
+            )
+        self.assertEqual([], self.changes())
 
 
 class TestDryRunAsMember(DryRunTestCase):
@@ -253,8 +303,24 @@ class TestDryRunAsMember(DryRunTestCase):
             [f"{path} to the image's staging area"], shown['uploads']
         )
         self.assertEqual(
-            ['the new image, if its import fails'], shown['deletes']
+            [
+                'the new image, if its import cannot start, fails, or '
+                'lands other than meant'
+            ],
+            shown['deletes'],
         )
+
+    def test_what_is_deleted_follows_wait_and_keep_image(self):
+        # As the run does: an image whose import cannot start is deleted
+        # even with --keep-image, and only a wait sees a failure.
+        path = files.write_file(self.home, 'disk.img', images.qcow2())
+        for extra in ((), ('--keep-image',), ('--wait', '--keep-image')):
+            shown = self.dry_run('--file', path, *extra)
+            self.assertEqual(
+                ['the new image, if its import cannot start'],
+                shown['deletes'],
+                extra,
+            )
 
     def test_a_url_by_web_download(self):
         self.serve_image(SOURCE, images.qcow2())
@@ -299,4 +365,60 @@ class TestDryRunOnRackspace(DryRunTestCase):
         )
         self.assertEqual(
             ('task', 'exports/my-image.vhd'), (shown['route'], shown['source'])
+        )
+
+
+class TestServerWithoutRanges(DryRunTestCase):
+    """A web server that ignores Range (python -m http.server) sends the
+    whole image to the first look."""
+
+    def setUp(self):
+        super().setUp()
+        self.access = self.open_tasks_api()
+
+    def serve_whole(self, url, data):
+        self.requests.get(
+            url, content=data, headers={'Content-Length': str(len(data))}
+        )
+
+    def test_a_fixed_vhd_is_told_by_its_footer(self):
+        url = 'http://127.0.0.1:8000/disk.vhd'
+        size = 4 * 1024**2
+        self.serve_whole(url, bytes(size) + images.vhd_footer(size))
+        shown = self.dry_run('--import-from', url)
+        self.assertEqual(
+            ('task', 'vhd', 'vhd'),
+            (shown['route'], shown['disk_format'], shown['source_format']),
+        )
+
+    def test_an_empty_file_is_refused(self):
+        url = 'http://127.0.0.1:8000/disk.img'
+        self.serve_whole(url, b'')
+        for extra in ((), ('--dry-run',)):
+            result = self.openstack(
+                'image', 'task', 'import', '--import-from', url, *extra
+            )
+            self.assertFailsWith(
+                result,
+                f'Cannot import {url}: it answers with no data (an empty '
+                'file): there is no image there to import',
+            )
+        self.assertEqual([], self.changes())
+        self.assertFalse(self.access.called)
+
+    def test_an_empty_file_asked_for_a_range(self):
+        url = 'http://127.0.0.1:8000/disk.img'
+        self.requests.get(
+            url,
+            status_code=416,
+            reason='Range Not Satisfiable',
+            headers={'Content-Range': 'bytes */0'},
+        )
+        result = self.openstack(
+            'image', 'task', 'import', '--import-from', url, '--dry-run'
+        )
+        self.assertFailsWith(
+            result,
+            f'Cannot import {url}: it answers with no data (an empty '
+            'file): there is no image there to import',
         )

@@ -6,6 +6,7 @@ import json
 
 from tests.support import files
 from tests.unit import base
+from tests.unit import fakes
 from tests.unit import images
 
 IMAGE_ID = '7d1b6f4e-0c3a-4f7e-9a51-2b8e6c0d4f11'
@@ -62,6 +63,10 @@ def image(status, lock=True, **fields):
         answer['os_glance_import_task'] = base.TASK_ID
     answer.update(fields)
     return answer
+
+
+# An image that copy-image may copy into the store cheap.
+BEFORE_COPY = image('active', lock=False, stores='fast')
 
 
 class InteropTestCase(base.ShellTestCase):
@@ -687,6 +692,8 @@ class TestStores(InteropTestCase):
                 'stores': [{'id': 'fast', 'default': 'true'}, {'id': 'cheap'}]
             },
         )
+        # The image as copy-image's check reads it first, before the import.
+        self.images_seen(BEFORE_COPY)
 
     def copy_image(self, *args):
         return self.openstack(
@@ -694,7 +701,9 @@ class TestStores(InteropTestCase):
         )
 
     def test_copy_image_into_a_store(self):
-        self.images_seen(image('active'), image('active', lock=False))
+        self.images_seen(
+            BEFORE_COPY, image('active'), image('active', lock=False)
+        )
         self.tasks_seen(import_task(), import_task('success'))
         result = self.copy_image(
             '--store', 'cheap', '--wait', '-f', 'value', '-c', 'status'
@@ -722,6 +731,7 @@ class TestStores(InteropTestCase):
 
     def test_failed_store_fails_and_keeps_the_image(self):
         self.images_seen(
+            BEFORE_COPY,
             image('active'),
             image('active', lock=False, os_glance_failed_import='cheap'),
         )
@@ -750,12 +760,46 @@ class TestStores(InteropTestCase):
 
     def test_earlier_failure_of_another_store_is_not_this_one(self):
         self.images_seen(
-            image('active', lock=False, os_glance_failed_import='fast')
+            BEFORE_COPY,
+            image('active', lock=False, os_glance_failed_import='fast'),
         )
         result = self.copy_image(
             '--store', 'cheap', '--wait', '-f', 'value', '-c', 'status'
         )
         self.assertEqual((0, 'success\n'), (result.exit_code, result.stdout))
+
+    def test_what_copy_image_would_refuse_is_refused_first(self):
+        for answer, line in (
+            (
+                image('active', lock=False, stores='fast,cheap'),
+                f'Cannot copy image {IMAGE_ID} into cheap: it is already '
+                'there (its stores: fast,cheap); name only stores it is '
+                'not in',
+            ),
+            (
+                image('queued', lock=False),
+                f'Image {IMAGE_ID} is queued: only an active image can be '
+                'copied into more stores',
+            ),
+        ):
+            self.images_seen(answer)
+            for extra in ((), ('--dry-run',)):
+                self.assertFailsWith(
+                    self.copy_image('--store', 'cheap', *extra), line
+                )
+        self.assertFalse(self.started.called)
+
+    def test_a_missing_image_is_refused_by_a_dry_run_too(self):
+        self.requests.get(IMAGE_URL, status_code=404, text='Not Found')
+        # Not JSON: the root is read, and is Glance's.
+        self.requests.get(
+            base.ENDPOINT + '/', status_code=300, json=fakes.GLANCE_VERSIONS
+        )
+        result = self.copy_image('--store', 'cheap', '--dry-run')
+        self.assertFailsWith(
+            result,
+            f'No image with ID {IMAGE_ID} at {base.ENDPOINT}/v2 (HTTP 404)',
+        )
 
     def test_refused_by_policy_leaves_the_image(self):
         self.requests.post(

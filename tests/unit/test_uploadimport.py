@@ -936,6 +936,20 @@ class TestRackspaceDialect(UploadImportTestCase):
             self.task_posts(),
         )
 
+    def test_a_name_in_input_outranks_the_file_name(self):
+        path = self.file('my-image.vhd', b'\x00' * 4096 + VHD_FOOTER)
+        self.requests.post(
+            base.TASKS_URL, status_code=201, json=fakes.RACKSPACE_PENDING
+        )
+        result = self.run_import(
+            '--file', path, '--input', '{"image_properties": {"name": "N"}}'
+        )
+        self.assertEqual(0, result.exit_code, result)
+        self.assertEqual(
+            {'name': 'N'},
+            self.task_posts()[0]['input']['image_properties'],
+        )
+
     def test_checksum_verified(self):
         content = b'\x00' * 4096 + VHD_FOOTER
         path = self.file('my-image.vhd', content)
@@ -1023,6 +1037,25 @@ class TestRackspaceDialect(UploadImportTestCase):
             'image_properties.min_ram would make the task fail',
         )
         self.assertEqual([], self.requests.request_history)
+
+    def test_a_name_in_input_outranks_the_file_name_on_glance(self):
+        path = self.file('disk.qcow2', QCOW2)
+        self.requests.post(
+            base.TASKS_URL, status_code=201, json=fakes.GLANCE_SUCCESS
+        )
+        result = self.run_import(
+            '--file',
+            path,
+            '--dialect',
+            'glance',
+            '--input',
+            '{"image_properties": {"name": "N", "os_distro": "x"}}',
+        )
+        self.assertEqual(0, result.exit_code, result)
+        properties = self.task_posts()[0]['input']['image_properties']
+        self.assertEqual(
+            ('N', 'x'), (properties['name'], properties['os_distro'])
+        )
 
     def test_forced_dialect(self):
         path = self.file('disk.qcow2', QCOW2)
