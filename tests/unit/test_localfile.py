@@ -28,6 +28,7 @@ def namespace(path, **given):
         'container_format': None,
         'import_from_format': None,
         'object_name': None,
+        'extra_input': None,
     }
     values.update(given)
     return argparse.Namespace(**values)
