@@ -43,12 +43,18 @@ def copy_plan(
         source=f'image {image_id} in {source_region}',
         steps=steps,
         creates=(f'an image in {target_region}',),
-        deletes=(
-            ()
-            if keep_image
-            else ('the copy, if its import fails or its bytes differ',)
-        ),
+        deletes=_copy_deleted(keep_image, wait),
     )
+
+
+def _copy_deleted(keep_image, wait):
+    """What the plan deletes of the copy: its bytes are compared only
+    when the import is waited for."""
+    if keep_image:
+        return ()
+    if wait:
+        return ('the copy, if its import fails or its bytes differ',)
+    return ('the copy, if its import cannot be started',)
 
 
 def export_copy_plan(

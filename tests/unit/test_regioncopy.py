@@ -238,6 +238,21 @@ class TestGlanceDownload(CopyTestCase):
             ],
         )
 
+    def test_dry_run_without_wait_compares_nothing(self):
+        # The hashes are compared only once the import is waited for.
+        result = self.copy(
+            '--to-region', 'RegionTwo', '--dry-run', '-f', 'json'
+        )
+        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
+        plan = json.loads(result.stdout)
+        self.assertEqual(
+            (
+                ['the copy, if its import cannot be started'],
+                'show the import task (not waited for)',
+            ),
+            (plan['deletes'], plan['steps'][-1]),
+        )
+
     def test_name_given(self):
         result = self.copy(
             '--to-region',
