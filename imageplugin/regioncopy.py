@@ -265,15 +265,28 @@ class RegionCopy:
         bytes differ from the image's is deleted unless ``keep_image``.
         """
         started = self.importer(method)
+        protected = self.image.get('protected')
+
+        def followed(task, **how):
+            # A wait cut short (--timeout, Ctrl-C) leaves the aftercare
+            # to the user: the resume command only waits.
+            try:
+                outcome = follow(task, **how)
+            except KeyboardInterrupt:
+                self.say(self.left_to_do(started.image_id, keep_image))
+                raise
+            if wait and outcome.status not in ('success', 'failure'):
+                self.say(self.left_to_do(started.image_id, keep_image))
+            return outcome
+
         outcome = started.run(
             copied_properties(self.image, name),
             None,
-            follow,
+            followed,
             self.say,
             stream=stream,
             keep_image=keep_image,
         )
-        protected = self.image.get('protected')
         if protected and not wait:
             self.say(
                 f'Image {self.image["id"]} is protected; protect its '
@@ -294,6 +307,30 @@ class RegionCopy:
             self.target.set_protected(started.image_id)
             LOG.debug('Protected image %s, as its source', started.image_id)
         return outcome
+
+    def left_to_do(self, copy_id, keep_image):
+        """What the copy still needs once its import has ended, that a
+        wait cut short did not do."""
+        where = f'openstack --os-region-name {self.target_region} image'
+        steps = [
+            f"compare its hash with image {self.image['id']}'s in "
+            f'{self.source_region} (os_hash_value, "openstack image show" '
+            'in both regions)'
+        ]
+        if not keep_image:
+            steps.append(
+                f'delete it if its import fails ({where} delete {copy_id})'
+            )
+        if self.image.get('protected'):
+            steps.append(
+                f'protect it as its source ({where} set --protected {copy_id})'
+            )
+        *first, last = steps
+        todo = f'{", ".join(first)} and {last}' if first else last
+        return (
+            f'Image {copy_id} in {self.target_region} is not checked: once '
+            f'its import has ended, {todo}.'
+        )
 
     def create(self, body):
         """Create the copy with ``body``; where the target refuses a

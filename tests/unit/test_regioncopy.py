@@ -79,6 +79,16 @@ def copy_task(status='processing', **fields):
     )
 
 
+def left_to_do(last_step):
+    """The line that a copy whose wait was cut short ends with."""
+    return (
+        f'Image {COPY_ID} in RegionTwo is not checked: once its import has '
+        f"ended, compare its hash with image {SOURCE_ID}'s in RegionOne "
+        '(os_hash_value, "openstack image show" in both regions) and '
+        f'{last_step}.'
+    )
+
+
 class CopyTestCase(base.ShellTestCase):
     """A member whose profile is in RegionOne; both regions' Glances
     offer glance-download."""
@@ -348,6 +358,30 @@ class TestGlanceDownload(CopyTestCase):
             'openstack --os-cloud test --os-region-name RegionTwo image '
             f'task show {base.TASK_ID} --image {COPY_ID} --wait',
             result.stderr,
+        )
+        # The resume command only waits: what it leaves undone is said.
+        self.assertEqual(
+            left_to_do(
+                'delete it if its import fails (openstack --os-region-name '
+                f'RegionTwo image delete {COPY_ID})'
+            ),
+            result.stderr.splitlines()[-1],
+        )
+        self.assertFalse(self.deleted.called)
+
+    def test_interrupted_wait_of_a_protected_copy_says_what_is_left(self):
+        self.requests.get(SOURCE_URL, json=source_image(protected=True))
+        self.requests.get(COPY_URL, exc=KeyboardInterrupt)
+        result = self.copy(
+            '--to-region', 'RegionTwo', '--wait', '--keep-image'
+        )
+        self.assertEqual((130, ''), (result.exit_code, result.stdout), result)
+        self.assertEqual(
+            left_to_do(
+                'protect it as its source (openstack --os-region-name '
+                f'RegionTwo image set --protected {COPY_ID})'
+            ),
+            result.stderr.splitlines()[-1],
         )
         self.assertFalse(self.deleted.called)
 
