@@ -263,6 +263,38 @@ class TestGlanceDownload(CopyTestCase):
             (plan['deletes'], plan['steps'][-1]),
         )
 
+    def test_dry_run_of_a_protected_image(self):
+        self.requests.get(SOURCE_URL, json=source_image(protected=True))
+        plans = [
+            json.loads(
+                self.assertSucceeds(
+                    self.copy(
+                        '--to-region',
+                        'RegionTwo',
+                        '--dry-run',
+                        *wait,
+                        '-f',
+                        'json',
+                    )
+                )
+            )
+            for wait in ((), ('--wait',))
+        ]
+        self.assertEqual(
+            [
+                (
+                    'show the import task (not waited for)',
+                    [
+                        f'Image {SOURCE_ID} is protected: its copy is '
+                        'protected only with --wait; without, protect it '
+                        'once it is active'
+                    ],
+                ),
+                ('protect the copy, as the image is', []),
+            ],
+            [(plan['steps'][-1], plan['notes']) for plan in plans],
+        )
+
     def test_name_given(self):
         result = self.copy(
             '--to-region',
