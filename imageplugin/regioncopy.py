@@ -12,6 +12,7 @@ visibility. Either way the copy's hash is compared with the source's.
 """
 
 import logging
+import shlex
 
 from osc_lib import exceptions
 
@@ -243,17 +244,30 @@ class RegionCopy:
                 'glance_region': self.source_region,
                 'glance_service_interface': self.interface,
             }
-            return interop.Import(
+            started = interop.Import(
                 self.target,
                 method,
                 remote=remote,
                 compare=compare,
                 create=self.create,
             )
-        data = StreamedImage(self.source, self.image, self.source_region)
-        return interop.Import(
-            self.target, method, data=data, compare=compare, create=self.create
-        )
+        else:
+            data = StreamedImage(self.source, self.image, self.source_region)
+            started = interop.Import(
+                self.target,
+                method,
+                data=data,
+                compare=compare,
+                create=self.create,
+            )
+        # Its hints name the region the copy is in.
+        started.openstack = self.target_command
+        return started
+
+    @property
+    def target_command(self):
+        """``openstack`` in the copy's region, as the hints name it."""
+        return f'openstack --os-region-name {shlex.quote(self.target_region)}'
 
     def run(
         self, method, name, follow, stream=None, keep_image=False, wait=False
@@ -290,9 +304,8 @@ class RegionCopy:
         if protected and not wait:
             self.say(
                 f'Image {self.image["id"]} is protected; protect its '
-                'copy once it is active: openstack --os-region-name '
-                f'{self.target_region} image set --protected '
-                f'{started.image_id}'
+                f'copy once it is active: {self.target_command} image set '
+                f'--protected {started.image_id}'
             )
         if outcome.status != 'success':
             return outcome
@@ -311,7 +324,7 @@ class RegionCopy:
     def left_to_do(self, copy_id, keep_image):
         """What the copy still needs once its import has ended, that a
         wait cut short did not do."""
-        where = f'openstack --os-region-name {self.target_region} image'
+        where = f'{self.target_command} image'
         steps = [
             f"compare its hash with image {self.image['id']}'s in "
             f'{self.source_region} (os_hash_value, "openstack image show" '

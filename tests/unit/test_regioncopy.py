@@ -417,6 +417,20 @@ class TestGlanceDownload(CopyTestCase):
         )
         self.assertFalse(self.deleted.called)
 
+    def test_interrupted_creation_points_to_the_copy_region(self):
+        self.requests.post(TARGET + '/v2/images', exc=KeyboardInterrupt)
+        result = self.copy('--to-region', 'RegionTwo', '--wait')
+        self.assertEqual(
+            (
+                130,
+                '',
+                'Interrupted. An image may have been created before the '
+                'interrupt: see openstack --os-region-name RegionTwo image '
+                'list --name cirros\n',
+            ),
+            (result.exit_code, result.stdout, result.stderr),
+        )
+
     def test_protected_source_protects_the_copy(self):
         self.requests.get(SOURCE_URL, json=source_image(protected=True))
         self.copies_seen(copy_image('active', lock=False, checksum=MD5))
