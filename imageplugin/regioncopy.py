@@ -239,27 +239,22 @@ class RegionCopy:
             )
 
         if method == 'glance-download':
-            remote = {
-                'glance_image_id': self.image['id'],
-                'glance_region': self.source_region,
-                'glance_service_interface': self.interface,
+            source = {
+                'remote': {
+                    'glance_image_id': self.image['id'],
+                    'glance_region': self.source_region,
+                    'glance_service_interface': self.interface,
+                }
             }
-            started = interop.Import(
-                self.target,
-                method,
-                remote=remote,
-                compare=compare,
-                create=self.create,
-            )
         else:
-            data = StreamedImage(self.source, self.image, self.source_region)
-            started = interop.Import(
-                self.target,
-                method,
-                data=data,
-                compare=compare,
-                create=self.create,
-            )
+            source = {
+                'data': StreamedImage(
+                    self.source, self.image, self.source_region
+                )
+            }
+        started = interop.Import(
+            self.target, method, compare=compare, create=self.create, **source
+        )
         # Its hints name the region the copy is in.
         started.openstack = self.target_command
         return started
