@@ -70,6 +70,8 @@ class TaskAPI(http.SessionClient):
                 'the image service refused the token: it is expired, '
                 f'revoked or invalid; {http.RENEWAL_ADVICE}'
             )
+        if response.status_code == 300:
+            return self.version_list_detail(response)
         detail = super().error_detail(response)
         if response.status_code == 403 and 'tasks_api_access' in (
             response.text or ''
@@ -109,6 +111,24 @@ class TaskAPI(http.SessionClient):
             exc.http_status,
             endpoint=self.endpoint,
             action=exc.action,
+        )
+
+    def version_list_detail(self, response):
+        """What to say of a 300: Glance answers a path it does not serve
+        (an endpoint with a wrong path, such as ``.../v1``) with its list
+        of API versions, which names where the API is."""
+        try:
+            versions = response.json().get('versions')
+            href = versions[0]['links'][0]['href']
+        except (ValueError, AttributeError, LookupError, TypeError):
+            return http.server_message(response)
+        root = _VERSION_SEGMENT.sub('', href.rstrip('/'))
+        return (
+            f'{self.endpoint} is not the image API: the image service '
+            f'answers there with its list of API versions, the first at '
+            f"{href}; give the image service's URL (--os-endpoint, "
+            "image_endpoint_override, or the catalog's image endpoint), "
+            f'such as {root}'
         )
 
     def dialect(self, timeout=None):

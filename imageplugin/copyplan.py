@@ -17,9 +17,11 @@ def copy_plan(
     name=None,
     keep_image=False,
     wait=False,
+    protected=False,
 ):
     """The plan of ``image task copy`` on Glance: a new image in
-    ``target_region`` whose data comes by ``method``."""
+    ``target_region`` whose data comes by ``method``; the copy of a
+    ``protected`` image is protected once its import has succeeded."""
     how = (
         f'{target_region} reads it from {source_region}'
         if method == 'glance-download'
@@ -30,25 +32,40 @@ def copy_plan(
         f'image {image_id}' + (f', named {name!r}' if name else ''),
         f'import its data by {method}: {how}',
     )
+    notes = ()
     if wait:
         steps += (
             'wait for the import to end',
             "compare the copy's hash with the image's",
         )
+        if protected:
+            steps += ('protect the copy, as the image is',)
     else:
         steps += ('show the import task (not waited for)',)
+        if protected:
+            notes = (
+                f'Image {image_id} is protected: its copy is protected '
+                'only with --wait; without, protect it once it is active',
+            )
     return Plan(
         route=method,
         method=method,
         source=f'image {image_id} in {source_region}',
         steps=steps,
         creates=(f'an image in {target_region}',),
-        deletes=(
-            ()
-            if keep_image
-            else ('the copy, if its import fails or its bytes differ',)
-        ),
+        deletes=_copy_deleted(keep_image, wait),
+        notes=notes,
     )
+
+
+def _copy_deleted(keep_image, wait):
+    """What the plan deletes of the copy: its bytes are compared only
+    when the import is waited for."""
+    if keep_image:
+        return ()
+    if wait:
+        return ('the copy, if its import fails or its bytes differ',)
+    return ('the copy, if its import cannot be started',)
 
 
 def export_copy_plan(

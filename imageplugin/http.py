@@ -317,7 +317,9 @@ class SessionClient:
         redact_signatures_in_logs()
 
     def request(self, method, path, action, headers=None, **kwargs):
-        """Send one request; return the response of a 2xx answer.
+        """Send one request; return the response of a 2xx answer (a 3xx
+        that the session did not follow is an error too: a 300 is a
+        version list, not what was asked for).
 
         ``headers`` add to (or replace) our Accept header; other keyword
         arguments, such as keystoneauth's ``log=False``, go to the session.
@@ -328,7 +330,7 @@ class SessionClient:
             response = self.session.request(
                 url, method, headers=headers, raise_exc=False, **kwargs
             )
-        if response.status_code >= 400:
+        if response.status_code >= 300:
             raise HTTPError(
                 f'{action}: {self.error_detail(response)} '
                 f'(HTTP {response.status_code})',

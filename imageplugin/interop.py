@@ -115,6 +115,9 @@ class Import:
         self.request_id = None
         # What an interrupt (Ctrl-C) leaves, as start() goes on.
         self.interrupted_note = 'Nothing was created.'
+        # How the hints name the command: a copy's image is in another
+        # region than the profile's (RegionCopy names it).
+        self.openstack = 'openstack'
         # The file's MD5 as sent, for the image's checksum.
         self.md5 = hashlib.md5(usedforsecurity=False)
 
@@ -176,7 +179,7 @@ class Import:
         elif protect and outcome.status != 'failure':
             say(
                 f'Image {self.image_id} is not protected yet: protect it '
-                'once its import has succeeded (openstack image set '
+                f'once its import has succeeded ({self.openstack} image set '
                 f'--protected {self.image_id})'
             )
         if outcome.status == 'failure' and not self.existing:
@@ -198,9 +201,9 @@ class Import:
             self.interrupted_note = (
                 'An image may have been created before the interrupt: see '
                 + (
-                    f'openstack image list --name {shlex.quote(name)}'
+                    f'{self.openstack} image list --name {shlex.quote(name)}'
                     if name
-                    else 'openstack image list'
+                    else f'{self.openstack} image list'
                 )
             )
             image = self.create(image_body(properties, formats))
@@ -230,15 +233,15 @@ class Import:
             raise exceptions.CommandError(f'{exc}. {self.discard()}') from None
         except KeyboardInterrupt:
             self.interrupted_note = (
-                'The import may have started: see openstack image task list '
-                f'--image {self.image_id}'
+                f'The import may have started: see {self.openstack} image '
+                f'task list --image {self.image_id}'
                 if self.existing
                 else self.discard()
             )
             raise
         self.interrupted_note = (
-            'The import has started: see openstack image task list '
-            f'--image {self.image_id}'
+            f'The import has started: see {self.openstack} image task '
+            f'list --image {self.image_id}'
         )
         return self.task()
 
@@ -363,7 +366,7 @@ class Import:
             # The image was there before: never to be deleted.
             return taken_over, None
         return (
-            f'to give up, delete the image (openstack image delete '
+            f'to give up, delete the image ({self.openstack} image delete '
             f'{self.image_id}) and import again',
             None,
         )

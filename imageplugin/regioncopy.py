@@ -12,6 +12,7 @@ visibility. Either way the copy's hash is compared with the source's.
 """
 
 import logging
+import shlex
 
 from osc_lib import exceptions
 
@@ -238,22 +239,30 @@ class RegionCopy:
             )
 
         if method == 'glance-download':
-            remote = {
-                'glance_image_id': self.image['id'],
-                'glance_region': self.source_region,
-                'glance_service_interface': self.interface,
+            source = {
+                'remote': {
+                    'glance_image_id': self.image['id'],
+                    'glance_region': self.source_region,
+                    'glance_service_interface': self.interface,
+                }
             }
-            return interop.Import(
-                self.target,
-                method,
-                remote=remote,
-                compare=compare,
-                create=self.create,
-            )
-        data = StreamedImage(self.source, self.image, self.source_region)
-        return interop.Import(
-            self.target, method, data=data, compare=compare, create=self.create
+        else:
+            source = {
+                'data': StreamedImage(
+                    self.source, self.image, self.source_region
+                )
+            }
+        started = interop.Import(
+            self.target, method, compare=compare, create=self.create, **source
         )
+        # Its hints name the region the copy is in.
+        started.openstack = self.target_command
+        return started
+
+    @property
+    def target_command(self):
+        """``openstack`` in the copy's region, as the hints name it."""
+        return f'openstack --os-region-name {shlex.quote(self.target_region)}'
 
     def run(
         self, method, name, follow, stream=None, keep_image=False, wait=False
@@ -265,21 +274,33 @@ class RegionCopy:
         bytes differ from the image's is deleted unless ``keep_image``.
         """
         started = self.importer(method)
+        protected = self.image.get('protected')
+
+        def followed(task, **how):
+            # A wait cut short (--timeout, Ctrl-C) leaves the aftercare
+            # to the user: the resume command only waits.
+            try:
+                outcome = follow(task, **how)
+            except KeyboardInterrupt:
+                self.say(self.left_to_do(started.image_id, keep_image))
+                raise
+            if wait and outcome.status not in ('success', 'failure'):
+                self.say(self.left_to_do(started.image_id, keep_image))
+            return outcome
+
         outcome = started.run(
             copied_properties(self.image, name),
             None,
-            follow,
+            followed,
             self.say,
             stream=stream,
             keep_image=keep_image,
         )
-        protected = self.image.get('protected')
         if protected and not wait:
             self.say(
                 f'Image {self.image["id"]} is protected; protect its '
-                'copy once it is active: openstack --os-region-name '
-                f'{self.target_region} image set --protected '
-                f'{started.image_id}'
+                f'copy once it is active: {self.target_command} image set '
+                f'--protected {started.image_id}'
             )
         if outcome.status != 'success':
             return outcome
@@ -294,6 +315,30 @@ class RegionCopy:
             self.target.set_protected(started.image_id)
             LOG.debug('Protected image %s, as its source', started.image_id)
         return outcome
+
+    def left_to_do(self, copy_id, keep_image):
+        """What the copy still needs once its import has ended, that a
+        wait cut short did not do."""
+        where = f'{self.target_command} image'
+        steps = [
+            f"compare its hash with image {self.image['id']}'s in "
+            f'{self.source_region} (os_hash_value, "openstack image show" '
+            'in both regions)'
+        ]
+        if not keep_image:
+            steps.append(
+                f'delete it if its import fails ({where} delete {copy_id})'
+            )
+        if self.image.get('protected'):
+            steps.append(
+                f'protect it as its source ({where} set --protected {copy_id})'
+            )
+        *first, last = steps
+        todo = f'{", ".join(first)} and {last}' if first else last
+        return (
+            f'Image {copy_id} in {self.target_region} is not checked: once '
+            f'its import has ended, {todo}.'
+        )
 
     def create(self, body):
         """Create the copy with ``body``; where the target refuses a

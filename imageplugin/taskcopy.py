@@ -167,6 +167,7 @@ class CopyTask(TaskCommand):
                     parsed_args.name,
                     parsed_args.keep_image,
                     parsed_args.wait,
+                    protected=bool(copy.image.get('protected')),
                 )
             )
         return copy.run(

@@ -141,14 +141,8 @@ class ListTask(PluginCommand, command.Lister):
             if exc.http_status != 400 or parsed_args.type is None:
                 raise
             refusal = exc
-        types = client.task_types()
-        if types is None:
+        if not _known_type(client, parsed_args.type):
             raise refusal
-        if parsed_args.type not in types:
-            raise exceptions.CommandError(
-                f'--type {parsed_args.type}: this cloud has no task of that '
-                f'type (its task types: {", ".join(types)})'
-            )
         every = client.list_tasks(
             dict(filters, type=None), page_size=parsed_args.limit
         )
@@ -187,8 +181,25 @@ class ListTask(PluginCommand, command.Lister):
             if parsed_args.status in (None, task.get('status'))
             and parsed_args.type in (None, task.get('type'))
         ]
+        if parsed_args.type and not tasks:
+            # An unknown type is refused as the tasks API's list refuses it.
+            _known_type(client, parsed_args.type)
         tasks.sort(key=lambda task: task.get('created_at') or '', reverse=True)
         return tasks[: parsed_args.max_items]
+
+
+def _known_type(client, task_type):
+    """Whether the cloud's task schema lists ``task_type`` (False: the
+    schema does not say); a type it does not list is refused."""
+    types = client.task_types()
+    if types is None:
+        return False
+    if task_type not in types:
+        raise exceptions.CommandError(
+            f'--type {task_type}: this cloud has no task of that '
+            f'type (its task types: {", ".join(types)})'
+        )
+    return True
 
 
 def _started(tasks):

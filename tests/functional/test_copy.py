@@ -177,7 +177,14 @@ class TestCopy(CopyTestCase):
                 cloud='local-member',
                 options=('--image', copy['id']),
                 region='RegionTwo',
-            ),
+            )
+            # The resume command only waits: what is left is said.
+            + f'Image {copy["id"]} in RegionTwo is not checked: once its '
+            'import has ended, compare its hash with image '
+            f'{source["id"]}\'s in RegionOne (os_hash_value, "openstack '
+            'image show" in both regions) and delete it if its import '
+            'fails (openstack --os-region-name RegionTwo image delete '
+            f'{copy["id"]}).\n',
             result.stderr,
         )
         # The profile lists both regions: the command said works as said.

@@ -450,6 +450,51 @@ class TestWrongService(base.ShellTestCase):
             f'{self.ADVICE} (HTTP 404)',
         )
 
+    def test_image_service_root_with_a_wrong_path(self):
+        # Glance answers a path it does not serve with its version list
+        # (HTTP 300): not an empty list of tasks, nor a task of None.
+        versions = {
+            'versions': [
+                {
+                    'id': 'v2.18',
+                    'status': 'CURRENT',
+                    'links': [{'rel': 'self', 'href': base.ENDPOINT + '/v2/'}],
+                }
+            ]
+        }
+        wrong = base.ENDPOINT + '/v1'
+        self.requests.get(wrong + '/v2/tasks', status_code=300, json=versions)
+        for path in (f'tasks/{base.TASK_ID}', 'schemas/task'):
+            self.requests.get(
+                f'{wrong}/v2/{path}', status_code=300, json=versions
+            )
+        said = (
+            f'{wrong}/v2 is not the image API: the image service answers '
+            'there with its list of API versions, the first at '
+            f'{base.ENDPOINT}/v2/{self.ADVICE}, such as {base.ENDPOINT} '
+            '(HTTP 300)'
+        )
+        for command, action in (
+            (('list',), 'Cannot list tasks'),
+            (
+                ('show', base.TASK_ID, '--wait'),
+                f'Cannot show task {base.TASK_ID}',
+            ),
+        ):
+            self.assertFailsWith(
+                self.openstack(
+                    '--os-token',
+                    base.TOKEN,
+                    '--os-endpoint',
+                    wrong,
+                    'image',
+                    'task',
+                    *command,
+                    auth=(),
+                ),
+                f'{action}: {said}',
+            )
+
     def test_unknown_answers_leave_the_error_as_it_was(self):
         self.requests.get(base.TASKS_URL, status_code=404, text='Not found')
         self.requests.get(base.ENDPOINT + '/', status_code=404)

@@ -653,6 +653,34 @@ class TestTasksOfAnImage(InteropTestCase):
         )
         self.assertEqual('t2\n', out)
 
+    def test_list_type_the_cloud_does_not_have(self):
+        # As the tasks API's list refuses it, not an empty list.
+        from tests.unit import fakes
+
+        self.serve_task_schema(fakes.GLANCE_TASK_SCHEMA)
+        self.assertFailsWith(
+            self.openstack(
+                'image', 'task', 'list', '--image', IMAGE_ID, '--type', 'bogus'
+            ),
+            '--type bogus: this cloud has no task of that type (its task '
+            'types: import, api_image_import, location_import)',
+        )
+        # A type it has, of which the image has no task: an empty list.
+        out = self.assertSucceeds(
+            self.openstack(
+                'image',
+                'task',
+                'list',
+                '--image',
+                IMAGE_ID,
+                '--type',
+                'location_import',
+                '-f',
+                'json',
+            )
+        )
+        self.assertEqual([], json.loads(out))
+
     def test_list_paging_options_do_not_apply(self):
         self.assertFailsWith(
             self.openstack(

@@ -79,6 +79,16 @@ def copy_task(status='processing', **fields):
     )
 
 
+def left_to_do(last_step):
+    """The line that a copy whose wait was cut short ends with."""
+    return (
+        f'Image {COPY_ID} in RegionTwo is not checked: once its import has '
+        f"ended, compare its hash with image {SOURCE_ID}'s in RegionOne "
+        '(os_hash_value, "openstack image show" in both regions) and '
+        f'{last_step}.'
+    )
+
+
 class CopyTestCase(base.ShellTestCase):
     """A member whose profile is in RegionOne; both regions' Glances
     offer glance-download."""
@@ -238,6 +248,53 @@ class TestGlanceDownload(CopyTestCase):
             ],
         )
 
+    def test_dry_run_without_wait_compares_nothing(self):
+        # The hashes are compared only once the import is waited for.
+        result = self.copy(
+            '--to-region', 'RegionTwo', '--dry-run', '-f', 'json'
+        )
+        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
+        plan = json.loads(result.stdout)
+        self.assertEqual(
+            (
+                ['the copy, if its import cannot be started'],
+                'show the import task (not waited for)',
+            ),
+            (plan['deletes'], plan['steps'][-1]),
+        )
+
+    def test_dry_run_of_a_protected_image(self):
+        self.requests.get(SOURCE_URL, json=source_image(protected=True))
+        plans = [
+            json.loads(
+                self.assertSucceeds(
+                    self.copy(
+                        '--to-region',
+                        'RegionTwo',
+                        '--dry-run',
+                        *wait,
+                        '-f',
+                        'json',
+                    )
+                )
+            )
+            for wait in ((), ('--wait',))
+        ]
+        self.assertEqual(
+            [
+                (
+                    'show the import task (not waited for)',
+                    [
+                        f'Image {SOURCE_ID} is protected: its copy is '
+                        'protected only with --wait; without, protect it '
+                        'once it is active'
+                    ],
+                ),
+                ('protect the copy, as the image is', []),
+            ],
+            [(plan['steps'][-1], plan['notes']) for plan in plans],
+        )
+
     def test_name_given(self):
         result = self.copy(
             '--to-region',
@@ -334,7 +391,45 @@ class TestGlanceDownload(CopyTestCase):
             f'task show {base.TASK_ID} --image {COPY_ID} --wait',
             result.stderr,
         )
+        # The resume command only waits: what it leaves undone is said.
+        self.assertEqual(
+            left_to_do(
+                'delete it if its import fails (openstack --os-region-name '
+                f'RegionTwo image delete {COPY_ID})'
+            ),
+            result.stderr.splitlines()[-1],
+        )
         self.assertFalse(self.deleted.called)
+
+    def test_interrupted_wait_of_a_protected_copy_says_what_is_left(self):
+        self.requests.get(SOURCE_URL, json=source_image(protected=True))
+        self.requests.get(COPY_URL, exc=KeyboardInterrupt)
+        result = self.copy(
+            '--to-region', 'RegionTwo', '--wait', '--keep-image'
+        )
+        self.assertEqual((130, ''), (result.exit_code, result.stdout), result)
+        self.assertEqual(
+            left_to_do(
+                'protect it as its source (openstack --os-region-name '
+                f'RegionTwo image set --protected {COPY_ID})'
+            ),
+            result.stderr.splitlines()[-1],
+        )
+        self.assertFalse(self.deleted.called)
+
+    def test_interrupted_creation_points_to_the_copy_region(self):
+        self.requests.post(TARGET + '/v2/images', exc=KeyboardInterrupt)
+        result = self.copy('--to-region', 'RegionTwo', '--wait')
+        self.assertEqual(
+            (
+                130,
+                '',
+                'Interrupted. An image may have been created before the '
+                'interrupt: see openstack --os-region-name RegionTwo image '
+                'list --name cirros\n',
+            ),
+            (result.exit_code, result.stdout, result.stderr),
+        )
 
     def test_protected_source_protects_the_copy(self):
         self.requests.get(SOURCE_URL, json=source_image(protected=True))
