@@ -96,7 +96,9 @@ def survey(cloud, request, source, note=None):
     methods = None
     if glance and (
         (tasks_refusal and request.method != plans.TASK)
-        or vhd == 'dynamic'
+        or vhdroute.tasks_api_fails(
+            vhd, source.formats.disk if source.formats else None
+        )
         or (
             kind != 'image'
             and (

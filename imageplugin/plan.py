@@ -76,9 +76,8 @@ class Plan:
     uploads: tuple = ()
     deletes: tuple = ()
     notes: tuple = ()
-    # --protected is set once the import has succeeded (see
-    # importing.unprotected): Glance cannot delete a protected image whose
-    # import failed.
+    # --protected is set once imported (importing.unprotected): Glance
+    # cannot delete a protected image whose import failed.
     protect_after: bool = False
     # 'rackspace' or 'glance' where the route depends on it.
     dialect: str = None
@@ -93,9 +92,8 @@ def refused(text):
 
 
 def check_request(request):
-    """Refuse, before the cloud is asked anything, what no cloud would
-    take: a method that cannot import this source, options that do not
-    go together."""
+    """Refuse, before the cloud is asked anything, what no cloud takes: a
+    method that cannot import this source, options that do not go together."""
     method = _asked_method(request, request.kind)
     if request.kind == 'image':
         _check_copy_request(request, method)
@@ -189,17 +187,19 @@ def _tasks_or_interop(request, facts, method, interop, where):
 
 
 def _vhd_reroute(request, facts, method, interop, where):
-    """A dynamic VHD leaves Glance's tasks API for ``interop``: the method
-    and the line that says so, or a refusal."""
-    if facts.vhd != 'dynamic' or facts.dialect == 'rackspace':
+    """Content the tasks API of Glance fails or rewrites (a dynamic VHD,
+    an ISO) leaves it for ``interop``: the method and the line that says
+    so, or a refusal."""
+    problem = vhdroute.tasks_api_fails(facts.vhd, facts.disk_format)
+    if problem is None or facts.dialect == 'rackspace':
         return method, None
     if method == TASK:
-        raise vhdroute.task_refused(where, interop, True, None)
+        raise vhdroute.task_refused(where, interop, True, None, problem)
     if interop not in (facts.methods or ()):
         raise vhdroute.task_refused(
-            where, interop, False, facts.methods or None
+            where, interop, False, facts.methods or None, problem
         )
-    return interop, vhdroute.rerouted(where, interop)
+    return interop, vhdroute.rerouted(where, interop, problem)
 
 
 def _check_interop(request, facts, method, where):

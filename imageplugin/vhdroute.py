@@ -47,34 +47,56 @@ def fails_by_interop(vhd, disk_format):
     return vhd == 'fixed' and disk_format == 'vhd'
 
 
-def rerouted(where, method):
-    """The line said when a dynamic VHD goes by ``method`` instead of the
-    tasks API."""
+# An ISO comes out of Glance 33's tasks API as raw: its introspection
+# rewrites the format (measured), where interoperable import keeps it.
+ISO = (
+    'an ISO image, which the tasks API of Glance stores as raw (its '
+    'introspection rewrites the format)'
+)
+DYNAMIC = 'a dynamic VHD, which the tasks API of Glance fails to import'
+
+
+def tasks_api_fails(vhd, disk_format):
+    """What the content is, said as why Glance's tasks API would not
+    import it as meant (it would fail or rewrite it), or None."""
+    if vhd == 'dynamic':
+        return DYNAMIC
+    if disk_format == 'iso':
+        return ISO
+    return None
+
+
+def rerouted(where, method, problem=DYNAMIC):
+    """The line said when content that is ``problem`` for the tasks API
+    goes by ``method`` instead."""
     return (
-        f'{where} is a dynamic VHD, which the tasks API of Glance fails '
-        f'to import: importing it by {method} (interoperable import) '
-        'instead.'
+        f'{where} is {problem}: importing it by {method} (interoperable '
+        'import) instead.'
     )
 
 
-def task_refused(where, method, forced, offered):
-    """The refusal of a dynamic VHD by the tasks API: ``forced`` when the
-    user asked for that API, else ``offered``, the import methods of the
-    cloud (None: none), lacks ``method``."""
+def _quoted(problem):
+    """``problem`` with Glance's own error, where it fails."""
+    return f'{problem} ("{TASKS_ERROR}")' if problem == DYNAMIC else problem
+
+
+def task_refused(where, method, forced, offered, problem=DYNAMIC):
+    """The refusal of content that is ``problem`` for the tasks API:
+    ``forced`` when the user asked for that API, else ``offered``, the
+    import methods of the cloud (None: none), lacks ``method``."""
+    convert = f'convert it to qcow2 ({QCOW2})' if problem == DYNAMIC else ''
     if forced:
         return exceptions.CommandError(
             f'Cannot import {where} by the tasks API (--method task): it is '
-            'a dynamic VHD, which the tasks API of Glance fails to import '
-            f'("{TASKS_ERROR}"); leave --method out to import it by '
-            f'{method} (interoperable import), or convert it to qcow2 '
-            f'({QCOW2})'
+            f'{_quoted(problem)}; leave --method out to import it by '
+            f'{method} (interoperable import)'
+            + (f', or {convert}' if convert else '')
         )
     return exceptions.CommandError(
-        f'Cannot import {where}: it is a dynamic VHD, which the tasks API of '
-        f'Glance fails to import ("{TASKS_ERROR}"), and this Glance offers '
-        f'no {method} import'
+        f'Cannot import {where}: it is {_quoted(problem)}, and this Glance '
+        f'offers no {method} import'
         + (f' (its methods: {", ".join(offered)})' if offered else '')
-        + f'; convert it to qcow2 ({QCOW2})'
+        + (f'; {convert}' if convert else '')
     )
 
 

@@ -73,3 +73,10 @@ def write_fixed_vhd(path, virtual_size, **footer_fields):
         out.seek(virtual_size)
         out.write(vhd_footer(virtual_size, VHD_FIXED, **footer_fields))
     return path
+
+
+def iso(size=64 * 1024):
+    """An ISO 9660 image: its volume descriptor's "CD001" at 0x8001."""
+    data = bytearray(size)
+    data[0x8000:0x8006] = b'\x01CD001'
+    return bytes(data)

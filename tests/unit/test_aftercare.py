@@ -17,11 +17,12 @@ IMAGE_ID = test_uploadimport.IMAGE_ID
 IMAGE_URL = test_uploadimport.IMAGE_URL
 
 
-def iso(size=64 * 1024):
-    """An ISO 9660 image: its volume descriptor's "CD001" at 0x8001."""
-    data = bytearray(size)
-    data[0x8000:0x8006] = b'\x01CD001'
-    return bytes(data)
+FIXED_VHD = b'\x00' * 4096 + images.vhd_footer(4096)
+CONVERT = (
+    'convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc <in> '
+    '<out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 <in> <out>) and '
+    'import that'
+)
 
 
 class TestTornGlanceDirect(test_interop.InteropTestCase):
@@ -150,37 +151,9 @@ class TestObjectStorageRoute(TasksApiTestCase):
         }
         self.requests.get(IMAGE_URL, json=dict(image, **fields))
 
-    def test_an_iso_stored_as_raw_is_refused_and_deleted(self):
-        content = iso()
-        self.path = self.file('cd.img', content)
-        self.shown(content)
-        result = self.run_import(
-            '--file',
-            self.path,
-            '--disk-format',
-            'iso',
-            '--wait',
-            '-f',
-            'value',
-            '-c',
-            'status',
-        )
-        self.assertEqual(
-            (
-                1,
-                'success\n',
-                f"Glance's tasks API stored image {IMAGE_ID} "
-                'with disk format raw: its introspection rewrote disk format '
-                'iso; import it by interoperable import (--method '
-                f'glance-direct) to keep iso; image {IMAGE_ID} was deleted\n',
-            ),
-            (result.exit_code, result.stdout, result.stderr),
-        )
-        self.assertEqual(1, self.deleted.call_count)
-
     def test_kept_with_keep_image(self):
-        content = iso()
-        self.path = self.file('cd.img', content)
+        content = FIXED_VHD
+        self.path = self.file('disk.vhd', content)
         self.shown(content)
         result = self.run_import('--file', self.path, '--wait', '--keep-image')
         self.assertEqual(1, result.exit_code, result)
@@ -213,8 +186,8 @@ class TestObjectStorageRoute(TasksApiTestCase):
         self.assertTrue(self.deleted.called)
 
     def test_an_image_that_cannot_be_deleted_is_said_left_behind(self):
-        content = iso()
-        self.path = self.file('cd.img', content)
+        content = FIXED_VHD
+        self.path = self.file('disk.vhd', content)
         self.shown(content)
         self.requests.delete(
             IMAGE_URL, status_code=403, json={'message': 'Image is protected'}
@@ -228,8 +201,8 @@ class TestObjectStorageRoute(TasksApiTestCase):
         )
 
     def test_protected_is_not_set_on_a_refused_image(self):
-        content = iso()
-        self.path = self.file('cd.img', content)
+        content = FIXED_VHD
+        self.path = self.file('disk.vhd', content)
         self.shown(content)
         patched = self.requests.patch(IMAGE_URL, json={})
         result = self.run_import('--file', self.path, '--wait', '--protected')
@@ -239,8 +212,8 @@ class TestObjectStorageRoute(TasksApiTestCase):
 
     def test_protected_in_input_is_held_back_as_protected_is(self):
         # Protected from the start, a refused image could not be deleted.
-        content = iso()
-        self.path = self.file('cd.img', content)
+        content = FIXED_VHD
+        self.path = self.file('disk.vhd', content)
         self.shown(content)
         patched = self.requests.patch(IMAGE_URL, json={})
         result = self.run_import(
@@ -252,7 +225,7 @@ class TestObjectStorageRoute(TasksApiTestCase):
         )
         self.assertEqual(1, result.exit_code, result)
         self.assertEqual(
-            {'name': 'cd', 'os_distro': 'x'},
+            {'name': 'disk', 'os_distro': 'x'},
             {
                 key: value
                 for key, value in self.task_posts()[0]['input'][
@@ -301,20 +274,18 @@ class TestObjectStorageRoute(TasksApiTestCase):
 class TestTasksApiUrl(TasksApiTestCase):
     """An admin's URL imported by Glance's tasks API: Glance read it."""
 
-    URL = 'http://127.0.0.1:8000/cd.iso'
+    URL = 'http://127.0.0.1:8000/disk.vhd'
 
     def setUp(self):
         super().setUp()
-        self.serve_image(self.URL, iso())
+        self.serve_image(self.URL, FIXED_VHD)
 
     def url_import(self, *args):
         return self.run_import(
             '--import-from',
             self.URL,
             '--name',
-            'cd',
-            '--disk-format',
-            'iso',
+            'disk',
             '--wait',
             '-f',
             'value',
@@ -339,8 +310,7 @@ class TestTasksApiUrl(TasksApiTestCase):
                 'success\n',
                 f"Glance's tasks API stored image {IMAGE_ID} "
                 'with disk format raw: its introspection rewrote disk format '
-                'iso; import it by interoperable import (--method '
-                f'web-download) to keep iso; image {IMAGE_ID} was deleted\n',
+                f'vhd; {CONVERT}; image {IMAGE_ID} was deleted\n',
             ),
             (result.exit_code, result.stdout, result.stderr),
         )
@@ -351,7 +321,7 @@ class TestTasksApiUrl(TasksApiTestCase):
             IMAGE_URL,
             json={
                 'id': IMAGE_ID,
-                'disk_format': 'iso',
+                'disk_format': 'vhd',
                 'container_format': 'bare',
             },
         )
@@ -373,7 +343,7 @@ class TestTasksApiUrl(TasksApiTestCase):
             IMAGE_URL,
             json={
                 'id': IMAGE_ID,
-                'disk_format': 'iso',
+                'disk_format': 'vhd',
                 'container_format': 'bare',
             },
         )

@@ -31,6 +31,7 @@ CONTENTS = {
     'plain': (None, 'qcow2'),
     'dynamic': ('dynamic', 'vhd'),
     'fixed': ('fixed', 'vhd'),
+    'iso': (None, 'iso'),
 }
 ROLES = {'admin': ADMIN, 'member': DENIED}
 METHODS = (None, 'task', 'web-download', 'glance-direct', 'copy-image')
@@ -267,6 +268,18 @@ TABLE = (
         'dynamic',
         'refused: by the tasks API (--method task): it is a dynamic VHD',
     ),
+    # ... and stores an ISO as raw.
+    (
+        'glance',
+        'admin',
+        '*',
+        'task',
+        '*',
+        'iso',
+        'refused: by the tasks API (--method task): it is an ISO image',
+    ),
+    ('glance', 'admin', 'url', None, 'none', 'iso', 'web-download'),
+    ('glance', 'admin', 'file', None, 'none', 'iso', 'glance-direct'),
     # What is left goes where the role and the method say.
     ('glance', 'admin', 'url', 'task', '*', '*', 'task'),
     ('glance', 'admin', 'file', 'task', '*', '*', 'task-upload'),
@@ -325,7 +338,7 @@ class TestDecideFromTheTable(testtools.TestCase):
                 CONTENTS,
             )
         )
-        self.assertEqual(480, len(combinations))
+        self.assertEqual(640, len(combinations))
         for combination in combinations:
             want = expected(combination)
             got = outcome(*request_and_facts(*combination))

@@ -122,6 +122,38 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
             self.started.last_request.json(),
         )
 
+    def test_an_iso_url_goes_by_web_download_and_says_so(self):
+        # Glance 33's tasks API stores an ISO as raw.
+        result = self.url_import(
+            images.iso(), '--disk-format', 'iso', '-f', 'value', '-c', 'status'
+        )
+        self.assertEqual(
+            (
+                0,
+                'processing\n',
+                f'{SOURCE} is an ISO image, which the tasks API of Glance '
+                'stores as raw (its introspection rewrites the format): '
+                'importing it by web-download (interoperable import) '
+                'instead.\n',
+            ),
+            (result.exit_code, result.stdout, result.stderr),
+        )
+        self.assertFalse(self.task_created.called)
+        self.assertEqual(
+            'iso', self.created.last_request.json()['disk_format']
+        )
+
+    def test_an_iso_by_the_tasks_api_is_refused(self):
+        path, result = self.file_import(images.iso(), '--method', 'task')
+        self.assertFailsWith(
+            result,
+            f'Cannot import {path} by the tasks API (--method task): it is '
+            'an ISO image, which the tasks API of Glance stores as raw (its '
+            'introspection rewrites the format); leave --method out to '
+            'import it by glance-direct (interoperable import)',
+        )
+        self.assertNothingCreated()
+
     def test_file_goes_by_glance_direct_and_says_so(self):
         path, result = self.file_import(DYNAMIC, '-f', 'value', '-c', 'status')
         self.assertEqual(
