@@ -13,6 +13,7 @@ from osc_lib.command import command
 
 from imageplugin.task import TASK_STATUSES
 from imageplugin.task import PluginCommand
+from imageplugin.task import checked_task_id
 from imageplugin.task import shown
 from imageplugin.task import tasks_of_images_hint
 
@@ -95,6 +96,9 @@ class ListTask(PluginCommand, command.Lister):
         return parser
 
     def take_action(self, parsed_args):
+        if parsed_args.marker is not None:
+            # Refused here as show refuses it: Glance answers 400.
+            parsed_args.marker = checked_task_id(parsed_args.marker)
         columns = self.COLUMNS + (
             self.LONG_COLUMNS if parsed_args.long else ()
         )

@@ -283,12 +283,15 @@ class TestList(CoreTestCase):
         )
 
     def test_errors_are_one_line(self):
-        # On purpose: the server's message in one line, not the exception.
+        # On purpose: one line, before any request, not the exception of
+        # Glance's 400.
         core, ours = self.both('image', 'task', 'list', '--marker', 'nope')
         self.assertEqual(1, core.exit_code, core)
         self.assertIn('BadRequestException', core.stderr)
         self.assertFailsWith(
-            ours, 'Cannot list tasks: Invalid marker format (HTTP 400)'
+            ours,
+            "'nope' is not a task ID: task IDs are UUIDs such as "
+            'fc29a67c-ad76-49bc-a317-a5f38dcb44c0',
         )
 
     def test_page_size_must_be_positive(self):

@@ -79,6 +79,15 @@ class TestList(base.ShellTestCase):
             queries,
         )
 
+    def test_a_marker_that_is_no_task_id_is_refused_first(self):
+        result = self.openstack('image', 'task', 'list', '--marker', 'nope')
+        self.assertFailsWith(
+            result,
+            "'nope' is not a task ID: task IDs are UUIDs such as "
+            'fc29a67c-ad76-49bc-a317-a5f38dcb44c0',
+        )
+        self.assertEqual([], self.requests.request_history)
+
     def test_max_items_really_stops(self):
         self.requests.get(
             base.TASKS_URL,
