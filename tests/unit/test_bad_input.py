@@ -466,9 +466,21 @@ CASES = [
     (
         'bad marker',
         ('image', 'task', 'list', '--marker', 'nope'),
-        {('GET', base.TASKS_URL): glance_error(400, 'Invalid marker format')},
+        {},
         1,
-        'Cannot list tasks: Invalid marker format (HTTP 400)',
+        "'nope' is not a task ID: task IDs are UUIDs such as "
+        'fc29a67c-ad76-49bc-a317-a5f38dcb44c0',
+    ),
+    (
+        'sort key refused by Glance',
+        ('image', 'task', 'list', '--sort-key', 'bogus'),
+        {
+            ('GET', base.TASKS_URL): glance_error(
+                400, 'Sort key supplied was not valid.'
+            )
+        },
+        1,
+        'Cannot list tasks: Sort key supplied was not valid. (HTTP 400)',
     ),
     (
         'zero limit',

@@ -507,10 +507,10 @@ class TestWrongService(base.ShellTestCase):
         self.requests.get(
             base.TASKS_URL,
             status_code=400,
-            json={'message': 'Invalid marker format'},
+            json={'message': 'Sort key supplied was not valid.'},
         )
         self.assertFailsWith(
-            self.openstack('image', 'task', 'list', '--marker', 'x'),
-            'Cannot list tasks: Invalid marker format (HTTP 400)',
+            self.openstack('image', 'task', 'list', '--sort-key', 'x'),
+            'Cannot list tasks: Sort key supplied was not valid. (HTTP 400)',
         )
         self.assertEqual(1, len(self.requests.request_history))
