@@ -66,6 +66,7 @@ def survey(cloud, request, source, note=None):
     client = cloud.client
     kind = request.kind
     vhd = vhdroute.kind(source.content)
+    disk_format = source.formats.disk if source.formats else None
     dialect = request.dialect
     if dialect is None and kind == 'object':
         dialect = client.dialect()
@@ -96,9 +97,7 @@ def survey(cloud, request, source, note=None):
     methods = None
     if glance and (
         (tasks_refusal and request.method != plans.TASK)
-        or vhdroute.tasks_api_fails(
-            vhd, source.formats.disk if source.formats else None
-        )
+        or vhdroute.tasks_api_fails(vhd, disk_format)
         or (
             kind != 'image'
             and (
@@ -120,7 +119,7 @@ def survey(cloud, request, source, note=None):
         stores=store_ids,
         vhd=vhd,
         content_notes=notes,
-        disk_format=source.formats.disk if source.formats else None,
+        disk_format=disk_format,
     )
 
 

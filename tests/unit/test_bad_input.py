@@ -472,17 +472,6 @@ CASES = [
         'fc29a67c-ad76-49bc-a317-a5f38dcb44c0',
     ),
     (
-        'sort key refused by Glance',
-        ('image', 'task', 'list', '--sort-key', 'bogus'),
-        {
-            ('GET', base.TASKS_URL): glance_error(
-                400, 'Sort key supplied was not valid.'
-            )
-        },
-        1,
-        'Cannot list tasks: Sort key supplied was not valid. (HTTP 400)',
-    ),
-    (
         'zero limit',
         ('image', 'task', 'list', '--limit', '0'),
         {},
