@@ -96,9 +96,14 @@ def survey(cloud, request, source, note=None):
         notes += _check_rackspace_content(cloud, request, source)
     glance = dialect != 'rackspace'
     methods = None
+    path = source.local and source.local.image.path
+    conversion = conversions.survey(
+        cloud.instance, request, source.content, path
+    )
     if glance and (
         (tasks_refusal and request.method != plans.TASK)
         or vhdroute.tasks_api_fails(vhd, disk_format)
+        or getattr(conversion, 'target', None) == 'vhd'
         or (
             kind != 'image'
             and (
@@ -121,12 +126,7 @@ def survey(cloud, request, source, note=None):
         vhd=vhd,
         content_notes=notes,
         disk_format=disk_format,
-        conversion=conversions.survey(
-            cloud.instance,
-            request,
-            source.content,
-            source.local and source.local.image.path,
-        ),
+        conversion=conversion,
     )
 
 
