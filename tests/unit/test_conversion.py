@@ -1,0 +1,427 @@
+# SPDX-License-Identifier: Apache-2.0
+"""--convert-to, --no-convert and a raw profile, through the shell.
+
+qemu-img is a Debian package the unit tests do not install: its process
+is replaced here at the subprocess boundary by ``FakeQemuImg``, which
+answers ``measure`` and writes a ``convert``'s output; the functional
+tests (tests/functional/test_convert.py) run the real one.
+"""
+
+import hashlib
+import json
+import os
+
+import fixtures
+
+from imageplugin import conversion
+from tests.support import files
+from tests.unit import base
+from tests.unit import images
+from tests.unit import test_interop
+from tests.unit.test_interop import IMAGE_ID
+from tests.unit.test_interop import IMAGE_URL
+from tests.unit.test_interop import image
+
+# What the fake qemu-img writes as the raw disk of any image.
+RAW = b'\xeb\x63\x90' + bytes(509) + b'\x55\xaa' + bytes(4096 - 514)
+URL = 'http://127.0.0.1:8000/cirros.qcow2'
+
+
+class FakeQemuImg(fixtures.Fixture):
+    """qemu-img at the subprocess boundary: the commands it was given."""
+
+    def __init__(self, required=4096, fails=None, found=True):
+        self.required, self.fails, self.found = required, fails, found
+        self.commands = []
+        self.outputs = []
+
+    def _setUp(self):
+        self.useFixture(
+            fixtures.MockPatch(
+                'imageplugin.conversion.shutil.which',
+                lambda name: f'/usr/bin/{name}' if self.found else None,
+            )
+        )
+        self.useFixture(
+            fixtures.MockPatch(
+                'imageplugin.conversion.subprocess.run', self.run
+            )
+        )
+
+    def run(self, argv, **kwargs):
+        self.commands.append(argv[1:])
+        if argv[1] == 'measure':
+            answer = {'required': self.required, 'fully-allocated': 1}
+            return _Completed(0, json.dumps(answer), '')
+        if self.fails:
+            return _Completed(1, '', f'qemu-img: {self.fails}\n')
+        output = argv[-1]
+        self.outputs.append(output)
+        with open(output, 'wb') as file:
+            file.write(RAW)
+        return _Completed(0, None, '')
+
+
+class _Completed:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+class ConversionTestCase(test_interop.InteropTestCase):
+    def setUp(self):
+        super().setUp()
+        self.qemu = self.useFixture(FakeQemuImg())
+        self.staged, self.received = self.read_stage(IMAGE_URL + '/stage')
+        self.tmp = self.useFixture(fixtures.TempDir()).path
+        self.useFixture(fixtures.EnvironmentVariable('TMPDIR', self.tmp))
+        # tempfile caches the directory it found first.
+        self.useFixture(fixtures.MonkeyPatch('tempfile.tempdir', None))
+        self.path = files.write_file(
+            self.home, 'cirros.img', images.qcow2(virtual_size=len(RAW))
+        )
+
+    def raw_profile(self, image_format='raw'):
+        self.use_catalog(
+            [base.password_profile('ceph', image_format=image_format)],
+            [('image', 'public', base.ENDPOINT, 'RegionOne')],
+        )
+
+    def run_import(self, *args, profile=None, source=('--file',)):
+        auth = ('--os-cloud', profile) if profile else None
+        what = source + ((self.path,) if source == ('--file',) else ())
+        kwargs = {'auth': auth} if auth else {}
+        return self.openstack(
+            'image', 'task', 'import', *what, *args, **kwargs
+        )
+
+    def landed_raw(self):
+        md5 = hashlib.md5(RAW, usedforsecurity=False).hexdigest()
+        self.images_seen(
+            image('uploading', disk_format='raw'),
+            image('active', lock=False, checksum=md5, disk_format='raw'),
+        )
+
+    def assertTempClean(self):
+        self.assertEqual([], os.listdir(self.tmp))
+
+
+class TestConvertTo(ConversionTestCase):
+    def test_a_qcow2_file_is_sent_as_raw(self):
+        self.landed_raw()
+        result = self.run_import(
+            '--convert-to', 'raw', '--wait', '-f', 'value', '-c', 'status'
+        )
+        self.assertEqual(
+            (0, 'success\n'), (result.exit_code, result.stdout), result
+        )
+        self.assertIn(
+            f'Verified image {IMAGE_ID}: its md5 (checksum) matches the '
+            f'{len(RAW)} bytes read from ',
+            result.stderr,
+        )
+        self.assertEqual([RAW], self.received)
+        self.assertEqual(
+            {
+                'name': 'cirros',
+                'disk_format': 'raw',
+                'container_format': 'bare',
+            },
+            self.created.last_request.json(),
+        )
+        convert = self.qemu.commands[-1]
+        self.assertEqual(
+            ['convert', '-f', 'qcow2', '-O', 'raw', self.path],
+            convert[:-1],
+        )
+        self.assertTrue(convert[-1].startswith(self.tmp + '/'))
+        self.assertTempClean()
+
+    def test_vhd_is_written_dynamic_with_its_exact_size(self):
+        self.run_import('--convert-to', 'vhd', '--dry-run')
+        result = self.run_import('--convert-to', 'vhd')
+        self.assertEqual(0, result.exit_code, result)
+        self.assertEqual(
+            [
+                'convert',
+                '-f',
+                'qcow2',
+                '-O',
+                'vpc',
+                '-o',
+                'subformat=dynamic,force_size=on',
+                self.path,
+            ],
+            self.qemu.commands[-1][:-1],
+        )
+        self.assertTrue(self.qemu.commands[-1][-1].endswith('/cirros.vhd'))
+        self.assertTempClean()
+
+    def test_the_dry_run_shows_the_conversion(self):
+        result = self.run_import(
+            '--convert-to', 'raw', '--dry-run', '-f', 'json'
+        )
+        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
+        shown = json.loads(result.stdout)
+        self.assertEqual(
+            [
+                f'convert {self.path} from qcow2 to raw with qemu-img (a '
+                f'temporary file in {self.tmp}, removed on every way out)',
+                'create an image',
+                'read the converted cirros.raw once, hashing it, and send it '
+                "to the image's staging area",
+                'import it by glance-direct',
+                'show the import task (not waited for)',
+            ],
+            shown['steps'],
+        )
+        self.assertEqual(
+            ('raw', 'raw'), (shown['disk_format'], shown['source_format'])
+        )
+        self.assertIn(f'a temporary file in {self.tmp}', shown['creates'])
+        # measured, not converted
+        self.assertEqual(['measure'], [c[0] for c in self.qemu.commands])
+        self.assertFalse(self.created.called)
+        self.assertTempClean()
+
+    def test_raw_content_is_not_converted(self):
+        raw = files.write_file(self.home, 'disk.raw', RAW)
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--file',
+            raw,
+            '--convert-to',
+            'raw',
+            '--dry-run',
+            '-f',
+            'json',
+        )
+        self.assertEqual(0, result.exit_code, result)
+        self.assertNotIn('qemu-img', result.stdout)
+        self.assertEqual([], self.qemu.commands)
+
+    def test_a_failed_conversion_is_one_line_and_leaves_nothing(self):
+        self.qemu.fails = 'error while reading sector 128: Input/output error'
+        result = self.run_import('--convert-to', 'raw')
+        self.assertFailsWith(
+            result,
+            f'Cannot convert {self.path} to raw: qemu-img failed: error '
+            'while reading sector 128: Input/output error',
+        )
+        self.assertFalse(self.created.called)
+        self.assertTempClean()
+
+    def test_ctrl_c_while_converting_leaves_no_temporary_file(self):
+        def interrupted(argv, **kwargs):
+            if argv[1] == 'measure':
+                return FakeQemuImg.run(self.qemu, argv)
+            with open(argv[-1], 'wb') as file:
+                file.write(RAW[:100])
+            raise KeyboardInterrupt
+
+        self.useFixture(
+            fixtures.MockPatch(
+                'imageplugin.conversion.subprocess.run', interrupted
+            )
+        )
+        result = self.run_import('--convert-to', 'raw')
+        self.assertNotEqual(0, result.exit_code)
+        self.assertFalse(self.created.called)
+        self.assertTempClean()
+
+    def test_a_failed_upload_leaves_no_temporary_file(self):
+        self.requests.put(IMAGE_URL + '/stage', status_code=500)
+        result = self.run_import('--convert-to', 'raw')
+        self.assertEqual(1, result.exit_code, result)
+        self.assertEqual(1, len(self.qemu.outputs))
+        self.assertTempClean()
+
+
+class TestRefusals(ConversionTestCase):
+    def assertRefused(self, line, *args, **kwargs):
+        result = self.run_import(*args, **kwargs)
+        self.assertFailsWith(result, line)
+        self.assertFalse(self.created.called)
+        self.assertEqual(
+            [], [c for c in self.qemu.commands if c[0] == 'convert']
+        )
+
+    def test_qemu_img_missing(self):
+        self.qemu.found = False
+        self.assertRefused(
+            f'Cannot convert {self.path} to raw: qemu-img is needed and not '
+            'found on PATH (install the package qemu-utils)',
+            '--convert-to',
+            'raw',
+        )
+
+    def test_qemu_img_missing_on_a_raw_profile(self):
+        self.raw_profile()
+        self.qemu.found = False
+        self.assertRefused(
+            f'Cannot convert {self.path} to raw: qemu-img is needed and not '
+            'found on PATH (install the package qemu-utils), or give '
+            '--no-convert to import it as qcow2',
+            profile='ceph',
+        )
+
+    def test_not_enough_room_in_the_temporary_directory(self):
+        self.qemu.required = 1 << 60
+        free = conversion.free_space(self.tmp)
+        self.assertRefused(
+            f'Cannot convert {self.path} to raw: it needs about '
+            f'{conversion.progress.human_size(1 << 60)} in {self.tmp}, '
+            f'which has {conversion.progress.human_size(free)} free; set '
+            'TMPDIR to a directory with more room',
+            '--convert-to',
+            'raw',
+        )
+
+    def test_not_enough_room_is_refused_by_a_dry_run_too(self):
+        self.qemu.required = 1 << 60
+        result = self.run_import('--convert-to', 'raw', '--dry-run')
+        self.assertEqual(1, result.exit_code)
+        self.assertIn(
+            'set TMPDIR to a directory with more room', result.stderr
+        )
+
+    def test_disk_format_does_not_go_with_convert_to(self):
+        self.assertRefused(
+            '--convert-to raw sets the disk format of the new image; leave '
+            '--disk-format out (the source format is read from its content)',
+            '--convert-to',
+            'raw',
+            '--disk-format',
+            'qcow2',
+        )
+
+    def test_convert_to_and_no_convert_exclude_each_other(self):
+        result = self.run_import('--convert-to', 'raw', '--no-convert')
+        self.assertEqual(2, result.exit_code)
+        self.assertIn('not allowed with argument', result.stderr)
+
+    def test_web_download_cannot_convert(self):
+        self.assertRefused(
+            '--convert-to needs this client to read the URL and send the '
+            'converted image; web-download has Glance read it: leave '
+            '--method out',
+            '--convert-to',
+            'raw',
+            '--method',
+            'web-download',
+            source=('--import-from', URL),
+        )
+
+    def test_an_image_is_not_converted(self):
+        self.assertRefused(
+            '--convert-to converts a --file or an http(s) URL; a --image is '
+            'not read by this client',
+            '--convert-to',
+            'raw',
+            '--all-stores',
+            source=('--image', 'cirros'),
+        )
+
+    def test_rackspace_takes_vhd_only(self):
+        self.assertRefused(
+            f'Cannot convert {self.path} to raw: Rackspace Cloud Images '
+            'imports VHD only (give --convert-to vhd)',
+            '--convert-to',
+            'raw',
+            '--dialect',
+            'rackspace',
+        )
+
+
+class TestRawProfile(ConversionTestCase):
+    def setUp(self):
+        super().setUp()
+        self.raw_profile()
+
+    def test_a_qcow2_file_is_converted_and_said(self):
+        self.landed_raw()
+        result = self.run_import(
+            '--wait', '-f', 'value', '-c', 'status', profile='ceph'
+        )
+        self.assertEqual(
+            (0, 'success\n'), (result.exit_code, result.stdout), result
+        )
+        self.assertEqual(
+            f'Converting {self.path} from qcow2 to raw, as the cloud '
+            "profile's image_format is raw (--no-convert imports it as it "
+            'is)',
+            result.stderr.splitlines()[0],
+        )
+        self.assertEqual([RAW], self.received)
+        self.assertEqual(
+            'raw', self.created.last_request.json()['disk_format']
+        )
+        self.assertTempClean()
+
+    def test_the_dry_run_says_the_profile_asks(self):
+        result = self.run_import('--dry-run', '-f', 'json', profile='ceph')
+        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
+        self.assertTrue(
+            json.loads(result.stdout)['steps'][0].endswith(
+                ", as the cloud profile's image_format asks"
+            )
+        )
+
+    def test_no_convert_keeps_qcow2(self):
+        result = self.run_import(
+            '--no-convert', '--dry-run', '-f', 'json', profile='ceph'
+        )
+        self.assertEqual(0, result.exit_code, result)
+        shown = json.loads(result.stdout)
+        self.assertEqual('qcow2', shown['disk_format'])
+        self.assertNotIn('qemu-img', json.dumps(shown))
+        self.assertEqual([], self.qemu.commands)
+
+    def test_a_disk_format_given_is_kept(self):
+        result = self.run_import(
+            '--disk-format', 'qcow2', '--dry-run', '-f', 'json', profile='ceph'
+        )
+        self.assertEqual(0, result.exit_code, result)
+        self.assertEqual('qcow2', json.loads(result.stdout)['disk_format'])
+        self.assertEqual([], self.qemu.commands)
+
+    def test_a_qcow2_profile_converts_nothing(self):
+        self.raw_profile('qcow2')
+        result = self.run_import('--dry-run', '-f', 'json', profile='ceph')
+        self.assertEqual(0, result.exit_code, result)
+        self.assertEqual('qcow2', json.loads(result.stdout)['disk_format'])
+        self.assertEqual([], self.qemu.commands)
+
+    def test_a_url_is_downloaded_converted_and_sent(self):
+        self.landed_raw()
+        qcow2 = images.qcow2(virtual_size=len(RAW))
+        ranged = self.serve_image(URL, qcow2)
+        # The download asks for the whole image, without a Range.
+        self.requests.get(
+            URL,
+            request_headers={},
+            additional_matcher=lambda request: 'Range' not in request.headers,
+            content=qcow2,
+        )
+        result = self.run_import(
+            '--name',
+            'cirros',
+            '--wait',
+            '-f',
+            'value',
+            '-c',
+            'status',
+            profile='ceph',
+            source=('--import-from', URL),
+        )
+        self.assertEqual(
+            (0, 'success\n'), (result.exit_code, result.stdout), result
+        )
+        self.assertEqual([RAW], self.received)
+        self.assertEqual(
+            ['measure', 'convert'], [c[0] for c in self.qemu.commands]
+        )
+        self.assertTrue(self.qemu.commands[-1][-2].endswith('/download'))
+        self.assertTrue(ranged.called)
+        self.assertTempClean()
