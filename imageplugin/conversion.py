@@ -448,6 +448,9 @@ def _converted_file(conversion, request, source, output, stem):
             properties['name'] = preflight.checked_default_name(
                 stem, '--import-from'
             )
+    # The upload checks the file against this identity as it reads it.
+    # A new conversion is a new file: segments an interrupted upload left
+    # are not resumed (they are said, with where they are).
     identity = largeobject.file_identity(os.stat(output))
     name = request.object_name or largeobject.default_object_name(
         os.path.basename(output), identity
