@@ -12,8 +12,12 @@ import json
 import os
 
 import fixtures
+from osc_lib import exceptions
+import testtools
 
 from imageplugin import conversion
+from imageplugin import plan
+from imageplugin.request import ImportRequest
 from tests.support import files
 from tests.unit import base
 from tests.unit import images
@@ -425,3 +429,123 @@ class TestRawProfile(ConversionTestCase):
         self.assertTrue(self.qemu.commands[-1][-2].endswith('/download'))
         self.assertTrue(ranged.called)
         self.assertTempClean()
+
+
+def conversion_found(target='raw', **fields):
+    """What ``conversion.survey`` finds for a qcow2 on a roomy machine."""
+    found = dict(
+        source_format='qcow2',
+        target=target,
+        automatic=False,
+        qemu_img='/usr/bin/qemu-img',
+        directory='/scratch',
+        free=10 * 1024**3,
+        needed=1024**3,
+        fetch=False,
+    )
+    found.update(fields)
+    return conversion.Conversion(**found)
+
+
+class TestPlanned(testtools.TestCase):
+    """plan.decide with a conversion among its facts: the converted file
+    decided on as a --file, after the conversion's steps."""
+
+    def decide(self, found, dialect='glance', tasks_refusal='', **asked):
+        asked.setdefault('file', 'images/disk.qcow2')
+        request = ImportRequest(**asked)
+        facts = plan.Facts(
+            dialect=dialect,
+            tasks_refusal=tasks_refusal,
+            methods=('glance-direct', 'web-download'),
+            disk_format='qcow2',
+            conversion=found,
+        )
+        return plan.decide(request, facts)
+
+    def test_an_admin_file_goes_through_the_object_storage(self):
+        decided = self.decide(conversion_found())
+        self.assertEqual('task-upload', decided.route)
+        self.assertEqual(
+            'convert images/disk.qcow2 from qcow2 to raw with qemu-img (a '
+            'temporary file in /scratch, removed on every way out)',
+            decided.steps[0],
+        )
+        self.assertIn(
+            'upload the converted disk.raw to images/<object named after '
+            'the file> in the object storage (resumable), hashing it',
+            decided.steps,
+        )
+        self.assertEqual('images/disk.qcow2', decided.source)
+        self.assertEqual(
+            'the temporary file in /scratch, whatever happens',
+            decided.deletes[-1],
+        )
+
+    def test_a_member_url_is_downloaded_then_sent_by_glance_direct(self):
+        url = 'http://127.0.0.1/disk.qcow2'
+        decided = self.decide(
+            conversion_found(fetch=True, automatic=True),
+            tasks_refusal='refused',
+            file=None,
+            import_from=url,
+        )
+        self.assertEqual('glance-direct', decided.route)
+        self.assertEqual(
+            (
+                f'download {url} to a temporary file in /scratch',
+                f'convert {url} from qcow2 to raw with qemu-img (a temporary '
+                'file in /scratch, removed on every way out), as the cloud '
+                "profile's image_format asks",
+                'create an image',
+            ),
+            decided.steps[:3],
+        )
+        self.assertEqual(url, decided.source)
+
+    def test_a_dynamic_vhd_leaves_the_tasks_api_of_glance(self):
+        decided = self.decide(conversion_found('vhd'))
+        self.assertEqual('glance-direct', decided.route)
+        self.assertIn(
+            'the converted disk.vhd is a dynamic VHD', decided.notes[0]
+        )
+
+    def test_rackspace_takes_a_vhd_by_its_tasks_api(self):
+        decided = self.decide(conversion_found('vhd'), dialect='rackspace')
+        self.assertEqual(
+            ('task-upload', 'rackspace'), (decided.route, decided.dialect)
+        )
+
+    def test_refusals(self):
+        for found, dialect, line in (
+            (
+                conversion_found('qcow2'),
+                'rackspace',
+                'Cannot convert images/disk.qcow2 to qcow2: Rackspace Cloud '
+                'Images imports VHD only (give --convert-to vhd)',
+            ),
+            (
+                conversion_found(qemu_img=None, automatic=True),
+                'glance',
+                'Cannot convert images/disk.qcow2 to raw: qemu-img is needed '
+                'and not found on PATH (install the package qemu-utils), or '
+                'give --no-convert to import it as qcow2',
+            ),
+            (
+                conversion_found(free=512 * 1024**2),
+                'glance',
+                'Cannot convert images/disk.qcow2 to raw: it needs about 1.0 '
+                'GiB in /scratch, which has 512.0 MiB free; set TMPDIR to a '
+                'directory with more room',
+            ),
+            (
+                conversion_found(source_format=None, fetch=True),
+                'glance',
+                'Cannot convert images/disk.qcow2: its content could not be '
+                'read, and its format is told to qemu-img from its content',
+            ),
+        ):
+            error = self.assertRaises(
+                exceptions.CommandError, self.decide, found, dialect
+            )
+            self.assertEqual(line, str(error))
