@@ -141,10 +141,8 @@ def survey(instance, request, content, path=None):
     needed = None
     if qemu_img and found and path:
         needed = measure(qemu_img, path, content.detected, target)
-    elif content and content.virtual_size:
-        # A URL: its download is about the size of its data, which its
-        # virtual size bounds; measured again once downloaded.
-        needed = content.virtual_size
+    # A URL's size is checked when its answer tells it (Content-Length),
+    # the conversion's once it is downloaded and can be measured.
     return Conversion(
         found,
         target,
@@ -318,7 +316,7 @@ def converted(plan, request, source, console, verify=True):
         if conversion.fetch:
             name = _url_file_name(request.import_from)
             path = os.path.join(directory, 'download')
-            download(request.import_from, path, console, verify)
+            download(conversion, request.import_from, path, console, verify)
             check_room(
                 conversion._replace(free=free_space(directory)),
                 where,
@@ -379,8 +377,9 @@ def run_qemu_img(conversion, detected, path, output, where):
         )
 
 
-def download(url, path, console, verify=True):
-    """Fetch ``url`` into the file ``path``, streaming."""
+def download(conversion, url, path, console, verify=True):
+    """Fetch ``url`` into the file ``path``, streaming, once its size
+    (where its answer tells it) is known to fit."""
     shown = http.shown_url(url)
     try:
         with requests.get(
@@ -393,10 +392,24 @@ def download(url, path, console, verify=True):
                 )
             response.raw.decode_content = True
             total = int(response.headers.get('Content-Length') or 0)
+            room = conversion._replace(free=free_space(os.path.dirname(path)))
+            check_room(room, shown, total or None)
             written(response.raw, path, console.stream, total, shown)
+    except requests.Timeout:
+        raise exceptions.CommandError(
+            f'Cannot download {shown}: it did not answer within '
+            f'{DOWNLOAD_TIMEOUT:g} s'
+        ) from None
     except requests.RequestException as exc:
         raise exceptions.CommandError(
-            f'Cannot download {shown}: {type(exc).__name__}'
+            f'Cannot download {shown}: the connection failed '
+            f'({type(exc).__name__})'
+        ) from None
+    except OSError as exc:
+        # Writing the file: most likely a full disk.
+        raise exceptions.CommandError(
+            f'Cannot download {shown} into {conversion.directory}: '
+            f'{exc.strerror or exc}; set TMPDIR to a directory with more room'
         ) from None
 
 

@@ -31,6 +31,13 @@ RAW = b'\xeb\x63\x90' + bytes(509) + b'\x55\xaa' + bytes(4096 - 514)
 URL = 'http://127.0.0.1:8000/cirros.qcow2'
 
 
+def said_converting(where):
+    return (
+        f"Converting {where} from qcow2 to raw, as the cloud profile's "
+        'image_format is raw (--no-convert imports it as it is)'
+    )
+
+
 class FakeQemuImg(fixtures.Fixture):
     """qemu-img at the subprocess boundary: the commands it was given."""
 
@@ -428,6 +435,55 @@ class TestRawProfile(ConversionTestCase):
         )
         self.assertTrue(self.qemu.commands[-1][-2].endswith('/download'))
         self.assertTrue(ranged.called)
+        self.assertTempClean()
+
+    def serve_for_download(self, **answer):
+        """The URL's first bytes for the inspector (ranged), and
+        ``answer`` to the download (no Range)."""
+        qcow2 = images.qcow2(virtual_size=len(RAW))
+        ranged = self.serve_image(URL, qcow2)
+        self.requests.get(
+            URL,
+            additional_matcher=lambda request: 'Range' not in request.headers,
+            **(
+                answer
+                or {
+                    'content': qcow2,
+                    'headers': {'Content-Length': str(len(qcow2))},
+                }
+            ),
+        )
+        return ranged
+
+    def test_a_url_that_fails_its_download_is_one_line(self):
+        self.serve_for_download(status_code=503, reason='Service Unavailable')
+        result = self.run_import(profile='ceph', source=('--import-from', URL))
+        self.assertFailsWith(
+            result,
+            f'{said_converting(URL)}\nCannot download {URL}: it answers '
+            'HTTP 503 (Service Unavailable)',
+        )
+        self.assertFalse(self.created.called)
+        self.assertTempClean()
+
+    def test_a_url_too_large_for_the_room_is_refused_before_its_body(self):
+        self.serve_for_download()
+        self.useFixture(
+            fixtures.MockPatch(
+                'imageplugin.conversion.free_space', return_value=1000
+            )
+        )
+        result = self.run_import(profile='ceph', source=('--import-from', URL))
+        self.assertFailsWith(
+            result,
+            f'{said_converting(URL)}\nCannot convert {URL} to raw: it needs '
+            'about '
+            f'{conversion.progress.human_size(len(images.qcow2(len(RAW))))} '
+            f'in {self.tmp}, which has 1000 B free; set TMPDIR to a directory '
+            'with more room, or give --no-convert to import it as qcow2',
+        )
+        # Refused from its Content-Length: neither written nor measured.
+        self.assertEqual([], self.qemu.commands)
         self.assertTempClean()
 
 
