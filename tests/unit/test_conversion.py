@@ -278,13 +278,16 @@ class TestRefusals(ConversionTestCase):
         )
 
     def test_not_enough_room_in_the_temporary_directory(self):
-        self.qemu.required = 1 << 60
-        free = conversion.free_space(self.tmp)
+        self.qemu.required = 3 * 1024**3
+        statvfs = self.useFixture(
+            fixtures.MockPatch('imageplugin.conversion.os.statvfs')
+        ).mock
+        statvfs.return_value.f_bavail = 512
+        statvfs.return_value.f_frsize = 1024**2
         self.assertRefused(
-            f'Cannot convert {self.path} to raw: it needs about '
-            f'{conversion.progress.human_size(1 << 60)} in {self.tmp}, '
-            f'which has {conversion.progress.human_size(free)} free; set '
-            'TMPDIR to a directory with more room',
+            f'Cannot convert {self.path} to raw: it needs about 3.0 GiB in '
+            f'{self.tmp}, which has 512.0 MiB free; set TMPDIR to a '
+            'directory with more room',
             '--convert-to',
             'raw',
         )
