@@ -76,6 +76,18 @@ class Conversion(
     __slots__ = ()
 
 
+class Converting(
+    collections.namedtuple(
+        'Converting', 'request facts where steps conversion'
+    )
+):
+    """What ``planned`` gives ``plan.decide``: the request, facts and
+    ``where`` of the converted file to decide on (its first three), the
+    steps before its plan's, and the ``Conversion``."""
+
+    __slots__ = ()
+
+
 def check_request(request):
     """Refuse, before anything is asked, options that do not go with a
     conversion."""
@@ -191,11 +203,9 @@ def measure(qemu_img, path, detected, target):
 
 
 def planned(request, facts, where):
-    """What ``plan.decide`` decides with for ``facts.conversion``: None
-    where there is none, else the request and facts to decide on (those
-    of the converted content, sent as a --file is), the steps that come
-    first and the conversion (``with_steps`` takes them); or a one-line
-    refusal."""
+    """The ``Converting`` of ``facts.conversion`` (None where there is
+    none): the converted content is decided on as a --file is; or a
+    one-line refusal."""
     conversion = facts.conversion
     if conversion is None:
         return None
@@ -221,17 +231,17 @@ def planned(request, facts, where):
         conversion=None,
     )
     sent = f'the converted {os.path.splitext(name)[0]}.{conversion.target}'
-    return request, facts, sent, steps, conversion
+    return Converting(request, facts, sent, steps, conversion)
 
 
 def with_steps(plan, converting):
     """``plan`` (decided for the converted file) after the conversion's
     steps (``planned``'s), carrying the conversion out."""
-    steps, conversion = converting[3:]
+    conversion = converting.conversion
     return dataclasses.replace(
         plan,
-        source=converting[0].file,
-        steps=steps + plan.steps,
+        source=converting.request.file,
+        steps=converting.steps + plan.steps,
         creates=(f'a temporary file in {conversion.directory}',)
         + plan.creates,
         deletes=plan.deletes
