@@ -20,8 +20,10 @@ from imageplugin import plan
 from imageplugin.request import ImportRequest
 from tests.support import files
 from tests.unit import base
+from tests.unit import fakes
 from tests.unit import images
 from tests.unit import test_interop
+from tests.unit import test_uploadimport
 from tests.unit.test_interop import IMAGE_ID
 from tests.unit.test_interop import IMAGE_URL
 from tests.unit.test_interop import image
@@ -43,6 +45,8 @@ class FakeQemuImg(fixtures.Fixture):
 
     def __init__(self, required=4096, fails=None, found=True):
         self.required, self.fails, self.found = required, fails, found
+        # What a conversion writes, whatever its target.
+        self.written = RAW
         self.commands = []
         self.outputs = []
 
@@ -69,7 +73,7 @@ class FakeQemuImg(fixtures.Fixture):
         output = argv[-1]
         self.outputs.append(output)
         with open(output, 'wb') as file:
-            file.write(RAW)
+            file.write(self.written)
         return _Completed(0, None, '')
 
 
@@ -608,3 +612,41 @@ class TestPlanned(testtools.TestCase):
                 exceptions.CommandError, self.decide, found, dialect
             )
             self.assertEqual(line, str(error))
+
+
+class TestRackspace(test_uploadimport.UploadImportTestCase):
+    """Rackspace Cloud Images imports VHDs: a qcow2 converted to one goes
+    up to Cloud Files and is imported by its tasks API."""
+
+    def setUp(self):
+        super().setUp()
+        self.offer('import', 'export')
+        self.qemu = self.useFixture(FakeQemuImg())
+        self.qemu.written = images.dynamic_vhd(64 * 1024**2)
+        self.tmp = self.useFixture(fixtures.TempDir()).path
+        self.useFixture(fixtures.EnvironmentVariable('TMPDIR', self.tmp))
+        self.useFixture(fixtures.MonkeyPatch('tempfile.tempdir', None))
+        self.path = self.file('disk.qcow2', images.qcow2(64 * 1024**2))
+        self.requests.post(
+            base.TASKS_URL, status_code=201, json=fakes.RACKSPACE_PENDING
+        )
+
+    def test_a_qcow2_goes_up_as_a_dynamic_vhd(self):
+        result = self.run_import(
+            '--file', self.path, '--convert-to', 'vhd', '--container', 'c'
+        )
+        self.assertEqual(0, result.exit_code, result)
+        self.assertEqual('vpc', self.qemu.commands[-1][4])
+        posted = self.task_posts()[0]['input']
+        self.assertEqual({'name': 'disk'}, posted['image_properties'])
+        self.assertTrue(posted['import_from'].startswith('c/disk-'))
+        self.assertTrue(posted['import_from'].endswith('.vhd'))
+        self.assertEqual([], os.listdir(self.tmp))
+
+    def test_raw_is_refused(self):
+        self.assertFailsWith(
+            self.run_import('--file', self.path, '--convert-to', 'raw'),
+            f'Cannot convert {self.path} to raw: Rackspace Cloud Images '
+            'imports VHD only (give --convert-to vhd)',
+        )
+        self.assertEqual([], self.swift.puts())
