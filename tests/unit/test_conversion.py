@@ -404,6 +404,22 @@ class TestRawProfile(ConversionTestCase):
         self.assertEqual('qcow2', json.loads(result.stdout)['disk_format'])
         self.assertEqual([], self.qemu.commands)
 
+    def test_a_vendor_profile_that_says_raw_converts(self):
+        # openstacksdk's vendor profile of Catalyst Cloud says raw.
+        self.use_catalog(
+            [
+                base.password_profile(
+                    'catalyst', profile='catalyst', region_name='RegionOne'
+                )
+            ],
+            [('image', 'public', base.ENDPOINT, 'RegionOne')],
+        )
+        result = self.run_import('--dry-run', '-f', 'json', profile='catalyst')
+        self.assertEqual(0, result.exit_code, result)
+        shown = json.loads(result.stdout)
+        self.assertEqual('raw', shown['disk_format'])
+        self.assertIn('qemu-img', shown['steps'][0])
+
     def test_a_qcow2_profile_converts_nothing(self):
         self.raw_profile('qcow2')
         result = self.run_import('--dry-run', '-f', 'json', profile='ceph')
