@@ -12,6 +12,7 @@ import dataclasses
 
 from imageplugin import aftercare
 from imageplugin import api
+from imageplugin import conversion as conversions
 from imageplugin import http
 from imageplugin import importing
 from imageplugin import interop
@@ -52,7 +53,7 @@ def read_source(request, verify=True):
         return Source(where, formats, content, None), note
     if kind == 'file':
         local = localfile.checked_file(request)
-        if request.dialect == 'rackspace':
+        if request.dialect == 'rackspace' and not request.convert_to:
             localfile.check_rackspace(local, request)
         image = local.image
         return Source(image.path, image.formats, image.content, local), None
@@ -95,9 +96,14 @@ def survey(cloud, request, source, note=None):
         notes += _check_rackspace_content(cloud, request, source)
     glance = dialect != 'rackspace'
     methods = None
+    path = source.local and source.local.image.path
+    conversion = conversions.survey(
+        cloud.instance, request, source.content, path
+    )
     if glance and (
         (tasks_refusal and request.method != plans.TASK)
         or vhdroute.tasks_api_fails(vhd, disk_format)
+        or getattr(conversion, 'target', None) == 'vhd'
         or (
             kind != 'image'
             and (
@@ -120,6 +126,7 @@ def survey(cloud, request, source, note=None):
         vhd=vhd,
         content_notes=notes,
         disk_format=disk_format,
+        conversion=conversion,
     )
 
 
@@ -160,7 +167,7 @@ def _check_rackspace_content(cloud, request, source):
     """Refuse what Rackspace Cloud Images would fail the task for, from
     the content: a --file's, or the object's in the object storage.
     Returns the lines that say what could not be checked."""
-    if source.local is not None and request.dialect is None:
+    if source.local and request.dialect is None and not request.convert_to:
         # Checked in read_source where the dialect was given.
         localfile.check_rackspace(source.local, request)
     elif request.kind == 'object':
@@ -202,7 +209,9 @@ def outcome_of(cloud, console, follow, request, source, plan):
         if plan.route == plans.TASK_FROM_UPLOAD
         else _task_outcome
     )
-    return route(cloud, console, follow, request, source, plan)
+    verify = getattr(cloud.instance, 'verify', True)
+    with conversions.converted(plan, request, source, console, verify) as sent:
+        return route(cloud, console, follow, request, sent, plan)
 
 
 def _say_notes(console, plan):
@@ -320,7 +329,7 @@ def _interop_outcome(cloud, console, follow, request, source, plan):
 
 def plan_columns(request, source, plan):
     """(columns, values) of ``plan`` for ``--dry-run``."""
-    formats = source.formats
+    formats = conversions.formats_sent(plan, source.formats)
     properties = (
         source.local.properties if source.local else request.image_properties
     )

@@ -1,19 +1,20 @@
 # SPDX-License-Identifier: Apache-2.0
 """The plan of ``image task import``, decided before anything is done.
 
-``request.ImportRequest`` is what the command line asks for;
-``Facts`` is what the cloud and the content said
-(``importroute.survey`` asks them); ``decide(request, facts)`` turns the
-two into a ``Plan`` (the route, its steps, what it creates, uploads and
-deletes, the lines to say) or raises one refusal. ``decide`` makes no
-request: the same request and facts always give the same plan, on every
-route, and ``--dry-run`` prints it instead of carrying it out.
+``request.ImportRequest`` is what the command line asks for; ``Facts``
+is what the cloud and the content said (``importroute.survey`` asks
+them); ``decide(request, facts)`` turns the two into a ``Plan`` (the
+route, its steps, what it creates, uploads and deletes, the lines to say)
+or raises one refusal. ``decide`` makes no request: the same request and
+facts always give the same plan, on every route, and ``--dry-run``
+prints it instead of carrying it out.
 """
 
 import dataclasses
 
 from osc_lib import exceptions
 
+from imageplugin import conversion as conversions
 from imageplugin import importing
 from imageplugin import vhdroute
 
@@ -44,14 +45,13 @@ _TASKS_API = (
 class Facts:
     """What the cloud and the content said; None where not asked.
 
-    ``dialect``: 'rackspace' or 'glance'. ``tasks_refusal``: Glance's
-    refusal of the tasks API to this user (its one line), '' where the
-    tasks API is open to them. ``methods``: the import methods offered
-    (() where the cloud has no interoperable import). ``stores``: the
-    stores of a multi-store Glance (() where it has a single one).
-    ``vhd``: 'fixed' or 'dynamic' where the content is such a VHD.
-    ``disk_format``: the new image's disk format, as decided from the
-    content and the options.
+    ``dialect``: 'rackspace' or 'glance'. ``tasks_refusal``: Glance's refusal
+    of the tasks API to this user (its one line), '' where the tasks API is
+    open to them. ``methods``: the import methods offered (() where the
+    cloud has no interoperable import). ``stores``: the stores of a
+    multi-store Glance (() where it has a single one). ``vhd``: 'fixed' or
+    'dynamic' where the content is such a VHD. ``disk_format``: the new
+    image's disk format, as decided from the content and the options.
     """
 
     dialect: str = None
@@ -62,6 +62,7 @@ class Facts:
     disk_format: str = None
     # What could not be read or checked of the content, to say.
     content_notes: tuple = ()
+    conversion: object = None  # a conversion.Conversion, or None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Plan:
     protect_after: bool = False
     # 'rackspace' or 'glance' where the route depends on it.
     dialect: str = None
+    conversion: object = None  # a conversion.Conversion, or None
 
     @property
     def interoperable(self):
@@ -105,6 +107,8 @@ def decide(request, facts, where=None):
     ``where`` is the source as it may be shown (a URL without secrets).
     """
     where = where or request.import_from or request.file or request.image
+    if converting := conversions.planned(request, facts, where):
+        return conversions.with_steps(decide(*converting[:3]), converting)
     kind = request.kind
     method = _asked_method(request, kind)
     if kind == 'image':
@@ -266,10 +270,6 @@ def _keep_image_unused(request):
     return _said_unused(request, INTEROP_OPTIONS, _TASKS_API)
 
 
-def _content_note(facts):
-    return tuple(facts.content_notes)
-
-
 def _said_unused(request, options, why):
     given = request.unused(options)
     if not given:
@@ -287,7 +287,7 @@ def _interop_plan(request, facts, method, where, note):
         why = 'there is no --file to upload'
     notes = (
         ((note,) if note else ())
-        + _content_note(facts)
+        + tuple(facts.content_notes)
         + _said_unused(request, UPLOAD_OPTIONS, why)
     )
     if method == GLANCE_DIRECT:
@@ -348,7 +348,7 @@ def _after_steps(request, facts, method):
 
 def _task_plan(request, facts, where):
     notes = (
-        _content_note(facts)
+        tuple(facts.content_notes)
         + _said_unused(request, UPLOAD_OPTIONS, 'there is no --file to upload')
         + _keep_image_unused(request)
     )

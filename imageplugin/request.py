@@ -12,6 +12,7 @@ import json
 
 from osc_lib import exceptions
 
+from imageplugin import conversion
 from imageplugin import importing
 
 
@@ -50,6 +51,8 @@ class ImportRequest:
     dialect: str = None
     wait: bool = False
     dry_run: bool = False
+    convert_to: str = None
+    no_convert: bool = False
     # The new image's properties, typed (importing.image_properties), and
     # the options that set them.
     image_properties: dict = dataclasses.field(default_factory=dict)
@@ -73,7 +76,9 @@ class ImportRequest:
             )
         properties, given = importing.image_properties(args)
         fields.update(image_properties=properties, given=tuple(given))
-        return cls(**fields)
+        request = cls(**fields)
+        conversion.check_request(request)
+        return request
 
     @property
     def kind(self):

@@ -23,6 +23,7 @@ class ImportTask(TaskCommand):
 
     def get_parser(self, prog_name):
         from imageplugin import argtypes
+        from imageplugin import conversion
         from imageplugin import formats
 
         parser = super().get_parser(prog_name)
@@ -214,6 +215,22 @@ class ImportTask(TaskCommand):
             action='store_true',
             help='With interoperable import, keep the new image when its '
             'import fails (default: delete it)',
+        )
+        converting = parser.add_mutually_exclusive_group()
+        converting.add_argument(
+            '--convert-to',
+            metavar='<format>',
+            choices=conversion.TARGETS,
+            help='Convert the image (a --file, or a URL this client then '
+            'downloads) to this disk format with qemu-img before sending '
+            'it: raw, qcow2, vmdk, vhd, vhdx or vdi (default: to raw '
+            "where the cloud profile's image_format is raw, else none)",
+        )
+        converting.add_argument(
+            '--no-convert',
+            action='store_true',
+            help="Import the image as it is, even where the cloud profile's "
+            'image_format is raw',
         )
         parser.add_argument(
             '--dry-run',
