@@ -19,14 +19,21 @@ from imageplugin import localfile
 from imageplugin import objectstore
 from imageplugin import plan as plans
 from imageplugin import planview
+from imageplugin import sourcework
 from imageplugin import uploadimport
 from imageplugin import vhdroute
 
 
-class Source(collections.namedtuple('Source', 'where formats content local')):
+class Source(
+    collections.namedtuple(
+        'Source', 'where formats content local published', defaults=(None,)
+    )
+):
     """What the source is, read before logging in: where it is as it may
     be shown, its ``formats.Formats`` and ``inspection.Content`` (None
-    where unread), and the checked ``localfile.LocalFile`` of a --file.
+    where unread), the checked ``localfile.LocalFile`` of a --file, and
+    the ``sourcework.Published`` of one this client must decompress or
+    verify (None: Glance reads it as it is).
     """
 
     __slots__ = ()
@@ -46,16 +53,20 @@ def read_source(request, verify=True):
     kind = request.kind
     if kind == 'url':
         where = http.shown_url(request.import_from)
-        formats, note, content = importing.url_formats(
+        formats, note, content, compressed = importing.url_formats(
             request.import_from, request, verify=verify
         )
-        return Source(where, formats, content, None), note
+        published = sourcework.published(request, compressed, verify)
+        return Source(where, formats, content, None, published), note
     if kind == 'file':
         local = localfile.checked_file(request)
         if request.dialect == 'rackspace':
             localfile.check_rackspace(local, request)
         image = local.image
-        return Source(image.path, image.formats, image.content, local), None
+        published = sourcework.published(request, image.compression, verify)
+        source = Source(image.path, image.formats, image.content, local)
+        return source._replace(published=published), None
+    sourcework.published(request, None, verify)  # refuses a --checksum
     return Source(request.import_from or request.image, None, None, None), None
 
 
@@ -64,7 +75,7 @@ def survey(cloud, request, source, note=None):
     the tasks API's access, import methods, stores), asked only where the
     plan depends on it, and what the content is."""
     client = cloud.client
-    kind = request.kind
+    kind = sourcework.planned_kind(request, source.published, source.where)
     vhd = vhdroute.kind(source.content)
     disk_format = source.formats.disk if source.formats else None
     dialect = request.dialect
@@ -120,6 +131,7 @@ def survey(cloud, request, source, note=None):
         vhd=vhd,
         content_notes=notes,
         disk_format=disk_format,
+        published=source.published,
     )
 
 
@@ -175,7 +187,7 @@ def with_upload_target(cloud, request, plan, local):
     endpoint found (else one line refuses before any byte moves), whether
     the container must be created, and that the object is not another
     file's (``local``, the ``localfile.LocalFile``)."""
-    if plan.route != plans.TASK_FROM_UPLOAD:
+    if plan.route != plans.TASK_FROM_UPLOAD or local is None:
         return plan
 
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
@@ -202,7 +214,13 @@ def outcome_of(cloud, console, follow, request, source, plan):
         if plan.route == plans.TASK_FROM_UPLOAD
         else _task_outcome
     )
-    return route(cloud, console, follow, request, source, plan)
+    if source.published is None:
+        return route(cloud, console, follow, request, source, plan)
+    # Verified and decompressed into a file before anything is created.
+    with sourcework.spooled(
+        request, source, console.say, console.stream, cloud.instance.verify
+    ) as sent:
+        return route(cloud, console, follow, request, sent, plan)
 
 
 def _say_notes(console, plan):

@@ -15,6 +15,7 @@ import dataclasses
 from osc_lib import exceptions
 
 from imageplugin import importing
+from imageplugin import sourcework
 from imageplugin import vhdroute
 
 # Routes: how the bytes reach the image.
@@ -62,6 +63,7 @@ class Facts:
     disk_format: str = None
     # What could not be read or checked of the content, to say.
     content_notes: tuple = ()
+    published: object = None  # sourcework.Published: work of ours
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +107,7 @@ def decide(request, facts, where=None):
     ``where`` is the source as it may be shown (a URL without secrets).
     """
     where = where or request.import_from or request.file or request.image
-    kind = request.kind
+    kind = sourcework.planned_kind(request, facts.published, where)
     method = _asked_method(request, kind)
     if kind == 'image':
         return _copy_plan(request, facts, method, where)
@@ -133,10 +135,12 @@ def decide(request, facts, where=None):
         note = None
     if method == interop:
         _check_interop(request, facts, method, where)
-        return _interop_plan(request, facts, method, where, note)
-    if kind == 'file':
-        return _upload_plan(request, facts, where)
-    return _task_plan(request, facts, where)
+        plan = _interop_plan(request, facts, method, where, note)
+    elif kind == 'file':
+        plan = _upload_plan(request, facts, where)
+    else:
+        return _task_plan(request, facts, where)
+    return sourcework.planned(plan, facts.published, where)
 
 
 def _asked_method(request, kind):
@@ -266,10 +270,6 @@ def _keep_image_unused(request):
     return _said_unused(request, INTEROP_OPTIONS, _TASKS_API)
 
 
-def _content_note(facts):
-    return tuple(facts.content_notes)
-
-
 def _said_unused(request, options, why):
     given = request.unused(options)
     if not given:
@@ -287,7 +287,7 @@ def _interop_plan(request, facts, method, where, note):
         why = 'there is no --file to upload'
     notes = (
         ((note,) if note else ())
-        + _content_note(facts)
+        + tuple(facts.content_notes)
         + _said_unused(request, UPLOAD_OPTIONS, why)
     )
     if method == GLANCE_DIRECT:
@@ -348,7 +348,7 @@ def _after_steps(request, facts, method):
 
 def _task_plan(request, facts, where):
     notes = (
-        _content_note(facts)
+        tuple(facts.content_notes)
         + _said_unused(request, UPLOAD_OPTIONS, 'there is no --file to upload')
         + _keep_image_unused(request)
     )

@@ -23,6 +23,7 @@ class ImportTask(TaskCommand):
 
     def get_parser(self, prog_name):
         from imageplugin import argtypes
+        from imageplugin import checksums
         from imageplugin import formats
 
         parser = super().get_parser(prog_name)
@@ -214,6 +215,24 @@ class ImportTask(TaskCommand):
             action='store_true',
             help='With interoperable import, keep the new image when its '
             'import fails (default: delete it)',
+        )
+        published = parser.add_mutually_exclusive_group()
+        published.add_argument(
+            '--checksum',
+            metavar='<algorithm>:<hex>',
+            type=checksums.parsed,
+            help='Digest the source is published with (sha256, sha512, '
+            'sha1 or md5), of its bytes as published (before any '
+            'decompression): this client reads the source, verifies it '
+            'while it streams and imports nothing if it differs',
+        )
+        published.add_argument(
+            '--checksum-from',
+            metavar='<file|URL>',
+            type=argtypes.not_empty,
+            help='Sums file (SHA256SUMS, SHA512SUMS, *.sha256; GNU or BSD '
+            "form) whose entry for the source's file name gives its "
+            'digest, as --checksum does',
         )
         parser.add_argument(
             '--dry-run',

@@ -1,0 +1,240 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A source that needs this client's own hands: compressed, or with a
+published checksum to verify (``--checksum``, ``--checksum-from``).
+
+Glance's web-download and tasks API can neither decompress nor verify:
+such a source is read once by this client, its published bytes hashed
+and decompressed while they stream, into a temporary file that then goes
+as a ``--file`` would (glance-direct, or the object storage and the
+tasks API). The digest is compared before anything is created, so a
+source that is not the one published leaves nothing behind. The plan
+says so (``steps``); ``spooled`` does it.
+"""
+
+import collections
+import contextlib
+import dataclasses
+import os
+import tempfile
+
+from osc_lib import exceptions
+import requests
+
+from imageplugin import checksums
+from imageplugin import compression
+from imageplugin import http
+from imageplugin import imagefile
+from imageplugin import largeobject
+from imageplugin import localfile
+from imageplugin import progress
+
+CHUNK_SIZE = compression.CHUNK_SIZE
+TIMEOUT = 20.0
+
+
+class Published(collections.namedtuple('Published', 'compression checksum')):
+    """What the source is as published: its compression (a name of
+    ``compression.KINDS``, or None) and its ``checksums.Checksum`` (or
+    None)."""
+
+    __slots__ = ()
+
+    def doing(self):
+        """What reading it does, as the plan says it."""
+        work = []
+        if self.checksum:
+            work.append(f'verifying its {self.checksum.algorithm}')
+        if self.compression:
+            work.append(f'decompressing {self.compression}')
+        return ' and '.join(work)
+
+
+def published(request, compressed, verify=True):
+    """The ``Published`` of the source of ``request``, None where it needs
+    nothing of this client's; ``compressed``: its compression or None.
+    Reads a --checksum-from file or URL."""
+    checksum = request.checksum
+    if request.checksum_from:
+        if request.kind not in ('url', 'file'):
+            raise _not_here('--checksum-from')
+        checksum = checksums.from_sums(
+            request.checksum_from,
+            request.file or request.import_from,
+            verify,
+        )
+    elif checksum and request.kind not in ('url', 'file'):
+        raise _not_here('--checksum')
+    if not (checksum or compressed):
+        return None
+    return Published(compressed, checksum)
+
+
+def _not_here(option):
+    return exceptions.CommandError(
+        f'{option} verifies an http(s) URL or a --file as it is read here; '
+        'an object or an image is read by the image service only'
+    )
+
+
+def planned_kind(request, work, where):
+    """The kind of source the plan sends: a URL this client fetches goes
+    as a file does. Refuses a method that leaves the source to Glance,
+    which can neither decompress nor verify it."""
+    _check_method(request, work, where)
+    return 'file' if work and request.kind == 'url' else request.kind
+
+
+def _check_method(request, work, where):
+    if work and request.kind == 'url' and request.method == 'web-download':
+        raise exceptions.CommandError(
+            f'--method web-download leaves {where} to Glance, which '
+            f'cannot do it ({work.doing()}): leave --method out, and this '
+            'client reads it and sends it by glance-direct'
+        )
+
+
+def planned(plan, work, where):
+    """``plan`` (of the decompressed file) with the read of the published
+    source as its first step."""
+    if not work:
+        return plan
+    temporary = 'the temporary file'
+    steps = (
+        f'read {where} once, {work.doing()} while it streams, into a '
+        f'temporary file in {tempfile.gettempdir()}',
+    ) + tuple(step.replace(where, temporary) for step in plan.steps)
+    notes = plan.notes
+    if work.checksum:
+        notes += (
+            f'A {work.checksum.algorithm} other than {work.checksum.origin} '
+            'gives stops the import before any image is created',
+        )
+    return dataclasses.replace(
+        plan,
+        steps=steps,
+        uploads=tuple(item.replace(where, temporary) for item in plan.uploads),
+        deletes=plan.deletes + ('the temporary file, on every way out',),
+        notes=notes,
+    )
+
+
+@contextlib.contextmanager
+def spooled(request, source, say, stream=None, verify=True):
+    """Read the published source once into a temporary file, verifying
+    and decompressing it; yield ``source`` with that file as its
+    ``local``. The file is removed on every way out, Ctrl-C included."""
+    work = source.published
+    handle, path = tempfile.mkstemp(prefix='imageplugin-', suffix='.img')
+    try:
+        with os.fdopen(handle, 'wb') as out:
+            digest, size = _copied(request, source, out, stream, verify)
+        if work.checksum and digest != work.checksum.hex:
+            raise checksums.mismatch(source.where, work.checksum, digest)
+        say(_verified_line(source.where, work, path, size))
+        yield source._replace(local=_local(request, source, path, size))
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def _verified_line(where, work, path, size):
+    said = []
+    if work.checksum:
+        said.append(
+            f'its {work.checksum.algorithm} is the one '
+            f'{work.checksum.origin} gives (the bytes as published)'
+        )
+    if work.compression:
+        said.append(f'decompressed from {work.compression}')
+    return f'Read {where}: {"; ".join(said)}; {size} bytes to send ({path})'
+
+
+def _copied(request, source, out, stream, verify):
+    """Copy the source into ``out``; its published hex digest (or None)
+    and the size written."""
+    work = source.published
+    hasher = work.checksum.hasher() if work.checksum else None
+    with _opened(request, source, verify) as (raw, total):
+        with progress.ProgressBar(
+            stream, total or 0, f'Reading {source.where}'
+        ) as bar:
+            counted = _Hashed(raw, hasher, bar)
+            data = (
+                compression.reader(work.compression, counted)
+                if work.compression
+                else counted
+            )
+            size = 0
+            try:
+                for chunk in iter(lambda: data.read(CHUNK_SIZE), b''):
+                    out.write(chunk)
+                    size += len(chunk)
+                # What follows the compressed data is published too.
+                for _ in iter(lambda: counted.read(CHUNK_SIZE), b''):
+                    pass
+            except compression.Corrupt as exc:
+                raise compression.corrupt(
+                    source.where, work.compression, exc
+                ) from None
+            except (compression.SourceError, OSError) as exc:
+                raise exceptions.CommandError(
+                    f'Cannot read {source.where}: {exc}'
+                ) from None
+    return (hasher.hexdigest() if hasher else None), size
+
+
+@contextlib.contextmanager
+def _opened(request, source, verify):
+    """The published bytes as (file-like, size or None)."""
+    if request.kind == 'file':
+        with open(request.file, 'rb') as raw:
+            yield raw, os.fstat(raw.fileno()).st_size
+        return
+    try:
+        with requests.get(
+            request.import_from,
+            stream=True,
+            verify=verify,
+            timeout=TIMEOUT,
+        ) as response:
+            if response.status_code != 200:
+                raise exceptions.CommandError(
+                    f'Cannot read {source.where}: HTTP {response.status_code}'
+                )
+            response.raw.decode_content = True
+            length = response.headers.get('Content-Length')
+            yield response.raw, int(length) if length else None
+    except requests.RequestException as exc:
+        raise exceptions.CommandError(
+            f'Cannot read {source.where}: {http.redacted(str(exc))}'
+        ) from None
+
+
+class _Hashed:
+    """The published bytes as read, hashed and counted."""
+
+    def __init__(self, raw, hasher, bar):
+        self.raw, self.hasher, self.bar = raw, hasher, bar
+        self.done = 0
+
+    def read(self, size=-1):
+        chunk = self.raw.read(size)
+        if self.hasher:
+            self.hasher.update(chunk)
+        self.done += len(chunk)
+        self.bar(self.done)
+        return chunk
+
+
+def _local(request, source, path, size):
+    """The ``localfile.LocalFile`` of the decompressed file at ``path``."""
+    image = imagefile.ImageFile(path, size, source.formats, source.content)
+    if source.local is not None:
+        return source.local._replace(image=image)
+    identity = largeobject.file_identity(os.stat(path))
+    name = request.object_name or largeobject.default_object_name(
+        checksums.source_name(request.import_from) or 'image', identity
+    )
+    return localfile.LocalFile(
+        image, dict(request.image_properties), request.given, name, identity
+    )

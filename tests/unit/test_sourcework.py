@@ -1,0 +1,314 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Compressed and checksummed sources, through the shell: read once by
+this client, verified and decompressed while they stream, then sent by
+glance-direct; a source not the one published leaves nothing behind."""
+
+import gzip
+import hashlib
+import json
+import lzma
+import tempfile
+
+from tests.support import files
+from tests.unit import base
+from tests.unit import images
+from tests.unit import test_interop
+
+IMAGE_ID = test_interop.IMAGE_ID
+IMAGE_URL = test_interop.IMAGE_URL
+SOURCE = 'http://127.0.0.1:8000/disk.qcow2.xz'
+SUMS = 'http://127.0.0.1:8000/SHA256SUMS'
+DATA = images.qcow2() + b'data' * 1000
+XZ = lzma.compress(DATA)
+MD5 = hashlib.md5(DATA, usedforsecurity=False).hexdigest()
+SHA256 = hashlib.sha256(XZ).hexdigest()
+TEMP = tempfile.gettempdir()
+
+
+class PublishedTestCase(test_interop.InteropTestCase):
+    def setUp(self):
+        super().setUp()
+        self.staged, self.received = self.read_stage(IMAGE_URL + '/stage')
+        self.served = self.requests.get(SOURCE, content=XZ)
+        self.images_seen(
+            test_interop.image('uploading'),
+            test_interop.image('active', lock=False, checksum=MD5),
+        )
+
+    def run_import(self, *args):
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--name',
+            'disk',
+            '--wait',
+            '-f',
+            'value',
+            '-c',
+            'status',
+            *args,
+        )
+        return result
+
+    def assertSentDecompressed(self):
+        self.assertEqual([DATA], self.received)
+        self.assertEqual(
+            {'method': {'name': 'glance-direct'}},
+            self.started.last_request.json(),
+        )
+
+    def assertNothingCreated(self):
+        self.assertFalse(self.created.called)
+        self.assertFalse(self.staged.called)
+        self.assertFalse(self.started.called)
+
+
+class TestUrl(PublishedTestCase):
+    def test_compressed_url_is_fetched_and_sent_by_glance_direct(self):
+        result = self.run_import('--import-from', SOURCE)
+        self.assertEqual(0, result.exit_code, result.stderr)
+        self.assertEqual('success\n', result.stdout)
+        lines = result.stderr.splitlines()
+        self.assertRegex(
+            lines[0],
+            rf'^Read {SOURCE}: decompressed from xz; {len(DATA)} bytes to '
+            r'send \(/.*/imageplugin-.*\.img\)$',
+        )
+        self.assertTrue(lines[1].startswith(f'Verified image {IMAGE_ID}'))
+        self.assertSentDecompressed()
+        self.assertEqual(
+            {
+                'name': 'disk',
+                'disk_format': 'qcow2',
+                'container_format': 'bare',
+            },
+            self.created.last_request.json(),
+        )
+
+    def test_checksum_from_a_sums_file_over_http(self):
+        self.requests.get(
+            SUMS,
+            text=f'{"0" * 64}  other.img\n{SHA256}  disk.qcow2.xz\n',
+        )
+        result = self.run_import(
+            '--import-from', SOURCE, '--checksum-from', SUMS
+        )
+        self.assertEqual(0, result.exit_code, result.stderr)
+        self.assertIn(
+            f'Read {SOURCE}: its sha256 is the one {SUMS} gives (the bytes '
+            'as published); decompressed from xz;',
+            result.stderr,
+        )
+        self.assertSentDecompressed()
+
+    def test_sums_file_without_the_entry(self):
+        self.requests.get(SUMS, text=f'{SHA256}  other.img\n')
+        result = self.run_import(
+            '--import-from', SOURCE, '--checksum-from', SUMS
+        )
+        self.assertEqual(
+            (
+                1,
+                f"{SUMS} lists no checksum of 'disk.qcow2.xz' (the source's "
+                'file name): check that it is the sums file of this image\n',
+            ),
+            (result.exit_code, result.stderr),
+        )
+        self.assertNothingCreated()
+
+    def test_wrong_checksum_creates_nothing(self):
+        wrong = 'f' * 64
+        result = self.run_import(
+            '--import-from', SOURCE, '--checksum', f'sha256:{wrong}'
+        )
+        self.assertEqual(
+            (
+                1,
+                '',
+                f'{SOURCE}: its sha256 is {SHA256}, --checksum says {wrong}; '
+                'nothing was imported\n',
+            ),
+            (result.exit_code, result.stdout, result.stderr),
+        )
+        self.assertNothingCreated()
+
+    def test_web_download_cannot_decompress(self):
+        result = self.run_import(
+            '--import-from', SOURCE, '--method', 'web-download'
+        )
+        self.assertEqual(
+            (
+                1,
+                f'--method web-download leaves {SOURCE} to Glance, which '
+                'cannot do it (decompressing xz): leave --method out, and '
+                'this client reads it and sends it by glance-direct\n',
+            ),
+            (result.exit_code, result.stderr),
+        )
+        self.assertNothingCreated()
+
+    def test_gzipped_web_page_is_refused_as_text(self):
+        page = gzip.compress(b'<!DOCTYPE html><html><body>login</body></html>')
+        self.requests.get(SOURCE, content=page)
+        result = self.run_import('--import-from', SOURCE)
+        self.assertEqual(1, result.exit_code)
+        self.assertEqual(
+            f'Cannot import {SOURCE}: it is an HTML page, not a disk image '
+            '(its first bytes are text); check that it is the image you '
+            'meant\n',
+            result.stderr,
+        )
+        self.assertNothingCreated()
+
+    def test_dry_run_shows_the_read_as_a_step(self):
+        result = self.openstack(
+            'image',
+            'task',
+            'import',
+            '--import-from',
+            SOURCE,
+            '--checksum',
+            f'sha256:{SHA256}',
+            '--dry-run',
+            '-f',
+            'json',
+        )
+        self.assertEqual(0, result.exit_code, result.stderr)
+        plan = json.loads(result.stdout)
+        self.assertEqual(
+            [
+                f'read {SOURCE} once, verifying its sha256 and decompressing '
+                f'xz while it streams, into a temporary file in {TEMP}',
+                'create an image',
+                'read the temporary file once, hashing it, and send it to '
+                "the image's staging area",
+                'import it by glance-direct',
+                'show the import task (not waited for)',
+            ],
+            plan['steps'],
+        )
+        self.assertEqual('glance-direct', plan['route'])
+        self.assertIn('the temporary file, on every way out', plan['deletes'])
+        self.assertNothingCreated()
+
+
+class TestFile(PublishedTestCase):
+    def setUp(self):
+        super().setUp()
+        self.path = files.write_file(self.home, 'disk.qcow2.xz', XZ)
+
+    def test_compressed_file_with_its_checksum(self):
+        result = self.run_import(
+            '--file', self.path, '--checksum', f'SHA256:{SHA256.upper()}'
+        )
+        self.assertEqual(0, result.exit_code, result.stderr)
+        self.assertIn(
+            f'Read {self.path}: its sha256 is the one --checksum gives',
+            result.stderr,
+        )
+        self.assertSentDecompressed()
+
+    def test_checksum_from_a_local_bsd_sums_file(self):
+        sums = files.write_file(
+            self.home,
+            'SHA256SUMS',
+            f'SHA256 (disk.qcow2.xz) = {SHA256}\n'.encode(),
+        )
+        result = self.run_import('--file', self.path, '--checksum-from', sums)
+        self.assertEqual(0, result.exit_code, result.stderr)
+        self.assertSentDecompressed()
+
+    def test_truncated_file_is_one_line(self):
+        path = files.write_file(self.home, 'cut.xz', XZ[: len(XZ) // 2])
+        result = self.run_import('--file', path)
+        self.assertEqual(
+            (
+                1,
+                f'Cannot import {path}: its xz data is corrupt or truncated '
+                '(it ends before its end-of-stream marker (truncated)); '
+                'check the download\n',
+            ),
+            (result.exit_code, result.stderr),
+        )
+        self.assertNothingCreated()
+
+    def test_wrong_md5_of_a_plain_file(self):
+        plain = files.write_file(self.home, 'disk.qcow2', DATA)
+        result = self.run_import(
+            '--file', plain, '--checksum', 'md5:' + '0' * 32
+        )
+        self.assertEqual(
+            (
+                1,
+                f'{plain}: its md5 is {MD5}, --checksum says {"0" * 32}; '
+                'nothing was imported\n',
+            ),
+            (result.exit_code, result.stderr),
+        )
+        self.assertNothingCreated()
+
+
+class TestRefusals(base.ShellTestCase):
+    def import_with(self, *args):
+        return self.openstack('image', 'task', 'import', *args)
+
+    def test_bad_checksum_values(self):
+        for value, said in (
+            (
+                'sha256',
+                "'sha256' is not <algorithm>:<hex> with an algorithm of md5, "
+                'sha1, sha256, sha512 (e.g. sha256:<64 hex digits>)',
+            ),
+            (
+                'crc32:abcd',
+                "'crc32:abcd' is not <algorithm>:<hex> with an algorithm of "
+                'md5, sha1, sha256, sha512 (e.g. sha256:<64 hex digits>)',
+            ),
+            (
+                'sha256:abc',
+                "'sha256:abc': a sha256 digest is 64 hex digits, not 'abc'",
+            ),
+        ):
+            result = self.import_with(
+                '--import-from', SOURCE, '--checksum', value
+            )
+            self.assertEqual(2, result.exit_code)
+            self.assertIn(f'argument --checksum: {said} (see', result.stderr)
+            self.assertNotIn('Traceback', result.stderr)
+            self.assertEqual([], self.requests.request_history)
+
+    def test_checksum_and_checksum_from_exclude_each_other(self):
+        result = self.import_with(
+            '--import-from',
+            SOURCE,
+            '--checksum',
+            f'sha256:{SHA256}',
+            '--checksum-from',
+            SUMS,
+        )
+        self.assertEqual(2, result.exit_code)
+        self.assertIn(
+            'argument --checksum-from: not allowed with argument --checksum',
+            result.stderr,
+        )
+
+    def test_checksum_of_an_image_copy_is_refused(self):
+        result = self.import_with(
+            '--image',
+            'cirros',
+            '--store',
+            'fast',
+            '--checksum',
+            f'sha256:{SHA256}',
+        )
+        self.assertEqual(
+            (
+                1,
+                '--checksum verifies an http(s) URL or a --file as it is '
+                'read here; an object or an image is read by the image '
+                'service only\n',
+            ),
+            (result.exit_code, result.stderr),
+        )
+        self.assertEqual([], self.requests.request_history)
