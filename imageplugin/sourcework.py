@@ -227,14 +227,16 @@ class _Hashed:
 
 
 def _local(request, source, path, size):
-    """The ``localfile.LocalFile`` of the decompressed file at ``path``."""
+    """The ``localfile.LocalFile`` of the decompressed file at ``path``,
+    named after that file (the upload route checks it by its identity)."""
     image = imagefile.ImageFile(path, size, source.formats, source.content)
-    if source.local is not None:
-        return source.local._replace(image=image)
     identity = largeobject.file_identity(os.stat(path))
     name = request.object_name or largeobject.default_object_name(
-        checksums.source_name(request.import_from) or 'image', identity
+        checksums.source_name(request.file or request.import_from),
+        identity,
     )
+    if source.local is not None:
+        return source.local._replace(image=image, identity=identity, name=name)
     return localfile.LocalFile(
         image, dict(request.image_properties), request.given, name, identity
     )
