@@ -126,8 +126,13 @@ def spooled(request, source, say, stream=None, verify=True):
     work = source.published
     handle, path = tempfile.mkstemp(prefix='imageplugin-', suffix='.img')
     try:
-        with os.fdopen(handle, 'wb') as out:
-            digest, size = _copied(request, source, out, stream, verify)
+        os.close(handle)
+        try:
+            with open(path, 'wb') as out:
+                digest, size = _copied(request, source, out, stream, verify)
+        except KeyboardInterrupt:
+            say('Interrupted. Nothing was created.')
+            raise
         if work.checksum and digest != work.checksum.hex:
             raise checksums.mismatch(source.where, work.checksum, digest)
         say(_verified_line(source.where, work, path, size))
@@ -167,7 +172,7 @@ def _copied(request, source, out, stream, verify):
             size = 0
             try:
                 for chunk in iter(lambda: data.read(CHUNK_SIZE), b''):
-                    out.write(chunk)
+                    _written(out, chunk, source.where)
                     size += len(chunk)
                 # What follows the compressed data is published too.
                 for _ in iter(lambda: counted.read(CHUNK_SIZE), b''):
@@ -181,6 +186,17 @@ def _copied(request, source, out, stream, verify):
                     f'Cannot read {source.where}: {exc}'
                 ) from None
     return (hasher.hexdigest() if hasher else None), size
+
+
+def _written(out, chunk, where):
+    try:
+        out.write(chunk)
+    except OSError as exc:
+        raise exceptions.CommandError(
+            f'Cannot write {where}, decompressed, to {out.name}: '
+            f'{exc.strerror or exc}; give TMPDIR a directory with room for '
+            'the whole image'
+        ) from None
 
 
 @contextlib.contextmanager

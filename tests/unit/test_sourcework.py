@@ -7,7 +7,9 @@ import gzip
 import hashlib
 import json
 import lzma
-import tempfile
+import os
+
+import fixtures
 
 from tests.support import files
 from tests.unit import base
@@ -22,12 +24,15 @@ DATA = images.qcow2() + b'data' * 1000
 XZ = lzma.compress(DATA)
 MD5 = hashlib.md5(DATA, usedforsecurity=False).hexdigest()
 SHA256 = hashlib.sha256(XZ).hexdigest()
-TEMP = tempfile.gettempdir()
 
 
 class PublishedTestCase(test_interop.InteropTestCase):
     def setUp(self):
         super().setUp()
+        # Where the temporary files go, to see that none is left.
+        self.temp = os.path.join(self.home, 'tmp')
+        os.mkdir(self.temp)
+        self.useFixture(fixtures.MonkeyPatch('tempfile.tempdir', self.temp))
         self.staged, self.received = self.read_stage(IMAGE_URL + '/stage')
         self.served = self.requests.get(SOURCE, content=XZ)
         self.images_seen(
@@ -57,6 +62,10 @@ class PublishedTestCase(test_interop.InteropTestCase):
             {'method': {'name': 'glance-direct'}},
             self.started.last_request.json(),
         )
+
+    def tearDown(self):
+        self.assertEqual([], os.listdir(self.temp))
+        super().tearDown()
 
     def assertNothingCreated(self):
         self.assertFalse(self.created.called)
@@ -133,6 +142,21 @@ class TestUrl(PublishedTestCase):
         )
         self.assertNothingCreated()
 
+    def test_ctrl_c_while_reading_leaves_nothing(self):
+        def interrupted(request, context):
+            raise KeyboardInterrupt
+
+        self.requests.get(
+            SOURCE,
+            [{'content': XZ}, {'content': XZ}, {'content': interrupted}],
+        )
+        result = self.run_import('--import-from', SOURCE)
+        self.assertEqual(
+            (130, 'Interrupted. Nothing was created.\n'),
+            (result.exit_code, result.stderr),
+        )
+        self.assertNothingCreated()
+
     def test_web_download_cannot_decompress(self):
         result = self.run_import(
             '--import-from', SOURCE, '--method', 'web-download'
@@ -179,7 +203,7 @@ class TestUrl(PublishedTestCase):
         self.assertEqual(
             [
                 f'read {SOURCE} once, verifying its sha256 and decompressing '
-                f'xz while it streams, into a temporary file in {TEMP}',
+                f'xz while it streams, into a temporary file in {self.temp}',
                 'create an image',
                 'read the temporary file once, hashing it, and send it to '
                 "the image's staging area",
