@@ -230,8 +230,8 @@ class ImportTask(TaskCommand):
             '--checksum-from',
             metavar='<file|URL>',
             type=argtypes.not_empty,
-            help='Sums file (SHA256SUMS, SHA512SUMS, *.sha256; GNU or BSD '
-            "form) whose entry for the source's file name gives its "
+            help='Sums file (SHA256SUMS, SHA512SUMS, a .sha256 file; GNU '
+            "or BSD form) whose entry for the source's file name gives its "
             'digest, as --checksum does',
         )
         parser.add_argument(
