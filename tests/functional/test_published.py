@@ -150,6 +150,19 @@ class TestAdmin(PublishedTestCase):
         # A task of the tasks API, not of interoperable import.
         self.assertEqual('import', json.loads(result.stdout)['type'])
 
+    def test_compressed_url_by_the_tasks_api(self):
+        path, sha256 = self.published('gz')
+        url = self.served(path, os.path.basename(path))
+        result = self.import_as(
+            'local-admin',
+            '--import-from',
+            url,
+            '--checksum',
+            f'sha256:{sha256}',
+        )
+        self.assertImageHoldsTheDecompressedBytes(result, 'local-admin')
+        self.assertEqual('import', json.loads(result.stdout)['type'])
+
     def test_wrong_checksum_uploads_nothing(self):
         path, sha256 = self.published('xz')
         wrong = '0' * 32
