@@ -216,9 +216,14 @@ def outcome_of(cloud, console, follow, request, source, plan):
     )
     if source.published is None:
         return route(cloud, console, follow, request, source, plan)
+    verify = cloud.instance.verify
+    if plan.method == plans.GLANCE_DIRECT:
+        # Glance's stage takes a chunked body: no file in between.
+        sent = sourcework.streamed(request, source, console.say, verify)
+        return route(cloud, console, follow, request, sent, plan)
     # Verified and decompressed into a file before anything is created.
     with sourcework.spooled(
-        request, source, console.say, console.stream, cloud.instance.verify
+        request, source, console.say, console.stream, verify
     ) as sent:
         return route(cloud, console, follow, request, sent, plan)
 

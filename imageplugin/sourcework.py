@@ -4,11 +4,14 @@ published checksum to verify (``--checksum``, ``--checksum-from``).
 
 Glance's web-download and tasks API can neither decompress nor verify:
 such a source is read once by this client, its published bytes hashed
-and decompressed while they stream, into a temporary file that then goes
-as a ``--file`` would (glance-direct, or the object storage and the
-tasks API). The digest is compared before anything is created, so a
-source that is not the one published leaves nothing behind. The plan
-says so (``steps``); ``spooled`` does it.
+and decompressed while they stream, and it goes as a ``--file`` would.
+By glance-direct it is sent as it is read (``streamed``: Glance's stage
+takes a chunked body), its digest compared before the import is asked
+for; the object storage route reads a file (its segments resume from
+offsets), so the source is read into a temporary file first
+(``spooled``), compared before anything is created. Either way an image
+that is not the one published never becomes active. The plan says so
+(``planned``).
 """
 
 import collections
@@ -29,6 +32,7 @@ from imageplugin import localfile
 from imageplugin import progress
 
 CHUNK_SIZE = compression.CHUNK_SIZE
+GLANCE_DIRECT = 'glance-direct'
 TIMEOUT = 20.0
 
 
@@ -95,9 +99,12 @@ def _check_method(request, work, where):
 
 def planned(plan, work, where):
     """``plan`` (of the decompressed file) with the read of the published
-    source as its first step."""
+    source as a step: while it is sent by glance-direct, else into a
+    temporary file first."""
     if not work:
         return plan
+    if plan.route == GLANCE_DIRECT:
+        return _streamed_plan(plan, work, where)
     temporary = 'the temporary file'
     steps = (
         f'read {where} once, {work.doing()} while it streams, into a '
@@ -116,6 +123,95 @@ def planned(plan, work, where):
         deletes=plan.deletes + ('the temporary file, on every way out',),
         notes=notes,
     )
+
+
+def _streamed_plan(plan, work, where):
+    sent = 'the decompressed bytes' if work.compression else 'its bytes'
+    steps = tuple(
+        f'read {where} once, {work.doing()} while it streams, and send '
+        f"{sent} to the image's staging area (chunked), hashing them"
+        if step.startswith(f'read {where} once')
+        else step
+        for step in plan.steps
+    )
+    notes = plan.notes
+    if work.checksum:
+        notes += (
+            f'A {work.checksum.algorithm} other than {work.checksum.origin} '
+            'gives deletes the image, with what was staged, before its '
+            'import is asked for',
+        )
+    return dataclasses.replace(plan, steps=steps, notes=notes)
+
+
+def streamed(request, source, say, verify=True):
+    """``source`` with its ``local`` sent as it is read (glance-direct):
+    ``StreamedSource``."""
+    data = StreamedSource(request, source, say, verify)
+    if source.local is not None:
+        return source._replace(local=source.local._replace(image=data))
+    local = localfile.LocalFile(
+        data, dict(request.image_properties), request.given, None, None
+    )
+    return source._replace(local=local)
+
+
+class StreamedSource:
+    """The published source as glance-direct sends it (``interop``):
+    read, hashed and decompressed while it is sent, of no size known
+    beforehand. Its digest is compared once it has all been read: a
+    mismatch is a CommandError before the import is asked for."""
+
+    size = None
+
+    def __init__(self, request, source, say, verify):
+        self.request, self.source = request, source
+        self.say, self.verify = say, verify
+        self.content = source.content
+        self.label = (
+            f'{source.where}, decompressed'
+            if source.published.compression
+            else source.where
+        )
+
+    @contextlib.contextmanager
+    def open(self):
+        work = self.source.published
+        hasher = work.checksum.hasher() if work.checksum else None
+        with _opened(self.request, self.source, self.verify) as (raw, _):
+            counted = _Hashed(raw, hasher, lambda done: None)
+            reader = _Checked(self.source.where, work, counted)
+            yield reader
+            # What follows the compressed data is published too.
+            for _ in iter(lambda: counted.read(CHUNK_SIZE), b''):
+                pass
+        digest = hasher.hexdigest() if hasher else None
+        if work.checksum and digest != work.checksum.hex:
+            raise checksums.mismatch(self.source.where, work.checksum, digest)
+        self.say(_verified_line(self.source.where, work, None, reader.size))
+
+
+class _Checked:
+    """The bytes to send; a corrupt source or a failed read is one line."""
+
+    def __init__(self, where, work, counted):
+        self.where, self.kind = where, work.compression
+        self.data = (
+            compression.reader(self.kind, counted) if self.kind else counted
+        )
+        self.size = 0
+
+    def read(self, size=-1):
+        try:
+            chunk = self.data.read(size)
+        except compression.Corrupt as exc:
+            raise compression.corrupt(self.where, self.kind, exc) from None
+        except (compression.SourceError, OSError) as exc:
+            raise exceptions.CommandError(
+                f'Cannot read {self.where}: {exc}'
+            ) from None
+        self.size += len(chunk)
+        return chunk
 
 
 @contextlib.contextmanager
@@ -151,6 +247,8 @@ def _verified_line(where, work, path, size):
         )
     if work.compression:
         said.append(f'decompressed from {work.compression}')
+    if path is None:
+        return f'Read {where}: {"; ".join(said)}; {size} bytes sent'
     return f'Read {where}: {"; ".join(said)}; {size} bytes to send ({path})'
 
 

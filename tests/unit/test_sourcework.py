@@ -67,6 +67,12 @@ class PublishedTestCase(test_interop.InteropTestCase):
         self.assertEqual([], os.listdir(self.temp))
         super().tearDown()
 
+    def assertDeletedBeforeItsImport(self):
+        # The image was created and staged, never imported.
+        self.assertTrue(self.staged.called)
+        self.assertTrue(self.deleted.called)
+        self.assertFalse(self.started.called)
+
     def assertNothingCreated(self):
         self.assertFalse(self.created.called)
         self.assertFalse(self.staged.called)
@@ -79,12 +85,15 @@ class TestUrl(PublishedTestCase):
         self.assertEqual(0, result.exit_code, result.stderr)
         self.assertEqual('success\n', result.stdout)
         lines = result.stderr.splitlines()
-        self.assertRegex(
-            lines[0],
-            rf'^Read {SOURCE}: decompressed from xz; {len(DATA)} bytes to '
-            r'send \(/.*/imageplugin-.*\.img\)$',
+        self.assertEqual(
+            [
+                f'Read {SOURCE}: decompressed from xz; {len(DATA)} bytes sent',
+                f'Verified image {IMAGE_ID}: its md5 (checksum) matches the '
+                f'{len(DATA)} bytes read from {SOURCE}, decompressed; disk '
+                'format qcow2, container format bare, as meant.',
+            ],
+            lines,
         )
-        self.assertTrue(lines[1].startswith(f'Verified image {IMAGE_ID}'))
         self.assertSentDecompressed()
         self.assertEqual(
             {
@@ -136,11 +145,11 @@ class TestUrl(PublishedTestCase):
                 1,
                 '',
                 f'{SOURCE}: its sha256 is {SHA256}, --checksum says {wrong}; '
-                'nothing was imported\n',
+                f'nothing was imported. Image {IMAGE_ID} was deleted.\n',
             ),
             (result.exit_code, result.stdout, result.stderr),
         )
-        self.assertNothingCreated()
+        self.assertDeletedBeforeItsImport()
 
     def test_ctrl_c_while_reading_leaves_nothing(self):
         def interrupted(request, context):
@@ -152,10 +161,11 @@ class TestUrl(PublishedTestCase):
         )
         result = self.run_import('--import-from', SOURCE)
         self.assertEqual(
-            (130, 'Interrupted. Nothing was created.\n'),
+            (130, f'Interrupted. Image {IMAGE_ID} was deleted.\n'),
             (result.exit_code, result.stderr),
         )
-        self.assertNothingCreated()
+        self.assertFalse(self.started.called)
+        self.assertTrue(self.deleted.called)
 
     def test_web_download_cannot_decompress(self):
         result = self.run_import(
@@ -202,18 +212,19 @@ class TestUrl(PublishedTestCase):
         plan = json.loads(result.stdout)
         self.assertEqual(
             [
-                f'read {SOURCE} once, verifying its sha256 and decompressing '
-                f'xz while it streams, into a temporary file in {self.temp}',
                 'create an image',
-                'read the temporary file once, hashing it, and send it to '
-                "the image's staging area",
+                f'read {SOURCE} once, verifying its sha256 and decompressing '
+                'xz while it streams, and send the decompressed bytes to the '
+                "image's staging area (chunked), hashing them",
                 'import it by glance-direct',
                 'show the import task (not waited for)',
             ],
             plan['steps'],
         )
         self.assertEqual('glance-direct', plan['route'])
-        self.assertIn('the temporary file, on every way out', plan['deletes'])
+        self.assertEqual(
+            ['the new image, if its import cannot start'], plan['deletes']
+        )
         self.assertNothingCreated()
 
 
@@ -266,11 +277,11 @@ class TestFile(PublishedTestCase):
             (
                 1,
                 f'{plain}: its md5 is {MD5}, --checksum says {"0" * 32}; '
-                'nothing was imported\n',
+                f'nothing was imported. Image {IMAGE_ID} was deleted.\n',
             ),
             (result.exit_code, result.stderr),
         )
-        self.assertNothingCreated()
+        self.assertDeletedBeforeItsImport()
 
 
 class TestRefusals(base.ShellTestCase):
