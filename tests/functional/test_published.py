@@ -130,6 +130,24 @@ class TestMember(PublishedTestCase):
         )
         self.assertNoImage()
 
+    def test_cut_download_leaves_no_image(self):
+        path, _ = self.published('xz')
+        with open(path, 'rb') as whole:
+            packed = whole.read()
+        with open(path, 'wb') as cut:
+            cut.write(packed[: len(packed) // 2])
+        url = self.served(path, 'cut.qcow2.xz')
+        result = self.import_as('local-member', '--import-from', url)
+        self.assertEqual((1, ''), (result.exit_code, result.stdout))
+        self.assertRegex(
+            result.stderr,
+            rf'^Cannot import {re.escape(url)}: its xz data is corrupt or '
+            r'truncated \(it ends before its end-of-stream marker '
+            r'\(truncated\)\); check the download\. Image [0-9a-f-]{36} '
+            r'was deleted\.\n$',
+        )
+        self.assertNoImage()
+
     def test_compressed_file(self):
         path, sha256 = self.published('zst')
         result = self.import_as(
