@@ -8,9 +8,16 @@ import hashlib
 import json
 import lzma
 import os
+import tempfile
 
 import fixtures
+from osc_lib import exceptions
+import testtools
 
+from imageplugin import checksums
+from imageplugin import plan
+from imageplugin import request as request_module
+from imageplugin import sourcework
 from tests.support import files
 from tests.unit import base
 from tests.unit import images
@@ -24,6 +31,7 @@ DATA = images.qcow2() + b'data' * 1000
 XZ = lzma.compress(DATA)
 MD5 = hashlib.md5(DATA, usedforsecurity=False).hexdigest()
 SHA256 = hashlib.sha256(XZ).hexdigest()
+DENIED = 'Cannot use the tasks API: (HTTP 403)'
 
 
 class PublishedTestCase(test_interop.InteropTestCase):
@@ -347,3 +355,84 @@ class TestRefusals(base.ShellTestCase):
             (result.exit_code, result.stderr),
         )
         self.assertEqual([], self.requests.request_history)
+
+
+class TestPlan(testtools.TestCase):
+    """plan.decide with a source this client reads: the same request and
+    facts give the same route and steps, on every dialect and role."""
+
+    URL = 'http://127.0.0.1/disk.qcow2.xz'
+    XZ = sourcework.Published('xz', None)
+    CHECKED = sourcework.Published(
+        None, checksums.Checksum('sha256', 'ab' * 32, '--checksum')
+    )
+
+    def decide(self, work, dialect='glance', role=DENIED, **asked):
+        asked.setdefault('import_from', self.URL)
+        facts = plan.Facts(
+            dialect=dialect,
+            tasks_refusal=role if dialect == 'glance' else None,
+            methods=('glance-direct', 'web-download'),
+            disk_format='qcow2',
+            published=work,
+        )
+        return plan.decide(request_module.ImportRequest(**asked), facts)
+
+    def test_routes(self):
+        for work, dialect, role, asked, route in (
+            (self.XZ, 'glance', DENIED, {}, 'glance-direct'),
+            (self.CHECKED, 'glance', DENIED, {}, 'glance-direct'),
+            (self.XZ, 'glance', '', {}, 'task-upload'),
+            (self.XZ, 'rackspace', None, {}, 'task-upload'),
+            (self.XZ, 'glance', DENIED, {'file': 'disk.xz'}, 'glance-direct'),
+            (self.XZ, 'glance', '', {'file': 'disk.xz'}, 'task-upload'),
+            (
+                self.XZ,
+                'glance',
+                '',
+                {'method': 'glance-direct', 'file': 'disk.xz'},
+                'glance-direct',
+            ),
+            (None, 'glance', DENIED, {}, 'web-download'),
+            (None, 'glance', '', {}, 'task'),
+        ):
+            decided = self.decide(work, dialect, role, **asked)
+            self.assertEqual(route, decided.route, (work, dialect, asked))
+
+    def test_streamed_steps(self):
+        decided = self.decide(self.CHECKED)
+        self.assertEqual(
+            (
+                'create an image',
+                f'read {self.URL} once, verifying its sha256 while it '
+                "streams, and send its bytes to the image's staging area "
+                '(chunked), hashing them',
+                'import it by glance-direct',
+                'show the import task (not waited for)',
+            ),
+            decided.steps,
+        )
+        self.assertIn(
+            'A sha256 other than --checksum gives deletes the image, with '
+            'what was staged, before its import is asked for',
+            decided.notes,
+        )
+
+    def test_spooled_steps(self):
+        decided = self.decide(self.XZ, role='')
+        self.assertEqual(
+            f'read {self.URL} once, decompressing xz while it streams, into '
+            f'a temporary file in {tempfile.gettempdir()}',
+            decided.steps[0],
+        )
+        self.assertTrue(decided.steps[1].startswith('upload the temporary '))
+        self.assertIn('the temporary file, on every way out', decided.deletes)
+
+    def test_web_download_is_refused(self):
+        error = self.assertRaises(
+            exceptions.CommandError,
+            self.decide,
+            self.XZ,
+            method='web-download',
+        )
+        self.assertIn('--method web-download leaves', str(error))
