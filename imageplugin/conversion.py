@@ -38,6 +38,7 @@ from imageplugin import largeobject
 from imageplugin import localfile
 from imageplugin import preflight
 from imageplugin import progress
+from imageplugin import sourcework
 
 # Glance's disk formats qemu-img writes (Glance's names).
 TARGETS = ('raw', 'qcow2', 'vmdk', 'vhd', 'vhdx', 'vdi')
@@ -210,12 +211,17 @@ def planned(request, facts, where):
     if conversion is None:
         return None
     check(conversion, where, facts.dialect)
-    steps = ()
+    steps = notes = ()
     name = os.path.basename(where)
-    if conversion.fetch:
+    if facts.published:
+        # Read (verified, decompressed) into the file that is converted.
+        steps += (sourcework.spool_step(facts.published, where),)
+        notes = sourcework.spool_notes(facts.published)
+    elif conversion.fetch:
         steps += (
             f'download {where} to a temporary file in {conversion.directory}',
         )
+    if conversion.fetch:
         name = _url_file_name(request.import_from)
         request = dataclasses.replace(request, import_from=None, file=where)
     asked = f', as {ASKED} asks' if conversion.automatic else ''
@@ -229,6 +235,8 @@ def planned(request, facts, where):
         disk_format=conversion.target,
         vhd='dynamic' if conversion.target == 'vhd' else None,
         conversion=None,
+        published=None,
+        content_notes=facts.content_notes + notes,
     )
     sent = f'the converted {os.path.splitext(name)[0]}.{conversion.target}'
     return Converting(request, facts, sent, steps, conversion)
@@ -322,11 +330,15 @@ def converted(plan, request, source, console, verify=True):
     try:
         if conversion.automatic:
             console.say(automatic_line(conversion, where))
-        path, name = source.where, os.path.basename(source.where)
+        # A --file, or the file a published source was read into.
+        path = source.local.image.path if source.local else None
+        name = os.path.basename(source.where)
         if conversion.fetch:
             name = _url_file_name(request.import_from)
+        if path is None:
             path = os.path.join(directory, 'download')
             download(conversion, request.import_from, path, console, verify)
+        if conversion.needed is None:
             check_room(
                 conversion._replace(free=free_space(directory)),
                 where,

@@ -12,14 +12,18 @@ import stat
 
 from osc_lib import exceptions
 
+from imageplugin import compression
 from imageplugin import formats
 from imageplugin import inspection
 
 
 class ImageFile(
-    collections.namedtuple('ImageFile', 'path size formats content')
+    collections.namedtuple(
+        'ImageFile', 'path size formats content compression', defaults=(None,)
+    )
 ):
-    """A checked local image file, its ``Formats`` and its ``Content``."""
+    """A checked local image file, its ``Formats`` and its ``Content``
+    (of its decompressed start where it is ``compression``-ed)."""
 
     __slots__ = ()
 
@@ -46,6 +50,11 @@ def checked(
     size = _checked_size(path)
     try:
         content = inspection.inspect_file(path)
+        compressed = (
+            content.packed if content.packed in compression.KINDS else None
+        )
+        if compressed:
+            content = compression.content_of_file(path, compressed)
     except OSError as exc:
         raise exceptions.CommandError(
             f'Cannot upload {path}: cannot read it: {exc.strerror or exc}'
@@ -58,7 +67,7 @@ def checked(
         import_from_format=import_from_format,
         container_format=container_format,
     )
-    return ImageFile(path, size, decided, content)
+    return ImageFile(path, size, decided, content, compressed)
 
 
 def _checked_size(path):

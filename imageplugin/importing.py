@@ -14,6 +14,7 @@ import urllib.parse
 
 from osc_lib import exceptions
 
+from imageplugin import compression
 from imageplugin import formats
 from imageplugin import http
 from imageplugin import inspection
@@ -248,8 +249,9 @@ def url_formats(url, args, verify=True):
 
     ``args`` holds the user's format options. Returns them, a note for
     the user when the content could not be read and the options (or a
-    certain name) had to do, else None, and the ``inspection.Content``
-    read (None if unread).
+    certain name) had to do, else None, the ``inspection.Content``
+    read (None if unread; of the decompressed start of a compressed
+    image), and the compression (None if none).
     """
     where = http.shown_url(url)
     path = urllib.parse.urlsplit(url).path
@@ -260,11 +262,15 @@ def url_formats(url, args, verify=True):
         args.disk_format,
         args.import_from_format,
     )
+    compressed = None
     try:
         content = inspection.inspect_url(url, verify, expect_vhd)
         unread = None
     except inspection.Unreadable as exc:
         content, unread = None, str(exc)
+    if content is not None and content.packed in compression.KINDS:
+        compressed = content.packed
+        content = compression.content_of_url(url, compressed, verify)
     decided = formats.decided(
         where,
         path,
@@ -280,7 +286,7 @@ def url_formats(url, args, verify=True):
             f'Could not read the start of {where} ({unread}): importing '
             f'it as {decided.source}, unchecked'
         )
-    return decided, note, content
+    return decided, note, content, compressed
 
 
 def check_object(client_manager, import_from):

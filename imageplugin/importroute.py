@@ -8,6 +8,7 @@ imports for every command, keeps the parser.
 """
 
 import collections
+import contextlib
 import dataclasses
 
 from imageplugin import aftercare
@@ -19,17 +20,25 @@ from imageplugin import interop
 from imageplugin import localfile
 from imageplugin import objectstore
 from imageplugin import plan as plans
+from imageplugin import planfacts
 from imageplugin import planview
+from imageplugin import sourcework
 from imageplugin import uploadimport
 from imageplugin import uploadplan
 from imageplugin import vhdroute
 from imageplugin import webupload
 
 
-class Source(collections.namedtuple('Source', 'where formats content local')):
+class Source(
+    collections.namedtuple(
+        'Source', 'where formats content local published', defaults=(None,)
+    )
+):
     """What the source is, read before logging in: where it is as it may
     be shown, its ``formats.Formats`` and ``inspection.Content`` (None
-    where unread), and the checked ``localfile.LocalFile`` of a --file.
+    where unread), the checked ``localfile.LocalFile`` of a --file, and
+    the ``sourcework.Published`` of one this client must decompress or
+    verify (None: Glance reads it as it is).
     """
 
     __slots__ = ()
@@ -49,25 +58,29 @@ def read_source(request, verify=True):
     kind = request.kind
     if kind == 'url':
         where = http.shown_url(request.import_from)
-        formats, note, content = importing.url_formats(
+        formats, note, content, compressed = importing.url_formats(
             request.import_from, request, verify=verify
         )
-        return Source(where, formats, content, None), note
+        published = sourcework.published(request, compressed, verify)
+        return Source(where, formats, content, None, published), note
     if kind == 'file':
         local = localfile.checked_file(request)
         if request.dialect == 'rackspace' and not request.convert_to:
             localfile.check_rackspace(local, request)
         image = local.image
-        return Source(image.path, image.formats, image.content, local), None
+        published = sourcework.published(request, image.compression, verify)
+        source = Source(image.path, image.formats, image.content, local)
+        return source._replace(published=published), None
+    sourcework.published(request, None, verify)  # refuses a --checksum
     return Source(request.import_from or request.image, None, None, None), None
 
 
 def survey(cloud, request, source, note=None):
-    """The ``plan.Facts`` of this import: what the cloud says (dialect,
+    """The ``planfacts.Facts`` of this import: what the cloud says (dialect,
     the tasks API's access, import methods, stores), asked only where the
     plan depends on it, and what the content is."""
     client = cloud.client
-    kind = request.kind
+    kind = sourcework.planned_kind(request, source.published, source.where)
     vhd = vhdroute.kind(source.content)
     disk_format = source.formats.disk if source.formats else None
     dialect = request.dialect
@@ -79,7 +92,7 @@ def survey(cloud, request, source, note=None):
         dialect != 'rackspace'
         and kind in ('url', 'file')
         and (
-            (request.method in (None, plans.TASK) and not stores)
+            (request.method in (None, planfacts.TASK) and not stores)
             or vhd == 'fixed'
         )
     ):
@@ -90,7 +103,7 @@ def survey(cloud, request, source, note=None):
             'glance'
             if tasks_refusal
             or stores
-            or request.method in plans.INTEROP_METHODS
+            or request.method in planfacts.INTEROP_METHODS
             else client.dialect()
         )
     notes = (note,) if note else ()
@@ -98,19 +111,21 @@ def survey(cloud, request, source, note=None):
         notes += _check_rackspace_content(cloud, request, source)
     glance = dialect != 'rackspace'
     methods = None
-    path = source.local and source.local.image.path
+    # A compressed file is measured once it is read (decompressed).
+    path = source.local and not source.published and source.local.image.path
     conversion = conversions.survey(
         cloud.instance, request, source.content, path
     )
     if glance and (
-        (tasks_refusal and request.method != plans.TASK)
+        (tasks_refusal and request.method != planfacts.TASK)
         or vhdroute.tasks_api_fails(vhd, disk_format)
         or getattr(conversion, 'target', None) == 'vhd'
         or (
             kind != 'image'
             and (
                 stores
-                or request.method in (plans.WEB_DOWNLOAD, plans.GLANCE_DIRECT)
+                or request.method
+                in (planfacts.WEB_DOWNLOAD, planfacts.GLANCE_DIRECT)
             )
         )
     ):
@@ -123,7 +138,7 @@ def survey(cloud, request, source, note=None):
     upload_refusal = None
     if glance and webupload.worth_asking(request, tasks_refusal, methods):
         upload_refusal = webupload.store_refusal(cloud.instance)
-    return plans.Facts(
+    return planfacts.Facts(
         dialect=dialect,
         tasks_refusal=tasks_refusal,
         methods=methods,
@@ -133,6 +148,7 @@ def survey(cloud, request, source, note=None):
         disk_format=disk_format,
         conversion=conversion,
         upload_refusal=upload_refusal,
+        published=source.published,
     )
 
 
@@ -188,7 +204,9 @@ def with_upload_target(cloud, request, plan, local):
     endpoint found (else one line refuses before any byte moves), whether
     the container must be created, and that the object is not another
     file's (``local``, the ``localfile.LocalFile``)."""
-    if plan.route not in (plans.TASK_FROM_UPLOAD, uploadplan.ROUTE):
+    if plan.route not in (planfacts.TASK_FROM_UPLOAD, uploadplan.ROUTE) or (
+        local is None
+    ):
         return plan
 
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
@@ -208,19 +226,43 @@ def outcome_of(cloud, console, follow, request, source, plan):
     ``follow`` (a ``waiting.Follower``) follows a task to its end when
     asked.
     """
-    if plan.route == uploadplan.ROUTE:
-        note = '\n'.join(plan.notes) or None
-        return webupload.outcome(cloud, console, follow, request, source, note)
     route = (
-        _interop_outcome
+        _web_upload_outcome
+        if plan.route == uploadplan.ROUTE
+        else _interop_outcome
         if plan.interoperable
         else _upload_outcome
-        if plan.route == plans.TASK_FROM_UPLOAD
+        if plan.route == planfacts.TASK_FROM_UPLOAD
         else _task_outcome
     )
     verify = getattr(cloud.instance, 'verify', True)
-    with conversions.converted(plan, request, source, console, verify) as sent:
+    if (
+        source.published is not None
+        and plan.conversion is None
+        and plan.method == planfacts.GLANCE_DIRECT
+    ):
+        # Glance's stage takes a chunked body: no file in between.
+        sent = sourcework.streamed(request, source, console.say, verify)
         return route(cloud, console, follow, request, sent, plan)
+    with contextlib.ExitStack() as stack:
+        if source.published is not None:
+            # Verified and decompressed into a file before anything is
+            # created (and converted from that file, where asked).
+            source = stack.enter_context(
+                sourcework.spooled(
+                    request, source, console.say, console.stream, verify
+                )
+            )
+        sent = stack.enter_context(
+            conversions.converted(plan, request, source, console, verify)
+        )
+        return route(cloud, console, follow, request, sent, plan)
+
+
+def _web_upload_outcome(cloud, console, follow, request, source, plan):
+    """A member's --file through the object storage, then web-download."""
+    note = '\n'.join(plan.notes) or None
+    return webupload.outcome(cloud, console, follow, request, source, note)
 
 
 def _say_notes(console, plan):
@@ -259,7 +301,7 @@ def _task_outcome(cloud, console, follow, request, source, plan):
         waited = aftercare.verified(
             client,
             waited,
-            aftercare.Meant(source.formats, instead=plans.WEB_DOWNLOAD),
+            aftercare.Meant(source.formats, instead=planfacts.WEB_DOWNLOAD),
             console.say,
             request.keep_image,
         )
@@ -306,7 +348,7 @@ def _interop_outcome(cloud, console, follow, request, source, plan):
     """Interoperable import: web-download, glance-direct, copy-image."""
     client = cloud.client
     stores = {'stores': request.stores, 'all_stores': request.all_stores}
-    if plan.method == plans.COPY_IMAGE:
+    if plan.method == planfacts.COPY_IMAGE:
         started = interop.Import(
             client,
             plan.method,
@@ -314,7 +356,7 @@ def _interop_outcome(cloud, console, follow, request, source, plan):
             **stores,
         )
         properties = formats = None
-    elif plan.method == plans.GLANCE_DIRECT:
+    elif plan.method == planfacts.GLANCE_DIRECT:
         started = interop.Import(
             client, plan.method, data=source.local.image, **stores
         )
@@ -345,7 +387,7 @@ def plan_columns(request, source, plan):
     # The tasks API's input takes --input's image properties, under the
     # options' (interoperable import refuses them).
     given = (request.extra_input or {}).get('image_properties')
-    if plan.method == plans.TASK and given:
+    if plan.method == planfacts.TASK and given:
         properties = dict(given, **(properties or {}))
     return planview.columns(
         plan,

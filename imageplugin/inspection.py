@@ -155,7 +155,7 @@ def inspect_file(path):
         tail = os.pread(
             image.fileno(), VHD_FOOTER_SIZE, max(0, size - VHD_FOOTER_SIZE)
         )
-        content = _with_footer(_inspect(image), tail, size)
+        content = _with_footer(inspect_stream(image), tail, size)
     LOG.debug('Content of %s: %s', path, _described(content))
     return content
 
@@ -182,7 +182,7 @@ def inspect_url(url, verify=True, expect_vhd=False):
             _check_answer(response, shown)
             response.raw.decode_content = True
             reader = _Tail(response.raw)
-            content = _inspect(reader, URL_HEAD_LIMIT)
+            content = inspect_stream(reader, URL_HEAD_LIMIT)
             html = 'html' in response.headers.get('Content-Type', '')
             total = _total_size(response)
             ranged = response.status_code == 206
@@ -287,7 +287,7 @@ def inspect_object(store, container, name):
     head, size = store.read_range(
         container, name, f'bytes=0-{OBJECT_HEAD_SIZE - 1}'
     )
-    content = _inspect(io.BytesIO(head))
+    content = inspect_stream(io.BytesIO(head))
     tail = head
     if size > len(head):
         tail, _ = store.read_range(
@@ -351,10 +351,10 @@ def _request_problem(exc):
     return 'it cannot be read from here'
 
 
-def _inspect(source, limit=None):
+def inspect_stream(source, limit=None):
     """Feed ``source`` to the inspector until it decides (or ``limit``)."""
     # Its warnings would repeat, on stderr, what our refusal says.
-    logging.getLogger(format_inspector.__name__).setLevel(logging.ERROR)
+    logging.getLogger(format_inspector.__name__).setLevel(logging.CRITICAL)
     wrapper = format_inspector.InspectWrapper(source)
     read, start = 0, b''
     try:

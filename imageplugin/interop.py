@@ -264,7 +264,7 @@ class Import:
         path = getattr(self.data, 'path', None)
         with (
             progress.ProgressBar(
-                stream, size, f'Sending {self.data.label}'
+                stream, size or 0, f'Sending {self.data.label}'
             ) as bar,
             self.data.open() as data,
         ):
@@ -272,14 +272,16 @@ class Import:
             # before the first byte and after the last tells.
             before = path and aftercare.file_state(path, data.fileno())
             counted = _Counted(data, size, bar, self.md5)
-            self.client.stage(self.image_id, counted)
-        if path:
+            # Of no size known (decompressed as it streams): sent chunked.
+            body = counted if size is not None else iter(counted.read, b'')
+            self.client.stage(self.image_id, body)
+        if path or size is None:
             self.read = aftercare.Read(
-                path,
+                path or self.data.label,
                 counted.done,
                 self.digests,
                 before,
-                aftercare.file_state(path),
+                path and aftercare.file_state(path),
             )
             refusal = self.read.change_refusal()
             if refusal:

@@ -10,22 +10,20 @@ facts always give the same plan, on every route, and ``--dry-run``
 prints it instead of carrying it out.
 """
 
-import dataclasses
-
 from osc_lib import exceptions
 
 from imageplugin import conversion as conversions
 from imageplugin import importing
+from imageplugin import sourcework
 from imageplugin import uploadplan
 from imageplugin import vhdroute
-
-# Routes: how the bytes reach the image.
-TASK = 'task'  # the tasks API imports a URL or object
-TASK_FROM_UPLOAD = 'task-upload'  # a --file via object storage, then task
-WEB_DOWNLOAD = 'web-download'  # interoperable import of a URL
-GLANCE_DIRECT = 'glance-direct'  # interoperable import of a sent file
-COPY_IMAGE = 'copy-image'  # an existing image into more stores
-INTEROP_METHODS = (WEB_DOWNLOAD, GLANCE_DIRECT, COPY_IMAGE)
+from imageplugin.planfacts import COPY_IMAGE
+from imageplugin.planfacts import GLANCE_DIRECT
+from imageplugin.planfacts import INTEROP_METHODS
+from imageplugin.planfacts import TASK
+from imageplugin.planfacts import TASK_FROM_UPLOAD
+from imageplugin.planfacts import WEB_DOWNLOAD
+from imageplugin.planfacts import Plan
 
 # (attribute, option, default) of the options of one route only.
 UPLOAD_OPTIONS = (
@@ -40,57 +38,6 @@ _TASKS_API = (
     'the tasks API creates the image, and Glance deletes it when '
     'the import fails'
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class Facts:
-    """What the cloud and the content said; None where not asked.
-
-    ``dialect``: 'rackspace' or 'glance'. ``tasks_refusal``: Glance's
-    refusal of the tasks API to this user (its one line), '' where the
-    tasks API is open to them. ``methods``: the import methods offered
-    (() where the cloud has no interoperable import). ``stores``: the
-    stores of a multi-store Glance (() where it has a single one).
-    ``vhd``: 'fixed' or 'dynamic' where the content is such a VHD.
-    ``disk_format``: the new image's disk format, as decided from the
-    content and the options. ``upload_refusal``: why a --file cannot go
-    through the object storage ('' where it can: ``uploadplan``).
-    """
-
-    dialect: str = None
-    tasks_refusal: str = None
-    methods: tuple = None
-    stores: tuple = None
-    vhd: str = None
-    disk_format: str = None
-    upload_refusal: str = None
-    # What could not be read or checked of the content, to say.
-    content_notes: tuple = ()
-    conversion: object = None  # a conversion.Conversion, or None
-
-
-@dataclasses.dataclass(frozen=True)
-class Plan:
-    """What an import will do, in order, and what it leaves."""
-
-    route: str
-    method: str
-    source: str
-    steps: tuple = ()
-    creates: tuple = ()
-    uploads: tuple = ()
-    deletes: tuple = ()
-    notes: tuple = ()
-    # --protected is set once imported (importing.unprotected): Glance
-    # cannot delete a protected image whose import failed.
-    protect_after: bool = False
-    # 'rackspace' or 'glance' where the route depends on it.
-    dialect: str = None
-    conversion: object = None  # a conversion.Conversion, or None
-
-    @property
-    def interoperable(self):
-        return self.route in INTEROP_METHODS
 
 
 def refused(text):
@@ -113,7 +60,7 @@ def decide(request, facts, where=None):
     where = where or request.import_from or request.file or request.image
     if converting := conversions.planned(request, facts, where):
         return conversions.with_steps(decide(*converting[:3]), converting)
-    kind = request.kind
+    kind = sourcework.planned_kind(request, facts.published, where)
     method = _asked_method(request, kind)
     if kind == 'image':
         return _copy_plan(request, facts, method, where)
@@ -144,10 +91,12 @@ def decide(request, facts, where=None):
     if method in (interop, WEB_DOWNLOAD):
         _check_interop(request, facts, method, where)
         plan = _interop_plan(request, facts, method, where, note)
-        return uploadplan.through_storage(plan, request, facts)
-    if kind == 'file':
-        return _upload_plan(request, facts, where)
-    return _task_plan(request, facts, where)
+        plan = uploadplan.through_storage(plan, request, facts)
+    elif kind == 'file':
+        plan = _upload_plan(request, facts, where)
+    else:
+        return _task_plan(request, facts, where)
+    return sourcework.planned(plan, facts.published, where)
 
 
 def _asked_method(request, kind):

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""A ``plan.Plan`` as a command shows it (``--dry-run``): its columns for
+"""A ``planfacts.Plan`` as a command shows it (``--dry-run``): its columns for
 cliff's ShowOne, lists kept in order (one item a line in a table, a list
 in JSON and YAML)."""
 

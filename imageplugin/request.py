@@ -49,6 +49,9 @@ class ImportRequest:
     keep_upload: bool = False
     keep_image: bool = False
     dialect: str = None
+    # checksums.Checksum (--checksum) and --checksum-from's file or URL.
+    checksum: object = None
+    checksum_from: str = None
     wait: bool = False
     dry_run: bool = False
     convert_to: str = None

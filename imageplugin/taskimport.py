@@ -23,6 +23,7 @@ class ImportTask(TaskCommand):
 
     def get_parser(self, prog_name):
         from imageplugin import argtypes
+        from imageplugin import checksums
         from imageplugin import conversion
         from imageplugin import formats
 
@@ -231,6 +232,24 @@ class ImportTask(TaskCommand):
             action='store_true',
             help="Import the image as it is, even where the cloud profile's "
             'image_format is raw',
+        )
+        published = parser.add_mutually_exclusive_group()
+        published.add_argument(
+            '--checksum',
+            metavar='<algorithm>:<hex>',
+            type=checksums.parsed,
+            help='Digest the source is published with (sha256, sha512, '
+            'sha1 or md5), of its bytes as published (before any '
+            'decompression): this client reads the source, verifies it '
+            'while it streams and imports nothing if it differs',
+        )
+        published.add_argument(
+            '--checksum-from',
+            metavar='<file|URL>',
+            type=argtypes.not_empty,
+            help='Sums file (SHA256SUMS, SHA512SUMS, a .sha256 file; GNU '
+            "or BSD form) whose entry for the source's file name gives its "
+            'digest, as --checksum does',
         )
         parser.add_argument(
             '--dry-run',

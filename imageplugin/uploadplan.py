@@ -14,9 +14,11 @@ import dataclasses
 
 from osc_lib import exceptions
 
-ROUTE = 'web-download-upload'
-WEB_DOWNLOAD = 'web-download'
-GLANCE_DIRECT = 'glance-direct'
+from imageplugin.planfacts import GLANCE_DIRECT
+from imageplugin.planfacts import WEB_DOWNLOAD
+from imageplugin.planfacts import WEB_DOWNLOAD_UPLOAD
+
+ROUTE = WEB_DOWNLOAD_UPLOAD
 
 
 def file_method(request, facts):

@@ -17,6 +17,7 @@ import testtools
 
 from imageplugin import conversion
 from imageplugin import plan
+from imageplugin import planfacts
 from imageplugin.request import ImportRequest
 from tests.support import files
 from tests.unit import base
@@ -533,7 +534,7 @@ class TestPlanned(testtools.TestCase):
     def decide(self, found, dialect='glance', tasks_refusal='', **asked):
         asked.setdefault('file', 'images/disk.qcow2')
         request = ImportRequest(**asked)
-        facts = plan.Facts(
+        facts = planfacts.Facts(
             dialect=dialect,
             tasks_refusal=tasks_refusal,
             methods=('glance-direct', 'web-download'),

@@ -8,6 +8,7 @@ from osc_lib import exceptions
 import testtools
 
 from imageplugin import plan
+from imageplugin import planfacts
 from imageplugin import request as request_module
 
 ADMIN = ''
@@ -307,7 +308,7 @@ def request_and_facts(dialect, role, source, method, stores, content):
     request = request_module.ImportRequest(
         method=method, stores=STORES[stores], **SOURCES[source]
     )
-    facts = plan.Facts(
+    facts = planfacts.Facts(
         dialect=dialect,
         tasks_refusal=ROLES[role],
         methods=ALL_METHODS,
@@ -429,7 +430,7 @@ class TestFileThroughObjectStorage(testtools.TestCase):
             request = request_module.ImportRequest(
                 method=method, file='images/disk'
             )
-            facts = plan.Facts(
+            facts = planfacts.Facts(
                 dialect='glance',
                 tasks_refusal=ROLES[role],
                 methods=OFFERED[offered],
@@ -451,7 +452,7 @@ class TestFileThroughObjectStorage(testtools.TestCase):
         request = request_module.ImportRequest(
             method='web-download', file='images/disk'
         )
-        facts = plan.Facts(
+        facts = planfacts.Facts(
             dialect='glance',
             tasks_refusal=DENIED,
             methods=ALL_METHODS,
@@ -469,7 +470,7 @@ class TestFileThroughObjectStorage(testtools.TestCase):
         request = request_module.ImportRequest(
             file='images/disk', container='up', wait=True
         )
-        facts = plan.Facts(
+        facts = planfacts.Facts(
             dialect='glance',
             tasks_refusal=DENIED,
             methods=ALL_METHODS,

@@ -3,13 +3,13 @@
 
 import testtools
 
-from imageplugin import plan
+from imageplugin import planfacts
 from imageplugin import planview
 
 
 class TestColumns(testtools.TestCase):
     def test_lists_keep_their_order_and_fields_join_in(self):
-        shown = plan.Plan(
+        shown = planfacts.Plan(
             route='task',
             method='task',
             source='http://x/d.img',

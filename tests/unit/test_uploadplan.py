@@ -5,13 +5,13 @@ whole table of routes is in test_plan)."""
 from osc_lib import exceptions
 import testtools
 
-from imageplugin import plan
+from imageplugin import planfacts
 from imageplugin import request as request_module
 from imageplugin import uploadplan
 
 
 def facts(upload_refusal, methods=('glance-direct', 'web-download')):
-    return plan.Facts(
+    return planfacts.Facts(
         dialect='glance', methods=methods, upload_refusal=upload_refusal
     )
 
@@ -55,7 +55,7 @@ class TestFileMethod(testtools.TestCase):
 class TestThroughStorage(testtools.TestCase):
     def test_other_plans_are_left_as_they_are(self):
         request = request_module.ImportRequest(import_from='http://x/disk')
-        url_plan = plan.Plan(
+        url_plan = planfacts.Plan(
             route='web-download', method='web-download', source='http://x/disk'
         )
         self.assertIs(
@@ -64,7 +64,7 @@ class TestThroughStorage(testtools.TestCase):
 
     def test_not_waited_for_the_upload_stays(self):
         request = request_module.ImportRequest(file='disk')
-        base = plan.Plan(
+        base = planfacts.Plan(
             route='web-download',
             method='web-download',
             source='disk',
@@ -80,7 +80,7 @@ class TestThroughStorage(testtools.TestCase):
         request = request_module.ImportRequest(
             file='disk', keep_upload=True, wait=True
         )
-        base = plan.Plan(
+        base = planfacts.Plan(
             route='web-download',
             method='web-download',
             source='disk',

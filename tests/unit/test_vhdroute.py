@@ -373,7 +373,9 @@ class TestKind(testtools.TestCase):
     def test_kinds(self):
         def content(data):
             return inspection._with_footer(
-                inspection._inspect(io.BytesIO(data)), data[-512:], len(data)
+                inspection.inspect_stream(io.BytesIO(data)),
+                data[-512:],
+                len(data),
             )
 
         self.assertEqual('dynamic', vhdroute.kind(content(DYNAMIC)))
