@@ -211,12 +211,11 @@ def planned(request, facts, where):
     if conversion is None:
         return None
     check(conversion, where, facts.dialect)
-    steps = notes = ()
+    steps = ()
     name = os.path.basename(where)
     if facts.published:
         # Read (verified, decompressed) into the file that is converted.
         steps += (sourcework.spool_step(facts.published, where),)
-        notes = sourcework.spool_notes(facts.published)
     elif conversion.fetch:
         steps += (
             f'download {where} to a temporary file in {conversion.directory}',
@@ -236,7 +235,6 @@ def planned(request, facts, where):
         vhd='dynamic' if conversion.target == 'vhd' else None,
         conversion=None,
         published=None,
-        content_notes=facts.content_notes + notes,
     )
     sent = f'the converted {os.path.splitext(name)[0]}.{conversion.target}'
     return Converting(request, facts, sent, steps, conversion)

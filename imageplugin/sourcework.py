@@ -114,45 +114,41 @@ def planned(plan, work, where):
         steps=steps,
         uploads=tuple(item.replace(where, temporary) for item in plan.uploads),
         deletes=plan.deletes + ('the temporary file, on every way out',),
-        notes=plan.notes + spool_notes(work),
     )
 
 
 def spool_step(work, where):
     """The plan's step that reads the published ``where`` into a
     temporary file (``spooled``)."""
+    stop = (
+        f' (a {work.checksum.algorithm} other than {work.checksum.origin} '
+        'gives stops here, before any image is created)'
+        if work.checksum
+        else ''
+    )
     return (
         f'read {where} once, {work.doing()} while it streams, into a '
-        f'temporary file in {tempfile.gettempdir()}'
-    )
-
-
-def spool_notes(work):
-    if not work.checksum:
-        return ()
-    return (
-        f'A {work.checksum.algorithm} other than {work.checksum.origin} '
-        'gives stops the import before any image is created',
+        f'temporary file in {tempfile.gettempdir()}{stop}'
     )
 
 
 def _streamed_plan(plan, work, where):
     sent = 'the decompressed bytes' if work.compression else 'its bytes'
+    stop = (
+        f' (a {work.checksum.algorithm} other than {work.checksum.origin} '
+        'gives deletes the image, with what was staged, before its import '
+        'is asked for)'
+        if work.checksum
+        else ''
+    )
     steps = tuple(
         f'read {where} once, {work.doing()} while it streams, and send '
-        f"{sent} to the image's staging area (chunked), hashing them"
+        f"{sent} to the image's staging area (chunked), hashing them{stop}"
         if step.startswith(f'read {where} once')
         else step
         for step in plan.steps
     )
-    notes = plan.notes
-    if work.checksum:
-        notes += (
-            f'A {work.checksum.algorithm} other than {work.checksum.origin} '
-            'gives deletes the image, with what was staged, before its '
-            'import is asked for',
-        )
-    return dataclasses.replace(plan, steps=steps, notes=notes)
+    return dataclasses.replace(plan, steps=steps)
 
 
 def streamed(request, source, say, verify=True):

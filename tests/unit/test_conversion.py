@@ -9,6 +9,7 @@ tests (tests/functional/test_convert.py) run the real one.
 
 import hashlib
 import json
+import lzma
 import os
 
 import fixtures
@@ -251,6 +252,53 @@ class TestConvertTo(ConversionTestCase):
         result = self.run_import('--convert-to', 'raw')
         self.assertEqual(1, result.exit_code, result)
         self.assertEqual(1, len(self.qemu.outputs))
+        self.assertTempClean()
+
+
+class TestCompressedSource(ConversionTestCase):
+    """A compressed image is read (decompressed) into a file first, and
+    that file is what qemu-img converts."""
+
+    def setUp(self):
+        super().setUp()
+        with open(self.path, 'rb') as qcow2:
+            packed = lzma.compress(qcow2.read())
+        self.path = files.write_file(self.home, 'cirros.qcow2.xz', packed)
+
+    def test_the_dry_run_reads_then_converts(self):
+        result = self.run_import(
+            '--convert-to', 'raw', '--dry-run', '-f', 'json'
+        )
+        self.assertEqual((0, ''), (result.exit_code, result.stderr), result)
+        steps = json.loads(result.stdout)['steps']
+        self.assertEqual(
+            [
+                f'read {self.path} once, decompressing xz while it streams, '
+                f'into a temporary file in {self.tmp}',
+                f'convert {self.path} from qcow2 to raw with qemu-img (a '
+                f'temporary file in {self.tmp}, removed on every way out)',
+                'create an image',
+            ],
+            steps[:3],
+        )
+        # The compressed file cannot be measured: nothing ran.
+        self.assertEqual([], self.qemu.commands)
+
+    def test_the_decompressed_file_is_converted_and_sent(self):
+        self.landed_raw()
+        result = self.run_import(
+            '--convert-to', 'raw', '--wait', '-f', 'value', '-c', 'status'
+        )
+        self.assertEqual(
+            (0, 'success\n'), (result.exit_code, result.stdout), result
+        )
+        measure, convert = self.qemu.commands
+        self.assertEqual(['measure', 'convert'], [measure[0], convert[0]])
+        # qemu-img reads the decompressed file, not the .xz.
+        self.assertEqual(['-f', 'qcow2', '-O', 'raw'], convert[1:5])
+        self.assertNotEqual(self.path, convert[5])
+        self.assertTrue(convert[5].startswith(self.tmp + '/'))
+        self.assertEqual([RAW], self.received)
         self.assertTempClean()
 
 
