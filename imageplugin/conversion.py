@@ -39,6 +39,7 @@ from imageplugin import localfile
 from imageplugin import preflight
 from imageplugin import progress
 from imageplugin import sourcework
+from imageplugin import vhdroute
 
 # Glance's disk formats qemu-img writes (Glance's names).
 TARGETS = ('raw', 'qcow2', 'vmdk', 'vhd', 'vhdx', 'vdi')
@@ -147,7 +148,7 @@ def survey(instance, request, content, path=None):
         ):
             return None
         target, automatic = 'raw', True
-    if found and formats.agrees(found, target):
+    if found and formats.agrees(found, target) and not _fixed_vhd(content):
         return None  # already what is asked for
     qemu_img = shutil.which('qemu-img')
     directory = tempfile.gettempdir()
@@ -166,6 +167,12 @@ def survey(instance, request, content, path=None):
         needed,
         request.kind == 'url',
     )
+
+
+def _fixed_vhd(content):
+    # A fixed VHD asked to be a vhd is written dynamic: Glance imports
+    # no fixed VHD as one (vhdroute).
+    return vhdroute.kind(content) == 'fixed'
 
 
 def free_space(directory):

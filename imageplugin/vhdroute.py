@@ -21,13 +21,13 @@ from osc_lib import exceptions
 
 TASKS_ERROR = 'Image disk_format vpc does not match stream data vhd'
 INTEROP_ERROR = 'Image disk_format vhd does not match stream data raw'
-# qemu-img is told the source is a VHD (-f vpc): guessing, it reads a
-# fixed VHD as raw and copies its footer into the disk. A fixed VHD is no
-# way out on Glance: its tasks API stores it as raw.
-QCOW2 = 'qemu-img convert -f vpc -O qcow2 <in> <out>'
+# --convert-to has qemu-img read it as a VHD (-f vpc): guessing, it
+# reads a fixed VHD as raw and copies its footer into the disk. A fixed
+# VHD is no way out on Glance: its tasks API stores it as raw.
+QCOW2 = '--convert-to qcow2'
 CONVERT = (
-    'convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc '
-    f'<in> <out>) or to qcow2 ({QCOW2}) and import that'
+    'give --convert-to vhd to send it as a dynamic VHD, or --convert-to '
+    'qcow2 (qemu-img converts it here)'
 )
 
 
@@ -84,7 +84,7 @@ def task_refused(where, method, forced, offered, problem=DYNAMIC):
     """The refusal of content that is ``problem`` for the tasks API:
     ``forced`` when the user asked for that API, else ``offered``, the
     import methods of the cloud (None: none), lacks ``method``."""
-    convert = f'convert it to qcow2 ({QCOW2})' if problem == DYNAMIC else ''
+    convert = f'give {QCOW2}' if problem == DYNAMIC else ''
     if forced:
         return exceptions.CommandError(
             f'Cannot import {where} by the tasks API (--method task): it is '

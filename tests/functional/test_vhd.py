@@ -137,10 +137,8 @@ class TestVhdRoutes(base.FunctionalTestCase):
             "Glance's interoperable import (glance-direct) takes for raw "
             'data and fails ("Image disk_format vhd does not match stream '
             'data raw"), and the tasks API, which imports it, is admin-only '
-            'here; convert it to a dynamic VHD (qemu-img convert -f vpc -O '
-            'vpc <in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 '
-            '<in> <out>) '
-            'and import that',
+            'here; give --convert-to vhd to send it as a dynamic VHD, or '
+            '--convert-to qcow2 (qemu-img converts it here)',
         )
         self.assertEqual([], self.images_named(self.name))
 

@@ -19,9 +19,8 @@ IMAGE_URL = test_uploadimport.IMAGE_URL
 
 FIXED_VHD = b'\x00' * 4096 + images.vhd_footer(4096)
 CONVERT = (
-    'convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc <in> '
-    '<out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 <in> <out>) and '
-    'import that'
+    'give --convert-to vhd to send it as a dynamic VHD, or --convert-to '
+    'qcow2 (qemu-img converts it here)'
 )
 
 
@@ -176,10 +175,7 @@ class TestObjectStorageRoute(TasksApiTestCase):
                 1,
                 f"Glance's tasks API stored image {IMAGE_ID} with disk "
                 'format raw: its introspection rewrote disk format vhd; '
-                'convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc '
-                '<in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 '
-                '<in> '
-                f'<out>) and import that; image {IMAGE_ID} was deleted\n',
+                f'{CONVERT}; image {IMAGE_ID} was deleted\n',
             ),
             (result.exit_code, result.stderr),
         )

@@ -25,10 +25,8 @@ SCHEMA_URL = base.ENDPOINT + fakes.SCHEMA_URL
 DYNAMIC = images.dynamic_vhd(4 * MiB)
 FIXED = bytes(2 * MiB) + images.vhd_footer(2 * MiB)
 CONVERT = (
-    'convert it to a dynamic VHD (qemu-img convert -f vpc -O vpc '
-    '<in> <out>) or to qcow2 (qemu-img convert -f vpc -O qcow2 <in> '
-    '<out>) and '
-    'import that'
+    'give --convert-to vhd to send it as a dynamic VHD, or --convert-to '
+    'qcow2 (qemu-img converts it here)'
 )
 FIXED_REASON = (
     "it is a fixed VHD, which Glance's interoperable import ({}) takes for "
@@ -181,8 +179,7 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
             'task): it is a dynamic VHD, which the tasks API of Glance fails '
             'to import ("Image disk_format vpc does not match stream data '
             'vhd"); leave --method out to import it by web-download '
-            '(interoperable import), or convert it to qcow2 (qemu-img '
-            'convert -f vpc -O qcow2 <in> <out>)',
+            '(interoperable import), or give --convert-to qcow2',
         )
         self.assertNothingCreated()
 
@@ -194,8 +191,7 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
             'it is a dynamic VHD, which the tasks API of Glance fails to '
             'import ("Image disk_format vpc does not match stream data '
             'vhd"); leave --method out to import it by glance-direct '
-            '(interoperable import), or convert it to qcow2 (qemu-img '
-            'convert -f vpc -O qcow2 <in> <out>)',
+            '(interoperable import), or give --convert-to qcow2',
         )
         self.assertNothingCreated()
 
@@ -207,8 +203,8 @@ class TestDynamicVhdAsAdmin(VhdTestCase):
             f'Cannot import {SOURCE}: it is a dynamic VHD, which the '
             'tasks API of Glance fails to import ("Image disk_format vpc '
             'does not match stream data vhd"), and this Glance offers no '
-            'web-download import (its methods: glance-direct); convert it to '
-            'qcow2 (qemu-img convert -f vpc -O qcow2 <in> <out>)',
+            'web-download import (its methods: glance-direct); give '
+            '--convert-to qcow2',
         )
         self.assertNothingCreated()
 
