@@ -173,6 +173,22 @@ class TestConvertTo(ConversionTestCase):
         self.assertTrue(self.qemu.commands[-1][-1].endswith('/cirros.vhd'))
         self.assertTempClean()
 
+    def test_a_fixed_vhd_asked_to_be_a_vhd_is_written_dynamic(self):
+        # Glance imports no fixed VHD as a vhd (vhdroute): the formats
+        # agree, and it is converted all the same.
+        self.path = files.write_file(
+            self.home,
+            'fixed.vhd',
+            bytes(4096) + images.vhd_footer(4096),
+        )
+        result = self.run_import('--convert-to', 'vhd')
+        self.assertEqual(0, result.exit_code, result)
+        self.assertEqual(
+            ['convert', '-f', 'vpc', '-O', 'vpc'],
+            self.qemu.commands[-1][:5],
+        )
+        self.assertTempClean()
+
     def test_the_dry_run_shows_the_conversion(self):
         result = self.run_import(
             '--convert-to', 'raw', '--dry-run', '-f', 'json'
