@@ -161,7 +161,7 @@ class WholeFileHasher(threading.Thread):
 
     def __init__(self, fd, path, ranges, digest, run):
         super().__init__(daemon=True, name='imageplugin-whole-file-hash')
-        self.hasher = bodies.hasher(digest)
+        self.hasher = bodies.Hashes(digest)
         self.ranges = [
             bodies.FileRange(fd, path, offset, length)
             for offset, length in ranges
@@ -185,5 +185,5 @@ class WholeFileHasher(threading.Thread):
         if self.error is not None:
             raise self.error
 
-    def hexdigest(self):
-        return self.hasher.hexdigest()
+    def hexdigests(self):
+        return self.hasher.hexdigests()
