@@ -379,6 +379,11 @@ class TaskAPI(http.SessionClient):
             json=changes,
         )
 
+    def project_id(self):
+        """The project of the login, or None where it does not say (a
+        token given with its endpoint)."""
+        return self.session.get_project_id()
+
     def images_named(self, name):
         """The images named ``name`` that the caller sees (one page, as
         Glance's default limit gives it)."""

@@ -12,6 +12,7 @@ import dataclasses
 
 from imageplugin import aftercare
 from imageplugin import api
+from imageplugin import duplicates
 from imageplugin import http
 from imageplugin import importing
 from imageplugin import interop
@@ -112,6 +113,8 @@ def survey(cloud, request, source, note=None):
         store_ids = tuple(client.stores() or ())
     if kind == 'image' and glance:
         _check_copied_image(client, request)
+    duplicate, unknown = duplicates.look(client, request, source)
+    notes += (unknown,) if unknown else ()
     return plans.Facts(
         dialect=dialect,
         tasks_refusal=tasks_refusal,
@@ -120,6 +123,7 @@ def survey(cloud, request, source, note=None):
         vhd=vhd,
         content_notes=notes,
         disk_format=disk_format,
+        duplicate=duplicate,
     )
 
 
@@ -195,6 +199,8 @@ def outcome_of(cloud, console, follow, request, source, plan):
     ``follow`` (a ``waiting.Follower``) follows a task to its end when
     asked.
     """
+    if plan.route == duplicates.ALREADY_THERE:
+        return duplicates.outcome(cloud.client, console.say, plan)
     route = (
         _interop_outcome
         if plan.interoperable

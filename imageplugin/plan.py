@@ -51,7 +51,7 @@ class Facts:
     stores of a multi-store Glance (() where it has a single one).
     ``vhd``: 'fixed' or 'dynamic' where the content is such a VHD.
     ``disk_format``: the new image's disk format, as decided from the
-    content and the options.
+    content and the options. ``duplicate``: a ``duplicates.Existing``.
     """
 
     dialect: str = None
@@ -62,6 +62,7 @@ class Facts:
     disk_format: str = None
     # What could not be read or checked of the content, to say.
     content_notes: tuple = ()
+    duplicate: object = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,6 +108,8 @@ def decide(request, facts, where=None):
     where = where or request.import_from or request.file or request.image
     kind = request.kind
     method = _asked_method(request, kind)
+    if facts.duplicate is not None:
+        return facts.duplicate.plan(request, where)
     if kind == 'image':
         return _copy_plan(request, facts, method, where)
     if kind == 'object':
@@ -266,10 +269,6 @@ def _keep_image_unused(request):
     return _said_unused(request, INTEROP_OPTIONS, _TASKS_API)
 
 
-def _content_note(facts):
-    return tuple(facts.content_notes)
-
-
 def _said_unused(request, options, why):
     given = request.unused(options)
     if not given:
@@ -287,7 +286,7 @@ def _interop_plan(request, facts, method, where, note):
         why = 'there is no --file to upload'
     notes = (
         ((note,) if note else ())
-        + _content_note(facts)
+        + tuple(facts.content_notes)
         + _said_unused(request, UPLOAD_OPTIONS, why)
     )
     if method == GLANCE_DIRECT:
@@ -348,7 +347,7 @@ def _after_steps(request, facts, method):
 
 def _task_plan(request, facts, where):
     notes = (
-        _content_note(facts)
+        tuple(facts.content_notes)
         + _said_unused(request, UPLOAD_OPTIONS, 'there is no --file to upload')
         + _keep_image_unused(request)
     )

@@ -50,15 +50,14 @@ def patch(recorded):
 
 
 def recorded_hashes(image):
-    """{algorithm: hex} of what ``image`` records of its bytes, openstacksdk's
-    properties first, then Glance's own hashes."""
-    found = {}
+    """{algorithm: hex} of what ``image`` shows of its bytes: Glance's own
+    hashes, else openstacksdk's properties ('' where it computed none)."""
+    found = {
+        name: str(image[key]).lower() for name, key in _KEYS if image.get(key)
+    }
+    if image.get('checksum'):
+        found['md5'] = str(image['checksum']).lower()
     algorithm, value = image.get('os_hash_algo'), image.get('os_hash_value')
     if algorithm and value:
         found[algorithm] = str(value).lower()
-    if image.get('checksum'):
-        found['md5'] = str(image['checksum']).lower()
-    for name, key in _KEYS:
-        if image.get(key):
-            found[name] = str(image[key]).lower()
     return found

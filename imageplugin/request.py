@@ -50,6 +50,7 @@ class ImportRequest:
     dialect: str = None
     wait: bool = False
     dry_run: bool = False
+    allow_duplicates: bool = False
     # The new image's properties, typed (importing.image_properties), and
     # the options that set them.
     image_properties: dict = dataclasses.field(default_factory=dict)

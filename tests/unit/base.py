@@ -78,6 +78,11 @@ class ShellTestCase(
                 lambda cache, instance, owner: cache.factory(instance),
             )
         )
+        # No image has the new image's name (duplicates.look), unless a
+        # test says otherwise.
+        self.same_named = self.requests.get(
+            ENDPOINT + '/v2/images', json={'images': []}
+        )
 
     def serve_task_schema(self, schema=None):
         """The cloud's task schema: Rackspace's unless given (whose
