@@ -176,8 +176,9 @@ def outcome(client, say, plan):
         tasks = []
     if not tasks:
         say(
-            f'Image {image_id} has no import task of your project: see '
-            f'openstack image show {shlex.quote(image_id)}'
+            f'Image {image_id} has no import task listed (Glance lists '
+            'those of interoperable imports): see openstack image show '
+            f'{shlex.quote(image_id)}'
         )
         return waiting.Outcome({'image_id': image_id}, 0)
     newest = max(tasks, key=lambda task: task.get('created_at') or '')
