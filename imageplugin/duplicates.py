@@ -47,8 +47,9 @@ class Existing:
     image: dict
     compared: str
 
-    def plan(self, request, where):
-        """The ``plan.Plan`` that makes nothing."""
+    def plan(self, where):
+        """The ``plan.Plan`` that makes nothing: ``where`` holds the
+        bytes (as it may be shown)."""
         image = self.image
         return AlreadyThere(
             route=ALREADY_THERE,
@@ -96,6 +97,19 @@ def look(client, request, source):
         if compared:
             return Existing(image, compared), None
     return None, None
+
+
+def copy_look(target, image, name):
+    """The ``Existing`` image of ``target`` (a region's ``TaskAPI``)
+    that a copy of ``image`` named ``name`` would make again, or None:
+    Glance's hashes of both images say."""
+    candidates = own_active(target, target.images_named(name))
+    recorded = provenance.recorded_hashes(image)
+    for candidate in candidates:
+        compared = same_bytes(candidate, image.get('size'), recorded)
+        if compared:
+            return Existing(candidate, compared)
+    return None
 
 
 def new_name(request, source):
@@ -153,7 +167,7 @@ def same_bytes(image, size, digests):
     """What was compared (e.g. ``sha512 (os_hash_value)``) where ``image``
     holds bytes of ``size`` and ``digests``, else None: its size and every
     hash both know must agree, one at least."""
-    if image.get('size') not in (None, size):
+    if None not in (image.get('size'), size) and image['size'] != size:
         return None
     recorded = provenance.recorded_hashes(image)
     shared = [name for name in recorded if name in digests]
@@ -162,9 +176,10 @@ def same_bytes(image, size, digests):
     return ', '.join(shared)
 
 
-def outcome(client, say, plan):
+def outcome(client, say, plan, openstack='openstack'):
     """The ``waiting.Outcome`` of an ``AlreadyThere`` plan: the image's
-    newest task, else a record that names only the image."""
+    newest task, else a record that names only the image. ``openstack``
+    is the command as the hint names it (in the image's region)."""
     image_id = plan.image['id']
     for note in plan.notes:
         say(note)
@@ -177,7 +192,7 @@ def outcome(client, say, plan):
     if not tasks:
         say(
             f'Image {image_id} has no import task listed (Glance lists '
-            'those of interoperable imports): see openstack image show '
+            f'those of interoperable imports): see {openstack} image show '
             f'{shlex.quote(image_id)}'
         )
         return waiting.Outcome({'image_id': image_id}, 0)

@@ -109,7 +109,7 @@ def decide(request, facts, where=None):
     kind = request.kind
     method = _asked_method(request, kind)
     if facts.duplicate is not None:
-        return facts.duplicate.plan(request, where)
+        return facts.duplicate.plan(where)
     if kind == 'image':
         return _copy_plan(request, facts, method, where)
     if kind == 'object':

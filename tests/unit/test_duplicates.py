@@ -8,6 +8,7 @@ from tests.support import files
 from tests.unit import base
 from tests.unit import images
 from tests.unit import test_interop
+from tests.unit import test_regioncopy
 from tests.unit import test_uploadimport
 
 EXISTING_ID = '3c9e1f0a-5b7d-4e2c-8a6f-1d0b9c8e7a65'
@@ -157,10 +158,10 @@ class TestMemberFile(test_interop.InteropTestCase):
         self.assertTrue(self.created.called)
 
     def test_allow_duplicates_does_not_look(self):
-        self.listed(existing(self.data))
+        looked = self.listed(existing(self.data))
         result = self.run_import('--allow-duplicates')
         self.assertEqual(0, result.exit_code, result)
-        self.assertFalse(self.same_named.called)
+        self.assertFalse(looked.called)
         self.assertTrue(self.created.called)
         self.assertTrue(self.started.called)
 
@@ -291,3 +292,80 @@ class TestAdminUpload(test_uploadimport.UploadImportTestCase):
         result = self.run_import('--file', self.path, '--dry-run')
         self.assertEqual(0, result.exit_code, result)
         self.assertNotIn('already-there', result.stdout)
+
+
+class TestCopyToAnotherRegion(test_regioncopy.CopyTestCase):
+    """image task copy: RegionTwo may hold the image already."""
+
+    def held(self, **fields):
+        """RegionTwo lists a copy of the source named cirros."""
+        copy = test_regioncopy.copy_image(
+            'active',
+            lock=False,
+            owner=base.PROJECT_ID,
+            size=len(test_regioncopy.DATA),
+            checksum=test_regioncopy.MD5,
+            os_hash_algo='sha512',
+            os_hash_value=test_regioncopy.SHA512,
+        )
+        copy.update(fields)
+        return self.requests.get(
+            test_regioncopy.TARGET + '/v2/images?name=cirros',
+            json={'images': [copy]},
+        )
+
+    def already(self):
+        return (
+            f'Already there: {test_regioncopy.COPY_ID} (cirros); nothing '
+            'was created (--allow-duplicates makes another)\n'
+        )
+
+    def test_the_copy_is_there_already(self):
+        looked = self.held()
+        result = self.copy('--to-region', 'RegionTwo', '--wait', '-f', 'json')
+        self.assertEqual(
+            (0, self.already()), (result.exit_code, result.stderr), result
+        )
+        self.assertEqual(
+            test_regioncopy.COPY_ID, json.loads(result.stdout)['image_id']
+        )
+        self.assertEqual({'name': ['cirros']}, looked.last_request.qs)
+        self.assertFalse(self.created.called)
+        self.assertFalse(self.started.called)
+
+    def test_dry_run_says_so(self):
+        self.held()
+        result = self.copy(
+            '--to-region', 'RegionTwo', '--dry-run', '-f', 'json'
+        )
+        plan = json.loads(self.assertSucceeds(result))
+        self.assertEqual(
+            (
+                'already-there',
+                'look for an image of the same name and content: image '
+                f'{test_regioncopy.COPY_ID} (cirros) holds image '
+                f'{test_regioncopy.SOURCE_ID} in RegionOne (md5, sha512)',
+            ),
+            (plan['route'], plan['steps'][0]),
+        )
+        self.assertFalse(self.created.called)
+
+    def test_other_bytes_are_copied(self):
+        self.held(os_hash_value='0' * 128)
+        self.copy('--to-region', 'RegionTwo')
+        self.assertTrue(self.created.called)
+
+    def test_allow_duplicates_does_not_look(self):
+        looked = self.held()
+        self.copy('--to-region', 'RegionTwo', '--allow-duplicates')
+        self.assertFalse(looked.called)
+        self.assertTrue(self.created.called)
+
+    def test_the_name_given_is_looked_for(self):
+        looked = self.requests.get(
+            test_regioncopy.TARGET + '/v2/images?name=other',
+            json={'images': []},
+        )
+        self.copy('--to-region', 'RegionTwo', '--name', 'other')
+        self.assertTrue(looked.called)
+        self.assertTrue(self.created.called)
