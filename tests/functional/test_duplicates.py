@@ -10,6 +10,7 @@ import tempfile
 import uuid
 
 from tests.functional import base
+from tests.functional import test_copy
 
 
 class TestSameBytesTwice(base.FunctionalTestCase):
@@ -182,3 +183,52 @@ class TestSameBytesTwice(base.FunctionalTestCase):
         self.assertEqual(0, second.exit_code, second)
         self.assertNotIn('Already there', second.stderr)
         self.assertEqual(2, len(self.images_named()))
+
+
+class TestCopyTwice(test_copy.CopyTestCase):
+    def test_a_second_copy_finds_the_first(self):
+        source = self.source()
+
+        def copy(*args):
+            return self.openstack(
+                'image',
+                'task',
+                'copy',
+                source['id'],
+                '--to-region',
+                'RegionTwo',
+                '--wait',
+                '-f',
+                'json',
+                *args,
+                cloud='local-member',
+            )
+
+        first = copy()
+        self.assertEqual(0, first.exit_code, first)
+        made = self.copied(first)
+        second = copy()
+        self.assertEqual(
+            (
+                0,
+                f'Already there: {made["id"]} ({made["name"]}); nothing was '
+                'created (--allow-duplicates makes another)\n',
+            ),
+            (second.exit_code, second.stderr),
+            second,
+        )
+        self.assertEqual(
+            (first.json()['id'], made['id']),
+            (second.json()['id'], second.json()['image_id']),
+        )
+        self.assertEqual(
+            [made['id']],
+            [
+                image['id']
+                for image in self.images_named('RegionTwo', made['name'])
+            ],
+        )
+        third = copy('--allow-duplicates')
+        self.assertEqual(0, third.exit_code, third)
+        self.copied(third)
+        self.assertEqual(2, len(self.images_named('RegionTwo', made['name'])))
