@@ -82,7 +82,7 @@ class TestFormatsAsMeant(base.FunctionalTestCase):
                 'stores as raw (its introspection rewrites the format): '
                 'importing it by glance-direct (interoperable import) '
                 'instead.\n'
-                f'Verified image {image_id}: its md5 (checksum) matches the '
+                f'Verified image {image_id}: its sha512 (os_hash_value) matches the '
                 f'{1024 * 1024} bytes read from {self.path}; disk format iso, '
                 'container format bare, as meant.\n',
             ),
@@ -97,7 +97,7 @@ class TestFormatsAsMeant(base.FunctionalTestCase):
         self.assertEqual(
             (
                 0,
-                f'Verified image {image_id}: its md5 (checksum) matches the '
+                f'Verified image {image_id}: its sha512 (os_hash_value) matches the '
                 f'{1024 * 1024} bytes read from {self.path}; disk format iso, '
                 'container format bare, as meant.\n',
             ),
