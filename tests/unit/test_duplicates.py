@@ -4,6 +4,12 @@
 import hashlib
 import json
 
+from osc_lib import exceptions
+import testtools
+
+from imageplugin import duplicates
+from imageplugin import plan
+from imageplugin import request
 from tests.support import files
 from tests.unit import base
 from tests.unit import images
@@ -369,3 +375,62 @@ class TestCopyToAnotherRegion(test_regioncopy.CopyTestCase):
         self.copy('--to-region', 'RegionTwo', '--name', 'other')
         self.assertTrue(looked.called)
         self.assertTrue(self.created.called)
+
+
+class TestDecide(testtools.TestCase):
+    """plan.decide takes the image already there from the facts."""
+
+    def test_already_there_creates_nothing(self):
+        image = {'id': EXISTING_ID, 'name': 'cirros'}
+        decided = plan.decide(
+            request.ImportRequest(file='cirros.img'),
+            plan.Facts(
+                dialect='glance',
+                tasks_refusal='',
+                duplicate=duplicates.Existing(image, 'sha512'),
+            ),
+            'cirros.img',
+        )
+        self.assertEqual(
+            (duplicates.ALREADY_THERE, (), (), (), image),
+            (
+                decided.route,
+                decided.creates,
+                decided.uploads,
+                decided.deletes,
+                decided.image,
+            ),
+        )
+
+    def test_a_refusal_of_the_request_comes_first(self):
+        self.assertRaises(
+            exceptions.CommandError,
+            plan.decide,
+            request.ImportRequest(file='cirros.img', method='copy-image'),
+            plan.Facts(
+                duplicate=duplicates.Existing({'id': EXISTING_ID}, 'md5')
+            ),
+        )
+
+
+class TestSameBytes(testtools.TestCase):
+    def test_every_shared_hash_must_agree(self):
+        image = {'size': 3, 'checksum': 'aa', 'os_hash_algo': 'sha512'}
+        image['os_hash_value'] = 'bb'
+        self.assertEqual(
+            'md5, sha512',
+            duplicates.same_bytes(image, 3, {'md5': 'aa', 'sha512': 'bb'}),
+        )
+        self.assertIsNone(
+            duplicates.same_bytes(image, 3, {'md5': 'aa', 'sha512': 'cc'})
+        )
+
+    def test_no_shared_hash_is_no_match(self):
+        self.assertIsNone(duplicates.same_bytes({'size': 3}, 3, {'md5': 'aa'}))
+
+    def test_another_size_is_no_match(self):
+        self.assertIsNone(
+            duplicates.same_bytes(
+                {'size': 4, 'checksum': 'aa'}, 3, {'md5': 'aa'}
+            )
+        )
