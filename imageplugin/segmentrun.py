@@ -151,7 +151,8 @@ class SegmentRun:
 
 
 class WholeFileHasher(threading.Thread):
-    """The hash of the whole file, read in order while segments go up.
+    """The hashes of the whole file (``digest``: their names), read in
+    order while segments go up.
 
     The segments end in any order, and a hash needs the bytes in order:
     this thread reads each segment's range once that segment has started
