@@ -162,7 +162,7 @@ class CopyTask(TaskCommand):
             self.console.say,
         )
         method = copy.chosen_method(parsed_args.method, offered)
-        there = self.already_there(parsed_args, target, target_region, copy)
+        there = self.already_there(parsed_args, target, copy)
         if there is not None:
             return there
         if parsed_args.dry_run:
@@ -189,7 +189,7 @@ class CopyTask(TaskCommand):
             wait=parsed_args.wait,
         )
 
-    def already_there(self, parsed_args, target, target_region, copy):
+    def already_there(self, parsed_args, target, copy):
         """The ``Outcome`` of a copy whose target region has an image of
         its name and bytes already (``duplicates``), else None."""
         from imageplugin import duplicates
@@ -204,8 +204,12 @@ class CopyTask(TaskCommand):
         plan = existing.plan(f'image {image["id"]} in {copy.source_region}')
         if parsed_args.dry_run:
             return self.planned(plan)
+        region = shlex.quote(copy.target_region)
         return duplicates.outcome(
-            target, self.console.say, plan, copy.target_command
+            target,
+            self.console.say,
+            plan,
+            f'openstack --os-region-name {region}',
         )
 
     def exported_copy(
@@ -241,6 +245,9 @@ class CopyTask(TaskCommand):
             parsed_args.container,
             self.console.say,
         )
+        there = self.already_there(parsed_args, target, copy)
+        if there is not None:
+            return there
         if parsed_args.dry_run:
             from imageplugin import copyplan
 

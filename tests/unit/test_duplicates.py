@@ -12,8 +12,10 @@ from imageplugin import plan
 from imageplugin import request
 from tests.support import files
 from tests.unit import base
+from tests.unit import fakeswift
 from tests.unit import images
 from tests.unit import test_interop
+from tests.unit import test_rackspacecopy
 from tests.unit import test_regioncopy
 from tests.unit import test_uploadimport
 
@@ -433,4 +435,49 @@ class TestSameBytes(testtools.TestCase):
             duplicates.same_bytes(
                 {'size': 4, 'checksum': 'aa'}, 3, {'md5': 'aa'}
             )
+        )
+
+
+class TestRackspaceCopy(test_rackspacecopy.ExportCopyTestCase):
+    """A Rackspace copy: export, transfer, import, unless RegionTwo holds
+    the image already."""
+
+    def test_nothing_is_exported(self):
+        held = {
+            'id': EXISTING_ID,
+            'name': 'web',
+            'status': 'active',
+            'owner': base.PROJECT_ID,
+            'size': len(test_rackspacecopy.VHD),
+            'checksum': fakeswift.md5(test_rackspacecopy.VHD),
+        }
+        self.requests.get(
+            test_rackspacecopy.TARGET + '/images?name=web',
+            json={'images': [held]},
+        )
+        self.requests.get(
+            test_rackspacecopy.TARGET + f'/images/{EXISTING_ID}/tasks',
+            json={'tasks': []},
+        )
+        result = self.copy('--wait', '-f', 'value', '-c', 'image_id')
+        self.assertEqual(
+            (
+                0,
+                EXISTING_ID + '\n',
+                f'Already there: {EXISTING_ID} (web); nothing was created '
+                '(--allow-duplicates makes another)\n'
+                f'Image {EXISTING_ID} has no import task listed (Glance '
+                'lists those of interoperable imports): see openstack '
+                f'--os-region-name RegionTwo image show {EXISTING_ID}\n',
+            ),
+            (result.exit_code, result.stdout, result.stderr),
+        )
+        self.assertEqual(
+            [],
+            [
+                (r.method, r.url)
+                for r in self.requests.request_history
+                if r.method not in ('GET', 'HEAD')
+                and 'auth/tokens' not in r.url
+            ],
         )
