@@ -361,15 +361,39 @@ class TaskAPI(http.SessionClient):
         )
 
     def set_protected(self, image_id):
+        self.patch_image(
+            image_id,
+            [{'op': 'replace', 'path': '/protected', 'value': True}],
+            f'Cannot protect image {image_id}',
+        )
+
+    def patch_image(self, image_id, changes, action):
+        """Apply ``changes`` (a JSON patch) to an image."""
         self.request(
             'PATCH',
             f'/images/{_quoted(image_id)}',
-            f'Cannot protect image {image_id}',
+            action,
             headers={
                 'Content-Type': 'application/openstack-images-v2.1-json-patch'
             },
-            json=[{'op': 'replace', 'path': '/protected', 'value': True}],
+            json=changes,
         )
+
+    def project_id(self):
+        """The project of the login, or None where it does not say (a
+        token given with its endpoint)."""
+        return self.session.get_project_id()
+
+    def images_named(self, name):
+        """The images named ``name`` that the caller sees (one page, as
+        Glance's default limit gives it)."""
+        answer = self.request_json(
+            'GET',
+            '/images',
+            f'Cannot list the images named {name!r}',
+            params={'name': name},
+        )
+        return answer.get('images') or []
 
     def delete_image(self, image_id):
         self.request(

@@ -42,6 +42,27 @@ def hasher(name):
     return hashlib.new(name, usedforsecurity=False)
 
 
+class Hashes:
+    """Several hashes of the same bytes, in one pass (each algorithm
+    once): ``hexdigests()`` maps their names to their hex digests."""
+
+    def __init__(self, names, hashers=None):
+        self.hashers = hashers or {
+            name: hasher(name) for name in dict.fromkeys(names)
+        }
+
+    def update(self, chunk):
+        for each in self.hashers.values():
+            each.update(chunk)
+
+    def copy(self):
+        copied = {name: each.copy() for name, each in self.hashers.items()}
+        return Hashes((), copied)
+
+    def hexdigests(self):
+        return {name: each.hexdigest() for name, each in self.hashers.items()}
+
+
 class RemoteRange:
     """Bytes ``offset`` to ``offset + length`` of an object of another
     store, as a request body: read by a ranged GET while they are sent,

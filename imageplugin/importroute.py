@@ -14,6 +14,7 @@ import dataclasses
 from imageplugin import aftercare
 from imageplugin import api
 from imageplugin import conversion as conversions
+from imageplugin import duplicates
 from imageplugin import http
 from imageplugin import importing
 from imageplugin import interop
@@ -138,6 +139,11 @@ def survey(cloud, request, source, note=None):
     upload_refusal = None
     if glance and webupload.worth_asking(request, tasks_refusal, methods):
         upload_refusal = webupload.store_refusal(cloud.instance)
+    rewritten = conversion is not None or bool(
+        source.published and source.published.compression
+    )
+    duplicate, unknown = duplicates.look(client, request, source, rewritten)
+    notes += (unknown,) if unknown else ()
     return planfacts.Facts(
         dialect=dialect,
         tasks_refusal=tasks_refusal,
@@ -149,6 +155,7 @@ def survey(cloud, request, source, note=None):
         conversion=conversion,
         upload_refusal=upload_refusal,
         published=source.published,
+        duplicate=duplicate,
     )
 
 
@@ -226,6 +233,8 @@ def outcome_of(cloud, console, follow, request, source, plan):
     ``follow`` (a ``waiting.Follower``) follows a task to its end when
     asked.
     """
+    if plan.route == duplicates.ALREADY_THERE:
+        return duplicates.outcome(cloud.client, console.say, plan)
     route = (
         _web_upload_outcome
         if plan.route == uploadplan.ROUTE

@@ -15,7 +15,6 @@ A task record that says ``failure`` ends it too: some failures leave the
 property behind for good.
 """
 
-import hashlib
 import logging
 import math
 import shlex
@@ -23,8 +22,10 @@ import shlex
 from osc_lib import exceptions
 
 from imageplugin import aftercare
+from imageplugin import bodies
 from imageplugin import importing
 from imageplugin import progress
+from imageplugin import provenance
 
 LOG = logging.getLogger(__name__)
 LOCK = 'os_glance_import_task'
@@ -118,8 +119,9 @@ class Import:
         # How the hints name the command: a copy's image is in another
         # region than the profile's (RegionCopy names it).
         self.openstack = 'openstack'
-        # The file's MD5 as sent, for the image's checksum.
-        self.md5 = hashlib.md5(usedforsecurity=False)
+        # The file's hashes as sent: the image records them (provenance)
+        # and its own are compared with them (aftercare).
+        self.hashes = bodies.Hashes(provenance.HASHED)
 
     @classmethod
     def of_task(cls, client, image_id, task):
@@ -271,7 +273,7 @@ class Import:
             # A file written to while it is sent lands torn: its state
             # before the first byte and after the last tells.
             before = path and aftercare.file_state(path, data.fileno())
-            counted = _Counted(data, size, bar, self.md5)
+            counted = _Counted(data, size, bar, self.hashes)
             # Of no size known (decompressed as it streams): sent chunked.
             body = counted if size is not None else iter(counted.read, b'')
             self.client.stage(self.image_id, body)
@@ -286,11 +288,18 @@ class Import:
             refusal = self.read.change_refusal()
             if refusal:
                 raise exceptions.CommandError(refusal)
+            # Recorded before the import starts: one not waited for
+            # leaves no later moment.
+            self.client.patch_image(
+                self.image_id,
+                provenance.patch(provenance.properties(self.digests)),
+                f'Cannot record the hashes of {path} on image {self.image_id}',
+            )
 
     @property
     def digests(self):
         """The hex digests of the data sent, by algorithm."""
-        return {'md5': self.md5.hexdigest()}
+        return self.hashes.hexdigests()
 
     def task(self, timeout=None):
         """The import's own task: the one its request created."""

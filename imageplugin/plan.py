@@ -58,6 +58,9 @@ def decide(request, facts, where=None):
     ``where`` is the source as it may be shown (a URL without secrets).
     """
     where = where or request.import_from or request.file or request.image
+    if facts.duplicate is not None:
+        _asked_method(request, request.kind)  # a refusal comes first
+        return facts.duplicate.plan(where)  # nothing to do
     if converting := conversions.planned(request, facts, where):
         return conversions.with_steps(decide(*converting[:3]), converting)
     kind = sourcework.planned_kind(request, facts.published, where)

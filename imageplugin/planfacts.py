@@ -46,6 +46,7 @@ class Facts:
     content_notes: tuple = ()
     conversion: object = None  # a conversion.Conversion, or None
     published: object = None  # sourcework.Published: work of ours
+    duplicate: object = None  # duplicates.Existing: already there
 
 
 @dataclasses.dataclass(frozen=True)

@@ -56,6 +56,7 @@ class ImportRequest:
     dry_run: bool = False
     convert_to: str = None
     no_convert: bool = False
+    allow_duplicates: bool = False
     # The new image's properties, typed (importing.image_properties), and
     # the options that set them.
     image_properties: dict = dataclasses.field(default_factory=dict)

@@ -151,7 +151,8 @@ class SegmentRun:
 
 
 class WholeFileHasher(threading.Thread):
-    """The hash of the whole file, read in order while segments go up.
+    """The hashes of the whole file (``digest``: their names), read in
+    order while segments go up.
 
     The segments end in any order, and a hash needs the bytes in order:
     this thread reads each segment's range once that segment has started
@@ -161,7 +162,7 @@ class WholeFileHasher(threading.Thread):
 
     def __init__(self, fd, path, ranges, digest, run):
         super().__init__(daemon=True, name='imageplugin-whole-file-hash')
-        self.hasher = bodies.hasher(digest)
+        self.hasher = bodies.Hashes(digest)
         self.ranges = [
             bodies.FileRange(fd, path, offset, length)
             for offset, length in ranges
@@ -185,5 +186,5 @@ class WholeFileHasher(threading.Thread):
         if self.error is not None:
             raise self.error
 
-    def hexdigest(self):
-        return self.hasher.hexdigest()
+    def hexdigests(self):
+        return self.hasher.hexdigests()

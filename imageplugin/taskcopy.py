@@ -95,6 +95,13 @@ class CopyTask(TaskCommand):
             '(default: 8)',
         )
         parser.add_argument(
+            '--allow-duplicates',
+            action='store_true',
+            help='Copy even where the target region has an image of the '
+            'same name and bytes (default: say it is already there and '
+            'create nothing)',
+        )
+        parser.add_argument(
             '--dry-run',
             action='store_true',
             help='Make every read-only check (login, both regions, the '
@@ -155,6 +162,9 @@ class CopyTask(TaskCommand):
             self.console.say,
         )
         method = copy.chosen_method(parsed_args.method, offered)
+        there = self.already_there(parsed_args, target, copy)
+        if there is not None:
+            return there
         if parsed_args.dry_run:
             from imageplugin import copyplan
 
@@ -177,6 +187,29 @@ class CopyTask(TaskCommand):
             stream=self.console.stream,
             keep_image=parsed_args.keep_image,
             wait=parsed_args.wait,
+        )
+
+    def already_there(self, parsed_args, target, copy):
+        """The ``Outcome`` of a copy whose target region has an image of
+        its name and bytes already (``duplicates``), else None."""
+        from imageplugin import duplicates
+
+        if parsed_args.allow_duplicates:
+            return None
+        image = copy.image
+        name = parsed_args.name or image.get('name')
+        existing = name and duplicates.copy_look(target, image, name)
+        if not existing:
+            return None
+        plan = existing.plan(f'image {image["id"]} in {copy.source_region}')
+        if parsed_args.dry_run:
+            return self.planned(plan)
+        region = shlex.quote(copy.target_region)
+        return duplicates.outcome(
+            target,
+            self.console.say,
+            plan,
+            f'openstack --os-region-name {region}',
         )
 
     def exported_copy(
@@ -212,6 +245,9 @@ class CopyTask(TaskCommand):
             parsed_args.container,
             self.console.say,
         )
+        there = self.already_there(parsed_args, target, copy)
+        if there is not None:
+            return there
         if parsed_args.dry_run:
             from imageplugin import copyplan
 

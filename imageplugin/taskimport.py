@@ -252,6 +252,13 @@ class ImportTask(TaskCommand):
             'digest, as --checksum does',
         )
         parser.add_argument(
+            '--allow-duplicates',
+            action='store_true',
+            help='Import even where an image of the same name already '
+            'holds the same bytes (default: say it is already there and '
+            'create nothing)',
+        )
+        parser.add_argument(
             '--dry-run',
             action='store_true',
             help="Make every read-only check (login, the source's "

@@ -67,10 +67,10 @@ def upload(
     ``concurrency`` at a time. ``progress(done)`` hears the bytes done so
     far after each chunk (from one thread at a time). ``identity`` is the
     ``largeobject.file_identity`` the caller named the upload after (a
-    file that is no longer that one is refused); ``digest`` names a hash
-    (e.g. ``sha512``) of the whole file to compute while it is read, for
-    ``Upload.digests``. Returns an ``Upload``; raises
-    ``bodies.FileChanged`` if the file changed meanwhile.
+    file that is no longer that one is refused); ``digest`` names the
+    hashes (e.g. ``('md5', 'sha256')``, or one name) of the whole file to
+    compute while it is read, for ``Upload.digests``. Returns an
+    ``Upload``; raises ``bodies.FileChanged`` if the file changed meanwhile.
     """
     check_concurrency(concurrency)
     with open(path, 'rb', buffering=0) as file:
@@ -90,8 +90,11 @@ def upload(
             # Reads go in order: let the kernel read further ahead.
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
         target = _Target(store, container, name, identity, path)
+        digest = _names(digest)
         if size <= segment_size:
-            whole = None if digest in (None, 'md5') else bodies.hasher(digest)
+            # The store's ETag is the MD5 of a single object.
+            more = [each for each in digest if each != 'md5']
+            whole = bodies.Hashes(more) if more else None
             body = bodies.FileRange(fd, path, 0, size, progress, whole)
             etag = target.put(
                 name, body, f'Cannot upload {path} to {container}/{name}'
@@ -99,7 +102,7 @@ def upload(
             check_unchanged(fd, path, before)
             digests = {'md5': etag}
             if whole is not None:
-                digests[digest] = body.whole.hexdigest()
+                digests.update(body.whole.hexdigests())
             return Upload(container, name, size, etag, 0, 0, digests)
         return _upload_large(
             target,
@@ -150,8 +153,15 @@ def _upload_large(
     )
     done = run.run(segment, whole)
     check_unchanged(fd, path, before)
-    digests = {digest: whole.hexdigest()} if whole else {}
+    digests = whole.hexdigests() if whole else {}
     return target.finish(ranges, done, size, digests)
+
+
+def _names(digest):
+    """The hash names ``digest`` asks for: one name, or several."""
+    if digest is None:
+        return ()
+    return (digest,) if isinstance(digest, str) else tuple(digest)
 
 
 def copy_from(

@@ -26,19 +26,18 @@ from imageplugin import importing
 from imageplugin import largeobject
 from imageplugin import objectstore
 from imageplugin import progress
+from imageplugin import provenance
 from imageplugin import transfer
 from imageplugin import waiting
 
 # How long the TempURL lets Glance read the upload: the task reads it as
 # soon as it starts, but a busy cloud may queue it.
 TEMP_URL_LIFETIME = 24 * 3600
-# What the upload hashes the whole file with, for comparing with the
-# image. A file sent as one object has its MD5 anyway (the store's ETag
-# is checked against it), and every image shows an MD5 "checksum": that
-# costs nothing. A segmented file needs a hash of its own, about 2 s of
-# CPU per GiB: on Glance its default os_hash_algo ([DEFAULT]
-# hashing_algorithm), the stronger one; Rackspace shows only "checksum".
-GLANCE_DIGEST = 'sha512'
+# What the upload hashes the whole file with while it reads it: on
+# Glance, what the image records and is compared by (provenance);
+# Rackspace takes no such property and shows only an MD5 "checksum",
+# which a file sent as one object has anyway (the store's ETag).
+GLANCE_DIGEST = provenance.HASHED
 RACKSPACE_DIGEST = 'md5'
 
 
@@ -75,11 +74,8 @@ class UploadImport:
         # A refused image is deleted unless kept (aftercare).
         self.keep_image = getattr(args, 'keep_image', False)
         self.wait = args.wait
-        # The hash to compare the image with (see GLANCE_DIGEST).
-        segmented = self.image.size > self.segment_size
-        self.digest = (
-            GLANCE_DIGEST if segmented and not rackspace else RACKSPACE_DIGEST
-        )
+        # The hashes to record and compare the image with (GLANCE_DIGEST).
+        self.digest = RACKSPACE_DIGEST if rackspace else GLANCE_DIGEST
         self.concurrency = (
             args.upload_concurrency or objectstore.DEFAULT_CONCURRENCY
         )
@@ -104,6 +100,16 @@ class UploadImport:
         return importing.glance_input(
             temp_url, self.image.formats, self.properties, extra
         )
+
+    def recorded(self, task_input, uploaded):
+        """``task_input`` whose image records what was ``uploaded`` (the
+        store's ``Upload``) as openstacksdk does (``provenance``); Rackspace's
+        input takes no such property."""
+        if self.rackspace:
+            return task_input
+        recorded = provenance.properties(uploaded.digests, self.where)
+        properties = dict(task_input.get('image_properties') or {}, **recorded)
+        return dict(task_input, image_properties=properties)
 
     def send(self, stream):
         """Upload the file, saying on failure what stays where.
@@ -239,6 +245,7 @@ class UploadImport:
                 f'{uploaded.segments} segments were already stored.'
             )
         keep = self.keep_upload
+        task_input = self.recorded(task_input, uploaded)
         try:
             task = client.create_task('import', task_input)
         except exceptions.CommandError as exc:

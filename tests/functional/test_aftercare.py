@@ -82,8 +82,9 @@ class TestFormatsAsMeant(base.FunctionalTestCase):
                 'stores as raw (its introspection rewrites the format): '
                 'importing it by glance-direct (interoperable import) '
                 'instead.\n'
-                f'Verified image {image_id}: its md5 (checksum) matches the '
-                f'{1024 * 1024} bytes read from {self.path}; disk format iso, '
+                f'Verified image {image_id}: its sha512 (os_hash_value) '
+                f'matches the {1024 * 1024} bytes read from {self.path}; '
+                'disk format iso, '
                 'container format bare, as meant.\n',
             ),
             (result.exit_code, result.stderr),
@@ -97,8 +98,9 @@ class TestFormatsAsMeant(base.FunctionalTestCase):
         self.assertEqual(
             (
                 0,
-                f'Verified image {image_id}: its md5 (checksum) matches the '
-                f'{1024 * 1024} bytes read from {self.path}; disk format iso, '
+                f'Verified image {image_id}: its sha512 (os_hash_value) '
+                f'matches the {1024 * 1024} bytes read from {self.path}; '
+                'disk format iso, '
                 'container format bare, as meant.\n',
             ),
             (result.exit_code, result.stderr),

@@ -138,7 +138,8 @@ class TestImport(InteropTestCase):
         self.assertEqual(
             (
                 0,
-                f'Verified image {task["image_id"]}: its md5 (checksum) '
+                f'Verified image {task["image_id"]}: its sha512 '
+                '(os_hash_value) '
                 f'matches the {os.path.getsize(sample["path"])} bytes read '
                 'from '
                 f'{sample["path"]}; disk format raw, container format bare, '

@@ -21,6 +21,8 @@ TOKEN = 'gAAAAAunit-test-token-0d1e2f'
 TASK_ID = 'fc29a67c-ad76-49bc-a317-a5f38dcb44c0'
 KEYSTONE = 'http://127.0.0.1:5000/v3'
 PASSWORD = 'unit-test-password-7c9b'
+# The project of a password login (use_catalog).
+PROJECT_ID = '5d2f0c8e9a4b4c1d8e7f6a5b4c3d2e1f'
 
 
 def password_profile(name, **settings):
@@ -78,6 +80,11 @@ class ShellTestCase(
                 lambda cache, instance, owner: cache.factory(instance),
             )
         )
+        # No image has the new image's name (duplicates.look), unless a
+        # test says otherwise.
+        self.same_named = self.requests.get(
+            ENDPOINT + '/v2/images', json={'images': []}
+        )
 
     def serve_task_schema(self, schema=None):
         """The cloud's task schema: Rackspace's unless given (whose
@@ -99,7 +106,7 @@ class ShellTestCase(
         ``endpoints``, (service type, interface, URL, region) each."""
         with open(self.clouds_yaml, 'w') as clouds:
             clouds.write('clouds:\n' + ''.join(profiles))
-        token = ks_fixture.V3Token(project_name='demo')
+        token = ks_fixture.V3Token(project_name='demo', project_id=PROJECT_ID)
         services = {}
         for service_type, interface, url, region in endpoints:
             if service_type not in services:

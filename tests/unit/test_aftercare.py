@@ -228,6 +228,7 @@ class TestObjectStorageRoute(TasksApiTestCase):
                     'image_properties'
                 ].items()
                 if key not in ('disk_format', 'container_format')
+                and not key.startswith('owner_specified.')
             },
         )
         self.assertTrue(self.deleted.called)

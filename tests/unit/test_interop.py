@@ -94,6 +94,9 @@ class InteropTestCase(base.ShellTestCase):
             headers={'x-openstack-request-id': REQUEST_ID},
         )
         self.deleted = self.requests.delete(IMAGE_URL, status_code=204)
+        self.patched = self.requests.patch(
+            IMAGE_URL, json=image('uploading', lock=False)
+        )
         self.tasks = self.requests.get(
             IMAGE_URL + '/tasks',
             json={
@@ -480,6 +483,67 @@ class TestFile(InteropTestCase):
             {'method': {'name': 'glance-direct'}},
             self.started.last_request.json(),
         )
+
+    def test_the_image_records_the_hashes_before_its_import(self):
+        md5 = hashlib.md5(self.data, usedforsecurity=False).hexdigest()
+        sha256 = hashlib.sha256(self.data).hexdigest()
+        self.images_seen(image('active', lock=False, checksum=md5))
+        result = self.openstack(
+            'image', 'task', 'import', '--file', self.path, '--wait'
+        )
+        self.assertEqual(0, result.exit_code, result.stderr)
+        self.assertEqual(
+            [
+                {
+                    'op': 'add',
+                    'path': '/owner_specified.openstack.md5',
+                    'value': md5,
+                },
+                {
+                    'op': 'add',
+                    'path': '/owner_specified.openstack.sha256',
+                    'value': sha256,
+                },
+            ],
+            self.patched.last_request.json(),
+        )
+        self.assertEqual(
+            'application/openstack-images-v2.1-json-patch',
+            self.patched.last_request.headers['Content-Type'],
+        )
+        sent = [
+            (request.method, request.path)
+            for request in self.requests.request_history
+            if request.method in ('PUT', 'PATCH', 'POST')
+        ]
+        path = f'/v2/images/{IMAGE_ID}'
+        self.assertEqual(
+            [
+                ('POST', '/v2/images'),
+                ('PUT', path + '/stage'),
+                ('PATCH', path),
+                ('POST', path + '/import'),
+            ],
+            sent,
+        )
+
+    def test_hashes_refused_delete_the_image(self):
+        self.requests.patch(
+            IMAGE_URL,
+            status_code=403,
+            json={'message': 'Attribute owner_specified is reserved.'},
+        )
+        result = self.openstack(
+            'image', 'task', 'import', '--file', self.path, '--wait'
+        )
+        self.assertEqual(1, result.exit_code)
+        self.assertIn(
+            f'Cannot record the hashes of {self.path} on image {IMAGE_ID}',
+            result.stderr,
+        )
+        self.assertIn(f'Image {IMAGE_ID} was deleted.', result.stderr)
+        self.assertFalse(self.started.called)
+        self.assertTrue(self.deleted.called)
 
     def test_an_image_of_other_bytes_fails(self):
         self.images_seen(image('active', lock=False, checksum='0' * 32))

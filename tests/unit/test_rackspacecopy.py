@@ -61,6 +61,10 @@ class ExportCopyTestCase(base.ShellTestCase):
         self.requests.get(
             TARGET + '/info/import', status_code=404, text='Not Found'
         )
+        # RegionTwo has no image of the copy's name (duplicates).
+        self.target_named = self.requests.get(
+            TARGET + '/images', json={'images': []}
+        )
         self.requests.get(
             IMAGE_URL,
             json={

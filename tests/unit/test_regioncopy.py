@@ -117,6 +117,10 @@ class CopyTestCase(base.ShellTestCase):
         )
         self.deleted = self.requests.delete(COPY_URL, status_code=204)
         self.requests.get(COPY_URL + '/tasks', json={'tasks': [copy_task()]})
+        # RegionTwo has no image of the copy's name (duplicates).
+        self.target_named = self.requests.get(
+            TARGET + '/v2/images', json={'images': []}
+        )
 
     def methods(self, offered):
         self.requests.get(

@@ -82,13 +82,26 @@ class UploadImportTestCase(base.ShellTestCase):
         image.update(fields)
         self.requests.get(IMAGE_URL, json=image)
 
-    def verified(self, content=QCOW2, algorithm='md5', field='checksum'):
+    def verified(
+        self, content=QCOW2, algorithm='sha512', field='os_hash_value'
+    ):
         """The line of an image verified against the file."""
         return (
             f'Verified image {IMAGE_ID}: its {algorithm} ({field}) '
             f'matches the {len(content)} bytes read from {self.path}; '
             'disk format qcow2, container format bare, as meant.\n'
         )
+
+    def recorded(self, content, where):
+        """The properties that record ``content`` uploaded as ``where``,
+        as openstacksdk records them."""
+        return {
+            'owner_specified.openstack.md5': fakeswift.md5(content),
+            'owner_specified.openstack.sha256': hashlib.sha256(
+                content
+            ).hexdigest(),
+            'owner_specified.openstack.object': where,
+        }
 
     def task_posts(self):
         return [
@@ -132,6 +145,7 @@ class TestGlanceDialect(UploadImportTestCase):
                 'name': 'disk',
                 'disk_format': 'qcow2',
                 'container_format': 'bare',
+                **self.recorded(QCOW2, f'images/{name}'),
             },
             sent['input']['image_properties'],
         )
@@ -500,15 +514,16 @@ class TestGlanceDialect(UploadImportTestCase):
     def test_image_that_does_not_match_fails(self):
         other = QCOW2[:-4] + b'more'
         self.glance_image(other)
-        theirs = fakeswift.md5(other)
+        theirs = hashlib.sha512(other).hexdigest()
+        ours = hashlib.sha512(QCOW2).hexdigest()
         result = self.wait_for_success()
         self.assertEqual(
             (
                 1,
                 'success\n',
                 f'Image {IMAGE_ID} does not hold the bytes of '
-                f'{self.path}: its md5 (checksum) is {theirs}, and the 4096 '
-                f'bytes read from the file hash to {fakeswift.md5(QCOW2)}; '
+                f'{self.path}: its sha512 (os_hash_value) is {theirs}, and '
+                f'the 4096 bytes read from the file hash to {ours}; '
                 f'image {IMAGE_ID} was deleted\n',
             ),
             (result.exit_code, result.stdout, result.stderr),
@@ -542,8 +557,18 @@ class TestGlanceDialect(UploadImportTestCase):
         self.glance_image(content)
         result = self.wait_for_success('--segment-size', '1M')
         self.assertEqual(
-            (0, self.verified(content, 'sha512', 'os_hash_value')),
+            (0, self.verified(content)),
             (result.exit_code, result.stderr),
+        )
+        [sent] = self.task_posts()
+        name = self.object_name(self.path)
+        self.assertEqual(
+            self.recorded(content, f'images/{name}'),
+            {
+                key: value
+                for key, value in sent['input']['image_properties'].items()
+                if key.startswith('owner_specified.')
+            },
         )
 
     def test_segmented_upload_that_does_not_match_fails(self):
@@ -575,7 +600,7 @@ class TestGlanceDialect(UploadImportTestCase):
                 'success\n',
                 f'Cannot verify the bytes of image {IMAGE_ID}: '
                 f'it shows no hash, and the upload of {self.path} computed '
-                'md5; '
+                'md5, sha256, sha512; '
                 'disk format qcow2, container format bare, as meant.\n',
             ),
             (result.exit_code, result.stdout, result.stderr),
@@ -584,30 +609,38 @@ class TestGlanceDialect(UploadImportTestCase):
     def test_other_hash_algorithm_falls_back_to_the_checksum(self):
         self.glance_image(
             QCOW2,
+            os_hash_algo='sha384',
+            os_hash_value=hashlib.sha384(QCOW2).hexdigest(),
+        )
+        result = self.wait_for_success()
+        self.assertEqual(
+            (0, self.verified(QCOW2, 'md5', 'checksum')),
+            (result.exit_code, result.stderr),
+        )
+
+    def test_sha256_of_glance_is_compared(self):
+        self.glance_image(
+            QCOW2,
             os_hash_algo='sha256',
             os_hash_value=hashlib.sha256(QCOW2).hexdigest(),
         )
         result = self.wait_for_success()
         self.assertEqual(
-            (0, self.verified()), (result.exit_code, result.stderr)
+            (0, self.verified(QCOW2, 'sha256', 'os_hash_value')),
+            (result.exit_code, result.stderr),
         )
 
     def test_segmented_upload_with_other_hash_algorithm(self):
+        # The MD5 of the whole file, not the store's ETag of segments.
         content = self.segmented()
         self.glance_image(
             content,
-            os_hash_algo='sha256',
-            os_hash_value=hashlib.sha256(content).hexdigest(),
+            os_hash_algo='sha384',
+            os_hash_value=hashlib.sha384(content).hexdigest(),
         )
         result = self.wait_for_success('--segment-size', '1M')
         self.assertEqual(
-            (
-                0,
-                f'Cannot verify the bytes of image {IMAGE_ID}: it shows '
-                f'os_hash_value (sha256), checksum (md5), and the upload of '
-                f'{self.path} computed sha512; disk format qcow2, container '
-                'format bare, as meant.\n',
-            ),
+            (0, self.verified(content, 'md5', 'checksum')),
             (result.exit_code, result.stderr),
         )
 
@@ -654,6 +687,7 @@ class TestGlanceDialect(UploadImportTestCase):
                     'name': 'cirros',
                     'disk_format': 'qcow2',
                     'container_format': 'bare',
+                    **self.recorded(QCOW2, f'images/{self.object_name(path)}'),
                 },
             ),
             (
@@ -750,6 +784,9 @@ class TestGlanceDialect(UploadImportTestCase):
                 'visibility': 'private',
                 'protected': False,
                 'tags': ['t'],
+                **self.recorded(
+                    QCOW2, f'images/{self.object_name(self.path)}'
+                ),
             },
             sent['input']['image_properties'],
         )
