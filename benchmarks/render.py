@@ -10,7 +10,12 @@ sections only measure.  Standard library only.
 
 import dataclasses
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import feeltable  # noqa: E402  (benchmarks/feeltable.py)
 
 MS = 1000.0
 KIB_TO_MIB = 1 / 1024
@@ -198,6 +203,51 @@ TARGETS = (
         'one_object_over_curl',
         'upload without proxy: ours as one object / curl -T (transfer)',
         limit=1.11,
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
+    # Issue 25: what users feel, file to active image (feel.py).
+    Target(
+        'feel',
+        'member_upload_long',
+        'member upload, {key}: ours / image create --file',
+        limit=0.33,
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
+    Target(
+        'feel',
+        'member_upload_rtt0',
+        # "Never slower", within the byte counters' 2 % resolution.
+        'member upload, {key}: ours / image create --file',
+        limit=1.02,
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
+    Target(
+        'feel',
+        'member_upload_other',
+        'member upload, {key}: ours / image create --file',
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
+    Target(
+        'feel',
+        'member_to_active_over_core',
+        'member to active, {key}: ours / image create --file',
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
+    Target(
+        'feel',
+        'to_active_over_upload_and_import',
+        "to active, {key}: ours / (our upload + Glance's import)",
+        limit=1.2,
         unit='x',
         statistic='value',
         measured='{value:.2f}{unit}',
@@ -528,6 +578,8 @@ def render(data):
         parts.append(upload_table(sections['upload']))
     if 'wan' in sections:
         parts.append(wan_table(sections['wan']))
+    if 'feel' in sections:
+        parts.append(feeltable.feel_table(sections['feel'], table))
     parts.append(
         table(
             ('what', 'target', 'measured', 'met?'),

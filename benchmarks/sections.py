@@ -31,6 +31,7 @@ import urllib.parse
 
 import benchlib
 from benchlib import log
+import feeltable
 
 
 class Context:
@@ -941,7 +942,7 @@ def feel(ctx):
     return {
         'params': params,
         'commands': [],
-        'figures': {'tools': data['tools']},
+        'figures': dict(feeltable.ratios(data['tools']), tools=data['tools']),
     }
 
 
