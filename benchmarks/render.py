@@ -565,7 +565,14 @@ def header(run):
 
 def render(data):
     """The text report of a run, from its figures."""
-    sections = data['sections']
+    sections = dict(data['sections'])
+    if 'feel' in sections:
+        # Its ratios come from its tools' figures: judged here, again.
+        feel = sections['feel']
+        tools = feel['figures']['tools']
+        sections['feel'] = dict(
+            feel, figures=dict(feeltable.ratios(tools), tools=tools)
+        )
     parts = [header(data['run'])]
     rows = command_rows(sections)
     if rows:

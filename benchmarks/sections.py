@@ -31,7 +31,6 @@ import urllib.parse
 
 import benchlib
 from benchlib import log
-import feeltable
 
 
 class Context:
@@ -942,7 +941,7 @@ def feel(ctx):
     return {
         'params': params,
         'commands': [],
-        'figures': dict(feeltable.ratios(data['tools']), tools=data['tools']),
+        'figures': {'tools': data['tools']},
     }
 
 
