@@ -20,7 +20,9 @@ from imageplugin import objectstore
 from imageplugin import plan as plans
 from imageplugin import planview
 from imageplugin import uploadimport
+from imageplugin import uploadplan
 from imageplugin import vhdroute
+from imageplugin import webupload
 
 
 class Source(collections.namedtuple('Source', 'where formats content local')):
@@ -112,6 +114,9 @@ def survey(cloud, request, source, note=None):
         store_ids = tuple(client.stores() or ())
     if kind == 'image' and glance:
         _check_copied_image(client, request)
+    upload_refusal = None
+    if glance and webupload.worth_asking(request, tasks_refusal, methods):
+        upload_refusal = webupload.store_refusal(cloud.instance)
     return plans.Facts(
         dialect=dialect,
         tasks_refusal=tasks_refusal,
@@ -120,6 +125,7 @@ def survey(cloud, request, source, note=None):
         vhd=vhd,
         content_notes=notes,
         disk_format=disk_format,
+        upload_refusal=upload_refusal,
     )
 
 
@@ -175,7 +181,7 @@ def with_upload_target(cloud, request, plan, local):
     endpoint found (else one line refuses before any byte moves), whether
     the container must be created, and that the object is not another
     file's (``local``, the ``localfile.LocalFile``)."""
-    if plan.route != plans.TASK_FROM_UPLOAD:
+    if plan.route not in (plans.TASK_FROM_UPLOAD, uploadplan.ROUTE):
         return plan
 
     store = objectstore.ObjectStore.from_client_manager(cloud.instance)
@@ -195,6 +201,9 @@ def outcome_of(cloud, console, follow, request, source, plan):
     ``follow`` (a ``waiting.Follower``) follows a task to its end when
     asked.
     """
+    if plan.route == uploadplan.ROUTE:
+        note = '\n'.join(plan.notes) or None
+        return webupload.outcome(cloud, console, follow, request, source, note)
     route = (
         _interop_outcome
         if plan.interoperable

@@ -201,6 +201,30 @@ class ObjectStore(http.SessionClient):
             yield from (item['name'] for item in page)
             params['marker'] = page[-1]['name']
 
+    # Whether a member's upload can go this way
+
+    def upload_refusal(self):
+        """'' if this user may write here and have a TempURL signed, else
+        why not, in one line: Swift's capabilities (``/info``, where it
+        answers) and a HEAD of the account, before any long work."""
+        root = self.endpoint.split('/v1/', 1)[0]
+        try:
+            info = http.SessionClient(self.session, root).request_json(
+                'GET', '/info', 'Cannot read /info', authenticated=False
+            )
+        except exceptions.CommandError:
+            info = None  # Not every Swift says: the import tells.
+        if isinstance(info, dict) and 'tempurl' not in info:
+            return 'The object storage offers no TempURLs (its /info)'
+        try:
+            # The account's owner may write and set its TempURL key.
+            self.request(
+                'HEAD', '', 'Cannot use the object storage account', log=False
+            )
+        except exceptions.CommandError as exc:
+            return str(exc)
+        return ''
+
     # TempURLs
 
     def temp_url_key(self):

@@ -15,6 +15,7 @@ import dataclasses
 from osc_lib import exceptions
 
 from imageplugin import importing
+from imageplugin import uploadplan
 from imageplugin import vhdroute
 
 # Routes: how the bytes reach the image.
@@ -51,7 +52,8 @@ class Facts:
     stores of a multi-store Glance (() where it has a single one).
     ``vhd``: 'fixed' or 'dynamic' where the content is such a VHD.
     ``disk_format``: the new image's disk format, as decided from the
-    content and the options.
+    content and the options. ``upload_refusal``: why a --file cannot go
+    through the object storage ('' where it can: ``uploadplan``).
     """
 
     dialect: str = None
@@ -60,6 +62,7 @@ class Facts:
     stores: tuple = None
     vhd: str = None
     disk_format: str = None
+    upload_refusal: str = None
     # What could not be read or checked of the content, to say.
     content_notes: tuple = ()
 
@@ -131,9 +134,12 @@ def decide(request, facts, where=None):
         method, note = _vhd_reroute(request, facts, method, interop, where)
     else:
         note = None
-    if method == interop:
+    if kind == 'file' and method in (GLANCE_DIRECT, WEB_DOWNLOAD):
+        method = uploadplan.file_method(request, facts)
+    if method in (interop, WEB_DOWNLOAD):
         _check_interop(request, facts, method, where)
-        return _interop_plan(request, facts, method, where, note)
+        plan = _interop_plan(request, facts, method, where, note)
+        return uploadplan.through_storage(plan, request, facts)
     if kind == 'file':
         return _upload_plan(request, facts, where)
     return _task_plan(request, facts, where)
@@ -157,15 +163,8 @@ def _asked_method(request, kind):
         raise refused('--method copy-image copies an --image into more stores')
     if method == GLANCE_DIRECT and kind != 'file':
         raise refused('--method glance-direct imports a --file')
-    if method == WEB_DOWNLOAD and kind != 'url':
-        raise refused(
-            '--method web-download imports an http(s) URL'
-            + (
-                '; a --file goes by glance-direct or by the tasks API'
-                if kind == 'file'
-                else ''
-            )
-        )
+    if method == WEB_DOWNLOAD and kind not in ('url', 'file'):
+        raise refused('--method web-download imports a URL or a --file')
     return method
 
 

@@ -414,7 +414,7 @@ class TestUrl(InteropTestCase):
         for args, message in (
             (
                 ('--import-from', 'c/o.vhd', '--method', 'web-download'),
-                '--method web-download imports an http(s) URL',
+                '--method web-download imports a URL or a --file',
             ),
             (
                 ('--import-from', SOURCE, '--method', 'glance-direct'),

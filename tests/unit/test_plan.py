@@ -120,14 +120,14 @@ TABLE = (
         'refused: --method glance-direct imports a --file',
     ),
     (
-        '*',
+        'glance',
         '*',
         'file',
         'web-download',
         '*',
         '*',
-        'refused: --method web-download imports an http(s) URL; a --file '
-        'goes by glance-direct or by the tasks API',
+        'refused: --method web-download sends a --file through the object '
+        'storage, which cannot take it: it was not asked',
     ),
     (
         '*',
@@ -136,7 +136,7 @@ TABLE = (
         'web-download',
         '*',
         '*',
-        'refused: --method web-download imports an http(s) URL',
+        'refused: --method web-download imports a URL or a --file',
     ),
     # Stores ask for interoperable import: of a URL, web-download.
     (
@@ -146,7 +146,7 @@ TABLE = (
         None,
         'named',
         '*',
-        'refused: --method web-download imports an http(s) URL',
+        'refused: --method web-download imports a URL or a --file',
     ),
     # Rackspace: its tasks API, from an object or an uploaded file.
     ('rackspace', '*', 'object', '*', '*', '*', 'task'),
@@ -364,3 +364,138 @@ class TestDecideFromTheTable(testtools.TestCase):
             )
         }
         self.assertEqual({row[-1] for row in TABLE}, used)
+
+
+# A --file of Glance by interoperable import: through the object storage
+# (web-download from a TempURL) where the survey found it writable and
+# Glance offers web-download, else glance-direct.
+# (role, method, object storage, Glance's methods) -> route or refusal.
+STORAGE = {
+    'writable': '',
+    'refused': 'Cannot use the object storage account: Forbidden (HTTP 403)',
+    'unasked': None,
+}
+OFFERED = {'all': ALL_METHODS, 'direct-only': ('glance-direct',)}
+FILE_TABLE = (
+    ('*', 'glance-direct', '*', '*', 'glance-direct'),
+    ('*', 'web-download', 'writable', 'all', 'web-download-upload'),
+    (
+        '*',
+        'web-download',
+        '*',
+        'all',
+        'refused: --method web-download sends a --file through the object '
+        'storage, which cannot take it: ',
+    ),
+    (
+        '*',
+        'web-download',
+        '*',
+        'direct-only',
+        'refused: This Glance offers no web-download import',
+    ),
+    ('admin', 'task', '*', '*', 'task-upload'),
+    ('member', 'task', '*', '*', 'refused: Cannot use the tasks API'),
+    ('member', None, 'writable', 'all', 'web-download-upload'),
+    ('member', None, '*', '*', 'glance-direct'),
+    ('admin', None, '*', '*', 'task-upload'),
+)
+
+
+def expected_for_file(combination):
+    for *pattern, outcome in FILE_TABLE:
+        if all(
+            want == '*' or want == have
+            for want, have in zip(pattern, combination, strict=True)
+        ):
+            return outcome
+    raise AssertionError(f'No row of the file table for {combination}')
+
+
+class TestFileThroughObjectStorage(testtools.TestCase):
+    def combinations(self):
+        return list(
+            itertools.product(
+                ROLES,
+                (None, 'task', 'web-download', 'glance-direct'),
+                STORAGE,
+                OFFERED,
+            )
+        )
+
+    def test_every_combination(self):
+        for combination in self.combinations():
+            role, method, storage, offered = combination
+            request = request_module.ImportRequest(
+                method=method, file='images/disk'
+            )
+            facts = plan.Facts(
+                dialect='glance',
+                tasks_refusal=ROLES[role],
+                methods=OFFERED[offered],
+                upload_refusal=STORAGE[storage],
+                disk_format='qcow2',
+            )
+            want = expected_for_file(combination)
+            got = outcome(request, facts)
+            if want.startswith('refused: '):
+                self.assertIn(want[len('refused: ') :], got, combination)
+            else:
+                self.assertEqual(want, got, combination)
+
+    def test_every_row_is_used(self):
+        used = {expected_for_file(c) for c in self.combinations()}
+        self.assertEqual({row[-1] for row in FILE_TABLE}, used)
+
+    def test_refusal_says_why_and_what_to_use(self):
+        request = request_module.ImportRequest(
+            method='web-download', file='images/disk'
+        )
+        facts = plan.Facts(
+            dialect='glance',
+            tasks_refusal=DENIED,
+            methods=ALL_METHODS,
+            upload_refusal=STORAGE['refused'],
+        )
+        self.assertEqual(
+            'refused: --method web-download sends a --file through the '
+            'object storage, which cannot take it: Cannot use the object '
+            'storage account: Forbidden (HTTP 403); use --method '
+            'glance-direct',
+            outcome(request, facts),
+        )
+
+    def test_the_plan_uploads_then_imports_and_cleans_up(self):
+        request = request_module.ImportRequest(
+            file='images/disk', container='up', wait=True
+        )
+        facts = plan.Facts(
+            dialect='glance',
+            tasks_refusal=DENIED,
+            methods=ALL_METHODS,
+            upload_refusal='',
+        )
+        decided = plan.decide(request, facts)
+        self.assertEqual('web-download', decided.method)
+        self.assertEqual(
+            (
+                'upload images/disk to up/<object named after the file> in '
+                'the object storage (resumable, segments in parallel), '
+                'hashing it',
+                'create an image, then import up/<object named after the '
+                'file> into it by web-download from a TempURL',
+                'if Glance refuses the TempURL (its import filtering): '
+                'delete up/<object named after the file>, then send '
+                "images/disk to the image's staging area and import it by "
+                'glance-direct',
+                'wait for the import to end',
+                'compare the image that landed with what was meant',
+            ),
+            decided.steps,
+        )
+        self.assertEqual(
+            'up/<object named after the file> and its segments, once the '
+            'import has ended',
+            decided.deletes[0],
+        )
+        self.assertEqual((), decided.notes)

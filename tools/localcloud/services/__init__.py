@@ -20,7 +20,9 @@ from localcloud.services import swift
 from localcloud.settings import REGION_TWO
 
 # RegionTwo's Glance is multi-store (copy-image --stores can be tried
-# there); the first backend is its default.
+# there); the first backend is its default. Its import filtering refuses
+# the object storage's URLs (a member's --file falls back to
+# glance-direct there).
 REGION_TWO_STORES = ('fast', 'cheap')
 
 SERVICES = (
@@ -28,7 +30,12 @@ SERVICES = (
     keystone.Keystone(),
     swift.Swift(),
     glance.Glance(),
-    glance.Glance('glance-two', region=REGION_TWO, stores=REGION_TWO_STORES),
+    glance.Glance(
+        'glance-two',
+        region=REGION_TWO,
+        stores=REGION_TWO_STORES,
+        refuses_object_storage=True,
+    ),
     glance_front.GlanceFront(),
     samples.Samples(),
 )

@@ -49,8 +49,12 @@ class Glance(Service):
         region=REGION,
         stores=(),
         template='glance-api.conf.in',
+        refuses_object_storage=False,
     ):
         self.name = name
+        # Its import filtering refuses the object storage's port, as a
+        # cloud that keeps web-download off its own Swift does.
+        self.refuses_object_storage = refuses_object_storage
         self.processes = (name,)
         self.region = region
         self.stores = tuple(stores)
@@ -106,6 +110,11 @@ class Glance(Service):
                 download_properties=','.join(DOWNLOAD_PROPERTIES),
                 store_option=store_option,
                 stores=stores,
+                disallowed_ports=(
+                    cloud.ports['swift-proxy']
+                    if self.refuses_object_storage
+                    else ''
+                ),
                 authtoken=authtoken(cloud, 'glance', self.region),
             ),
         }
