@@ -360,6 +360,11 @@ def main():
         help='rounds for sizes of 512M and more (default 1)',
     )
     parser.add_argument('--routes', default='member,admin')
+    parser.add_argument(
+        '--only',
+        default='',
+        help='run only the tools whose label holds this (e.g. ours)',
+    )
     parser.add_argument('--dir', default=tempfile.gettempdir())
     parser.add_argument('--json', metavar='PATH')
     args = parser.parse_args()
@@ -399,6 +404,10 @@ def main():
             ('ours: image task import --file --wait', runs.ours_run),
             ('manual: swift upload + task-create + poll', runs.swift_and_task),
         ],
+    }
+    tools = {
+        route: [(label, tool) for label, tool in found if args.only in label]
+        for route, found in tools.items()
     }
     results = {}
     for size in sizes:

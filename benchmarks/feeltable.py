@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The figures of ``feel.py`` judged and shown: ratios and the table.
+"""The figures of ``feel.py`` and ``large.py``: ratios and tables.
 
-``ratios`` turns the per-tool medians into the figures the targets of
-issue 25 judge (``render.TARGETS``); ``feel_table`` shows every tool.
-Standard library only.
+``ratios`` turns the per-tool medians of ``feel.py`` into the figures the
+targets of issue 25 judge (``render.TARGETS``); ``feel_table`` shows every
+tool; ``large_table`` the large images (seconds per GiB: time linear in
+the size; peak RSS: memory flat). Standard library only.
 """
 
 OURS = 'ours: image task import --file --wait'
@@ -110,4 +111,39 @@ def feel_table(section, table):
             ),
             rows,
         )
+    )
+
+
+def large_table(section, table):
+    rows = [
+        (
+            row['kind'],
+            f'{row["size"] / 2**30:g} GiB',
+            row['route'],
+            f'{row["seconds"]:.1f}',
+            f'{row["seconds"] / (row["size"] / 2**30):.1f}',
+            f'{row["cpu_seconds"]:.1f}',
+            f'{row["peak_rss_mib"]:.0f} MiB',
+        )
+        for row in section['figures']['rows']
+    ]
+    skipped = ''.join(
+        f'\nskipped: {why}' for why in section['figures'].get('skipped', [])
+    )
+    return (
+        'large images: image task import --file --wait on the local cloud '
+        '(no proxy), one run each\n'
+        + table(
+            (
+                'file',
+                'size',
+                'route',
+                'seconds',
+                's/GiB',
+                'CPU s',
+                'peak RSS',
+            ),
+            rows,
+        )
+        + skipped
     )

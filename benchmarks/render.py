@@ -295,8 +295,21 @@ def _is_figure(value):
     return 'unit' in value
 
 
+def with_ratios(sections):
+    """The sections, feel's ratios made from its tools' figures."""
+    if 'feel' not in sections:
+        return sections
+    feel = sections['feel']
+    tools = feel['figures']['tools']
+    return dict(
+        sections,
+        feel=dict(feel, figures=dict(feeltable.ratios(tools), tools=tools)),
+    )
+
+
 def target_rows(sections):
     """(what, target, measured, met) for every target whose section ran."""
+    sections = with_ratios(sections)
     rows = []
     for t in TARGETS:
         section = sections.get(t.section)
@@ -565,14 +578,7 @@ def header(run):
 
 def render(data):
     """The text report of a run, from its figures."""
-    sections = dict(data['sections'])
-    if 'feel' in sections:
-        # Its ratios come from its tools' figures: judged here, again.
-        feel = sections['feel']
-        tools = feel['figures']['tools']
-        sections['feel'] = dict(
-            feel, figures=dict(feeltable.ratios(tools), tools=tools)
-        )
+    sections = data['sections']
     parts = [header(data['run'])]
     rows = command_rows(sections)
     if rows:
@@ -587,6 +593,8 @@ def render(data):
         parts.append(wan_table(sections['wan']))
     if 'feel' in sections:
         parts.append(feeltable.feel_table(sections['feel'], table))
+    if 'large' in sections:
+        parts.append(feeltable.large_table(sections['large'], table))
     parts.append(
         table(
             ('what', 'target', 'measured', 'met?'),

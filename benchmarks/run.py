@@ -113,6 +113,16 @@ def parse_args(argv):
         '--feel-routes', default='member,admin', help='member,admin'
     )
     parser.add_argument(
+        '--large-files',
+        default='random:512M,random:1G,random:2G,sparse:8G',
+        help="large.py's --files",
+    )
+    parser.add_argument(
+        '--large-routes',
+        default='member,admin',
+        help="large.py's --routes (also member-glance-direct)",
+    )
+    parser.add_argument(
         '--no-cloud-up',
         action='store_true',
         help='never run tools/local-cloud up',

@@ -945,6 +945,22 @@ def feel(ctx):
     }
 
 
+# --------------------------------------------------------------------------
+# large: benchmarks/large.py, large images on the local cloud
+# --------------------------------------------------------------------------
+
+
+def large(ctx):
+    ctx.need_cloud()
+    data = script_figures(
+        ctx,
+        'large.py',
+        ['--files', ctx.args.large_files, '--routes', ctx.args.large_routes],
+        1,
+    )
+    return {'params': {}, 'commands': [], 'figures': data}
+
+
 # The sections, in the order they run.
 SECTIONS = {
     'startup': startup,
@@ -955,6 +971,7 @@ SECTIONS = {
     'upload': upload,
     'wan': wan,
     'feel': feel,
+    'large': large,
 }
 # Long ones (tens of minutes): only when asked for.
-LONG = ('feel',)
+LONG = ('feel', 'large')
