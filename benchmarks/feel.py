@@ -494,14 +494,14 @@ def summary(key, rows):
 
 
 def cleanup(cloud, runs):
-    """Delete the run's images (by the bench-feel- name; tasks stay)."""
+    """Delete this run's images (by name; tasks stay), not another's."""
     header = runs.header('admin')
     glance = cloud['glance_url']
     listing = json.loads(
         curl(f'{glance}/v2/images?limit=1000', header_file=header)
     )
     for image in listing['images']:
-        if (image.get('name') or '').startswith('bench-feel-'):
+        if f'-{os.getpid()}-' in (image.get('name') or ''):
             curl(
                 '-X',
                 'DELETE',
