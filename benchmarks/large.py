@@ -140,7 +140,7 @@ def main():
                     file=sys.stderr,
                     flush=True,
                 )
-                delete_images(cloud, 'bench-large-')
+                delete_images(cloud, f'bench-large-{os.getpid()}-')
         finally:
             os.unlink(path)
     data = {'rows': rows, 'skipped': skipped}
