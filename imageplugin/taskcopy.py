@@ -85,7 +85,7 @@ class CopyTask(TaskCommand):
             type=argtypes.segment_size,
             help='Size of the segments the VHD is copied in between the '
             'regions; an interrupted copy resumes (default: the VHD in '
-            '8 segments of 32M to 256M)',
+            '8 segments of 8M to 256M)',
         )
         rackspace.add_argument(
             '--upload-concurrency',

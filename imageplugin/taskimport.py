@@ -163,7 +163,7 @@ class ImportTask(TaskCommand):
             type=argtypes.segment_size,
             help='Files larger than this are uploaded in segments of this '
             'size, and an interrupted upload resumes (default: the '
-            'file in 8 segments of 32M to 256M)',
+            'file in 8 segments of 8M to 256M)',
         )
         upload.add_argument(
             '--upload-concurrency',

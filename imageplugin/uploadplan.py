@@ -58,7 +58,8 @@ def through_storage(plan, request, facts):
         route=ROUTE,
         steps=(
             f'upload {where} to {place} in the object storage '
-            '(resumable, segments in parallel), hashing it',
+            '(resumable, segments in parallel), hashing it: this user may '
+            'write there and Glance offers web-download',
             f'create an image, then import {place} into it by web-download '
             'from a TempURL',
             'if Glance refuses the TempURL (its import filtering): delete '
@@ -68,10 +69,12 @@ def through_storage(plan, request, facts):
         + plan.steps[1:],
         creates=(f'container {request.container}, if missing',) + plan.creates,
         uploads=(f'{where} to {place}',),
+        # Without --wait, Glance may still be reading it when the command
+        # ends: it stays, and the command says where.
         deletes=(
-            ()
-            if request.keep_upload
-            else (f'{place} and its segments, once the import has ended',)
+            (f'{place} and its segments, once the import has ended',)
+            if request.wait and not request.keep_upload
+            else ()
         )
         + plan.deletes,
         # No note that the upload's options go unused: they are used.

@@ -116,9 +116,12 @@ class WebUpload:
         """Upload, import, clean up; return the import's ``Outcome``."""
         request, upload = self.request, self.upload
         read = self.send(say, stream)
-        url = self.store.temp_url(
-            upload.container, upload.name, uploadimport.TEMP_URL_LIFETIME
-        )
+        try:
+            url = self.store.temp_url(
+                upload.container, upload.name, uploadimport.TEMP_URL_LIFETIME
+            )
+        except exceptions.CommandError as exc:
+            raise exceptions.CommandError(f'{exc}. {self.cleaned()}') from None
         started = self.imports(uploadplan.WEB_DOWNLOAD, url=url)
         started.read = read
         arguments = {

@@ -17,11 +17,14 @@ from tests.unit.fakeswift import md5
 
 class TestDefaultSegmentSize(StoreTestCase):
     """Without a segment size, a file goes up in as many segments as are
-    sent at once, of 32 to 256 MiB."""
+    sent at once, of 8 to 256 MiB."""
 
     def test_from_the_size_alone(self):
         size_for = largeobject.default_segment_size
-        self.assertEqual(32 * MiB, size_for(1))
+        self.assertEqual(8 * MiB, size_for(1))
+        self.assertEqual(8 * MiB, size_for(64 * MiB))
+        # A mid-sized file fills every connection: 8 segments.
+        self.assertEqual(16 * MiB, size_for(128 * MiB))
         self.assertEqual(32 * MiB, size_for(256 * MiB))
         self.assertEqual(128 * MiB, size_for(objectstore.GiB))
         # Rounded up to whole MiB: never a ninth, tiny segment.
@@ -38,11 +41,11 @@ class TestDefaultSegmentSize(StoreTestCase):
         )
 
     def test_larger_file_is_cut_the_same_way_at_any_concurrency(self):
-        self.large_file(32 * MiB + 1)
+        self.large_file(8 * MiB + 1)
         upload = transfer.upload(self.store, 'images', 'disk.raw', self.path)
         self.assertEqual(2, upload.segments)
         self.assertEqual(
-            [32 * MiB, 1],
+            [8 * MiB, 1],
             sorted(
                 (
                     int(request.headers['Content-Length'])

@@ -481,7 +481,8 @@ class TestFileThroughObjectStorage(testtools.TestCase):
             (
                 'upload images/disk to up/<object named after the file> in '
                 'the object storage (resumable, segments in parallel), '
-                'hashing it',
+                'hashing it: this user may write there and Glance offers '
+                'web-download',
                 'create an image, then import up/<object named after the '
                 'file> into it by web-download from a TempURL',
                 'if Glance refuses the TempURL (its import filtering): '

@@ -62,8 +62,24 @@ class TestThroughStorage(testtools.TestCase):
             url_plan, uploadplan.through_storage(url_plan, request, facts(''))
         )
 
+    def test_not_waited_for_the_upload_stays(self):
+        request = request_module.ImportRequest(file='disk')
+        base = plan.Plan(
+            route='web-download',
+            method='web-download',
+            source='disk',
+            steps=('create', 'show'),
+            deletes=('the new image, if its import cannot start',),
+        )
+        shown = uploadplan.through_storage(base, request, facts(''))
+        self.assertEqual(
+            ('the new image, if its import cannot start',), shown.deletes
+        )
+
     def test_kept_upload_is_not_deleted(self):
-        request = request_module.ImportRequest(file='disk', keep_upload=True)
+        request = request_module.ImportRequest(
+            file='disk', keep_upload=True, wait=True
+        )
         base = plan.Plan(
             route='web-download',
             method='web-download',

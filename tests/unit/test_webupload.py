@@ -123,6 +123,26 @@ class TestUploadThenWebDownload(WebUploadTestCase):
         key = self.swift.account_meta['X-Account-Meta-Temp-URL-Key']
         self.assertNotIn(key, result.stdout + result.stderr)
 
+    def test_debug_shows_no_key_and_no_signature(self):
+        self.landed()
+        result = self.openstack(
+            '--debug',
+            '--os-cloud',
+            'test',
+            'image',
+            'task',
+            'import',
+            '--file',
+            self.path,
+            '--wait',
+            auth=(),
+        )
+        self.assertEqual(0, result.exit_code, result)
+        key = self.swift.account_meta['X-Account-Meta-Temp-URL-Key']
+        self.assertNotIn(key, result.stdout + result.stderr)
+        self.assertIn('temp_url_sig=<redacted>', result.stderr)
+        self.assertNotRegex(result.stderr, 'temp_url_sig=(?!<redacted>)')
+
     def test_without_wait_the_upload_stays_for_glance_to_read(self):
         result = self.run_import('-f', 'value', '-c', 'status')
         self.assertEqual(0, result.exit_code, result)
@@ -133,6 +153,21 @@ class TestUploadThenWebDownload(WebUploadTestCase):
             'ended.\n',
             result.stderr,
         )
+
+    def test_a_key_that_cannot_be_set_leaves_no_upload(self):
+        self.requests.post(
+            fakeswift.ENDPOINT, status_code=403, json={'message': 'Forbidden'}
+        )
+        result = self.run_import('--segment-size', '1048576', '--wait')
+        self.assertEqual(1, result.exit_code, result)
+        self.assertIn(
+            'Cannot set a TempURL key on the object storage account: '
+            'Forbidden.',
+            result.stderr,
+        )
+        self.assertTrue(result.stderr.endswith(' The upload was deleted.\n'))
+        self.assertEqual([], self.stored())
+        self.assertFalse(self.created.called)
 
     def test_keep_upload(self):
         self.landed()
