@@ -436,12 +436,24 @@ def main():
         'poll_seconds': POLL,
         'tools': figures,
     }
-    curl(
-        '-X',
-        'DELETE',
-        f'{admin_swift}/{CONTAINER}',
-        header_file=runs.header('admin'),
-    )
+    for container in (CONTAINER, CONTAINER + '_segments'):
+        # swift upload leaves its (empty) segments container.
+        subprocess.run(
+            [
+                'curl',
+                '-sS',
+                '-m',
+                '60',
+                '-X',
+                'DELETE',
+                '-o',
+                '/dev/null',
+                '-H',
+                '@' + runs.header('admin'),
+                f'{admin_swift}/{container}',
+            ],
+            check=False,
+        )
     for name in os.listdir(folder):
         os.unlink(os.path.join(folder, name))
     os.rmdir(folder)
