@@ -10,7 +10,12 @@ sections only measure.  Standard library only.
 
 import dataclasses
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import feeltable  # noqa: E402  (benchmarks/feeltable.py)
 
 MS = 1000.0
 KIB_TO_MIB = 1 / 1024
@@ -71,7 +76,7 @@ TARGETS = (
     Target(
         'startup',
         'import_task',
-        'plugin tax, every command: import imageplugin.task',
+        "plugin tax, every command: import the entry points' modules",
         limit=1,
         unit=' ms',
         scale=MS,
@@ -202,6 +207,51 @@ TARGETS = (
         statistic='value',
         measured='{value:.2f}{unit}',
     ),
+    # Issue 25: what users feel, file to active image (feel.py).
+    Target(
+        'feel',
+        'member_upload_long',
+        'member upload, {key}: ours / image create --file',
+        limit=0.33,
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
+    Target(
+        'feel',
+        'member_upload_rtt0',
+        # "Never slower", within the byte counters' 2 % resolution.
+        'member upload, {key}: ours / image create --file',
+        limit=1.02,
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
+    Target(
+        'feel',
+        'member_upload_other',
+        'member upload, {key}: ours / image create --file',
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
+    Target(
+        'feel',
+        'member_to_active_over_core',
+        'member to active, {key}: ours / image create --file',
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
+    Target(
+        'feel',
+        'to_active_over_upload_and_import',
+        "to active, {key}: ours / (our upload + Glance's import)",
+        limit=1.2,
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
 )
 
 
@@ -245,8 +295,21 @@ def _is_figure(value):
     return 'unit' in value
 
 
+def with_ratios(sections):
+    """The sections, feel's ratios made from its tools' figures."""
+    if 'feel' not in sections:
+        return sections
+    feel = sections['feel']
+    tools = feel['figures']['tools']
+    return dict(
+        sections,
+        feel=dict(feel, figures=dict(feeltable.ratios(tools), tools=tools)),
+    )
+
+
 def target_rows(sections):
     """(what, target, measured, met) for every target whose section ran."""
+    sections = with_ratios(sections)
     rows = []
     for t in TARGETS:
         section = sections.get(t.section)
@@ -528,6 +591,10 @@ def render(data):
         parts.append(upload_table(sections['upload']))
     if 'wan' in sections:
         parts.append(wan_table(sections['wan']))
+    if 'feel' in sections:
+        parts.append(feeltable.feel_table(sections['feel'], table))
+    if 'large' in sections:
+        parts.append(feeltable.large_table(sections['large'], table))
     parts.append(
         table(
             ('what', 'target', 'measured', 'met?'),

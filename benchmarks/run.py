@@ -40,7 +40,9 @@ def parse_args(argv):
     )
     parser.add_argument(
         '--sections',
-        default=','.join(sections.SECTIONS),
+        default=','.join(
+            name for name in sections.SECTIONS if name not in sections.LONG
+        ),
         help=f'comma-separated subset of: {names}',
     )
     parser.add_argument(
@@ -86,6 +88,39 @@ def parse_args(argv):
         type=int,
         default=1,
         help='rounds of the wan section (default 1: about 4 minutes at 256M)',
+    )
+    parser.add_argument(
+        '--feel-sizes',
+        default='128M,1G',
+        help="feel.py's --sizes (default 128M,1G)",
+    )
+    parser.add_argument(
+        '--feel-rtt', default='0,20,80', help="feel.py's --rtt in ms"
+    )
+    parser.add_argument(
+        '--feel-rate', default='10M', help="feel.py's --rate (default 10M)"
+    )
+    parser.add_argument(
+        '--feel-repeat', type=int, default=2, help='rounds below 512M'
+    )
+    parser.add_argument(
+        '--feel-repeat-large',
+        type=int,
+        default=1,
+        help='rounds at 512M and more (default 1)',
+    )
+    parser.add_argument(
+        '--feel-routes', default='member,admin', help='member,admin'
+    )
+    parser.add_argument(
+        '--large-files',
+        default='random:512M,random:1G,random:2G,sparse:8G',
+        help="large.py's --files",
+    )
+    parser.add_argument(
+        '--large-routes',
+        default='member,admin',
+        help="large.py's --routes (also member-glance-direct)",
     )
     parser.add_argument(
         '--no-cloud-up',

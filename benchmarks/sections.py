@@ -784,7 +784,7 @@ def phases(ctx):
 # --------------------------------------------------------------------------
 
 
-def script_figures(ctx, script, args, rounds):
+def script_figures(ctx, script, args, rounds, **env):
     """Run benchmarks/SCRIPT with ``--json`` and ARGS; return its JSON.
 
     It runs in the plugin's venv (it re-executes itself there).
@@ -801,6 +801,7 @@ def script_figures(ctx, script, args, rounds):
         env = benchlib.clean_env(
             IMAGEPLUGIN_BENCH_PAIRS=str(rounds),
             IMAGEPLUGIN_BENCH_OPENSTACK=ctx.openstack('osc-plugin'),
+            **env,
         )
         result = subprocess.run(argv, env=env, capture_output=True, text=True)
         if result.returncode:
@@ -910,6 +911,56 @@ def wan(ctx):
     return {'params': params, 'commands': [], 'figures': figures}
 
 
+# --------------------------------------------------------------------------
+# feel: benchmarks/feel.py, file to active image over the WAN proxy
+# --------------------------------------------------------------------------
+
+
+def feel(ctx):
+    ctx.need_cloud()
+    a = ctx.args
+    data = script_figures(
+        ctx,
+        'feel.py',
+        [
+            '--sizes',
+            a.feel_sizes,
+            '--rtt',
+            a.feel_rtt,
+            '--rate',
+            a.feel_rate,
+            '--repeat-large',
+            str(a.feel_repeat_large),
+            '--routes',
+            a.feel_routes,
+        ],
+        a.feel_repeat,
+        IMAGEPLUGIN_BENCH_CORE_OPENSTACK=ctx.openstack('osc-core'),
+    )
+    params = {k: v for k, v in data.items() if k != 'tools'}
+    return {
+        'params': params,
+        'commands': [],
+        'figures': {'tools': data['tools']},
+    }
+
+
+# --------------------------------------------------------------------------
+# large: benchmarks/large.py, large images on the local cloud
+# --------------------------------------------------------------------------
+
+
+def large(ctx):
+    ctx.need_cloud()
+    data = script_figures(
+        ctx,
+        'large.py',
+        ['--files', ctx.args.large_files, '--routes', ctx.args.large_routes],
+        1,
+    )
+    return {'params': {}, 'commands': [], 'figures': data}
+
+
 # The sections, in the order they run.
 SECTIONS = {
     'startup': startup,
@@ -919,4 +970,8 @@ SECTIONS = {
     'phases': phases,
     'upload': upload,
     'wan': wan,
+    'feel': feel,
+    'large': large,
 }
+# Long ones (tens of minutes): only when asked for.
+LONG = ('feel', 'large')

@@ -14,6 +14,13 @@ to the target, and each direction
 - moves at most ``rate`` bytes a second (a token bucket per connection);
 - and, with ``total_rate``, all connections together share one bucket.
 
+With ``byte_log`` (a ``ByteLog``), the bytes each shaped connection
+delivers to the target are logged with their time: ``feel.py`` tells an
+upload phase from them.  With ``unshaped`` (bytes), a connection whose
+first request contains them is relayed as is: the cloud's own fetches
+(Glance reading a TempURL, ``temp_url_sig``) stand for a path inside the
+cloud, not the user's long one.
+
 Standard library only::
 
     python benchmarks/wanproxy.py --target 127.0.0.1:8080 --rtt 80 \\
@@ -62,10 +69,36 @@ class TokenBucket:
             time.sleep(wait)
 
 
+class ByteLog:
+    """(time, bytes so far) of the bytes delivered to the target."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        with self.lock:
+            self.total = 0
+            self.marks = []
+
+    def add(self, count):
+        with self.lock:
+            self.total += count
+            self.marks.append((time.monotonic(), self.total))
+
+    def when(self, reached):
+        """The first time the total reached ``reached`` bytes, or None."""
+        with self.lock:
+            return next((t for t, n in self.marks if n >= reached), None)
+
+
 class _Direction:
     """One direction of one connection: read, delay, send."""
 
-    def __init__(self, source, sink, delay, window, buckets, closed):
+    def __init__(
+        self, source, sink, delay, window, buckets, closed, byte_log=None
+    ):
+        self.byte_log = byte_log
         self.source = source
         self.sink = sink
         self.delay = delay
@@ -115,6 +148,8 @@ class _Direction:
                 if wait > 0:
                     time.sleep(wait)
                 self.sink.sendall(data)
+                if self.byte_log is not None:
+                    self.byte_log.add(len(data))
                 with self.cond:
                     self.in_flight -= len(data)
                     self.cond.notify_all()
@@ -139,7 +174,11 @@ class WanProxy:
         total_rate=None,
         window=DEFAULT_WINDOW,
         port=0,
+        byte_log=None,
+        unshaped=None,
     ):
+        self.byte_log = byte_log
+        self.unshaped = unshaped
         self.target = target
         self.delay = rtt / 2
         self.rate = rate
@@ -172,9 +211,23 @@ class WanProxy:
                 continue
             for sock in (client, server):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self._relay(client, server)
+            threading.Thread(
+                target=self._relay, args=(client, server), daemon=True
+            ).start()
+
+    def _shaped(self, client):
+        if not self.unshaped:
+            return True
+        client.settimeout(5)
+        try:
+            head = client.recv(8192, socket.MSG_PEEK)
+        except OSError:
+            head = b''
+        client.settimeout(None)
+        return self.unshaped not in head
 
     def _relay(self, client, server):
+        shaped = self._shaped(client)
         left = [2]
         lock = threading.Lock()
 
@@ -187,11 +240,20 @@ class WanProxy:
                 sock.close()
 
         for source, sink in ((client, server), (server, client)):
+            if not shaped:
+                _Direction(source, sink, 0, self.window, [], closed).start()
+                continue
             buckets = [TokenBucket(self.rate)] if self.rate else []
             if self.total:
                 buckets.append(self.total)
             _Direction(
-                source, sink, self.delay, self.window, buckets, closed
+                source,
+                sink,
+                self.delay,
+                self.window,
+                buckets,
+                closed,
+                self.byte_log if source is client else None,
             ).start()
 
 

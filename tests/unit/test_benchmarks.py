@@ -308,6 +308,109 @@ class RenderTest(testtools.TestCase):
             text,
         )
 
+    def feel_tool(self, rtt, route, name, seconds, upload, glance=None):
+        return {
+            'size': 128 * 2**20,
+            'rtt_ms': rtt,
+            'route': route,
+            'name': name,
+            'seconds': seconds,
+            'upload_seconds': upload,
+            'glance_import_seconds': glance,
+            'peak_rss_mib': None if glance else 90.0,
+            'rounds': 2,
+        }
+
+    def test_felt_import_targets_from_the_tools(self):
+        ours = 'ours: image task import --file --wait'
+        core = 'core OSC: image create --file'
+        hand = 'hand-made glance-direct (curl)'
+        tools = [
+            self.feel_tool(0, 'member', ours, 18.0, 13.0),
+            self.feel_tool(0, 'member', core, 18.0, 13.4),
+            self.feel_tool(0, 'member', hand, 16.0, 13.4, 2.0),
+            self.feel_tool(80, 'member', ours, 9.0, 3.4),
+            self.feel_tool(80, 'member', core, 17.7, 13.4),
+            self.feel_tool(80, 'member', hand, 16.2, 13.4, 2.5),
+        ]
+        data = figures(
+            feel={
+                'params': {
+                    'rate': 10e6,
+                    'segment_size': 32 * 2**20,
+                    'poll_seconds': 0.25,
+                },
+                'commands': [],
+                'figures': {'tools': tools},
+            }
+        )
+        rows = {
+            w: (t, m, met)
+            for w, t, m, met in render.target_rows(data['sections'])
+        }
+        self.assertEqual(
+            ('<= 0.33x', '0.25x', True),
+            rows[
+                'member upload, 128 MiB, RTT 80 ms: ours / image create --file'
+            ],
+        )
+        self.assertEqual(
+            ('<= 1.02x', '0.97x', True),
+            rows[
+                'member upload, 128 MiB, RTT 0 ms: ours / image create --file'
+            ],
+        )
+        # 9.0 / (3.4 + 2.5) and 18.0 / (13.0 + 2.0)
+        self.assertEqual(
+            ('<= 1.2x', '1.53x', False),
+            rows[
+                'to active, member, 128 MiB, RTT 80 ms: ours / (our '
+                "upload + Glance's import)"
+            ],
+        )
+        self.assertEqual(
+            ('<= 1.2x', '1.20x', True),
+            rows[
+                'to active, member, 128 MiB, RTT 0 ms: ours / (our '
+                "upload + Glance's import)"
+            ],
+        )
+        self.assertIn(
+            '| 128 MiB | 80 ms | member | hand-made glance-direct (curl)'
+            '        | 16.2      | 13.4   | 2.5             | -        '
+            '| 2      |',
+            render.render(data),
+        )
+
+    def test_large_images_per_gib(self):
+        data = figures(
+            large={
+                'params': {},
+                'commands': [],
+                'figures': {
+                    'rows': [
+                        {
+                            'kind': 'sparse',
+                            'size': 8 * 2**30,
+                            'route': 'admin',
+                            'seconds': 80.0,
+                            'cpu_seconds': 20.0,
+                            'peak_rss_mib': 95.0,
+                        }
+                    ],
+                    'skipped': ['random 2 GiB, member: not enough free disk'],
+                },
+            }
+        )
+        text = render.render(data)
+        self.assertIn(
+            '| sparse | 8 GiB | admin | 80.0    | 10.0  | 20.0  | 95 MiB   |',
+            text,
+        )
+        self.assertIn(
+            'skipped: random 2 GiB, member: not enough free disk', text
+        )
+
     def show_run(self):
         return figures(
             show={

@@ -68,11 +68,13 @@ class TestDuplicateCommands(testtools.TestCase):
             ('image task list', 'image task show'), warned, strict=False
         ):
             self.assertIn(f'{command!r}', message)
-            self.assertIn('imageplugin.task', message)
+            self.assertIn('imageplugin.commands', message)
         # The last definition wins: ours.
         for command in ('image task list', 'image task show'):
             self.assertTrue(
-                manager.commands[command].value.startswith('imageplugin.task'),
+                manager.commands[command].value.startswith(
+                    'imageplugin.commands:'
+                ),
                 command,
             )
 
