@@ -74,7 +74,6 @@ def drawn():
 # Imported by OSC on every run: what they import waits until needed.
 BOUNDARIES = {
     'plugin',
-    'commands',
     'osc_hooks',
     'task',
     'taskcopy',

@@ -68,13 +68,11 @@ class TestDuplicateCommands(testtools.TestCase):
             ('image task list', 'image task show'), warned, strict=False
         ):
             self.assertIn(f'{command!r}', message)
-            self.assertIn('imageplugin.commands', message)
+            self.assertIn('imageplugin.task', message)
         # The last definition wins: ours.
         for command in ('image task list', 'image task show'):
             self.assertTrue(
-                manager.commands[command].value.startswith(
-                    'imageplugin.commands:'
-                ),
+                manager.commands[command].value.startswith('imageplugin.task'),
                 command,
             )
 
