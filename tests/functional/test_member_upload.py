@@ -118,9 +118,10 @@ class TestMemberUpload(MemberUploadTestCase):
         self.assertEqual(
             '--container, --segment-size have no effect here: glance-direct '
             'sends the file to Glance, not to the object storage\n'
-            f'Verified image {task["image_id"]}: its sha512 (os_hash_value) matches '
-            f'the {24 * MiB} bytes read from {self.path}; disk format raw, '
-            'container format bare, as meant.\n',
+            f'Verified image {task["image_id"]}: its sha512 '
+            f'(os_hash_value) matches the {24 * MiB} bytes read from '
+            f'{self.path}; disk format raw, container format bare, as '
+            'meant.\n',
             result.stderr,
         )
         self.assertEqual([], self.objects('local-member'))
@@ -133,9 +134,10 @@ class TestMemberUpload(MemberUploadTestCase):
             'filtering refuses the TempURL): The upload was deleted. The '
             'file goes by glance-direct instead; --method glance-direct '
             'skips the upload next time.\n'
-            f'Verified image {task["image_id"]}: its sha512 (os_hash_value) matches '
-            f'the {24 * MiB} bytes read from {self.path}; disk format '
-            'raw, container format bare, as meant.\n',
+            f'Verified image {task["image_id"]}: its sha512 '
+            f'(os_hash_value) matches the {24 * MiB} bytes read from '
+            f'{self.path}; disk format raw, container format bare, as '
+            'meant.\n',
             result.stderr,
         )
         self.assertEqual([], self.objects('local-member-two'))
