@@ -154,7 +154,7 @@ def _fetched(url, shown, verify):
             data = response.raw.read(SUMS_LIMIT + 1, decode_content=True)
     except requests.RequestException as exc:
         raise exceptions.CommandError(
-            f'Cannot read --checksum-from {shown}: {exc}'
+            f'Cannot read --checksum-from {shown}: {http.redacted(str(exc))}'
         ) from None
     return _text(data, shown)
 

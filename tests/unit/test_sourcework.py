@@ -12,6 +12,7 @@ import tempfile
 
 import fixtures
 from osc_lib import exceptions
+import requests
 import testtools
 
 from imageplugin import checksums
@@ -128,6 +129,24 @@ class TestUrl(PublishedTestCase):
             result.stderr,
         )
         self.assertSentDecompressed()
+
+    def test_an_unreadable_sums_url_shows_no_password(self):
+        sums = 'http://jdoe:s3cret@127.0.0.1:8000/SHA256SUMS'
+        self.requests.get(
+            sums,
+            exc=requests.exceptions.ConnectionError(
+                f'Max retries exceeded with url: {sums} (Caused by '
+                'NewConnectionError: Connection refused)'
+            ),
+        )
+        result = self.run_import(
+            '--import-from', SOURCE, '--checksum-from', sums
+        )
+        self.assertEqual(1, result.exit_code, result.stderr)
+        self.assertIn('Cannot read --checksum-from', result.stderr)
+        self.assertIn('jdoe:<redacted>@', result.stderr)
+        self.assertNotIn('s3cret', result.stderr + result.stdout)
+        self.assertNothingCreated()
 
     def test_sums_file_without_the_entry(self):
         self.requests.get(SUMS, text=f'{SHA256}  other.img\n')
