@@ -495,4 +495,6 @@ def _converted_file(conversion, request, source, output, stem):
     name = request.object_name or largeobject.default_object_name(
         os.path.basename(output), identity
     )
-    return localfile.LocalFile(image, properties, given, name, identity)
+    return localfile.LocalFile(
+        image, properties, given, name, identity, temporary=True
+    )

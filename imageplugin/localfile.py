@@ -18,11 +18,17 @@ from imageplugin import preflight
 
 
 class LocalFile(
-    collections.namedtuple('LocalFile', 'image properties given name identity')
+    collections.namedtuple(
+        'LocalFile',
+        'image properties given name identity temporary',
+        defaults=(False,),
+    )
 ):
     """A local image file checked with the options (``checked_file``):
     the ``imagefile.ImageFile``, the image's properties, the options
-    given, and the object it goes up as, named after its ``identity``."""
+    given, the object it goes up as, named after its ``identity``, and
+    whether it is a temporary file of ours (decompressed or converted
+    here), which no later run can resume the upload of."""
 
     __slots__ = ()
 

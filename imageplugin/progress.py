@@ -135,7 +135,7 @@ class ProgressBar:
             self._samples.popleft()
         if (
             self._drawn_at is not None
-            and done < self.total
+            and (not self.total or done < self.total)
             and now - self._drawn_at < self.interval
         ):
             return
@@ -143,16 +143,20 @@ class ProgressBar:
         self.status.show(self.line(done, now))
 
     def line(self, done, now):
-        percent = 100 * done // self.total if self.total else 100
-        text = (
-            f'{self.label}: {human_size(done)} of '
-            f'{human_size(self.total)} ({percent}%)'
-        )
+        if self.total:
+            percent = 100 * done // self.total
+            text = (
+                f'{self.label}: {human_size(done)} of '
+                f'{human_size(self.total)} ({percent}%)'
+            )
+        else:
+            # A size not known before the end (a stream decompressed).
+            text = f'{self.label}: {human_size(done)}'
         since, done_then = self._samples[0]
         if now > since and done > done_then:
             rate = (done - done_then) / (now - since)
             text += f', {human_size(rate)}/s'
-            if done < self.total:
+            if self.total and done < self.total:
                 text += f', {human_duration((self.total - done) / rate)} left'
         return text
 

@@ -357,7 +357,14 @@ def _local(request, source, path, size):
         identity,
     )
     if source.local is not None:
-        return source.local._replace(image=image, identity=identity, name=name)
+        return source.local._replace(
+            image=image, identity=identity, name=name, temporary=True
+        )
     return localfile.LocalFile(
-        image, dict(request.image_properties), request.given, name, identity
+        image,
+        dict(request.image_properties),
+        request.given,
+        name,
+        identity,
+        temporary=True,
     )

@@ -62,6 +62,7 @@ class UploadImport:
         self.given = local.given
         self.name = local.name
         self.identity = local.identity
+        self.temporary = local.temporary
         self.store = store
         self.rackspace = rackspace
         self.container = args.container
@@ -178,6 +179,15 @@ class UploadImport:
     def resume_note(self):
         if self.image.size <= self.segment_size:
             return 'Nothing was stored; run the same command again.'
+        if self.temporary:
+            # Made anew by the next run, with another identity.
+            return (
+                f'The segments stored so far stay under '
+                f'{largeobject.segments_prefix(self.where, self.identity)}: '
+                'they are of a temporary file, now removed, which no run '
+                'can resume; delete them (openstack object delete '
+                f'{self.container} <segment>...)'
+            )
         return (
             f'The segments stored so far stay under '
             f'{largeobject.segments_prefix(self.where, self.identity)}'

@@ -104,10 +104,11 @@ class TestProgressBar(testtools.TestCase):
         bar(5)
         self.assertEqual(79, len(self.drawn()[0]))
 
-    def test_empty_total(self):
+    def test_unknown_total_shows_the_bytes_done(self):
+        # A stream decompressed as it is sent: no size before its end.
         bar = self.bar(total=0)
-        bar(0)
-        self.assertEqual(['Up: 0 B of 0 B (100%)'], self.drawn())
+        bar(3 * 1024**2)
+        self.assertEqual(['Up: 3.0 MiB'], self.drawn())
 
 
 class TestHuman(testtools.TestCase):

@@ -6,7 +6,13 @@ import signal
 from unittest import mock
 import urllib.parse
 
+import testtools
+
+from imageplugin import imagefile
 from imageplugin import largeobject
+from imageplugin import localfile
+from imageplugin import request
+from imageplugin import uploadimport
 from tests.support import files
 from tests.unit import base
 from tests.unit import fakes
@@ -1122,3 +1128,30 @@ class TestRackspaceWithoutCatalog(base.ShellTestCase):
             'GiB (214748364800 bytes), over the 160.0 GiB Rackspace imports '
             '(error 413)',
         )
+
+
+class TestResumeNote(testtools.TestCase):
+    """What an interrupted upload says of the segments it leaves."""
+
+    def upload(self, temporary):
+        image = imagefile.ImageFile('disk.raw', 64 * 1024**2, None, None)
+        local = localfile.LocalFile(
+            image, {}, (), 'disk-abc.raw', 'abc', temporary=temporary
+        )
+        args = request.ImportRequest(segment_size=8 * 1024**2)
+        return uploadimport.UploadImport(local, None, False, args)
+
+    def test_a_file_of_the_user_can_be_resumed(self):
+        self.assertEqual(
+            'The segments stored so far stay under '
+            'images/disk-abc.raw.segments/abc/: run the same command again '
+            'to resume the upload.',
+            self.upload(False).resume_note(),
+        )
+
+    def test_a_temporary_file_cannot(self):
+        # Decompressed or converted here: gone once the run ends.
+        note = self.upload(True).resume_note()
+        self.assertIn('images/disk-abc.raw.segments/abc/', note)
+        self.assertIn('no run can resume', note)
+        self.assertNotIn('run the same command again', note)
