@@ -13,6 +13,7 @@ import os
 import pty
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import tempfile
@@ -28,6 +29,13 @@ from imageplugin import waiting
 from tests.support import leaks
 from tests.support import result as results
 from tests.support.cloud import LocalCloud
+
+# A runner started in the background by a shell without job control
+# ignores Ctrl-C, and its children would inherit that: the commands the
+# tests interrupt must take it as a user's terminal sends it. A handler
+# (unlike "ignored") is not inherited across exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 COMMAND_TIMEOUT = 300
 # What the plugin writes on a terminal before each progress line, and to
