@@ -145,9 +145,14 @@ def _tasks_or_interop(request, facts, method, interop, where):
 def _vhd_reroute(request, facts, method, interop, where):
     """Content the tasks API of Glance fails or rewrites (a dynamic VHD,
     an ISO) leaves it for ``interop``: the method and the line that says
-    so, or a refusal."""
+    so, or a refusal (a fixed VHD, which neither route takes as a vhd)."""
+    if facts.dialect == 'rackspace':
+        return method, None
+    if vhdroute.fails_by_interop(facts.vhd, facts.disk_format):
+        # Neither route of Glance imports it as a vhd.
+        raise vhdroute.fixed_refused(where, method == TASK)
     problem = vhdroute.tasks_api_fails(facts.vhd, facts.disk_format)
-    if problem is None or facts.dialect == 'rackspace':
+    if problem is None:
         return method, None
     if method == TASK:
         raise vhdroute.task_refused(where, interop, True, None, problem)

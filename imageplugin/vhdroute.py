@@ -100,6 +100,19 @@ def task_refused(where, method, forced, offered, problem=DYNAMIC):
     )
 
 
+def fixed_refused(where, forced):
+    """The refusal of a fixed VHD that an admin would import by the tasks
+    API of Glance (``forced``: --method task), which stores it as raw,
+    while interoperable import fails it: before any byte moves."""
+    how = ' by the tasks API (--method task)' if forced else ''
+    return exceptions.CommandError(
+        f'Cannot import {where}{how}: it is a fixed VHD, which the tasks '
+        'API of Glance stores as raw (its introspection rewrites the '
+        "format) and Glance's interoperable import fails "
+        f'("{INTEROP_ERROR}"); {CONVERT}'
+    )
+
+
 def interop_refused(where, method, why, tasks_usable):
     """The refusal of a fixed VHD by interoperable import (``method``).
 

@@ -18,6 +18,7 @@ IMAGE_URL = test_uploadimport.IMAGE_URL
 
 
 FIXED_VHD = b'\x00' * 4096 + images.vhd_footer(4096)
+QCOW2 = test_uploadimport.QCOW2
 CONVERT = (
     'give --convert-to vhd to send it as a dynamic VHD, or --convert-to '
     'qcow2 (qemu-img converts it here)'
@@ -151,8 +152,8 @@ class TestObjectStorageRoute(TasksApiTestCase):
         self.requests.get(IMAGE_URL, json=dict(image, **fields))
 
     def test_kept_with_keep_image(self):
-        content = FIXED_VHD
-        self.path = self.file('disk.vhd', content)
+        content = QCOW2
+        self.path = self.file('disk.qcow2', content)
         self.shown(content)
         result = self.run_import('--file', self.path, '--wait', '--keep-image')
         self.assertEqual(1, result.exit_code, result)
@@ -165,25 +166,47 @@ class TestObjectStorageRoute(TasksApiTestCase):
         )
         self.assertFalse(self.deleted.called)
 
-    def test_a_fixed_vhd_stored_as_raw_is_refused(self):
-        content = b'\x00' * 4096 + images.vhd_footer(4096)
-        self.path = self.file('disk.vhd', content)
+    def test_a_format_rewritten_by_the_tasks_api_is_refused(self):
+        content = QCOW2
+        self.path = self.file('disk.qcow2', content)
         self.shown(content)
+        result = self.run_import('--file', self.path, '--wait')
+        self.assertEqual(1, result.exit_code, result)
+        self.assertTrue(
+            result.stderr.startswith(
+                f"Glance's tasks API stored image {IMAGE_ID} with disk "
+                'format raw: its introspection rewrote disk format qcow2'
+            ),
+            result.stderr,
+        )
+        self.assertTrue(
+            result.stderr.endswith(f'image {IMAGE_ID} was deleted\n'),
+            result.stderr,
+        )
+        self.assertTrue(self.deleted.called)
+
+    def test_a_fixed_vhd_is_refused_before_the_upload(self):
+        # The tasks API would store it as raw, interoperable import fails
+        # it: nothing is sent.
+        self.path = self.file('disk.vhd', FIXED_VHD)
         result = self.run_import('--file', self.path, '--wait')
         self.assertEqual(
             (
                 1,
-                f"Glance's tasks API stored image {IMAGE_ID} with disk "
-                'format raw: its introspection rewrote disk format vhd; '
-                f'{CONVERT}; image {IMAGE_ID} was deleted\n',
+                f'Cannot import {self.path}: it is a fixed VHD, which the '
+                'tasks API of Glance stores as raw (its introspection '
+                "rewrites the format) and Glance's interoperable import "
+                'fails ("Image disk_format vhd does not match stream data '
+                f'raw"); {CONVERT}\n',
             ),
             (result.exit_code, result.stderr),
         )
-        self.assertTrue(self.deleted.called)
+        self.assertEqual([], self.task_posts())
+        self.assertEqual([], self.swift.sent)
 
     def test_an_image_that_cannot_be_deleted_is_said_left_behind(self):
-        content = FIXED_VHD
-        self.path = self.file('disk.vhd', content)
+        content = QCOW2
+        self.path = self.file('disk.qcow2', content)
         self.shown(content)
         self.requests.delete(
             IMAGE_URL, status_code=403, json={'message': 'Image is protected'}
@@ -197,8 +220,8 @@ class TestObjectStorageRoute(TasksApiTestCase):
         )
 
     def test_protected_is_not_set_on_a_refused_image(self):
-        content = FIXED_VHD
-        self.path = self.file('disk.vhd', content)
+        content = QCOW2
+        self.path = self.file('disk.qcow2', content)
         self.shown(content)
         patched = self.requests.patch(IMAGE_URL, json={})
         result = self.run_import('--file', self.path, '--wait', '--protected')
@@ -208,8 +231,8 @@ class TestObjectStorageRoute(TasksApiTestCase):
 
     def test_protected_in_input_is_held_back_as_protected_is(self):
         # Protected from the start, a refused image could not be deleted.
-        content = FIXED_VHD
-        self.path = self.file('disk.vhd', content)
+        content = QCOW2
+        self.path = self.file('disk.qcow2', content)
         self.shown(content)
         patched = self.requests.patch(IMAGE_URL, json={})
         result = self.run_import(
@@ -271,11 +294,11 @@ class TestObjectStorageRoute(TasksApiTestCase):
 class TestTasksApiUrl(TasksApiTestCase):
     """An admin's URL imported by Glance's tasks API: Glance read it."""
 
-    URL = 'http://127.0.0.1:8000/disk.vhd'
+    URL = 'http://127.0.0.1:8000/disk.qcow2'
 
     def setUp(self):
         super().setUp()
-        self.serve_image(self.URL, FIXED_VHD)
+        self.serve_image(self.URL, QCOW2)
 
     def url_import(self, *args):
         return self.run_import(
@@ -301,15 +324,52 @@ class TestTasksApiUrl(TasksApiTestCase):
             },
         )
         result = self.url_import()
-        self.assertEqual(
-            (
-                1,
-                'success\n',
-                f"Glance's tasks API stored image {IMAGE_ID} "
-                'with disk format raw: its introspection rewrote disk format '
-                f'vhd; {CONVERT}; image {IMAGE_ID} was deleted\n',
+        self.assertEqual((1, 'success\n'), (result.exit_code, result.stdout))
+        self.assertTrue(
+            result.stderr.startswith(
+                f"Glance's tasks API stored image {IMAGE_ID} with disk "
+                'format raw: its introspection rewrote disk format qcow2; '
             ),
-            (result.exit_code, result.stdout, result.stderr),
+            result.stderr,
+        )
+        self.assertTrue(
+            result.stderr.endswith(f'image {IMAGE_ID} was deleted\n'),
+            result.stderr,
+        )
+        self.assertTrue(self.deleted.called)
+
+    def test_an_unread_vhd_rewritten_gets_the_convert_advice(self):
+        # Content that could not be read here is taken by its name: a
+        # fixed VHD then shows itself only once Glance stored it as raw.
+        url = 'http://127.0.0.1:8000/unread.vhd'
+        self.requests.get(url, status_code=403, reason='Forbidden')
+        self.requests.get(
+            IMAGE_URL,
+            json={
+                'id': IMAGE_ID,
+                'disk_format': 'raw',
+                'container_format': 'bare',
+            },
+        )
+        result = self.run_import(
+            '--import-from',
+            url,
+            '--name',
+            'disk',
+            '--wait',
+            '-f',
+            'value',
+            '-c',
+            'status',
+        )
+        self.assertEqual((1, 'success\n'), (result.exit_code, result.stdout))
+        self.assertTrue(
+            result.stderr.endswith(
+                f"Glance's tasks API stored image {IMAGE_ID} with disk "
+                'format raw: its introspection rewrote disk format vhd; '
+                f'{CONVERT}; image {IMAGE_ID} was deleted\n'
+            ),
+            result.stderr,
         )
         self.assertTrue(self.deleted.called)
 
@@ -318,7 +378,7 @@ class TestTasksApiUrl(TasksApiTestCase):
             IMAGE_URL,
             json={
                 'id': IMAGE_ID,
-                'disk_format': 'vhd',
+                'disk_format': 'qcow2',
                 'container_format': 'bare',
             },
         )
@@ -340,7 +400,7 @@ class TestTasksApiUrl(TasksApiTestCase):
             IMAGE_URL,
             json={
                 'id': IMAGE_ID,
-                'disk_format': 'vhd',
+                'disk_format': 'qcow2',
                 'container_format': 'bare',
             },
         )

@@ -385,11 +385,12 @@ class TestServerWithoutRanges(DryRunTestCase):
         url = 'http://127.0.0.1:8000/disk.vhd'
         size = 4 * 1024**2
         self.serve_whole(url, bytes(size) + images.vhd_footer(size))
-        shown = self.dry_run('--import-from', url)
-        self.assertEqual(
-            ('task', 'vhd', 'vhd'),
-            (shown['route'], shown['disk_format'], shown['source_format']),
+        result = self.openstack(
+            'image', 'task', 'import', '--import-from', url, '--dry-run'
         )
+        # Told a fixed VHD by the footer at its end, read with the size.
+        self.assertEqual(1, result.exit_code, result)
+        self.assertIn(f'Cannot import {url}: it is a fixed VHD', result.stderr)
 
     def test_an_empty_file_is_refused(self):
         url = 'http://127.0.0.1:8000/disk.img'

@@ -259,6 +259,27 @@ TABLE = (
         'fixed',
         'refused: Cannot import images/disk: it is a fixed VHD',
     ),
+    # The tasks API of Glance stores a fixed VHD as raw, and interoperable
+    # import fails it: refused for an admin too, before anything moves.
+    (
+        'glance',
+        'admin',
+        '*',
+        'task',
+        '*',
+        'fixed',
+        'refused: by the tasks API (--method task): it is a fixed VHD',
+    ),
+    (
+        'glance',
+        'admin',
+        '*',
+        None,
+        'none',
+        'fixed',
+        'refused: it is a fixed VHD, which the tasks API of Glance stores as '
+        'raw',
+    ),
     # The tasks API of Glance fails a dynamic VHD.
     (
         'glance',
