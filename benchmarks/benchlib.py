@@ -150,9 +150,17 @@ class Venv:
         return self.bin('python')
 
 
+def plugin_requirements():
+    """The plugin's own requirements (``requirements.txt``): the plugin goes
+    in with ``--no-deps``, so that nothing moves the venv's pins."""
+    with open(os.path.join(REPO, 'requirements.txt')) as f:
+        lines = (line.split('#')[0].strip() for line in f)
+        return [line for line in lines if line]
+
+
 # name -> (requirements, whether the plugin from the work tree goes in)
 VENV_SPECS = {
-    'osc-plugin': (['python-openstackclient'], True),
+    'osc-plugin': (plugin_requirements(), True),
     'osc-core': (['python-openstackclient'], False),
     'glanceclient': (['python-glanceclient'], False),
 }

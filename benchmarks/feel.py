@@ -12,6 +12,10 @@ member (the ``demo`` user, no tasks API):
     command cloud docs tell members to run;
   - a hand-made glance-direct: curl creates the image, stages the file,
     asks for the import, then polls every 0.25 s until it is active;
+  - a hand-made web-download (the route ours takes where it can):
+    ``swift upload --segment-size S`` into the member's account,
+    ``swift tempurl``, curl creates the image and asks for a web-download
+    import from that TempURL, then polls every 0.25 s until it is active;
 admin:
   - ours: ``openstack image task import --file F --wait``;
   - the seed's manual workflow: ``swift upload --segment-size S``,
@@ -259,17 +263,15 @@ class Runs:
         ended = time.perf_counter()
         return ended - started, ended - asked, None
 
-    def swift_and_task(self, setting, role, path):
-        header, glance = self.header('admin'), setting.url['glance']
-        project = self.cloud['admin']['project_id']
+    def _swift_upload(self, setting, role, path, name):
+        """``swift upload`` then ``swift tempurl``: (TempURL, RSS, env)."""
+        project = self.cloud[role]['project_id']
         storage = f'{setting.url["swift"]}/v1/AUTH_{project}'
-        name = self.name('swift')
         env = dict(
             os.environ,
             OS_STORAGE_URL=storage,
-            OS_AUTH_TOKEN=self.cloud.token('admin'),
+            OS_AUTH_TOKEN=self.cloud.token(role),
         )
-        started = time.perf_counter()
         _, rss, _, _ = upload.measured(
             [
                 self.swift,
@@ -298,6 +300,52 @@ class Runs:
             check=True,
             env=env,
         ).stdout.strip()
+        return setting.url['swift'] + signed, rss, env
+
+    def web_download(self, setting, role, path):
+        header, glance = self.header('member'), setting.url['glance']
+        name = self.name('web-download')
+        started = time.perf_counter()
+        temp_url, rss, env = self._swift_upload(setting, 'member', path, name)
+        image = json.loads(
+            curl(
+                '-X',
+                'POST',
+                f'{glance}/v2/images',
+                '-d',
+                json.dumps(
+                    {
+                        'name': name,
+                        'disk_format': 'raw',
+                        'container_format': 'bare',
+                    }
+                ),
+                header_file=header,
+            )
+        )
+        curl(
+            '-X',
+            'POST',
+            f'{glance}/v2/images/{image["id"]}/import',
+            '-d',
+            json.dumps(
+                {'method': {'name': 'web-download', 'uri': temp_url}}
+            ),
+            header_file=header,
+        )
+        asked = time.perf_counter()
+        self._poll(f'{glance}/v2/images/{image["id"]}', header, ('active',))
+        ended = time.perf_counter()
+        subprocess.run(
+            [self.swift, '-q', 'delete', CONTAINER, name], env=env, check=False
+        )
+        return ended - started, ended - asked, rss
+
+    def swift_and_task(self, setting, role, path):
+        header, glance = self.header('admin'), setting.url['glance']
+        name = self.name('swift')
+        started = time.perf_counter()
+        temp_url, rss, env = self._swift_upload(setting, 'admin', path, name)
         task = json.loads(
             curl(
                 '-X',
@@ -308,7 +356,7 @@ class Runs:
                     {
                         'type': 'import',
                         'input': {
-                            'import_from': setting.url['swift'] + signed,
+                            'import_from': temp_url,
                             'import_from_format': 'raw',
                             'image_properties': {
                                 'name': name,
@@ -377,28 +425,34 @@ def main():
     routes = [r for r in args.routes.split(',') if r]
     folder = tempfile.mkdtemp(prefix='bench-feel-')
     runs = Runs(args, cloud, folder)
-    admin_swift = cloud['admin_swift_storage_url']
-    # The manual workflow's own TempURL key (the account's second one):
-    # ours keeps its own, the first.
-    curl(
-        '-X',
-        'POST',
-        '-H',
-        f'X-Account-Meta-Temp-URL-Key-2: {runs.temp_url_key}',
-        admin_swift,
-        header_file=runs.header('admin'),
-    )
-    curl(
-        '-X',
-        'PUT',
-        f'{admin_swift}/{CONTAINER}',
-        header_file=runs.header('admin'),
-    )
+    accounts = {
+        role: cloud['swift_storage_url_template']
+        % {'project_id': cloud[role]['project_id']}
+        for role in ('member', 'admin')
+    }
+    for role, account in accounts.items():
+        # The manual workflows' own TempURL key (the account's second
+        # one): ours keeps its own, the first.
+        curl(
+            '-X',
+            'POST',
+            '-H',
+            f'X-Account-Meta-Temp-URL-Key-2: {runs.temp_url_key}',
+            account,
+            header_file=runs.header(role),
+        )
+        curl(
+            '-X',
+            'PUT',
+            f'{account}/{CONTAINER}',
+            header_file=runs.header(role),
+        )
     tools = {
         'member': [
             ('ours: image task import --file --wait', runs.ours_run),
             ('core OSC: image create --file', runs.core_create),
             ('hand-made glance-direct (curl)', runs.glance_direct),
+            ('hand-made web-download (swift + curl)', runs.web_download),
         ],
         'admin': [
             ('ours: image task import --file --wait', runs.ours_run),
@@ -436,24 +490,25 @@ def main():
         'poll_seconds': POLL,
         'tools': figures,
     }
-    for container in (CONTAINER, CONTAINER + '_segments'):
-        # swift upload leaves its (empty) segments container.
-        subprocess.run(
-            [
-                'curl',
-                '-sS',
-                '-m',
-                '60',
-                '-X',
-                'DELETE',
-                '-o',
-                '/dev/null',
-                '-H',
-                '@' + runs.header('admin'),
-                f'{admin_swift}/{container}',
-            ],
-            check=False,
-        )
+    for role, account in accounts.items():
+        for container in (CONTAINER, CONTAINER + '_segments'):
+            # swift upload leaves its (empty) segments container.
+            subprocess.run(
+                [
+                    'curl',
+                    '-sS',
+                    '-m',
+                    '60',
+                    '-X',
+                    'DELETE',
+                    '-o',
+                    '/dev/null',
+                    '-H',
+                    '@' + runs.header(role),
+                    f'{account}/{container}',
+                ],
+                check=False,
+            )
     for name in os.listdir(folder):
         os.unlink(os.path.join(folder, name))
     os.rmdir(folder)

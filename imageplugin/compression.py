@@ -21,16 +21,29 @@ import requests
 from imageplugin import http
 from imageplugin import inspection
 
-try:  # Python 3.14 has zstd in its standard library.
-    from compression import zstd as _stdlib_zstd
-except ImportError:
-    _stdlib_zstd = None
-    import zstandard
 
-    _ZSTD_ERRORS = (zstandard.ZstdError,)
-else:
-    zstandard = None
-    _ZSTD_ERRORS = (_stdlib_zstd.ZstdError,)
+
+def _zstd_reader(raw):
+    """A reader of zstd ``raw`` and the errors it raises: Python 3.14's
+    own, else the zstandard package's, imported only for a zstd source."""
+    try:
+        from compression import zstd
+    except ImportError:
+        pass
+    else:
+        return zstd.ZstdFile(raw), (zstd.ZstdError,)
+    try:
+        import zstandard
+    except ImportError:
+        raise exceptions.CommandError(
+            'This source is zstd-compressed; reading it needs Python 3.14 '
+            'or the zstandard package (pip install zstandard).'
+        ) from None
+    reader = zstandard.ZstdDecompressor().stream_reader(
+        raw, read_across_frames=True
+    )
+    return reader, (zstandard.ZstdError,)
+
 
 # The compressions decompressed here, as inspection names them from their
 # magic bytes (``Content.packed``).
@@ -75,6 +88,7 @@ class _Reader:
     def __init__(self, kind, raw):
         self.kind = kind
         self.frames = ZstdFrames() if kind == 'zstd' else None
+        self.errors = ()
         raw = _Raw(raw, self.frames)
         if kind == 'gzip':
             self.stream = gzip.GzipFile(fileobj=raw, mode='rb')
@@ -82,12 +96,8 @@ class _Reader:
             self.stream = lzma.LZMAFile(raw)
         elif kind == 'bzip2':
             self.stream = bz2.BZ2File(raw)
-        elif _stdlib_zstd is not None:
-            self.stream = _stdlib_zstd.ZstdFile(raw)
         else:
-            self.stream = zstandard.ZstdDecompressor().stream_reader(
-                raw, read_across_frames=True
-            )
+            self.stream, self.errors = _zstd_reader(raw)
 
     def read(self, size=-1):
         try:
@@ -99,7 +109,7 @@ class _Reader:
             OSError,
             lzma.LZMAError,
             zlib.error,
-            *_ZSTD_ERRORS,
+            *self.errors,
         ) as exc:
             raise Corrupt(_why(exc)) from None
         if not chunk and size and self.frames and not self.frames.ended():

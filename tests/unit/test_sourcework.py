@@ -8,7 +8,9 @@ import hashlib
 import json
 import lzma
 import os
+import sys
 import tempfile
+from unittest import mock
 
 import fixtures
 from osc_lib import exceptions
@@ -283,6 +285,27 @@ class TestFile(PublishedTestCase):
         result = self.run_import('--file', self.path, '--checksum-from', sums)
         self.assertEqual(0, result.exit_code, result.stderr)
         self.assertSentDecompressed()
+
+    def test_zstd_without_a_zstd_library_is_one_line(self):
+        # Python before 3.14 with the zstandard package not installed.
+        unavailable = {'compression.zstd': None, 'zstandard': None}
+        patcher = mock.patch.dict(sys.modules, unavailable)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        # A zstd frame header (magic, a single-segment frame of 4 bytes).
+        path = files.write_file(
+            self.home, 'disk.raw.zst', b'\x28\xb5\x2f\xfd\x20\x04' + bytes(16)
+        )
+        result = self.run_import('--file', path)
+        self.assertEqual(
+            (
+                1,
+                'This source is zstd-compressed; reading it needs Python '
+                '3.14 or the zstandard package (pip install zstandard).\n',
+            ),
+            (result.exit_code, result.stderr),
+        )
+        self.assertNothingCreated()
 
     def test_truncated_file_is_one_line(self):
         path = files.write_file(self.home, 'cut.xz', XZ[: len(XZ) // 2])
