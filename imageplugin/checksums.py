@@ -17,9 +17,9 @@ import re
 import urllib.parse
 
 from osc_lib import exceptions
-import requests
 
 from imageplugin import http
+from imageplugin import urlread
 
 # Algorithm and its hex digest length.
 HEX_LENGTHS = {'md5': 32, 'sha1': 40, 'sha256': 64, 'sha512': 128}
@@ -31,7 +31,6 @@ _BSD = re.compile(
 _GNU = re.compile(r'^\\?(?P<hex>[0-9a-fA-F]+) [ *]?(?P<name>.+)$')
 # A sums file is small; more than this is not one.
 SUMS_LIMIT = 1024 * 1024
-TIMEOUT = 20.0
 
 
 class Checksum(collections.namedtuple('Checksum', 'algorithm hex origin')):
@@ -142,20 +141,9 @@ def from_sums(location, source, verify=True):
 
 
 def _fetched(url, shown, verify):
-    try:
-        with requests.get(
-            url, stream=True, verify=verify, timeout=TIMEOUT
-        ) as response:
-            if response.status_code != 200:
-                raise exceptions.CommandError(
-                    f'Cannot read --checksum-from {shown}: HTTP '
-                    f'{response.status_code}'
-                )
-            data = response.raw.read(SUMS_LIMIT + 1, decode_content=True)
-    except requests.RequestException as exc:
-        raise exceptions.CommandError(
-            f'Cannot read --checksum-from {shown}: {http.redacted(str(exc))}'
-        ) from None
+    action = f'Cannot read --checksum-from {shown}'
+    with urlread.opened(url, action, verify) as (body, _):
+        data = body.read(SUMS_LIMIT + 1)
     return _text(data, shown)
 
 

@@ -20,7 +20,7 @@ import requests
 
 from imageplugin import http
 from imageplugin import inspection
-
+from imageplugin import urlread
 
 
 def _zstd_reader(raw):
@@ -219,18 +219,15 @@ def content_of_file(path, kind):
 
 def content_of_url(url, kind, verify=True):
     """The ``inspection.Content`` of the decompressed start of ``url``."""
-    shown = http.shown_url(url)
+    action = f'Cannot read {http.shown_url(url)} again to decompress its start'
     try:
-        with requests.get(
-            url, stream=True, verify=verify, timeout=inspection.URL_TIMEOUT
-        ) as response:
-            response.raise_for_status()
-            response.raw.decode_content = True
-            return _inspected(shown, kind, reader(kind, response.raw))
-    except (requests.RequestException, SourceError) as exc:
-        raise exceptions.CommandError(
-            f'Cannot read {shown} again to decompress its start: {exc}'
-        ) from None
+        with urlread.opened(url, action, verify, inspection.URL_TIMEOUT) as (
+            body,
+            _,
+        ):
+            return _inspected(http.shown_url(url), kind, reader(kind, body))
+    except SourceError as exc:
+        raise exceptions.CommandError(f'{action}: {exc}') from None
 
 
 def _inspected(where, kind, stream):

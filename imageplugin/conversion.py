@@ -27,7 +27,6 @@ import tempfile
 import urllib.parse
 
 from osc_lib import exceptions
-import requests
 
 from imageplugin import formats
 from imageplugin import http
@@ -39,6 +38,7 @@ from imageplugin import localfile
 from imageplugin import preflight
 from imageplugin import progress
 from imageplugin import sourcework
+from imageplugin import urlread
 from imageplugin import vhdroute
 
 # Glance's disk formats qemu-img writes (Glance's names).
@@ -408,30 +408,15 @@ def download(conversion, url, path, console, verify=True):
     """Fetch ``url`` into the file ``path``, streaming, once its size
     (where its answer tells it) is known to fit."""
     shown = http.shown_url(url)
+    action = f'Cannot download {shown}'
     try:
-        with requests.get(
-            url, stream=True, verify=verify, timeout=DOWNLOAD_TIMEOUT
-        ) as response:
-            if response.status_code != 200:
-                raise exceptions.CommandError(
-                    f'Cannot download {shown}: it answers HTTP '
-                    f'{response.status_code} ({response.reason})'
-                )
-            response.raw.decode_content = True
-            total = int(response.headers.get('Content-Length') or 0)
+        with urlread.opened(url, action, verify, DOWNLOAD_TIMEOUT) as (
+            body,
+            total,
+        ):
             room = conversion._replace(free=free_space(os.path.dirname(path)))
-            check_room(room, shown, total or None)
-            written(response.raw, path, console.stream, total, shown)
-    except requests.Timeout:
-        raise exceptions.CommandError(
-            f'Cannot download {shown}: it did not answer within '
-            f'{DOWNLOAD_TIMEOUT:g} s'
-        ) from None
-    except requests.RequestException as exc:
-        raise exceptions.CommandError(
-            f'Cannot download {shown}: the connection failed '
-            f'({type(exc).__name__})'
-        ) from None
+            check_room(room, shown, total)
+            written(body, path, console.stream, total or 0, shown)
     except OSError as exc:
         # Writing the file: most likely a full disk.
         raise exceptions.CommandError(

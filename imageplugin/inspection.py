@@ -19,6 +19,7 @@ from oslo_utils.imageutils import format_inspector
 import requests
 
 from imageplugin import http
+from imageplugin import urlread
 
 LOG = logging.getLogger(__name__)
 KiB = 1024
@@ -220,7 +221,7 @@ def inspect_url(url, verify=True, expect_vhd=False):
         # offsets: some servers ignore a suffix range (bytes=-512).
         return _with_footer(content, _url_tail(url, verify, total), total)
     except requests.RequestException as exc:
-        raise Unreadable(_request_problem(exc)) from None
+        raise Unreadable(urlread.problem(exc, URL_TIMEOUT)) from None
 
 
 class _Tail:
@@ -336,19 +337,6 @@ def _total_size(response):
     else:
         total = response.headers.get('Content-Length', '')
     return int(total) if total.isdigit() else None
-
-
-def _request_problem(exc):
-    if isinstance(exc, requests.exceptions.SSLError):
-        if 'CERTIFICATE_VERIFY_FAILED' in str(exc):
-            return 'its TLS certificate cannot be verified'
-        # e.g. https:// to a server that speaks plain HTTP.
-        return 'its TLS handshake failed (is it https?)'
-    if isinstance(exc, requests.exceptions.Timeout):
-        return f'it did not answer within {URL_TIMEOUT:g} s'
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return 'it cannot be reached from here'
-    return 'it cannot be read from here'
 
 
 def inspect_stream(source, limit=None):

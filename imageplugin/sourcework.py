@@ -21,19 +21,17 @@ import os
 import tempfile
 
 from osc_lib import exceptions
-import requests
 
 from imageplugin import checksums
 from imageplugin import compression
-from imageplugin import http
 from imageplugin import imagefile
 from imageplugin import largeobject
 from imageplugin import localfile
 from imageplugin import progress
+from imageplugin import urlread
 from imageplugin.planfacts import GLANCE_DIRECT
 
 CHUNK_SIZE = compression.CHUNK_SIZE
-TIMEOUT = 20.0
 
 
 class Published(collections.namedtuple('Published', 'compression checksum')):
@@ -311,24 +309,9 @@ def _opened(request, source, verify):
         with open(request.file, 'rb') as raw:
             yield raw, os.fstat(raw.fileno()).st_size
         return
-    try:
-        with requests.get(
-            request.import_from,
-            stream=True,
-            verify=verify,
-            timeout=TIMEOUT,
-        ) as response:
-            if response.status_code != 200:
-                raise exceptions.CommandError(
-                    f'Cannot read {source.where}: HTTP {response.status_code}'
-                )
-            response.raw.decode_content = True
-            length = response.headers.get('Content-Length')
-            yield response.raw, int(length) if length else None
-    except requests.RequestException as exc:
-        raise exceptions.CommandError(
-            f'Cannot read {source.where}: {http.redacted(str(exc))}'
-        ) from None
+    action = f'Cannot read {source.where}'
+    with urlread.opened(request.import_from, action, verify) as opened:
+        yield opened
 
 
 class _Hashed:

@@ -8,6 +8,8 @@ import io
 import lzma
 import os
 
+from osc_lib import exceptions
+from requests_mock.contrib import fixture as rm_fixture
 import testtools
 
 from imageplugin import compression
@@ -89,3 +91,28 @@ class TestReader(testtools.TestCase):
 
         reader = compression.reader('xz', Broken())
         self.assertRaises(compression.SourceError, reader.read, 100)
+
+
+class TestContentOfUrl(testtools.TestCase):
+    def setUp(self):
+        super().setUp()
+        self.requests = self.useFixture(rm_fixture.Fixture())
+
+    def test_start_of_a_compressed_url_is_read_decompressed(self):
+        url = 'http://127.0.0.1:8000/disk.raw.xz'
+        self.requests.get(url, content=lzma.compress(DATA))
+        content = compression.content_of_url(url, 'xz')
+        self.assertEqual('raw', content.disk_format)
+
+    def test_failed_second_read_shows_no_secret_of_the_url(self):
+        url = 'http://user:s3cret@127.0.0.1:8000/disk.xz?temp_url_sig=abc'
+        self.requests.get(url, status_code=503, reason='Unavailable')
+        error = self.assertRaises(
+            exceptions.CommandError, compression.content_of_url, url, 'xz'
+        )
+        self.assertEqual(
+            'Cannot read http://user:<redacted>@127.0.0.1:8000/disk.xz '
+            'again to decompress its start: it answers HTTP 503 '
+            '(Unavailable)',
+            str(error),
+        )
