@@ -5,8 +5,44 @@ transfer and import. Decided once the read-only checks of both regions
 have run (``taskcopy``), shown by ``--dry-run``.
 """
 
+from imageplugin import duplicates
 from imageplugin.plan import TASK
 from imageplugin.plan import Plan
+
+
+def already_there(copy, name=None, allow_duplicates=False):
+    """The plan that makes nothing where the target region of ``copy``
+    (a ``regioncopy.RegionCopy`` or ``rackspacecopy.RackspaceCopy``,
+    which read the image) holds the image's bytes under the copy's name
+    already (``duplicates``), else None."""
+    image = copy.image
+    if allow_duplicates:
+        return None
+    existing = duplicates.copy_look(
+        copy.target, image, name or image.get('name')
+    )
+    if existing is None:
+        return None
+    return existing.plan(f'image {image["id"]} in {copy.source_region}')
+
+
+def decide(copy, method, name=None, allow_duplicates=False, **options):
+    """The whole plan of a copy on Glance, once the read-only checks of
+    both regions have run: ``already_there``, else ``copy_plan`` with
+    ``options`` (keep_image, wait)."""
+    there = already_there(copy, name, allow_duplicates)
+    if there is not None:
+        return there
+    image = copy.image
+    return copy_plan(
+        method,
+        image['id'],
+        copy.source_region,
+        copy.target_region,
+        name,
+        protected=bool(image.get('protected')),
+        **options,
+    )
 
 
 def copy_plan(
@@ -66,6 +102,23 @@ def _copy_deleted(keep_image, wait):
     if wait:
         return ('the copy, if its import fails or its bytes differ',)
     return ('the copy, if its import cannot be started',)
+
+
+def export_decide(copy, name=None, allow_duplicates=False, **options):
+    """The whole plan of a copy on Rackspace (``copy``: a
+    ``rackspacecopy.RackspaceCopy``): ``already_there``, else
+    ``export_copy_plan`` with ``options`` (keep_upload, wait)."""
+    there = already_there(copy, name, allow_duplicates)
+    if there is not None:
+        return there
+    return export_copy_plan(
+        copy.image['id'],
+        copy.source_region,
+        copy.target_region,
+        copy.container,
+        copy.shared_store,
+        **options,
+    )
 
 
 def export_copy_plan(

@@ -113,6 +113,8 @@ class CopyTask(TaskCommand):
 
     def outcome_of(self, parsed_args):
         from imageplugin import api
+        from imageplugin import copyplan
+        from imageplugin import duplicates
         from imageplugin import preflight
         from imageplugin import regioncopy
 
@@ -162,24 +164,18 @@ class CopyTask(TaskCommand):
             self.console.say,
         )
         method = copy.chosen_method(parsed_args.method, offered)
-        there = self.already_there(parsed_args, target, copy)
-        if there is not None:
-            return there
+        plan = copyplan.decide(
+            copy,
+            method,
+            parsed_args.name,
+            parsed_args.allow_duplicates,
+            keep_image=parsed_args.keep_image,
+            wait=parsed_args.wait,
+        )
         if parsed_args.dry_run:
-            from imageplugin import copyplan
-
-            return self.planned(
-                copyplan.copy_plan(
-                    method,
-                    image_id,
-                    source_region,
-                    target_region,
-                    parsed_args.name,
-                    parsed_args.keep_image,
-                    parsed_args.wait,
-                    protected=bool(copy.image.get('protected')),
-                )
-            )
+            return self.planned(plan)
+        if isinstance(plan, duplicates.AlreadyThere):
+            return self.nothing_copied(plan, target, target_region)
         return copy.run(
             method,
             parsed_args.name,
@@ -189,22 +185,11 @@ class CopyTask(TaskCommand):
             wait=parsed_args.wait,
         )
 
-    def already_there(self, parsed_args, target, copy):
-        """The ``Outcome`` of a copy whose target region has an image of
-        its name and bytes already (``duplicates``), else None."""
+    def nothing_copied(self, plan, target, target_region):
+        """The ``Outcome`` of a copy already there: its image's task."""
         from imageplugin import duplicates
 
-        if parsed_args.allow_duplicates:
-            return None
-        image = copy.image
-        name = parsed_args.name or image.get('name')
-        existing = name and duplicates.copy_look(target, image, name)
-        if not existing:
-            return None
-        plan = existing.plan(f'image {image["id"]} in {copy.source_region}')
-        if parsed_args.dry_run:
-            return self.planned(plan)
-        region = shlex.quote(copy.target_region)
+        region = shlex.quote(target_region)
         return duplicates.outcome(
             target,
             self.console.say,
@@ -222,6 +207,8 @@ class CopyTask(TaskCommand):
         image_id,
     ):
         """Rackspace: export, transfer, import (``rackspacecopy``)."""
+        from imageplugin import copyplan
+        from imageplugin import duplicates
         from imageplugin import objectstore
         from imageplugin import rackspacecopy
         from imageplugin import waiting
@@ -245,23 +232,17 @@ class CopyTask(TaskCommand):
             parsed_args.container,
             self.console.say,
         )
-        there = self.already_there(parsed_args, target, copy)
-        if there is not None:
-            return there
+        plan = copyplan.export_decide(
+            copy,
+            parsed_args.name,
+            parsed_args.allow_duplicates,
+            keep_upload=parsed_args.keep_upload,
+            wait=parsed_args.wait,
+        )
         if parsed_args.dry_run:
-            from imageplugin import copyplan
-
-            return self.planned(
-                copyplan.export_copy_plan(
-                    image_id,
-                    source_region,
-                    target_region,
-                    parsed_args.container,
-                    copy.shared_store,
-                    parsed_args.keep_upload,
-                    parsed_args.wait,
-                )
-            )
+            return self.planned(plan)
+        if isinstance(plan, duplicates.AlreadyThere):
+            return self.nothing_copied(plan, target, target_region)
         # --timeout bounds the whole copy, not each wait.
         follower = self.follower.sharing_deadline().variant(
             floor=waiting.RACKSPACE_MIN_INTERVAL
