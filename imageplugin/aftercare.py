@@ -104,19 +104,20 @@ class Meant(collections.namedtuple('Meant', 'formats read instead')):
         return super().__new__(cls, formats, read, instead)
 
 
-def verified(client, outcome, meant, say, keep_image=False):
+def verified(client, outcome, meant, say, keep_image=False, seen=None):
     """``outcome`` (a successful import's ``waiting.Outcome``) after
     ``check``: its exit code ``waiting.EXIT_TASK_FAILED`` if the image was
-    refused."""
+    refused. ``seen``: the image as the wait last read it, active, which
+    spares reading it again."""
     image_id = api.task_image_id(outcome.task)
     if not image_id:
         say('Cannot verify the image: the task does not name it.')
         return outcome
-    code = check(client, image_id, meant, say, keep_image)
+    code = check(client, image_id, meant, say, keep_image, seen)
     return outcome._replace(exit_code=code) if code else outcome
 
 
-def check(client, image_id, meant, say, keep_image=False):
+def check(client, image_id, meant, say, keep_image=False, seen=None):
     """Compare image ``image_id`` with what was ``meant``; say the one
     line of the verdict. Returns 0, or ``waiting.EXIT_TASK_FAILED`` once a
     refused image is deleted (kept with ``keep_image``)."""
@@ -125,7 +126,13 @@ def check(client, image_id, meant, say, keep_image=False):
     refusal = meant.read and meant.read.change_refusal()
     if refusal is None:
         try:
-            image = client.get_image(image_id)
+            image = (
+                seen
+                if seen
+                and seen.get('id') == image_id
+                and seen.get('status') == 'active'
+                else client.get_image(image_id)
+            )
         except exceptions.CommandError as exc:
             say(
                 f'{exc}: image {image_id} was not compared with what was '

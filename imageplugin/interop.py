@@ -259,7 +259,9 @@ class Import:
         if self.existing:
             return outcome
         meant = aftercare.Meant(formats, self.read)
-        return aftercare.verified(self.client, outcome, meant, say, keep_image)
+        return aftercare.verified(
+            self.client, outcome, meant, say, keep_image, self.seen_image
+        )
 
     def _stage(self, stream):
         size = self.data.size
