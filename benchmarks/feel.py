@@ -328,9 +328,7 @@ class Runs:
             'POST',
             f'{glance}/v2/images/{image["id"]}/import',
             '-d',
-            json.dumps(
-                {'method': {'name': 'web-download', 'uri': temp_url}}
-            ),
+            json.dumps({'method': {'name': 'web-download', 'uri': temp_url}}),
             header_file=header,
         )
         asked = time.perf_counter()

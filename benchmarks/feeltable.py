@@ -36,6 +36,7 @@ def ratios(tools):
         'member_upload_rtt0': {},
         'member_upload_other': {},
         'member_to_active_over_core': {},
+        'member_to_active_over_hand_made': {},
         'to_active_over_upload_and_import': {},
     }
     for (size, rtt, route, name), ours in by.items():
@@ -58,6 +59,11 @@ def ratios(tools):
                 ours['seconds'] / core['seconds']
             )
         manual = by.get((size, rtt, route, HAND_MADE[route]))
+        if route == 'member' and manual:
+            # The same route by hand, its token got before the clock.
+            figures['member_to_active_over_hand_made'][key] = _ratio(
+                ours['seconds'] / manual['seconds']
+            )
         if (
             manual
             and manual['glance_import_seconds']

@@ -245,6 +245,14 @@ TARGETS = (
     ),
     Target(
         'feel',
+        'member_to_active_over_hand_made',
+        'member to active, {key}: ours / hand-made web-download',
+        unit='x',
+        statistic='value',
+        measured='{value:.2f}{unit}',
+    ),
+    Target(
+        'feel',
         'to_active_over_upload_and_import',
         "to active, {key}: ours / (our upload + Glance's import)",
         limit=1.2,

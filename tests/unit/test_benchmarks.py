@@ -324,13 +324,17 @@ class RenderTest(testtools.TestCase):
     def test_felt_import_targets_from_the_tools(self):
         ours = 'ours: image task import --file --wait'
         core = 'core OSC: image create --file'
-        hand = 'hand-made glance-direct (curl)'
+        hand = 'hand-made web-download (swift + curl)'
+        # Not the reference of ours, which goes by web-download.
+        direct = 'hand-made glance-direct (curl)'
         tools = [
             self.feel_tool(0, 'member', ours, 18.0, 13.0),
             self.feel_tool(0, 'member', core, 18.0, 13.4),
+            self.feel_tool(0, 'member', direct, 16.0, 13.4, 0.5),
             self.feel_tool(0, 'member', hand, 16.0, 13.4, 2.0),
             self.feel_tool(80, 'member', ours, 9.0, 3.4),
             self.feel_tool(80, 'member', core, 17.7, 13.4),
+            self.feel_tool(80, 'member', direct, 16.2, 13.4, 0.5),
             self.feel_tool(80, 'member', hand, 16.2, 13.4, 2.5),
         ]
         data = figures(
@@ -375,9 +379,17 @@ class RenderTest(testtools.TestCase):
                 "upload + Glance's import)"
             ],
         )
+        # 9.0 / 16.2
+        self.assertEqual(
+            ('info', '0.56x', None),
+            rows[
+                'member to active, 128 MiB, RTT 80 ms: ours / hand-made '
+                'web-download'
+            ],
+        )
         self.assertIn(
-            '| 128 MiB | 80 ms | member | hand-made glance-direct (curl)'
-            '        | 16.2      | 13.4   | 2.5             | -        '
+            '| 128 MiB | 80 ms | member | hand-made web-download (swift + '
+            'curl) | 16.2      | 13.4   | 2.5             | -        '
             '| 2      |',
             render.render(data),
         )
