@@ -196,9 +196,17 @@ class UploadImport:
         )
 
     def left_note(self):
+        command = (
+            f'swift delete {shlex.quote(self.container)} '
+            f'{shlex.quote(self.name)}'
+        )
+        if self.image.size > self.segment_size:
+            # A large object: OSC's object delete leaves its segments.
+            command += ' (which deletes its segments too)'
         return (
             f'The uploaded image stays at {self.where} in the object '
-            'storage until you delete it, once the task has ended.'
+            'storage until you delete it, once the task has ended: '
+            f'{command}.'
         )
 
     def meant(self, read):

@@ -227,7 +227,7 @@ class TestGlanceDialect(UploadImportTestCase):
         left = (
             f'The uploaded image stays at new/{name}'
             ' in the object storage until you delete it, once the task '
-            'has ended.\n'
+            f'has ended: swift delete new {name}.\n'
         )
         # The bar, wiped once the upload is done, then the note.
         self.assertEqual(
@@ -256,9 +256,30 @@ class TestGlanceDialect(UploadImportTestCase):
                 'pending\n',
                 'The uploaded image stays at images/'
                 f'{self.object_name(self.path)} in the object storage until '
-                'you delete it, once the task has ended.\n',
+                'you delete it, once the task has ended: swift delete images '
+                f'{self.object_name(self.path)}.\n',
             ),
             (result.exit_code, result.stdout, result.stderr),
+        )
+
+    def test_a_large_object_left_is_deleted_with_its_segments(self):
+        self.requests.post(
+            base.TASKS_URL,
+            status_code=201,
+            json=dict(fakes.GLANCE_SUCCESS, status='pending'),
+        )
+        path = files.write_file(
+            self.home, 'big disk.qcow2', QCOW2 + bytes(2 * 1024 * 1024)
+        )
+        result = self.run_import(
+            '--file', path, '--segment-size', '1048576', '-f', 'value'
+        )
+        name = self.object_name(path)
+        self.assertEqual(0, result.exit_code, result.stderr)
+        self.assertIn(
+            f"once the task has ended: swift delete images '{name}' (which "
+            'deletes its segments too).',
+            result.stderr,
         )
 
     def test_signature_never_shown(self):
@@ -301,7 +322,7 @@ class TestGlanceDialect(UploadImportTestCase):
                 'pending\n',
                 f'The uploaded image stays at images/{name}'
                 ' in the object storage until you delete it, once the task has'
-                ' ended.\n',
+                f' ended: swift delete images {name}.\n',
             ),
             (result.exit_code, result.stdout, result.stderr),
         )

@@ -158,7 +158,7 @@ class TestUploadThenWebDownload(WebUploadTestCase):
         self.assertEqual(
             f'The uploaded image stays at images/disk-{identity}.qcow2 in '
             'the object storage until you delete it, once the task has '
-            'ended.\n',
+            f'ended: swift delete images disk-{identity}.qcow2.\n',
             result.stderr,
         )
 
