@@ -495,7 +495,7 @@ def list_notes(section):
 def wait_notes(section):
     interval = section['figures']['poll_interval']
     yield (
-        f'--wait: the poll interval is a quarter of the time waited, '
+        f'--wait: the poll interval is an eighth of the time waited, '
         f'between {interval["low"]:g} s and {interval["high"]:g} s, so '
         f'a long task is seen up to {interval["high"]:g} s late: <= 1 s '
         'applies to short tasks, <= 2/min to long ones; "end" of a real '

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """Following a task until it ends.
 
-The poll interval is a quarter of the time waited so far, between
+The poll interval is an eighth of the time waited so far, between
 ``MIN_INTERVAL`` and a ceiling (30 s by default): on upstream Glance a task
-that ends within seconds is seen within about half a second, a long one is
-asked about at most twice a minute. Rackspace Cloud Images asks clients
+that ends within seconds is seen within about half a second, one that ends
+later is seen at most an eighth of its time late, and a long one is asked
+about at most twice a minute. Rackspace Cloud Images asks clients
 not to look at a task more often than every 30 seconds: there the floor
 is ``RACKSPACE_MIN_INTERVAL``, and it wins over the ceiling.
 """
@@ -57,8 +58,14 @@ class WaitTimeout(Exception):
         self.waited = waited
 
 
+# The share of the time waited so far that the next look may come after:
+# the end is seen at most that much late (half of it on average).
+INTERVAL_SHARE = 1 / 8
+
+
 def next_interval(waited, max_interval, min_interval=MIN_INTERVAL):
-    return max(min_interval, min(max_interval, max(MIN_INTERVAL, waited / 4)))
+    share = waited * INTERVAL_SHARE
+    return max(min_interval, min(max_interval, max(MIN_INTERVAL, share)))
 
 
 def is_transient(exc):
