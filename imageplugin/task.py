@@ -116,6 +116,11 @@ class PluginCommand(osc_hooks.PluginCommand):
             raise explained from None
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, met as Ctrl-C is: what the command started is cleaned up
+    and said (temporary files, uploads to resume) before it ends."""
+
+
 @contextlib.contextmanager
 def _one_interrupt():
     """Ctrl-C stops a command once: SIGINT is ignored from the first
@@ -124,10 +129,15 @@ def _one_interrupt():
     the upload's threads) a KeyboardInterrupt that Python prints. The
     command ends by itself (exit 130) an instant later.
 
+    SIGTERM (``kill``, ``timeout``, a CI job cancelled) stops it the same
+    way, then ends the process as SIGTERM does (exit 143 in a shell).
+
     Left alone where SIGINT is handled by someone else than Python's
-    default, or outside the main thread.
+    default, or outside the main thread; SIGTERM, where it is handled.
     """
+    import os
     import signal
+    import sys
     import threading
 
     if (
@@ -139,15 +149,28 @@ def _one_interrupt():
 
     def interrupted(signum, frame):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        raise KeyboardInterrupt
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise _Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
+    terminable = signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
     signal.signal(signal.SIGINT, interrupted)
+    if terminable:
+        signal.signal(signal.SIGTERM, interrupted)
     try:
         yield
+    except _Terminated:
+        # Cleaned up and said: now end as SIGTERM ends a process.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise
     finally:
         # Once interrupted, it stays ignored until the process ends.
         if signal.getsignal(signal.SIGINT) is interrupted:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+        if terminable and signal.getsignal(signal.SIGTERM) is interrupted:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class TaskCommand(PluginCommand, command.ShowOne):

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Ctrl-C (SIGINT) sent to ``openstack`` while it converts an image and
-while it sends the converted file: its temporary directory is gone."""
+while it sends the converted file, and SIGTERM while it sends: its
+temporary directory is gone."""
 
 import os
 import re
@@ -104,3 +105,23 @@ class TestInterruptedConversion(base.FaultTestCase):
         self.assertRegex(result.stderr, re.compile('Interrupted', re.M))
         self.assertNotIn('Traceback', result.stderr)
         self.assertEqual([], os.listdir(self.tmp))
+
+    def test_sigterm_while_the_converted_file_is_sent(self):
+        # kill, timeout(1), a cancelled CI job: cleaned up as for Ctrl-C,
+        # then ended by SIGTERM.
+        path = test_convert.qcow2_of_random_data(self.folder, size=256 * MiB)
+        running = self.import_converted(path, '--method', 'glance-direct')
+        running.wait_for_stderr(
+            r'Sending disk\.raw: [0-9.]+ MiB of 256\.0 MiB '
+            r'\((1[1-9]|[2-8][0-9])%\)',
+            timeout=120,
+        )
+        running.proc.send_signal(signal.SIGTERM)
+        result = self.finished(running, timeout=60)
+        self.assertEqual(
+            (-signal.SIGTERM, ''), (result.exit_code, result.stdout), result
+        )
+        self.assertRegex(result.stderr, re.compile('Interrupted', re.M))
+        self.assertNotIn('Traceback', result.stderr)
+        self.assertEqual([], os.listdir(self.tmp))
+        self.assertEqual([], self.images_named())
