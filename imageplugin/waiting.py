@@ -20,6 +20,7 @@ from osc_lib import exceptions
 from imageplugin import failures
 from imageplugin import http
 from imageplugin import progress
+from imageplugin import task as tasks
 
 LOG = logging.getLogger(__name__)
 FINAL_STATUSES = ('success', 'failure')
@@ -394,11 +395,14 @@ class _Wait:
                 'Still waiting until the --timeout, '
                 f'{progress.human_duration(left)} from now'
             )
+        # Spelled as every command shows a task's times (Glance lists an
+        # image's tasks with microseconds and no zone).
+        updated = tasks.utc_time(task.get('updated_at'))
         return (
             f'Task {task["id"]} has made no progress for '
             f'{progress.human_duration(unchanged)} (still '
             f'{task.get("status")}, last updated '
-            f'{task.get("updated_at") or "at an unknown time"}): '
+            f'{updated or "at an unknown time"}): '
             f'{advice}. {still}; Ctrl-C stops the wait, not the task, '
             f'and this waits again: {self.again(task["id"])}'
         )

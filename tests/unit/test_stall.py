@@ -77,7 +77,7 @@ class TestInteropStall(test_interop.InteropTestCase):
                 f'^Task {base.TASK_ID} has made no progress for '
                 f'[5-6]:[0-9]{{2}} '
                 r'\(still processing, last updated '
-                r'2026-11-30T23:18:46.550651\): '
+                r'2026-11-30T23:18:46Z\): '
                 f'Glance lets a new import of image {IMAGE_ID} take over once '
                 'the task has not been updated for 60 minutes: this command '
                 'starts it again then, once. Still waiting, with no '

@@ -290,6 +290,19 @@ class TestFollower(testtools.TestCase):
             self.console.statuses[-1],
         )
 
+    def test_a_stall_shows_the_time_as_tasks_are_shown(self):
+        # Glance lists an image's tasks with microseconds and no zone.
+        glance_time = '2026-12-06T21:00:00.782551'
+        server = Server(
+            self.clock,
+            *[dated('processing', glance_time)] * 11,
+            dated('success', glance_time),
+        )
+        self.follower(server)(dated('processing', glance_time))
+        self.assertIn(
+            'last updated 2026-12-06T21:00:00Z)', self.console.lines[0]
+        )
+
     def test_progress_is_no_stall(self):
         # updated_at moves every 4 minutes: never 5 without progress.
         answers = [
