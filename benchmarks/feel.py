@@ -219,25 +219,24 @@ class Runs:
                 )
             time.sleep(POLL)
 
-    def glance_direct(self, setting, role, path):
-        header, glance = self.header('member'), setting.url['glance']
-        started = time.perf_counter()
-        image = json.loads(
+    def _new_image(self, glance, header, name):
+        """A raw image made with curl, as the hand-made workflows do."""
+        body = {'name': name, 'disk_format': 'raw', 'container_format': 'bare'}
+        return json.loads(
             curl(
                 '-X',
                 'POST',
                 f'{glance}/v2/images',
                 '-d',
-                json.dumps(
-                    {
-                        'name': self.name('glance-direct'),
-                        'disk_format': 'raw',
-                        'container_format': 'bare',
-                    }
-                ),
+                json.dumps(body),
                 header_file=header,
             )
         )
+
+    def glance_direct(self, setting, role, path):
+        header, glance = self.header('member'), setting.url['glance']
+        started = time.perf_counter()
+        image = self._new_image(glance, header, self.name('glance-direct'))
         curl(
             '-X',
             'PUT',
@@ -307,22 +306,7 @@ class Runs:
         name = self.name('web-download')
         started = time.perf_counter()
         temp_url, rss, env = self._swift_upload(setting, 'member', path, name)
-        image = json.loads(
-            curl(
-                '-X',
-                'POST',
-                f'{glance}/v2/images',
-                '-d',
-                json.dumps(
-                    {
-                        'name': name,
-                        'disk_format': 'raw',
-                        'container_format': 'bare',
-                    }
-                ),
-                header_file=header,
-            )
-        )
+        image = self._new_image(glance, header, name)
         curl(
             '-X',
             'POST',

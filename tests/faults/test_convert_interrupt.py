@@ -89,7 +89,9 @@ class TestInterruptedConversion(base.FaultTestCase):
         self.assertEqual([], os.listdir(self.tmp))
         self.assertEqual([], self.images_named())
 
-    def test_ctrl_c_while_the_converted_file_is_sent(self):
+    def sending(self):
+        """An import whose converted file is being sent, a tenth of it
+        at least."""
         path = test_convert.qcow2_of_random_data(self.folder, size=256 * MiB)
         # One stream to Glance: the object storage's route is too fast here
         # to be interrupted while it sends.
@@ -99,6 +101,10 @@ class TestInterruptedConversion(base.FaultTestCase):
             r'\((1[1-9]|[2-8][0-9])%\)',
             timeout=120,
         )
+        return running
+
+    def test_ctrl_c_while_the_converted_file_is_sent(self):
+        running = self.sending()
         running.proc.send_signal(signal.SIGINT)
         result = self.finished(running, timeout=60)
         self.assertEqual((130, ''), (result.exit_code, result.stdout), result)
@@ -109,13 +115,7 @@ class TestInterruptedConversion(base.FaultTestCase):
     def test_sigterm_while_the_converted_file_is_sent(self):
         # kill, timeout(1), a cancelled CI job: cleaned up as for Ctrl-C,
         # then ended by SIGTERM.
-        path = test_convert.qcow2_of_random_data(self.folder, size=256 * MiB)
-        running = self.import_converted(path, '--method', 'glance-direct')
-        running.wait_for_stderr(
-            r'Sending disk\.raw: [0-9.]+ MiB of 256\.0 MiB '
-            r'\((1[1-9]|[2-8][0-9])%\)',
-            timeout=120,
-        )
+        running = self.sending()
         running.proc.send_signal(signal.SIGTERM)
         result = self.finished(running, timeout=60)
         self.assertEqual(
