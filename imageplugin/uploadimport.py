@@ -85,6 +85,20 @@ class UploadImport:
     def where(self):
         return f'{self.container}/{self.name}'
 
+    @property
+    def stays(self):
+        """Whether the upload stays once the command ends (kept, or read
+        by an import not waited for): where the image may name it."""
+        return self.keep_upload or not self.wait
+
+    def provenance(self, digests):
+        """What the image records of its bytes (``provenance``): the
+        object only where it stays, since openstacksdk deletes the object
+        an image names, and a deleted one would be named wrongly."""
+        return provenance.properties(
+            digests, self.where if self.stays else None
+        )
+
     def task_input(self, extra):
         """The import task's input (``extra`` merged in)."""
         if self.rackspace:
@@ -108,7 +122,7 @@ class UploadImport:
         input takes no such property."""
         if self.rackspace:
             return task_input
-        recorded = provenance.properties(uploaded.digests, self.where)
+        recorded = self.provenance(uploaded.digests)
         properties = dict(task_input.get('image_properties') or {}, **recorded)
         return dict(task_input, image_properties=properties)
 

@@ -16,7 +16,6 @@ from osc_lib import exceptions
 from imageplugin import aftercare
 from imageplugin import interop
 from imageplugin import objectstore
-from imageplugin import provenance
 from imageplugin import uploadimport
 from imageplugin import uploadplan
 from imageplugin import waiting
@@ -125,9 +124,7 @@ class WebUpload:
             raise exceptions.CommandError(f'{exc}. {self.cleaned()}') from None
         started = self.imports(uploadplan.WEB_DOWNLOAD, url=url)
         started.read = read
-        # Recorded as openstacksdk does; the object only where it stays.
-        kept = upload.where if request.keep_upload else None
-        recorded = provenance.properties(read.digests, kept)
+        recorded = upload.provenance(read.digests)
         arguments = {
             'properties': dict(self.local.properties, **recorded),
             'formats': self.local.image.formats,

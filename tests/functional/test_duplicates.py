@@ -116,9 +116,10 @@ class TestSameBytesTwice(base.FunctionalTestCase):
             sorted(self.images_named()),
         )
 
-    def test_an_admins_upload_records_its_object(self):
-        # The tasks API, through the object storage.
-        first = self.import_file(cloud='local-admin')
+    def test_an_admins_kept_upload_records_its_object(self):
+        # The tasks API, through the object storage; the object an image
+        # names stays (openstacksdk deletes it with the image).
+        first = self.import_file('--keep-upload', cloud='local-admin')
         self.assertEqual(0, first.exit_code, first)
         image_id = first.json()['image_id']
         properties = self.properties(image_id)
@@ -130,9 +131,12 @@ class TestSameBytesTwice(base.FunctionalTestCase):
                 if key in properties
             },
         )
-        self.assertRegex(
-            properties['owner_specified.openstack.object'],
-            r'^images/disk-[0-9a-f]{12}\.raw$',
+        kept = properties['owner_specified.openstack.object']
+        self.assertRegex(kept, r'^images/disk-[0-9a-f]{12}\.raw$')
+        self.addCleanup(
+            self.cloud.request,
+            'DELETE',
+            f'{self.cloud["admin_swift_storage_url"]}/{kept}',
         )
         second = self.import_file(cloud='local-admin')
         self.assertEqual(

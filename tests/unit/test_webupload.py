@@ -156,6 +156,12 @@ class TestUploadThenWebDownload(WebUploadTestCase):
         self.assertEqual(0, result.exit_code, result)
         identity = largeobject.file_identity(os.stat(self.path))
         self.assertEqual(
+            f'images/disk-{identity}.qcow2',
+            self.created.last_request.json()[
+                'owner_specified.openstack.object'
+            ],
+        )
+        self.assertEqual(
             f'The uploaded image stays at images/disk-{identity}.qcow2 in '
             'the object storage until you delete it, once the task has '
             f'ended: swift delete images disk-{identity}.qcow2.\n',
@@ -187,6 +193,13 @@ class TestUploadThenWebDownload(WebUploadTestCase):
             result.stderr,
         )
         self.assertEqual([f'disk-{identity}.qcow2'], self.stored())
+        # The image names the object that stays, as openstacksdk does.
+        self.assertEqual(
+            f'images/disk-{identity}.qcow2',
+            self.created.last_request.json()[
+                'owner_specified.openstack.object'
+            ],
+        )
 
     def test_dry_run_shows_the_route_and_does_nothing(self):
         result = self.run_import('--dry-run', '-f', 'json')
