@@ -104,7 +104,15 @@ class TestShow(CoreTestCase):
         tasks = {
             'success': ['--import-from', qcow2['url'], '--name', 'core'],
             'failure': ['--import-from', self.cloud['failing_sample_url']],
-            'tempurl': ['--file', qcow2['path'], '--name', 'core-file'],
+            # Each test worker makes its own: the second would otherwise
+            # find the first's image already there, and make no task.
+            'tempurl': [
+                '--file',
+                qcow2['path'],
+                '--name',
+                'core-file',
+                '--allow-duplicates',
+            ],
         }
         for kind, args in tasks.items():
             task = self.openstack(
