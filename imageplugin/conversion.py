@@ -462,6 +462,7 @@ def _converted_file(conversion, request, source, output, stem):
         os.path.getsize(output),
         target,
         inspection.inspect_file(output),
+        origin=f'{source.where}, converted to {conversion.target}',
     )
     if source.local is not None:
         properties, given = source.local.properties, source.local.given

@@ -19,13 +19,23 @@ from imageplugin import inspection
 
 class ImageFile(
     collections.namedtuple(
-        'ImageFile', 'path size formats content compression', defaults=(None,)
+        'ImageFile',
+        'path size formats content compression origin',
+        defaults=(None, None),
     )
 ):
     """A checked local image file, its ``Formats`` and its ``Content``
-    (of its decompressed start where it is ``compression``-ed)."""
+    (of its decompressed start where it is ``compression``-ed); for a
+    temporary file of ours, its ``origin`` as the user knows it (the
+    source, and what was done to it here)."""
 
     __slots__ = ()
+
+    @property
+    def shown(self):
+        """The file as the lines about its bytes name it: a temporary
+        file's path means nothing to the user, and is gone by then."""
+        return self.origin or self.path
 
     @property
     def disk_format(self):

@@ -281,7 +281,7 @@ class Import:
             self.client.stage(self.image_id, body)
         if path or size is None:
             self.read = aftercare.Read(
-                path or self.data.label,
+                self.data.shown if path else self.data.label,
                 counted.done,
                 self.digests,
                 before,

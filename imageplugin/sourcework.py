@@ -333,7 +333,14 @@ class _Hashed:
 def _local(request, source, path, size):
     """The ``localfile.LocalFile`` of the decompressed file at ``path``,
     named after that file (the upload route checks it by its identity)."""
-    image = imagefile.ImageFile(path, size, source.formats, source.content)
+    image = imagefile.ImageFile(
+        path,
+        size,
+        source.formats,
+        source.content,
+        # As the stream of glance-direct says it (Stream.label).
+        origin=f'{source.where}, decompressed',
+    )
     identity = largeobject.file_identity(os.stat(path))
     name = request.object_name or largeobject.default_object_name(
         checksums.source_name(request.file or request.import_from),

@@ -265,7 +265,7 @@ class UploadImport:
             say(f'Upload interrupted. {self.resume_note()}')
             raise
         read = aftercare.Read(
-            self.image.path,
+            self.image.shown,
             uploaded.size,
             uploaded.digests,
             before,

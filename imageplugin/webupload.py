@@ -105,7 +105,7 @@ class WebUpload:
                 f'{uploaded.segments} segments were already stored.'
             )
         return aftercare.Read(
-            path,
+            self.local.image.shown,
             uploaded.size,
             uploaded.digests,
             before,

@@ -131,9 +131,11 @@ class TestConvertTo(ConversionTestCase):
         self.assertEqual(
             (0, 'success\n'), (result.exit_code, result.stdout), result
         )
+        # The temporary file is gone: the line names what the user gave.
         self.assertIn(
             f'Verified image {IMAGE_ID}: its md5 (checksum) matches the '
-            f'{len(RAW)} bytes read from ',
+            f'{len(RAW)} bytes read from {self.path}, converted to raw; '
+            'disk format raw',
             result.stderr,
         )
         self.assertEqual([RAW], self.received)
@@ -315,6 +317,10 @@ class TestCompressedSource(ConversionTestCase):
         self.assertNotEqual(self.path, convert[5])
         self.assertTrue(convert[5].startswith(self.tmp + '/'))
         self.assertEqual([RAW], self.received)
+        self.assertIn(
+            f'{len(RAW)} bytes read from {self.path}, converted to raw;',
+            result.stderr,
+        )
         self.assertTempClean()
 
 

@@ -4,6 +4,7 @@ web-download from a TempURL (the plan's web-download-upload route)."""
 
 import hashlib
 import json
+import lzma
 import os
 import urllib.parse
 
@@ -130,6 +131,43 @@ class TestUploadThenWebDownload(WebUploadTestCase):
         # The TempURL key is never shown.
         key = self.swift.account_meta['X-Account-Meta-Temp-URL-Key']
         self.assertNotIn(key, result.stdout + result.stderr)
+
+    def test_a_compressed_file_is_said_as_the_user_gave_it(self):
+        # Decompressed into a temporary file, which goes up in segments:
+        # the lines name the file given, not the temporary one (gone).
+        packed = files.write_file(
+            self.home, 'disk.qcow2.xz', lzma.compress(self.data)
+        )
+        self.landed()
+        result = self.openstack(
+            '--os-cloud',
+            'test',
+            'image',
+            'task',
+            'import',
+            '--file',
+            packed,
+            '--name',
+            'disk',
+            '--segment-size',
+            '1048576',
+            '--wait',
+            '-f',
+            'value',
+            '-c',
+            'status',
+            auth=(),
+        )
+        self.assertEqual((0, 'success\n'), (result.exit_code, result.stdout))
+        self.assertIn(
+            f'Verified image {IMAGE_ID}: its sha512 (os_hash_value) matches '
+            f'the {len(self.data)} bytes read from {packed}, decompressed; '
+            'disk format qcow2',
+            result.stderr,
+        )
+        self.assertEqual(
+            'web-download', self.started.last_request.json()['method']['name']
+        )
 
     def test_debug_shows_no_key_and_no_signature(self):
         self.landed()
