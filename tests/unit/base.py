@@ -5,6 +5,7 @@ import gc
 import io
 import logging
 import os
+import signal
 import sys
 
 import fixtures
@@ -23,6 +24,14 @@ KEYSTONE = 'http://127.0.0.1:5000/v3'
 PASSWORD = 'unit-test-password-7c9b'
 # The project of a password login (use_catalog).
 PROJECT_ID = '5d2f0c8e9a4b4c1d8e7f6a5b4c3d2e1f'
+
+
+def with_python_sigint(test):
+    """Python's own SIGINT handler (KeyboardInterrupt) for ``test``, as
+    the openstack process has it, even where the runner was started with
+    SIGINT ignored (a background job of a shell without job control)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    test.addCleanup(signal.signal, signal.SIGINT, previous)
 
 
 def password_profile(name, **settings):

@@ -16,6 +16,7 @@ from imageplugin import largeobject
 from imageplugin import objectstore
 from imageplugin import segmentrun
 from imageplugin import transfer
+from tests.unit import base
 from tests.unit.fakeswift import ENDPOINT
 from tests.unit.fakeswift import MiB
 from tests.unit.fakeswift import StoreTestCase
@@ -211,8 +212,7 @@ class TestConcurrentSegments(StoreTestCase):
                     time.sleep(0.01)
 
     def test_interrupted_upload_stops_and_resumes(self):
-        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-            self.skipTest('SIGINT does not raise KeyboardInterrupt here')
+        base.with_python_sigint(self)
         release = threading.Event()
 
         def interrupted(request, context):
