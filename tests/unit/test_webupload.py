@@ -43,7 +43,7 @@ class WebUploadTestCase(test_interop.InteropTestCase):
         self.path = files.write_file(self.home, 'disk.qcow2', self.data)
         self.sha512 = hashlib.sha512(self.data).hexdigest()
 
-    def run_import(self, *args):
+    def run_import(self, *args, path=None):
         return self.openstack(
             '--os-cloud',
             'test',
@@ -51,7 +51,7 @@ class WebUploadTestCase(test_interop.InteropTestCase):
             'task',
             'import',
             '--file',
-            self.path,
+            path or self.path,
             '--name',
             'disk',
             *args,
@@ -139,16 +139,7 @@ class TestUploadThenWebDownload(WebUploadTestCase):
             self.home, 'disk.qcow2.xz', lzma.compress(self.data)
         )
         self.landed()
-        result = self.openstack(
-            '--os-cloud',
-            'test',
-            'image',
-            'task',
-            'import',
-            '--file',
-            packed,
-            '--name',
-            'disk',
+        result = self.run_import(
             '--segment-size',
             '1048576',
             '--wait',
@@ -156,7 +147,7 @@ class TestUploadThenWebDownload(WebUploadTestCase):
             'value',
             '-c',
             'status',
-            auth=(),
+            path=packed,
         )
         self.assertEqual((0, 'success\n'), (result.exit_code, result.stdout))
         self.assertIn(
