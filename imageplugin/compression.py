@@ -219,13 +219,14 @@ def content_of_file(path, kind):
 
 def content_of_url(url, kind, verify=True):
     """The ``inspection.Content`` of the decompressed start of ``url``."""
-    action = f'Cannot read {http.shown_url(url)} again to decompress its start'
+    shown = http.shown_url(url)
+    action = f'Cannot read {shown} again to decompress its start'
     try:
         with urlread.opened(url, action, verify, inspection.URL_TIMEOUT) as (
             body,
             _,
         ):
-            return _inspected(http.shown_url(url), kind, reader(kind, body))
+            return _inspected(shown, kind, reader(kind, body))
     except SourceError as exc:
         raise exceptions.CommandError(f'{action}: {exc}') from None
 

@@ -14,13 +14,13 @@ def already_there(copy, name=None, allow_duplicates=False):
     """The plan that makes nothing where the target region of ``copy``
     (a ``regioncopy.RegionCopy`` or ``rackspacecopy.RackspaceCopy``,
     which read the image) holds the image's bytes under the copy's name
-    already (``duplicates``), else None."""
+    already (``duplicates``), else None. A copy with no name is looked
+    for nowhere: Glance would list every image."""
     image = copy.image
-    if allow_duplicates:
+    name = name or image.get('name')
+    if allow_duplicates or not name:
         return None
-    existing = duplicates.copy_look(
-        copy.target, image, name or image.get('name')
-    )
+    existing = duplicates.copy_look(copy.target, image, name)
     if existing is None:
         return None
     return existing.plan(f'image {image["id"]} in {copy.source_region}')

@@ -174,7 +174,7 @@ class StreamedSource:
         self.say, self.verify = say, verify
         self.content = source.content
         self.label = (
-            f'{source.where}, decompressed'
+            decompressed(source.where)
             if source.published.compression
             else source.where
         )
@@ -330,6 +330,12 @@ class _Hashed:
         return chunk
 
 
+def decompressed(where):
+    """The bytes of ``where`` decompressed here, as the lines about them
+    name them (the stream of glance-direct, a temporary file)."""
+    return f'{where}, decompressed'
+
+
 def _local(request, source, path, size):
     """The ``localfile.LocalFile`` of the decompressed file at ``path``,
     named after that file (the upload route checks it by its identity)."""
@@ -338,8 +344,7 @@ def _local(request, source, path, size):
         size,
         source.formats,
         source.content,
-        # As the stream of glance-direct says it (Stream.label).
-        origin=f'{source.where}, decompressed',
+        origin=decompressed(source.where),
     )
     identity = largeobject.file_identity(os.stat(path))
     name = request.object_name or largeobject.default_object_name(

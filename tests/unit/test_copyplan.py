@@ -76,6 +76,17 @@ class TestDecide(testtools.TestCase):
             (plan.route, plan.creates),
         )
 
+    def test_a_copy_without_a_name_is_not_looked_for(self):
+        # Glance would answer ?name= with every image.
+        copy = self.copy([dict(IMAGE, id='copied')])
+        copy.image = dict(IMAGE, name=None)
+        plan = copyplan.decide(copy, 'glance-direct', wait=True)
+        copy.target.images_named.assert_not_called()
+        self.assertEqual(
+            ('glance-direct', ('an image in RegionTwo',)),
+            (plan.route, plan.creates),
+        )
+
     def test_allow_duplicates_does_not_look(self):
         copy = self.copy([dict(IMAGE, id='copied')])
         plan = copyplan.decide(copy, 'glance-direct', allow_duplicates=True)
